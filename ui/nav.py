@@ -1,0 +1,45 @@
+"""Which pages each role sees. app.py builds st.navigation from this table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class PageDef:
+    path: str
+    title_zh: str
+    title_en: str
+    icon: str
+    roles: tuple[str, ...]
+    help_zh: str
+    help_en: str
+
+
+PAGES: list[PageDef] = [
+    PageDef("pages/home.py", "首页", "Home", ":material/home:",
+            ("admin", "leader", "planner", "college", "cadre"),
+            "按角色显示的概览与入口。", "Overview and shortcuts for your role."),
+    PageDef("pages/data.py", "数据管理", "Data", ":material/upload_file:", ("admin",),
+            "导入干部、班级、意向、约束、台账等文件，下载模板，查看已加载数据。",
+            "Import rosters, wishes, rules and ledgers; download templates; browse what is loaded."),
+    PageDef("pages/rounds.py", "分配轮次", "Rounds", ":material/assignment_ind:", ("admin", "planner"),
+            "创建分配轮次、设置规则、求解、审核、调整、发布与导出。",
+            "Create assignment rounds, set rules, solve, review, adjust, publish and export."),
+    PageDef("pages/coverage.py", "覆盖与合规", "Coverage", ":material/monitoring:",
+            ("admin", "leader", "college"),
+            "班级覆盖与“六个一”“九进”落实情况，实时刷新。",
+            "Live class coverage and every cadre's compliance with the six ones and nine venues."),
+    PageDef("pages/scenarios.py", "情景推演", "Scenarios", ":material/compare_arrows:", ("planner", "admin"),
+            "在不影响已发布结果的前提下推演方案并对比。",
+            "What-if copies of the inputs, solved and compared side by side; never published directly."),
+    PageDef("pages/ledger.py", "工作台账", "My ledger", ":material/edit_note:", ("cadre", "admin"),
+            "记录与学生的每次活动，查看本人进度。",
+            "Record each activity with students and see your own progress."),
+]
+
+
+def pages_for(role: str) -> list[PageDef]:
+    return [p for p in PAGES if role in p.roles and (ROOT / p.path).exists()]
