@@ -34,7 +34,8 @@ def guard(*roles: str):
     user = current_user()
     if user is None:
         st.warning(tr("请先登录。", "Please log in first."))
-        st.page_link("app.py", label=tr("前往登录", "Go to login"), icon=":material/login:")
+        # A plain link: on a deep-linked fresh server there is no navigation to page_link into.
+        st.markdown(f"[{tr('前往登录', 'Go to login')}](/)")
         st.stop()
     if roles and user.role not in roles:
         st.error(tr("您的角色无权访问此页面。", "Your role may not open this page."))

@@ -1,0 +1,108 @@
+"""Upload flow behind the Data page: parse with the one importer, then commit to the store.
+
+Parsing never writes; committing writes all or nothing (the store's services are transactional).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+import importer
+from services import data as data_service
+
+# Order = the order an office fills them in: people and classes first, references after.
+IMPORTABLE_KINDS = ["cadres", "classes", "preferences", "constraints", "exemptions", "ledger", "calendar"]
+BROWSABLE_KINDS = ["cadres", "classes", "preferences", "constraints", "exemptions", "ledger", "calendar",
+                   "assignment"]
+
+KIND_LABELS = {
+    "cadres": ("干部名单", "Cadres"),
+    "classes": ("班级名单", "Classes"),
+    "preferences": ("意向", "Preferences"),
+    "constraints": ("约束", "Rules"),
+    "scores": ("外部评分", "Scores"),
+    "previous": ("上轮结果", "Previous"),
+    "assignment": ("分配结果（现行）", "Assignment in force"),
+    "ledger": ("工作台账", "Ledger"),
+    "exemptions": ("请假/公差", "Exemptions"),
+    "calendar": ("校历", "Calendar"),
+}
+
+
+class DataError(Exception):
+    def __init__(self, zh: str, en: str):
+        super().__init__(zh)
+        self.zh, self.en = zh, en
+
+    def message(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass
+class ParseResult:
+    kind: str
+    filename: str
+    problems: list = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    terms: list | None = None
+
+    @property
+    def rows(self) -> int:
+        if self.terms is not None:
+            return len(self.terms)
+        return 0 if self.frame is None else len(self.frame)
+
+    @property
+    def preview(self) -> pd.DataFrame:
+        if self.terms is not None:
+            return terms_frame(self.terms)
+        return self.frame.head(200) if self.frame is not None else pd.DataFrame()
+
+
+def terms_frame(terms) -> pd.DataFrame:
+    return pd.DataFrame([{
+        "name": t.name, "start": pd.Timestamp(t.start), "weeks": t.weeks,
+        "holidays": "；".join(f"{a:%Y-%m-%d}~{b:%Y-%m-%d}" for a, b in t.holidays),
+    } for t in terms])
+
+
+def parse_upload(kind: str, raw: bytes, filename: str) -> ParseResult:
+    """Read one uploaded file; references are checked against what the store holds."""
+    result = ParseResult(kind=kind, filename=filename)
+    try:
+        if kind == "calendar":
+            result.terms = importer.read_calendar(raw, filename=filename)
+        else:
+            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs())
+    except importer.ImportFailed as exc:
+        result.problems = list(exc.problems)
+    return result
+
+
+def commit_upload(kind: str, result: ParseResult, actor: str) -> str:
+    if result.problems:
+        raise DataError("文件有错误，未导入。", "The file has problems; nothing was imported.")
+    try:
+        if kind == "calendar":
+            data_service.save_calendar(result.terms, actor=actor)
+            return f"{len(result.terms)}"
+        return str(data_service.import_kind(kind, result.frame, actor=actor))
+    except ValueError as exc:  # store refuses (e.g. would orphan a published assignment)
+        raise DataError(str(exc), str(exc)) from exc
+
+
+def template(kind: str) -> tuple[bytes, str, str]:
+    zh, _ = KIND_LABELS[kind]
+    if kind == "calendar":
+        return importer.template_calendar().encode("utf-8"), "校历模板.toml", "application/toml"
+    return (importer.template_xlsx(kind), f"{zh}模板.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def load_for_browse(kind: str) -> pd.DataFrame:
+    if kind == "calendar":
+        return terms_frame(data_service.load_calendar())
+    if kind == "assignment":
+        return data_service.assignment_in_force()
+    return data_service.load_kind(kind)
