@@ -11,9 +11,8 @@ from ui.i18n import lang, tr
 
 user = guard("admin")
 
-from services import uploads as data_service  # noqa: E402  (after the guard: nothing loads before login)
-from ui.tables import problems_frame, display_frame  # noqa: E402
-
+from services import uploads as data_service
+from ui.tables import display_frame, problems_frame
 
 
 def kind_label(kind: str) -> str:

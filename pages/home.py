@@ -8,7 +8,7 @@ from ui.i18n import tr
 
 user = guard()
 
-from services import data as data_service  # noqa: E402  (after the guard: nothing loads before login)
+from services import data as data_service
 
 st.title(tr("一线 · 领导干部担任班主任", "Yixian · Cadres as class advisers"))
 st.caption(tr(f"欢迎，{user.display_name}（{role_label(user.role)}）",
