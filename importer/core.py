@@ -1,0 +1,522 @@
+"""read_file / read_bundle: header detection, typed parsing, validation, canonical DataFrames."""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .problems import ImportFailed, Problem
+from .schema import (
+    BOOL,
+    CONSTRAINT_TYPE_ZH,
+    DATE,
+    FLOAT,
+    INT,
+    LEDGER_TYPE_ZH,
+    PREFERENCE_KIND_ZH,
+    TAGS,
+    TEXT,
+    Column,
+    Kind,
+)
+from .schema import (
+    kind as get_kind,
+)
+from .tables import Unreadable, load_source, read_workbook
+from .values import BadValue, clean, display, parse_cell, parse_grade, to_text
+
+HEADER_SCAN_ROWS = 100   # title/blank rows above the header are skipped; no office sheet has 100 of them
+
+
+@dataclass
+class Refs:
+    """What the store already holds, to check a single uploaded file's references.
+    None means "unknown": the corresponding check is skipped."""
+    cadre_ids: set[str] | None = None
+    class_ids: set[str] | None = None
+    colleges: set[str] | None = None
+    majors: set[str] | None = None
+    grades: set[str] | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("cadre_ids", "class_ids", "colleges", "majors", "grades"):
+            v = getattr(self, name)
+            if v is not None:
+                setattr(self, name, {to_text(x) for x in v})
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    values: dict[str, Any]        # id -> typed value (None when empty or invalid)
+    raw: dict[str, Any]           # id -> cell value as read
+    bad: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Parsed:
+    kind: Kind
+    file: str
+    headers: dict[str, str] = field(default_factory=dict)     # id -> header as written
+    rows: list[ParsedRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    usable: bool = False          # header found and rows parsed (references can be collected)
+
+    def col_label(self, cid: str) -> str:
+        return self.headers.get(cid) or self.kind.column(cid).header
+
+    def add(self, r: ParsedRow | None, cid: str | None, value: Any, zh: str, en: str) -> None:
+        col = self.col_label(cid) if cid else None
+        self.problems.append(Problem(self.file, r.row if r else None, col, value, zh, en))
+
+
+# ---------------------------------------------------------------- headers
+
+_PAIR = re.compile(r"^(.*?)\s*\(\s*([A-Za-z][A-Za-z0-9_ ]*)\s*\)$")
+
+
+def _header_key(cell: Any) -> str:
+    s = unicodedata.normalize("NFKC", to_text(cell)).strip()
+    return s.rstrip("*").strip()          # templates in the wild mark required columns with *
+
+
+def header_id(k: Kind, cell: Any) -> str | None:
+    s = _header_key(cell)
+    if not s:
+        return None
+    ids = {c.id.lower(): c.id for c in k.columns}
+    zhs = {c.zh: c.id for c in k.columns}
+    m = _PAIR.match(s)
+    if m:
+        en = m.group(2).strip().lower().replace(" ", "_")
+        if en in ids:
+            return ids[en]
+        return zhs.get(m.group(1).strip())
+    return ids.get(s.lower().replace(" ", "_")) or zhs.get(s)
+
+
+def _map_row(k: Kind, values: list[Any]) -> dict[int, str]:
+    out = {}
+    for i, v in enumerate(values):
+        cid = header_id(k, v)
+        if cid is not None:
+            out[i] = cid
+    return out
+
+
+def _is_blank(values: Iterable[Any]) -> bool:
+    return all(clean(v) is None for v in values)
+
+
+# ---------------------------------------------------------------- parse one file
+
+def _missing_column(p: Parsed, c: Column) -> None:
+    p.problems.append(Problem(p.file, None, c.header, None, f"缺少必填列“{c.zh}”（{c.id}）",
+                              f"missing required column '{c.id}' ({c.zh})"))
+
+
+def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
+    k = get_kind(kind_id)
+    data, name = load_source(source, filename)
+    p = Parsed(k, name or k.zh)
+    try:
+        wb = read_workbook(data, name, p.file)
+    except Unreadable as e:
+        p.problems.append(e.problem)
+        return p
+
+    named = [s for s in wb.sheets if s.name is not None and s.name.strip().lower() in k.sheet_names()]
+    sheet = named[0] if named else wb.sheets[0]
+    required = {c.id for c in k.required}
+
+    header_at: int | None = None
+    mapping: dict[int, str] = {}
+    best: dict[int, str] = {}
+    for idx, (_, values) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        m = _map_row(k, values)
+        if required <= set(m.values()):
+            header_at, mapping = idx, m
+            break
+        if len(set(m.values()) & required) > len(set(best.values()) & required):
+            best = m
+
+    if header_at is None:
+        empty = all(_is_blank(v) for _, v in sheet.rows)
+        several = wb.fmt == "xlsx" and len(wb.sheets) > 1 and not named
+        if several:
+            names = "、".join(s.name or "" for s in wb.sheets)
+            p.problems.append(Problem(
+                p.file, None, None, sheet.name,
+                f"工作簿有 {len(wb.sheets)} 个工作表（{names}），没有名为“{k.sheet}”或“{k.id}”的工作表，"
+                f"第一个工作表“{sheet.name}”中也找不到表头",
+                f"the workbook has {len(wb.sheets)} sheets ({', '.join(s.name or '' for s in wb.sheets)}); "
+                f"none is named '{k.sheet}' or '{k.id}' and the first sheet '{sheet.name}' has no header row"))
+        elif empty:
+            p.problems.append(Problem(p.file, None, None, None, "文件为空，没有表头和数据",
+                                      "the file is empty: no header and no data"))
+        if not empty or several:
+            found = set(best.values())
+            for c in k.required:
+                if c.id not in found:
+                    _missing_column(p, c)
+        return p
+
+    header_row, header_values = sheet.rows[header_at]
+    seen: dict[str, int] = {}
+    columns: dict[str, int] = {}
+    for i, cid in sorted(mapping.items()):
+        written = to_text(header_values[i])
+        if cid in seen:
+            first = to_text(header_values[seen[cid]])
+            p.problems.append(Problem(p.file, header_row, written, None,
+                                      f"列重复：与“{first}”表示同一列（{cid}）",
+                                      f"duplicate column: same as '{first}' ({cid})"))
+            continue
+        seen[cid] = i
+        columns[cid] = i
+        p.headers[cid] = written
+
+    for rownum, values in sheet.rows[header_at + 1:]:
+        cells = {cid: (clean(values[i]) if i < len(values) else None) for cid, i in columns.items()}
+        if all(v is None for v in cells.values()):
+            continue          # blank rows (and rows with text only in unknown columns) are not data
+        r = ParsedRow(rownum, {}, cells)
+        for c in k.columns:
+            v = cells.get(c.id)
+            if v is None:
+                r.values[c.id] = None
+                if c.required:
+                    r.bad.add(c.id)
+                    p.add(r, c.id, None, f"必填项“{c.zh}”不能为空", f"'{c.id}' is required and may not be empty")
+                continue
+            try:
+                r.values[c.id] = parse_cell(v, c)
+            except BadValue as e:
+                r.values[c.id] = None
+                r.bad.add(c.id)
+                p.add(r, c.id, display(v), e.zh, e.en)
+        p.rows.append(r)
+
+    if not p.rows:
+        p.problems.append(Problem(p.file, header_row, None, None, "只有表头，没有数据行",
+                                  "the file has a header but no data rows"))
+        return p
+    CHECKS[k.id](p)
+    p.usable = True
+    return p
+
+
+# ---------------------------------------------------------------- per-kind checks
+
+def _dup(p: Parsed, keys: tuple[str, ...], report: str, zh_what: str, en_what: str) -> None:
+    first: dict[tuple, int] = {}
+    for r in p.rows:
+        key = tuple(r.values.get(c) for c in keys)
+        if any(v is None for v in key):
+            continue
+        if key in first:
+            p.add(r, report, display(r.raw.get(report)), f"{zh_what}重复：与第{first[key]}行相同",
+                  f"duplicate {en_what}: same as row {first[key]}")
+        else:
+            first[key] = r.row
+
+
+def _check_cadres(p: Parsed) -> None:
+    _dup(p, ("cadre_id",), "cadre_id", "工号", "cadre_id")
+
+
+def _check_classes(p: Parsed) -> None:
+    _dup(p, ("class_id",), "class_id", "班级编号", "class_id")
+
+
+def _check_preferences(p: Parsed) -> None:
+    for r in p.rows:
+        v, kind = r.values.get("value"), r.values.get("kind")
+        if v is not None and kind == "grade":
+            try:
+                r.values["value"] = str(parse_grade(r.raw["value"], p.kind.column("value")))
+            except BadValue:
+                r.values["value"] = None
+                r.bad.add("value")
+                p.add(r, "value", display(r.raw["value"]), "年级意向应为入学年份，如 2025",
+                      "a grade preference must be a year of enrolment, e.g. 2025")
+    _dup(p, ("cadre_id", "rank"), "rank", "同一干部的志愿序号", "rank for this cadre")
+    _dup(p, ("cadre_id", "kind", "value"), "value", "同一干部的意向", "preference for this cadre")
+
+
+def _need(p: Parsed, r: ParsedRow, cid: str, tzh: str, ten: str) -> bool:
+    if r.values.get(cid) is None:
+        if cid not in r.bad:
+            c = p.kind.column(cid)
+            p.add(r, cid, None, f"{tzh}规则必须填写“{c.zh}”", f"a {ten} rule needs '{c.id}'")
+        return False
+    return True
+
+
+def _check_constraints(p: Parsed) -> None:
+    lock_by_cadre: dict[str, ParsedRow] = {}
+    lock_by_class: dict[str, ParsedRow] = {}
+    for r in p.rows:
+        t = r.values.get("type")
+        if t is None:
+            continue
+        tzh = CONSTRAINT_TYPE_ZH[t]
+        v = r.values
+        if t == "forbid":
+            _need(p, r, "cadre_id", tzh, t)
+            if v.get("class_id") is None and v.get("college") is None and not r.bad & {"class_id", "college"}:
+                p.add(r, "class_id", None, "回避规则必须填写“班级编号”或“学院”之一",
+                      "a forbid rule needs 'class_id' or 'college'")
+            elif v.get("class_id") is not None and v.get("college") is not None:
+                p.add(r, "college", display(r.raw.get("college")),
+                      "回避规则只能填写“班级编号”（回避一个班）或“学院”（回避整个学院）之一，不能同时填写",
+                      "a forbid rule takes either 'class_id' (one class) or 'college' (whole college), not both")
+        elif t == "lock":
+            ok = _need(p, r, "cadre_id", tzh, t) & _need(p, r, "class_id", tzh, t)
+            if ok:
+                cad, cls = v["cadre_id"], v["class_id"]
+                prev = lock_by_cadre.get(cad)
+                if prev is not None and prev.values["class_id"] == cls:
+                    p.add(r, "class_id", cls, f"锁定重复：与第{prev.row}行相同",
+                          f"duplicate lock: same as row {prev.row}")
+                    continue
+                if prev is not None:
+                    p.add(r, "cadre_id", cad,
+                          f"锁定冲突：同一干部不能锁定到两个班级（第{prev.row}行已锁定到 {prev.values['class_id']}，"
+                          f"第{r.row}行锁定到 {cls}）",
+                          f"conflicting locks: one cadre locked to two classes (row {prev.row}: "
+                          f"{prev.values['class_id']}, row {r.row}: {cls})")
+                else:
+                    lock_by_cadre[cad] = r
+                prev = lock_by_class.get(cls)
+                if prev is not None:
+                    p.add(r, "class_id", cls,
+                          f"锁定冲突：同一班级不能锁定给两名干部（第{prev.row}行锁定给 {prev.values['cadre_id']}，"
+                          f"第{r.row}行锁定给 {cad}）",
+                          f"conflicting locks: one class locked to two cadres (row {prev.row}: "
+                          f"{prev.values['cadre_id']}, row {r.row}: {cad})")
+                else:
+                    lock_by_class[cls] = r
+        elif t == "college_quota":
+            _need(p, r, "college", tzh, t)
+            lo, hi = v.get("min"), v.get("max")
+            if lo is None and hi is None and not r.bad & {"min", "max"}:
+                p.add(r, "min", None, "学院名额规则必须填写“下限”或“上限”",
+                      "a college_quota rule needs 'min' or 'max'")
+            elif lo is not None and hi is not None and lo > hi:
+                p.add(r, "max", display(r.raw.get("max")), f"上限不能小于下限（下限为 {lo}）",
+                      f"max may not be less than min ({lo})")
+        elif t == "level_cap":
+            _need(p, r, "college", tzh, t)
+            if v.get("level") in (None, "") and "level" not in r.bad:
+                p.add(r, "level", None, f"{tzh}规则必须填写“层级”", f"a {t} rule needs 'level'")
+            _need(p, r, "max", tzh, t)
+
+
+def _check_pairs(p: Parsed) -> None:
+    _dup(p, ("cadre_id", "class_id"), "class_id", "配对", "pair")
+
+
+def _check_period(p: Parsed) -> None:
+    for r in p.rows:
+        s, e = r.values.get("start"), r.values.get("end")
+        if s is not None and e is not None and e < s:
+            p.add(r, "end", display(r.raw.get("end")), f"结束日期不能早于开始日期（{s.isoformat()}）",
+                  f"end may not be before start ({s.isoformat()})")
+
+
+def _check_assignment(p: Parsed) -> None:
+    _check_period(p)
+    _dup(p, ("cadre_id", "class_id", "start"), "class_id", "配对", "pair")
+
+
+def activity_id(cadre_id: str, day: date, type_code: str, venue: str, class_id: str, summary: str) -> str:
+    """Deterministic id so that re-importing the same activity updates instead of duplicating."""
+    key = f"{cadre_id},{day.isoformat()},{type_code},{venue},{class_id},{summary}"
+    return "A" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+
+
+def _check_ledger(p: Parsed) -> None:
+    for r in p.rows:
+        v = r.values
+        if v.get("type") is not None and v["type"] != "report" and v.get("venue") is None and "venue" not in r.bad:
+            p.add(r, "venue", None, f"“{LEDGER_TYPE_ZH[v['type']]}”活动必须填写场所（仅“向党委汇报”可不填）",
+                  f"a '{v['type']}' activity needs a venue (only 'report' may leave it empty)")
+        if v.get("activity_id") is None and not r.bad:
+            v["activity_id"] = activity_id(v["cadre_id"], v["date"], v["type"], v.get("venue") or "",
+                                           v.get("class_id") or "", v.get("summary") or "")
+            r.raw["_generated"] = True
+    first: dict[str, ParsedRow] = {}
+    for r in p.rows:
+        aid = r.values.get("activity_id")
+        if aid is None:
+            continue
+        if aid in first:
+            if r.raw.get("_generated"):
+                p.add(r, None, None, f"与第{first[aid].row}行是同一条活动记录（工号、日期、类型、场所、班级、内容均相同）",
+                      f"same activity as row {first[aid].row} (cadre, date, type, venue, class and summary)")
+            else:
+                p.add(r, "activity_id", aid, f"编号重复：与第{first[aid].row}行相同",
+                      f"duplicate activity_id: same as row {first[aid].row}")
+        else:
+            first[aid] = r
+
+
+CHECKS = {
+    "cadres": _check_cadres,
+    "classes": _check_classes,
+    "preferences": _check_preferences,
+    "constraints": _check_constraints,
+    "scores": _check_pairs,
+    "previous": _check_pairs,
+    "assignment": _check_assignment,
+    "ledger": _check_ledger,
+    "exemptions": _check_period,
+}
+
+
+# ---------------------------------------------------------------- cross-file references
+
+_REF_TEXT = {
+    "cadre_ids": ("工号不在干部名单中", "cadre_id not found in the cadres list"),
+    "class_ids": ("班级编号不在班级名单中", "class_id not found in the classes list"),
+    "colleges": ("学院不在班级名单中", "college not found in the classes list"),
+    "majors": ("专业不在班级名单中", "major not found in the classes list"),
+    "grades": ("年级不在班级名单中", "grade not found in the classes list"),
+}
+_REF_COLUMNS = {
+    "preferences": (("cadre_id", "cadre_ids"),),
+    "constraints": (("cadre_id", "cadre_ids"), ("class_id", "class_ids"), ("college", "colleges")),
+    "scores": (("cadre_id", "cadre_ids"), ("class_id", "class_ids")),
+    "previous": (("cadre_id", "cadre_ids"), ("class_id", "class_ids")),
+    "assignment": (("cadre_id", "cadre_ids"), ("class_id", "class_ids")),
+    "ledger": (("cadre_id", "cadre_ids"), ("class_id", "class_ids")),
+    "exemptions": (("cadre_id", "cadre_ids"),),
+}
+_PREF_REF = {"class": "class_ids", "college": "colleges", "major": "majors", "grade": "grades"}
+
+
+def check_refs(p: Parsed, refs: Refs) -> None:
+    for r in p.rows:
+        for cid, ref in _REF_COLUMNS.get(p.kind.id, ()):
+            known = getattr(refs, ref)
+            v = r.values.get(cid)
+            if known is not None and v and v not in known:
+                zh, en = _REF_TEXT[ref]
+                p.add(r, cid, v, zh, en)
+        if p.kind.id == "preferences" and r.values.get("kind") and r.values.get("value") is not None:
+            ref = _PREF_REF[r.values["kind"]]
+            known = getattr(refs, ref)
+            if known is not None and r.values["value"] not in known:
+                zh, en = _REF_TEXT[ref]
+                p.add(r, "value", r.values["value"],
+                      f"{PREFERENCE_KIND_ZH[r.values['kind']]}意向：{zh}", f"{r.values['kind']} preference: {en}")
+
+
+def refs_from(parsed: dict[str, Parsed], base: Refs | None) -> Refs:
+    """References known from the bundle's cadres/classes, else from `base` (the store)."""
+    base = base or Refs()
+    out = Refs(base.cadre_ids, base.class_ids, base.colleges, base.majors, base.grades)
+    cad = parsed.get("cadres")
+    if cad is not None:
+        out.cadre_ids = {r.values["cadre_id"] for r in cad.rows if r.values.get("cadre_id")} if cad.usable else None
+    cls = parsed.get("classes")
+    if cls is not None:
+        if cls.usable:
+            out.class_ids = {r.values["class_id"] for r in cls.rows if r.values.get("class_id")}
+            out.colleges = {r.values["college"] for r in cls.rows if r.values.get("college")}
+            out.majors = {r.values["major"] for r in cls.rows if r.values.get("major")}
+            out.grades = {str(r.values["grade"]) for r in cls.rows if r.values.get("grade") is not None}
+        else:   # the classes file itself is broken: checking against it would only add noise
+            out.class_ids = out.colleges = out.majors = out.grades = None
+    return out
+
+
+# ---------------------------------------------------------------- DataFrames
+
+def _series(c: Column, vals: list[Any]) -> Any:
+    d = c.dtype
+    if c.type == TAGS:
+        s = pd.Series([v if v is not None else () for v in vals], dtype=object)
+        return s
+    if c.type == FLOAT:
+        return pd.Series([v[0] if v is not None else np.nan for v in vals], dtype="float64")
+    if c.type == DATE:
+        return pd.Series([datetime(v.year, v.month, v.day) if v is not None else None for v in vals],
+                         dtype="datetime64[ns]")
+    if c.type == BOOL:
+        return pd.Series([bool(v) if v is not None else bool(c.default) for v in vals], dtype="bool")
+    if d == "int64":
+        return pd.Series([v if v is not None else c.default for v in vals], dtype="int64")
+    if d == "Int64":
+        return pd.Series(pd.array(vals, dtype="Int64"))
+    default = c.default if c.default is not None else ""
+    return pd.Series([v if v is not None else default for v in vals], dtype=object)
+
+
+def build_frame(k: Kind, records: list[dict[str, Any]]) -> pd.DataFrame:
+    """Canonical DataFrame from typed records (id -> value, None = empty)."""
+    cols: dict[str, Any] = {}
+    for c in k.columns:
+        cols[c.id] = _series(c, [rec.get(c.id) for rec in records])
+    if k.id == "scores":
+        cols["score_text"] = pd.Series([rec["score"][1] if rec.get("score") else "" for rec in records],
+                                       dtype=object)
+    df = pd.DataFrame(cols, index=pd.RangeIndex(len(records)))
+    return df[k.output_columns]
+
+
+def empty_frame(kind_id: str) -> pd.DataFrame:
+    """A canonical DataFrame with no rows (all columns and dtypes), for callers that need one."""
+    return build_frame(get_kind(kind_id), [])
+
+
+# ---------------------------------------------------------------- public entry points
+
+def read_file(kind: str, source: Any, filename: str | None = None, refs: Refs | None = None) -> pd.DataFrame:
+    """Read one file of `kind`; raises ImportFailed listing every problem (nothing is returned)."""
+    p = parse(kind, source, filename)
+    if refs is not None and p.usable:
+        check_refs(p, refs)
+    if p.problems:
+        raise ImportFailed(p.problems)
+    return build_frame(p.kind, [r.values for r in p.rows])
+
+
+def _split_source(src: Any) -> tuple[Any, str | None]:
+    if isinstance(src, tuple) and len(src) == 2 and isinstance(src[0], str):
+        return src[1], src[0]           # (filename, data)
+    return src, None
+
+
+def read_bundle(sources: dict[str, Any], refs: Refs | None = None) -> dict[str, pd.DataFrame]:
+    """Read several files at once and check references across them (all-or-nothing).
+
+    sources: kind -> path | bytes | file object | (filename, bytes). Returned in KINDS order."""
+    parsed: dict[str, Parsed] = {}
+    for kind_id in sources:
+        get_kind(kind_id)
+    from .schema import SCHEMAS
+    for kind_id in SCHEMAS:
+        if kind_id in sources:
+            src, name = _split_source(sources[kind_id])
+            parsed[kind_id] = parse(kind_id, src, name)
+    known = refs_from(parsed, refs)
+    problems: list[Problem] = []
+    for p in parsed.values():
+        if p.usable:
+            check_refs(p, known)
+        problems.extend(p.problems)
+    if problems:
+        raise ImportFailed(problems)
+    return {kid: build_frame(p.kind, [r.values for r in p.rows]) for kid, p in parsed.items()}
+
+
+__all__ = ["DATE", "INT", "TEXT", "Refs", "activity_id", "build_frame", "empty_frame", "read_bundle", "read_file"]
