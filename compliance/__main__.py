@@ -1,0 +1,200 @@
+"""`python -m compliance check …` (formats.md, Command line).
+
+Exit 0 done; 2 invalid input — every problem listed on stderr and nothing written.
+Inputs are read through the importer, exactly as the app reads them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+STATUS_CSV_COLUMNS = ["cadre_id", "rule", "period", "required", "done", "status"]
+
+
+def _lang(arg: str | None) -> str:
+    if arg:
+        return arg
+    env = os.environ.get("LC_ALL") or os.environ.get("LC_MESSAGES") or os.environ.get("LANG") or ""
+    return "en" if env and not env.lower().startswith("zh") and env not in ("C", "C.UTF-8", "POSIX") else "zh"
+
+
+def _pick(zh: str, en: str, lang: str) -> str:
+    return en if lang == "en" else zh
+
+
+def _split(msg: str, lang: str) -> str:
+    """Our own messages are 'Chinese / English'; show the user's language."""
+    if " / " in msg:
+        zh, _, en = msg.partition(" / ")
+        return en if lang == "en" else zh
+    return msg
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _csv_bytes(df: pd.DataFrame) -> bytes:
+    try:  # the importer owns file formats; use its writer when it offers one
+        from importer import write_csv  # type: ignore
+    except ImportError:
+        write_csv = None
+    if write_csv is not None:
+        import io
+        buf = io.BytesIO()
+        try:
+            write_csv(df, buf)
+            return buf.getvalue()
+        except TypeError:
+            pass
+    # UTF-8 with BOM: Excel on a Chinese Windows opens it correctly, and the importer reads it back
+    return df.to_csv(index=False).encode("utf-8-sig")
+
+
+def check(args: argparse.Namespace) -> int:
+    from importer import ImportFailed, read_calendar, read_file
+
+    from . import Calendar, CalendarError, RulesError, load_rules
+    from .engine import Evaluation
+    from .forecast import forecast, reminders
+    from .rollups import compliance_rate, on_track
+
+    lang = _lang(args.lang)
+    problems: list[str] = []
+
+    def read(kind: str, path: str | None):
+        if path is None:
+            return None
+        p = Path(path)
+        if not p.is_file():
+            problems.append(_pick(f"{path}: 文件不存在", f"{path}: file not found", lang))
+            return None
+        try:
+            return read_file(kind, str(p), filename=p.name)
+        except ImportFailed as e:
+            problems.extend(pr.message(lang) for pr in e.problems)
+        return None
+
+    cal = None
+    if not Path(args.calendar).is_file():
+        problems.append(_pick(f"{args.calendar}: 文件不存在", f"{args.calendar}: file not found", lang))
+    else:
+        try:
+            cal = Calendar(read_calendar(args.calendar))
+        except ImportFailed as e:
+            problems.extend(pr.message(lang) for pr in e.problems)
+        except CalendarError as e:
+            problems.extend(f"{args.calendar}: {_split(m, lang)}" for m in e.problems)
+    assignments = read("assignment", args.assignments)
+    ledger = read("ledger", args.ledger)
+    exemptions = read("exemptions", args.exemptions)
+    rules = None
+    try:
+        rules = load_rules(args.rules)
+    except RulesError as e:
+        problems.extend(_split(m, lang) for m in e.problems)
+    as_of = date.today()
+    if args.as_of is not None:
+        try:
+            as_of = date.fromisoformat(args.as_of)
+        except ValueError:
+            problems.append(_pick(f"--as-of {args.as_of!r}: 日期格式应为 YYYY-MM-DD",
+                                  f"--as-of {args.as_of!r}: expected a date YYYY-MM-DD", lang))
+    if problems:
+        print(_pick(f"输入有误，未写出任何文件（共 {len(problems)} 处问题）：",
+                    f"Invalid input, nothing written ({len(problems)} problem(s)):", lang), file=sys.stderr)
+        for p in problems:
+            print(f"- {p}", file=sys.stderr)
+        return 2
+
+    ev = Evaluation(cal, assignments, ledger, exemptions, rules, as_of=as_of)
+    st = ev.status
+    known = set(ev.cadre_ids)
+    unknown = int((~ledger["cadre_id"].isin(known)).sum()) if len(ledger) else 0
+    if unknown:
+        print(_pick(f"提示：台账中有 {unknown} 条活动的工号不在分配结果中，已忽略",
+                    f"Note: {unknown} ledger row(s) name a cadre that is not in the assignment; ignored", lang),
+              file=sys.stderr)
+    out_bytes = _csv_bytes(st[STATUS_CSV_COLUMNS])
+    summary_bytes = None
+    if args.summary:
+        fc = forecast(ev)
+        ot = on_track(fc)
+        rate = compliance_rate(st)
+        by_rule = {}
+        for rule in rules:
+            g = rate[rate["rule"] == rule.id]
+            met, missed = int(g["met"].sum()), int(g["missed"].sum())
+            by_rule[rule.id] = {"name_zh": rule.name_zh, "name_en": rule.name_en, "per": rule.per,
+                                "at_least": rule.at_least, "met": met, "missed": missed,
+                                "pending": int(g["pending"].sum()), "exempt": int(g["exempt"].sum()),
+                                "rate": round(met / (met + missed), 6) if met + missed else None}
+        counts = st["status"].value_counts()
+        summary = {
+            "as_of": as_of.isoformat(),
+            "calendar": [t.name for t in cal.terms],
+            "cadres": len(ev.cadre_ids),
+            "rows": len(st),
+            "status": {s: int(counts.get(s, 0)) for s in ("met", "missed", "pending", "exempt")},
+            "rules": by_rule,
+            "on_track": int(ot["on_track"].sum()),
+            "off_track": int((~ot["on_track"]).sum()),
+            "reminders": len(reminders(ev, fc)),
+            "activities_counted": len(ev.ledger),
+            "activities_ignored_unknown_cadre": unknown,
+        }
+        summary_bytes = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8")
+    _atomic_write(Path(args.out), out_bytes)
+    if summary_bytes is not None:
+        _atomic_write(Path(args.summary), summary_bytes)
+    counts = st["status"].value_counts()
+    print(_pick(f"已写出 {args.out}：{len(st)} 行（达标 {counts.get('met', 0)}，未达标 {counts.get('missed', 0)}，"
+                f"进行中 {counts.get('pending', 0)}，免除 {counts.get('exempt', 0)}）",
+                f"Wrote {args.out}: {len(st)} rows (met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
+                f"pending {counts.get('pending', 0)}, exempt {counts.get('exempt', 0)})", lang))
+    return 0
+
+
+def _json_default(o):
+    if isinstance(o, (np.integer,)):
+        return int(o)
+    if isinstance(o, (np.floating,)):
+        return float(o)
+    return str(o)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m compliance", description="六个一/九进 履职核查 (compliance check)")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check", help="status per cadre, rule and period -> status.csv")
+    c.add_argument("--calendar", required=True, help="校历 calendar TOML")
+    c.add_argument("--assignments", required=True, help="分配结果 assignment (.xlsx/.csv), optional start/end")
+    c.add_argument("--ledger", required=True, help="工作台账 ledger (.xlsx/.csv)")
+    c.add_argument("--exemptions", help="请假/公差 exemptions (.xlsx/.csv)")
+    c.add_argument("--rules", help="rules TOML (default: compliance/default_rules.toml)")
+    c.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
+    c.add_argument("--out", required=True, help="status.csv to write")
+    c.add_argument("--summary", help="summary JSON to write")
+    c.add_argument("--lang", choices=("zh", "en"), help="message language (default from LANG)")
+    args = ap.parse_args(argv)
+    return check(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""Rules (六个一, 九进) from a TOML file; defaults in default_rules.toml (compliance-rules.md)."""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_RULES_PATH = Path(__file__).with_name("default_rules.toml")
+
+ACTIVITY_TYPES = ("party_lecture", "class_activity", "lecture_visit", "face_to_face", "report", "other")
+VENUES = ("课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场")
+VENUE_EN = {"classroom": "课堂", "class": "班级", "dormitory": "宿舍", "canteen": "食堂", "society": "社团",
+            "lecture": "讲座", "morning_exercise": "早操", "online": "网络", "activity_site": "活动现场"}
+ONLINE = "网络"
+PERIODS = ("week", "month", "term", "year")
+COUNTS = ("activities", "distinct_venues", "classes")
+_FIELDS = {"name_zh", "name_en", "count", "types", "venues", "exclude_venues", "exclude_online",
+           "own_class", "at_least", "per", "enabled"}
+
+
+class RulesError(ValueError):
+    """Invalid rules file; `problems` lists every problem, each naming the rule and field."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name_zh: str
+    name_en: str
+    count: str                       # activities | distinct_venues | classes
+    types: tuple[str, ...]           # () = every type
+    venues: tuple[str, ...]          # () = every venue
+    exclude_venues: tuple[str, ...]
+    own_class: bool
+    at_least: int
+    per: str                         # week | month | term | year
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+
+    def __iter__(self):
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __getitem__(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def ids(self) -> list[str]:
+        return [r.id for r in self.rules]
+
+    def replace(self, rule_id: str, **changes) -> RuleSet:
+        """A copy with one rule's fields changed (validated like a file)."""
+        d = {r.id: _rule_dict(r) for r in self.rules}
+        d[rule_id] = {**d[rule_id], **changes}
+        return rules_from_dict({"inherit_defaults": False, "rules": d})
+
+
+def _rule_dict(r: Rule) -> dict:
+    return {"name_zh": r.name_zh, "name_en": r.name_en, "count": r.count, "types": list(r.types),
+            "venues": list(r.venues), "exclude_venues": list(r.exclude_venues), "own_class": r.own_class,
+            "at_least": r.at_least, "per": r.per}
+
+
+def _where(rule_id: str, field: str) -> str:
+    return f"规则 {rule_id} 字段 {field} / rule {rule_id}, field {field}"
+
+
+def _str_list(rid: str, field: str, value, allowed: tuple[str, ...], problems: list[str],
+              mapping: dict[str, str] | None = None) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f"{_where(rid, field)}: 应为字符串列表 / expected a list of strings, got {value!r}")
+        return ()
+    out = []
+    for v in value:
+        v2 = (mapping or {}).get(v.strip(), v.strip())
+        if v2 not in allowed:
+            problems.append(f"{_where(rid, field)}: 未知取值 {v!r}，可选 / unknown value, expected one of: "
+                            f"{', '.join(allowed)}")
+        elif v2 not in out:
+            out.append(v2)
+    return tuple(out)
+
+
+def _build(rid: str, d: dict, problems: list[str]) -> Rule | None:
+    n0 = len(problems)
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", rid):
+        problems.append(f"规则 {rid}: 编号只能用小写字母、数字和下划线 / rule id must be lowercase letters, digits, _")
+    for k in d:
+        if k not in _FIELDS:
+            problems.append(f"{_where(rid, k)}: 未知字段 / unknown field (allowed: {', '.join(sorted(_FIELDS))})")
+    for req in ("at_least", "per"):
+        if req not in d:
+            problems.append(f"{_where(rid, req)}: 缺少必填字段 / required field missing")
+    count = d.get("count", "activities")
+    if count not in COUNTS:
+        problems.append(f"{_where(rid, 'count')}: 未知取值 {count!r} / unknown value, expected one of: "
+                        f"{', '.join(COUNTS)}")
+    per = d.get("per")
+    if per is not None and per not in PERIODS:
+        problems.append(f"{_where(rid, 'per')}: 未知周期 {per!r} / unknown period, expected one of: "
+                        f"{', '.join(PERIODS)}")
+    at_least = d.get("at_least")
+    if "at_least" in d and (isinstance(at_least, bool) or not isinstance(at_least, int) or at_least < 0):
+        problems.append(f"{_where(rid, 'at_least')}: 应为不小于0的整数 / expected a whole number >= 0, "
+                        f"got {at_least!r}")
+    types = _str_list(rid, "types", d.get("types", []), ACTIVITY_TYPES, problems)
+    venues = _str_list(rid, "venues", d.get("venues", []), VENUES, problems, VENUE_EN)
+    excl = _str_list(rid, "exclude_venues", d.get("exclude_venues", []), VENUES, problems, VENUE_EN)
+    for b in ("own_class", "exclude_online", "enabled"):
+        if b in d and not isinstance(d[b], bool):
+            problems.append(f"{_where(rid, b)}: 应为 true/false / expected true or false, got {d[b]!r}")
+    if d.get("exclude_online") is True and ONLINE not in excl:
+        excl = excl + (ONLINE,)
+    for f in ("name_zh", "name_en"):
+        if f in d and not isinstance(d[f], str):
+            problems.append(f"{_where(rid, f)}: 应为文本 / expected text")
+    if len(problems) > n0:
+        return None
+    return Rule(id=rid, name_zh=d.get("name_zh") or rid, name_en=d.get("name_en") or rid, count=count,
+                types=types, venues=venues, exclude_venues=excl, own_class=bool(d.get("own_class", False)),
+                at_least=int(at_least), per=per)
+
+
+def rules_from_dict(data: dict, source: str = "rules") -> RuleSet:
+    problems: list[str] = []
+    for k in data:
+        if k not in ("inherit_defaults", "rules"):
+            problems.append(f"{source}: 未知顶层字段 {k!r} / unknown top-level key (expected [rules.<id>] tables)")
+    inherit = data.get("inherit_defaults", True)
+    if not isinstance(inherit, bool):
+        problems.append(f"{source}: inherit_defaults 应为 true/false / must be true or false")
+        inherit = True
+    merged: dict[str, dict] = {}
+    if inherit:
+        base = tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))
+        merged = {k: dict(v) for k, v in base["rules"].items()}
+    given = data.get("rules", {})
+    if not isinstance(given, dict):
+        problems.append(f"{source}: rules 应为表 [rules.<id>] / expected tables [rules.<id>]")
+        given = {}
+    for rid, d in given.items():
+        if not isinstance(d, dict):
+            problems.append(f"规则 {rid}: 应为表 / expected a table [rules.{rid}]")
+            continue
+        merged[rid] = {**merged.get(rid, {}), **d}
+    rules = []
+    for rid, d in merged.items():
+        if d.get("enabled", True) is False:
+            continue
+        r = _build(rid, d, problems)
+        if r is not None:
+            rules.append(r)
+    if problems:
+        raise RulesError(problems)
+    if not rules:
+        raise RulesError([f"{source}: 没有任何规则 / no rule left"])
+    return RuleSet(tuple(rules))
+
+
+def load_rules(path: str | Path | None = None) -> RuleSet:
+    """Rules from a TOML file (None = the defaults). Raises RulesError listing every problem."""
+    if path is None:
+        return rules_from_dict({})
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RulesError([f"{p}: 文件不存在 / file not found"]) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise RulesError([f"{p}: 不是有效的 TOML / not valid TOML: {e}"]) from None
+    return rules_from_dict(data, source=str(p))
+
+
+def dump_rules(rules: RuleSet) -> str:
+    """TOML text of a complete rule set (inherit_defaults = false), for saving an edited set."""
+    import tomli_w
+    return tomli_w.dumps({"inherit_defaults": False, "rules": {r.id: _rule_dict(r) for r in rules}})
+
+
+__all__ = [
+    "ACTIVITY_TYPES",
+    "COUNTS",
+    "PERIODS",
+    "VENUES",
+    "Rule",
+    "RuleSet",
+    "RulesError",
+    "dump_rules",
+    "load_rules",
+    "rules_from_dict",
+]
