@@ -72,6 +72,11 @@ class Parsed:
     def col_label(self, cid: str) -> str:
         return self.headers.get(cid) or self.kind.column(cid).header
 
+    def sort(self) -> None:
+        """Whole-file problems first, then by row and by the column's position in the file."""
+        order = {label: i for i, label in enumerate(self.headers.values())}
+        self.problems.sort(key=lambda q: (-1 if q.row is None else q.row, order.get(q.column or "", -1)))
+
     def add(self, r: ParsedRow | None, cid: str | None, value: Any, zh: str, en: str) -> None:
         col = self.col_label(cid) if cid else None
         self.problems.append(Problem(self.file, r.row if r else None, col, value, zh, en))
@@ -210,16 +215,18 @@ def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
         return p
     CHECKS[k.id](p)
     p.usable = True
+    p.sort()
     return p
 
 
 # ---------------------------------------------------------------- per-kind checks
 
-def _dup(p: Parsed, keys: tuple[str, ...], report: str, zh_what: str, en_what: str) -> None:
+def _dup(p: Parsed, keys: tuple[str, ...], report: str, zh_what: str, en_what: str,
+         may_be_empty: tuple[str, ...] = ()) -> None:
     first: dict[tuple, int] = {}
     for r in p.rows:
         key = tuple(r.values.get(c) for c in keys)
-        if any(v is None for v in key):
+        if any(v is None and c not in may_be_empty for c, v in zip(keys, key, strict=True)):
             continue
         if key in first:
             p.add(r, report, display(r.raw.get(report)), f"{zh_what}重复：与第{first[key]}行相同",
@@ -334,7 +341,8 @@ def _check_period(p: Parsed) -> None:
 
 def _check_assignment(p: Parsed) -> None:
     _check_period(p)
-    _dup(p, ("cadre_id", "class_id", "start"), "class_id", "配对", "pair")
+    # An open start (empty) is a value here: the same pair twice from the start is a duplicate.
+    _dup(p, ("cadre_id", "class_id", "start"), "class_id", "配对", "pair", may_be_empty=("start",))
 
 
 def activity_id(cadre_id: str, day: date, type_code: str, venue: str, class_id: str, summary: str) -> str:
@@ -485,6 +493,7 @@ def read_file(kind: str, source: Any, filename: str | None = None, refs: Refs | 
     p = parse(kind, source, filename)
     if refs is not None and p.usable:
         check_refs(p, refs)
+        p.sort()
     if p.problems:
         raise ImportFailed(p.problems)
     return build_frame(p.kind, [r.values for r in p.rows])
@@ -513,6 +522,7 @@ def read_bundle(sources: dict[str, Any], refs: Refs | None = None) -> dict[str, 
     for p in parsed.values():
         if p.usable:
             check_refs(p, known)
+            p.sort()
         problems.extend(p.problems)
     if problems:
         raise ImportFailed(problems)
