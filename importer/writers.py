@@ -54,9 +54,14 @@ def _cell(c: Column, v: Any, chinese: bool, for_csv: bool, text: Any = None) -> 
     if c.type in (INT, GRADE):
         return str(int(v)) if for_csv else int(v)
     if c.type == FLOAT:
-        if isinstance(text, str) and text:
-            return text if for_csv else (float(v) if repr(float(v)) == text or str(int(v)) == text else text)
-        return repr(float(v)) if for_csv else float(v)
+        f = float(v)
+        if for_csv:
+            return text if isinstance(text, str) and text else repr(f)
+        as_read = str(int(f)) if f.is_integer() else repr(f)     # how a numeric cell reads back
+        if isinstance(text, str) and text and text != as_read:
+            return text                    # e.g. "1e-3": keep the text exactly as the user gave it
+        # openpyxl writes numbers with 16 significant digits; keep exactness with a text cell.
+        return f if float(f"{f:.16g}") == f else repr(f)
     if c.type == BOOL:
         if chinese:
             return "是" if v else "否"
