@@ -1,0 +1,292 @@
+"""The demo university (data/generate_demo.py): deterministic, plausible, valid, and importable."""
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from data import generate_demo as gd
+
+DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
+YEAR_START, YEAR_END = pd.Timestamp("2025-09-08"), pd.Timestamp("2026-07-05")
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return gd.generate(2025)
+
+
+@pytest.fixture(scope="module")
+def demo_files():
+    return gd.files(2025)
+
+
+# ------------------------------------------------------------------ determinism
+def test_same_seed_gives_identical_bytes(demo_files):
+    again = gd.files(2025)
+    assert sorted(again) == sorted(demo_files)
+    for name in demo_files:
+        assert again[name] == demo_files[name], name
+
+
+def test_other_seed_gives_other_world(demo_files):
+    other = gd.files(7)
+    assert other["cadres.xlsx"] != demo_files["cadres.xlsx"]
+    assert other["ledger.csv"] != demo_files["ledger.csv"]
+
+
+def test_committed_demo_files_are_current(demo_files):
+    # data/demo/ is what the app bootstraps from; it must be exactly the seed-2025 output
+    on_disk = {p.name: p.read_bytes() for p in DEMO.iterdir() if p.is_file()}
+    assert sorted(on_disk) == sorted(demo_files)
+    for name, data in demo_files.items():
+        assert on_disk[name] == data, f"data/demo/{name} is stale: run python -m data.generate_demo"
+
+
+def test_write_creates_the_files(tmp_path):
+    written = gd.write(tmp_path / "out", seed=3)
+    assert {p.name for p in (tmp_path / "out").iterdir()} == set(written)
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_generate_is_repeatable_in_memory(frames):
+    again = gd.generate(2025)
+    assert again["calendar"] == frames["calendar"]
+    for kind, df in frames.items():
+        if kind != "calendar":
+            pd.testing.assert_frame_equal(again[kind], df)
+
+
+# ------------------------------------------------------------------ counts and rates
+def test_cadres(frames):
+    cad = frames["cadres"]
+    assert list(cad.columns) == gd.CADRE_COLS
+    assert len(cad) == 123 and cad["cadre_id"].is_unique and cad["name"].is_unique
+    lv = Counter(cad["level"])
+    assert 10 <= lv["school"] <= 14 and lv["head"] > 30 and lv["deputy"] > 30
+    assert (cad.loc[cad["level"] == "school", "unit"] == "学校领导").all()
+    assert set(cad["capacity"]) == {0, 1} and (cad["capacity"] == 0).sum() == 2
+    assert set(cad["discipline"]) <= set(gd.DISCIPLINES)
+    assert all(isinstance(t, tuple) and t for t in cad["expertise"])
+    colleges = set(frames["classes"]["college"])
+    middle_units = set(cad.loc[cad["level"] != "school", "unit"])
+    assert 18 <= len(middle_units & colleges) <= 22 and 13 <= len(middle_units - colleges) <= 17
+    # expertise follows the post
+    by_unit = cad.groupby("unit")["expertise"].apply(lambda s: set().union(*s))
+    assert "就业指导" in by_unit["招生就业处"] and "国际交流" in by_unit["国际交流处"]
+    assert by_unit["学生工作部"] & {"思想政治教育", "心理健康"}
+    assert "民族工作" in by_unit["党委统战部"]
+
+
+def test_classes(frames):
+    cl = frames["classes"]
+    assert list(cl.columns) == gd.CLASS_COLS
+    assert 550 <= len(cl) <= 650 and cl["class_id"].is_unique and cl["name"].is_unique
+    assert 18 <= cl["college"].nunique() <= 22
+    assert set(cl["grade"]) == {2022, 2023, 2024, 2025}
+    assert cl["size"].between(20, 48).all() and 30 <= cl["size"].mean() <= 40
+    assert cl["name"].str.fullmatch(r".+20(22|23|24|25)级\d+班").all()
+    n = len(cl)
+    has = {t: cl["tags"].map(lambda ts, t=t: t in ts) for t in gd.TAG_ORDER}
+    assert (has["新生班"] == (cl["grade"] == 2025)).all()
+    assert (has["毕业班"] == (cl["grade"] == 2022)).all()
+    for tag, lo, hi in [("学业预警", 0.06, 0.10), ("心理关注", 0.045, 0.075), ("少数民族", 0.035, 0.065),
+                        ("国际学生", 0.02, 0.04), ("经济困难", 0.035, 0.065)]:
+        assert lo <= has[tag].sum() / n <= hi, tag
+    intl = cl[has["国际学生"]]
+    assert (intl["college"] == "国际教育学院").mean() > 0.5
+    assert 0.17 <= cl["priority"].mean() <= 0.23
+    # priority is more likely where the need is greater
+    need = has["学业预警"] | has["心理关注"]
+    assert cl.loc[need, "priority"].mean() > 2 * cl.loc[~need & ~has["新生班"], "priority"].mean()
+
+
+def test_preferences(frames):
+    pr, cad, cl = frames["preferences"], frames["cadres"], frames["classes"]
+    share = pr["cadre_id"].nunique() / len(cad)
+    assert 0.75 <= share <= 0.85
+    assert set(pr["cadre_id"]) <= set(cad.loc[cad["capacity"] > 0, "cadre_id"])
+    assert set(pr["kind"]) == {"class", "college", "major", "grade"}
+    for cid, g in pr.groupby("cadre_id"):
+        assert sorted(g["rank"]) == list(range(1, len(g) + 1)), cid
+        assert len(g) in (1, 2, 3, 5)
+        assert not g.duplicated(["kind", "value"]).any()
+    valid = {"class": set(cl["class_id"]), "college": set(cl["college"]), "major": set(cl["major"]),
+             "grade": {str(g) for g in cl["grade"]}}
+    assert all(v in valid[k] for k, v in zip(pr["kind"], pr["value"]))
+    # college heads mostly ask for their own college first
+    first = pr[pr["rank"] == 1].merge(cad, on="cadre_id")
+    heads = first[first["unit"].isin(valid["college"])]
+    assert ((heads["kind"] == "college") & (heads["value"] == heads["unit"])).mean() > 0.4
+
+
+def test_constraints_have_reasons(frames):
+    co = frames["constraints"]
+    kinds = Counter(co["type"])
+    assert kinds["forbid"] >= 2 and 2 <= kinds["lock"] <= 3 and kinds["college_quota"] >= 2
+    assert (co["reason"] != "").all()
+    assert "亲属回避" in " ".join(co["reason"])
+    # 每个学院最多1名校领导, written as one level cap per college
+    caps = co[co["type"] == "level_cap"]
+    assert set(caps["college"]) == set(frames["classes"]["college"])
+    assert (caps["level"] == "school").all() and (caps["max"] == 1).all()
+    cad = frames["cadres"].set_index("cadre_id")
+    own = co[(co["type"] == "forbid") & (co["college"] != "")]
+    assert len(own) == 1 and cad.loc[own.iloc[0]["cadre_id"], "unit"] == own.iloc[0]["college"]
+
+
+def test_calendar_text():
+    cal = tomllib.loads(gd.calendar_toml())
+    assert [(t["name"], t["start"], t["weeks"]) for t in cal["term"]] == [
+        ("2025秋", date(2025, 9, 8), 18), ("2026春", date(2026, 3, 2), 18)]
+    assert cal["term"][0]["holidays"] == [["2025-10-01", "2025-10-08"], ["2026-01-01", "2026-01-03"]]
+    assert cal["term"][1]["holidays"] == [["2026-04-04", "2026-04-06"], ["2026-05-01", "2026-05-05"],
+                                          ["2026-06-19", "2026-06-21"]]
+
+
+# ------------------------------------------------------------------ the assignment is valid
+def _days(a: pd.DataFrame):
+    """Every day on which the set of pairs in force can change (it is constant in between)."""
+    days = {YEAR_START, YEAR_END} | set(a["start"]) | set(a["end"].dropna())
+    days |= {d + timedelta(days=1) for d in a["end"].dropna()} | {d - timedelta(days=1) for d in a["start"]}
+    return sorted(d for d in days if YEAR_START <= d <= YEAR_END)
+
+
+def _in_force(a: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    return a[(a["start"] <= day) & (a["end"].isna() | (a["end"] >= day))]
+
+
+@pytest.mark.parametrize("seed", [2025, 11])
+def test_assignment_is_valid_every_day(seed, frames):
+    f = frames if seed == 2025 else gd.generate(seed)
+    a, cad, cl, co = f["assignment"], f["cadres"], f["classes"], f["constraints"]
+    assert list(a.columns) == gd.ASSIGN_COLS
+    assert (a["start"] >= YEAR_START).all() and (a["start"] == YEAR_START).sum() == (cad["capacity"] > 0).sum()
+    cap = cad.set_index("cadre_id")["capacity"]
+    level = cad.set_index("cadre_id")["level"]
+    college_of = cl.set_index("class_id")["college"]
+    assert set(a["class_id"]) <= set(cl["class_id"])
+    forbid_pair = {(r.cadre_id, r.class_id) for r in co.itertuples() if r.type == "forbid" and r.class_id}
+    forbid_col = {(r.cadre_id, r.college) for r in co.itertuples() if r.type == "forbid" and r.college}
+    quotas = co[co["type"] == "college_quota"]
+    caps = co[co["type"] == "level_cap"]
+    locks = co[co["type"] == "lock"]
+    for day in _days(a):
+        now = _in_force(a, day)
+        per_cadre = now["cadre_id"].value_counts()
+        # every cadre with capacity >= 1 advises exactly one class, nobody else any
+        assert set(per_cadre.index) == set(cap[cap > 0].index), day
+        assert (per_cadre == 1).all(), day
+        assert now["class_id"].is_unique, day
+        pairs = set(zip(now["cadre_id"], now["class_id"]))
+        assert not pairs & forbid_pair
+        assert not {(c, college_of[k]) for c, k in pairs} & forbid_col
+        for r in locks.itertuples():
+            assert (r.cadre_id, r.class_id) in pairs
+        n_col = Counter(college_of[k] for k in now["class_id"])
+        for r in quotas.itertuples():
+            if pd.notna(r.min):
+                assert n_col[r.college] >= r.min, (day, r.college)
+            if pd.notna(r.max):
+                assert n_col[r.college] <= r.max, (day, r.college)
+        for r in caps.itertuples():
+            n_lvl = Counter(college_of[k] for c, k in pairs if level[c] == r.level)
+            if r.college:
+                assert n_lvl[r.college] <= r.max
+            else:                        # blank college = the cap holds in every college
+                assert max(n_lvl.values(), default=0) <= r.max
+    # mostly honours the wishes; every stated preference_rank is right
+    pr = f["preferences"]
+    with_wish = a[a["cadre_id"].isin(set(pr["cadre_id"]))]
+    assert with_wish["preference_rank"].notna().mean() >= 0.7
+    for r in a[a["preference_rank"].notna()].itertuples():
+        p = pr[(pr["cadre_id"] == r.cadre_id) & (pr["rank"] == r.preference_rank)].iloc[0]
+        k = cl.set_index("class_id").loc[r.class_id]
+        assert {"class": r.class_id, "college": k["college"], "major": k["major"],
+                "grade": str(k["grade"])}[p["kind"]] == p["value"]
+
+
+def test_mid_year_changes_and_previous(frames):
+    a, prev = frames["assignment"], frames["previous"]
+    ended = a[a["end"].notna()]
+    assert 3 <= len(ended) <= 6
+    assert (ended["end"] >= pd.Timestamp("2026-03-01")).all()
+    new = a[a["start"] > YEAR_START]
+    assert len(new) == len(ended) and new["changed"].all()
+    assert set(new["start"]) == {e + pd.Timedelta(days=1) for e in ended["end"]}
+    # some class gets another cadre after a change
+    assert any(set(a.loc[a["class_id"] == k, "cadre_id"]).__len__() > 1 for k in new["class_id"])
+    final = _in_force(a, YEAR_END)
+    assert set(zip(prev["cadre_id"], prev["class_id"])) == set(zip(final["cadre_id"], final["class_id"]))
+
+
+# ------------------------------------------------------------------ ledger
+def test_ledger_respects_calendar_duty_and_exemptions(frames):
+    led, a, ex = frames["ledger"], frames["assignment"], frames["exemptions"]
+    assert list(led.columns) == gd.LEDGER_COLS
+    assert 6000 <= len(led) <= 9000
+    assert led["date"].between(YEAR_START, YEAR_END).all()
+    assert led["activity_id"].is_unique and (led["activity_id"] != "").all()
+    assert set(led["type"]) == {"party_lecture", "class_activity", "lecture_visit", "face_to_face", "report", "other"}
+    assert set(led.loc[led["type"] != "report", "venue"]) == set(gd.VENUES)
+    assert (led.loc[led["type"] == "report", "venue"] == "").all()
+    for r in ex.itertuples():
+        hit = led[(led["cadre_id"] == r.cadre_id) & led["date"].between(r.start, r.end)]
+        assert hit.empty, r
+    assert any((ex["end"] - ex["start"]).dt.days < 7) and any((ex["end"] - ex["start"]).dt.days > 100)
+    # every activity falls on a day the cadre advises a class; a named class is theirs or a real one
+    classes = set(frames["classes"]["class_id"])
+    m = led.reset_index().merge(a[["cadre_id", "class_id", "start", "end"]], on="cadre_id", suffixes=("", "_own"))
+    m = m[(m["start"] <= m["date"]) & (m["end"].isna() | (m["end"] >= m["date"]))]
+    assert m["index"].is_unique and len(m) == len(led)
+    named = m[m["class_id"] != ""]
+    assert named["class_id"].isin(classes).all()
+    other = (named["class_id"] != named["class_id_own"]).sum()
+    assert 1 <= other <= 0.02 * len(led)
+    assert 0.05 <= (led["class_id"] == "").mean() <= 0.25
+    # winter vacation has a few activities, holidays are quiet
+    winter = led["date"].between(pd.Timestamp("2026-01-12"), pd.Timestamp("2026-03-01"))
+    assert 5 <= winter.sum() <= 200
+    assert led["students"].dropna().ge(0).all() and led["minutes"].dropna().between(10, 300).all()
+    assert (led["summary"] != "").all()
+
+
+def test_ledger_shows_diligent_and_lagging_cadres(frames):
+    led = frames["ledger"]
+    f2f = led[led["type"].isin(["face_to_face", "party_lecture", "class_activity"]) & (led["venue"] != "网络")]
+    weeks = f2f.assign(week=f2f["date"].dt.to_period("W")).groupby("cadre_id")["week"].nunique()
+    venues = led.groupby("cadre_id")["venue"].apply(lambda s: len(set(s) - {""}))
+    assert weeks.max() >= 30 and weeks.min() <= 22
+    assert (venues == 9).sum() >= 20 and (venues <= 5).sum() >= 10
+    # holiday weeks are quieter than ordinary ones
+    per_day = led.groupby("date").size()
+    golden = per_day[pd.Timestamp("2025-10-01"):pd.Timestamp("2025-10-08")].sum()
+    ordinary = per_day[pd.Timestamp("2025-10-13"):pd.Timestamp("2025-10-20")].sum()
+    assert golden < ordinary / 3
+
+
+# ------------------------------------------------------------------ re-import through the one importer
+def test_every_file_reimports_through_the_importer(demo_files, frames, tmp_path):
+    importer = pytest.importorskip("importer")
+    if not hasattr(importer, "read_bundle"):
+        pytest.skip("importer.read_bundle not available yet")
+    for name, data in demo_files.items():
+        (tmp_path / name).write_bytes(data)
+    kinds = ["cadres", "classes", "preferences", "constraints", "assignment", "previous", "ledger", "exemptions"]
+    ext = {"cadres": "xlsx", "classes": "xlsx", "constraints": "xlsx"}
+    bundle = importer.read_bundle({k: tmp_path / f"{k}.{ext.get(k, 'csv')}" for k in kinds})
+    for kind in ["cadres", "classes", "preferences", "constraints", "previous", "exemptions"]:
+        pd.testing.assert_frame_equal(bundle[kind].reset_index(drop=True), frames[kind], obj=kind)
+    got, want = bundle["ledger"].reset_index(drop=True), frames["ledger"]
+    pd.testing.assert_frame_equal(got, want, obj="ledger")
+    got, want = bundle["assignment"].reset_index(drop=True), frames["assignment"]
+    cols = ["cadre_id", "name", "class_id", "class_name", "college", "preference_rank", "locked", "changed",
+            "start", "end"]
+    pd.testing.assert_frame_equal(got[cols], want[cols], obj="assignment")
+    terms = importer.read_calendar(tmp_path / "calendar.toml")
+    assert [(t.name, t.start, t.weeks, len(t.holidays)) for t in terms] == [
+        ("2025秋", date(2025, 9, 8), 18, 2), ("2026春", date(2026, 3, 2), 18, 3)]
