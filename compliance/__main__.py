@@ -51,20 +51,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 def _csv_bytes(df: pd.DataFrame) -> bytes:
-    try:  # the importer owns file formats; use its writer when it offers one
-        from importer import write_csv  # type: ignore
-    except ImportError:
-        write_csv = None
-    if write_csv is not None:
-        import io
-        buf = io.BytesIO()
-        try:
-            write_csv(df, buf)
-            return buf.getvalue()
-        except TypeError:
-            pass
-    # UTF-8 with BOM: Excel on a Chinese Windows opens it correctly, and the importer reads it back
-    return df.to_csv(index=False).encode("utf-8-sig")
+    # UTF-8 with BOM, like the importer's writers: Excel on a Chinese Windows opens it correctly
+    return df.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def check(args: argparse.Namespace) -> int:

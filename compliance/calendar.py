@@ -82,17 +82,17 @@ class Calendar:
         names = [t.name for t in terms]
         for t in terms:
             if not t.name:
-                problems.append("学期名称为空 / a term has no name")
+                problems.append("有学期名称为空 / a term has no name")
             if t.start.weekday() != 0:
-                problems.append(f"学期 {t.name}: 开始日期 {t.start} 不是星期一 / start {t.start} is not a Monday")
+                problems.append(f"学期 {t.name}：开始日期 {t.start} 不是星期一 / term {t.name}: start {t.start} is not a Monday")
             if not isinstance(t.weeks, int) or t.weeks < 1:
-                problems.append(f"学期 {t.name}: 教学周数 {t.weeks} 应为正整数 / weeks must be a positive integer")
+                problems.append(f"学期 {t.name}：教学周数 {t.weeks} 应为正整数 / term {t.name}: weeks must be a positive integer")
             for a, b in t.holidays:
                 if b < a:
-                    problems.append(f"学期 {t.name}: 假期 {a}..{b} 结束早于开始 / holiday range ends before it starts")
+                    problems.append(f"学期 {t.name}：假期 {a}..{b} 结束早于开始 / term {t.name}: holiday {a}..{b} ends before it starts")
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            problems.append(f"学期名称重复 / duplicate term names: {', '.join(dup)}")
+            problems.append(f"学期名称重复：{'、'.join(dup)} / duplicate term names: {', '.join(dup)}")
         if problems:
             raise CalendarError(problems)
         terms.sort(key=lambda t: t.start)
@@ -202,7 +202,7 @@ class Calendar:
             i += 1
         y_labels = [lab for lab, _ in years]
         if len(set(y_labels)) != len(y_labels):
-            raise CalendarError([f"学年重复 / two academic years share a label: {y_labels}"])
+            raise CalendarError([f"学年重复：{y_labels} / two academic years share a label: {y_labels}"])
         year_map = np.full(D, -1, dtype=np.int32)
         y_start, y_end = [], []
         self.year_term_inc = np.zeros((len(terms), len(years)), dtype=np.float32)

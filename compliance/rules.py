@@ -74,21 +74,25 @@ def _rule_dict(r: Rule) -> dict:
             "at_least": r.at_least, "per": r.per}
 
 
-def _where(rule_id: str, field: str) -> str:
-    return f"规则 {rule_id} 字段 {field} / rule {rule_id}, field {field}"
+def _p(problems: list[str], rid: str, field: str | None, zh: str, en: str) -> None:
+    """One problem as 'Chinese / English', each half naming the rule and the field."""
+    if field is None:
+        problems.append(f"规则 {rid}：{zh} / rule {rid}: {en}")
+    else:
+        problems.append(f"规则 {rid} 字段 {field}：{zh} / rule {rid}, field {field}: {en}")
 
 
 def _str_list(rid: str, field: str, value, allowed: tuple[str, ...], problems: list[str],
               mapping: dict[str, str] | None = None) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problems.append(f"{_where(rid, field)}: 应为字符串列表 / expected a list of strings, got {value!r}")
+        _p(problems, rid, field, f"应为字符串列表，实际为 {value!r}", f"expected a list of strings, got {value!r}")
         return ()
     out = []
     for v in value:
         v2 = (mapping or {}).get(v.strip(), v.strip())
         if v2 not in allowed:
-            problems.append(f"{_where(rid, field)}: 未知取值 {v!r}，可选 / unknown value, expected one of: "
-                            f"{', '.join(allowed)}")
+            _p(problems, rid, field, f"未知取值 {v!r}，可选：{'、'.join(allowed)}",
+               f"unknown value {v!r}, expected one of: {', '.join(allowed)}")
         elif v2 not in out:
             out.append(v2)
     return tuple(out)
@@ -97,36 +101,38 @@ def _str_list(rid: str, field: str, value, allowed: tuple[str, ...], problems: l
 def _build(rid: str, d: dict, problems: list[str]) -> Rule | None:
     n0 = len(problems)
     if not re.fullmatch(r"[a-z][a-z0-9_]*", rid):
-        problems.append(f"规则 {rid}: 编号只能用小写字母、数字和下划线 / rule id must be lowercase letters, digits, _")
+        _p(problems, rid, None, "编号只能用小写字母、数字和下划线，且以字母开头",
+           "the id must be lowercase letters, digits and _, starting with a letter")
     for k in d:
         if k not in _FIELDS:
-            problems.append(f"{_where(rid, k)}: 未知字段 / unknown field (allowed: {', '.join(sorted(_FIELDS))})")
+            _p(problems, rid, k, f"未知字段（可用：{'、'.join(sorted(_FIELDS))}）",
+               f"unknown field (allowed: {', '.join(sorted(_FIELDS))})")
     for req in ("at_least", "per"):
         if req not in d:
-            problems.append(f"{_where(rid, req)}: 缺少必填字段 / required field missing")
+            _p(problems, rid, req, "缺少必填字段", "required field missing")
     count = d.get("count", "activities")
     if count not in COUNTS:
-        problems.append(f"{_where(rid, 'count')}: 未知取值 {count!r} / unknown value, expected one of: "
-                        f"{', '.join(COUNTS)}")
+        _p(problems, rid, "count", f"未知取值 {count!r}，可选：{'、'.join(COUNTS)}",
+           f"unknown value {count!r}, expected one of: {', '.join(COUNTS)}")
     per = d.get("per")
     if per is not None and per not in PERIODS:
-        problems.append(f"{_where(rid, 'per')}: 未知周期 {per!r} / unknown period, expected one of: "
-                        f"{', '.join(PERIODS)}")
+        _p(problems, rid, "per", f"未知周期 {per!r}，可选：{'、'.join(PERIODS)}",
+           f"unknown period {per!r}, expected one of: {', '.join(PERIODS)}")
     at_least = d.get("at_least")
     if "at_least" in d and (isinstance(at_least, bool) or not isinstance(at_least, int) or at_least < 0):
-        problems.append(f"{_where(rid, 'at_least')}: 应为不小于0的整数 / expected a whole number >= 0, "
-                        f"got {at_least!r}")
+        _p(problems, rid, "at_least", f"应为不小于0的整数，实际为 {at_least!r}",
+           f"expected a whole number >= 0, got {at_least!r}")
     types = _str_list(rid, "types", d.get("types", []), ACTIVITY_TYPES, problems)
     venues = _str_list(rid, "venues", d.get("venues", []), VENUES, problems, VENUE_EN)
     excl = _str_list(rid, "exclude_venues", d.get("exclude_venues", []), VENUES, problems, VENUE_EN)
     for b in ("own_class", "exclude_online", "enabled"):
         if b in d and not isinstance(d[b], bool):
-            problems.append(f"{_where(rid, b)}: 应为 true/false / expected true or false, got {d[b]!r}")
+            _p(problems, rid, b, f"应为 true 或 false，实际为 {d[b]!r}", f"expected true or false, got {d[b]!r}")
     if d.get("exclude_online") is True and ONLINE not in excl:
         excl = excl + (ONLINE,)
     for f in ("name_zh", "name_en"):
         if f in d and not isinstance(d[f], str):
-            problems.append(f"{_where(rid, f)}: 应为文本 / expected text")
+            _p(problems, rid, f, "应为文本", "expected text")
     if len(problems) > n0:
         return None
     return Rule(id=rid, name_zh=d.get("name_zh") or rid, name_en=d.get("name_en") or rid, count=count,
@@ -138,10 +144,11 @@ def rules_from_dict(data: dict, source: str = "rules") -> RuleSet:
     problems: list[str] = []
     for k in data:
         if k not in ("inherit_defaults", "rules"):
-            problems.append(f"{source}: 未知顶层字段 {k!r} / unknown top-level key (expected [rules.<id>] tables)")
+            problems.append(f"{source}：未知顶层字段 {k!r}（规则应写成 [rules.<编号>] 表） / "
+                            f"{source}: unknown top-level key {k!r} (expected [rules.<id>] tables)")
     inherit = data.get("inherit_defaults", True)
     if not isinstance(inherit, bool):
-        problems.append(f"{source}: inherit_defaults 应为 true/false / must be true or false")
+        problems.append(f"{source}：inherit_defaults 应为 true 或 false / {source}: inherit_defaults must be true or false")
         inherit = True
     merged: dict[str, dict] = {}
     if inherit:
@@ -149,11 +156,11 @@ def rules_from_dict(data: dict, source: str = "rules") -> RuleSet:
         merged = {k: dict(v) for k, v in base["rules"].items()}
     given = data.get("rules", {})
     if not isinstance(given, dict):
-        problems.append(f"{source}: rules 应为表 [rules.<id>] / expected tables [rules.<id>]")
+        problems.append(f"{source}：rules 应为表 [rules.<编号>] / {source}: rules must be tables [rules.<id>]")
         given = {}
     for rid, d in given.items():
         if not isinstance(d, dict):
-            problems.append(f"规则 {rid}: 应为表 / expected a table [rules.{rid}]")
+            _p(problems, rid, None, f"应为表 [rules.{rid}]", f"expected a table [rules.{rid}]")
             continue
         merged[rid] = {**merged.get(rid, {}), **d}
     rules = []
@@ -166,7 +173,7 @@ def rules_from_dict(data: dict, source: str = "rules") -> RuleSet:
     if problems:
         raise RulesError(problems)
     if not rules:
-        raise RulesError([f"{source}: 没有任何规则 / no rule left"])
+        raise RulesError([f"{source}：没有任何规则 / {source}: no rule left"])
     return RuleSet(tuple(rules))
 
 
@@ -178,9 +185,9 @@ def load_rules(path: str | Path | None = None) -> RuleSet:
     try:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RulesError([f"{p}: 文件不存在 / file not found"]) from None
+        raise RulesError([f"{p}：文件不存在 / {p}: file not found"]) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-        raise RulesError([f"{p}: 不是有效的 TOML / not valid TOML: {e}"]) from None
+        raise RulesError([f"{p}：不是有效的 TOML（{e}） / {p}: not valid TOML ({e})"]) from None
     return rules_from_dict(data, source=str(p))
 
 
