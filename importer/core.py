@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -129,7 +130,14 @@ def _missing_column(p: Parsed, c: Column) -> None:
 
 def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
     k = get_kind(kind_id)
-    data, name = load_source(source, filename)
+    try:
+        data, name = load_source(source, filename)
+    except OSError as e:          # a CLI path that does not exist or cannot be read
+        label = filename or (str(source) if isinstance(source, (str, os.PathLike)) else k.zh)
+        p = Parsed(k, os.path.basename(os.fspath(label)))
+        p.problems.append(Problem(p.file, None, None, None, f"无法打开文件：{e.strerror or e}",
+                                  f"cannot open the file: {e.strerror or e}"))
+        return p
     p = Parsed(k, name or k.zh)
     try:
         wb = read_workbook(data, name, p.file)
@@ -327,6 +335,20 @@ def _check_constraints(p: Parsed) -> None:
             _need(p, r, "max", tzh, t)
 
 
+def _check_forbid_vs_lock(p: Parsed) -> None:
+    locks = {(r.values["cadre_id"], r.values["class_id"]): r for r in p.rows
+             if r.values.get("type") == "lock" and r.values.get("cadre_id") and r.values.get("class_id")}
+    for r in p.rows:
+        if r.values.get("type") != "forbid":
+            continue
+        lock = locks.get((r.values.get("cadre_id"), r.values.get("class_id")))
+        if lock is not None:
+            a, b = sorted((r, lock), key=lambda x: x.row)
+            p.add(b, "class_id", b.values["class_id"],
+                  f"与第{a.row}行矛盾：同一配对不能既回避又锁定", f"contradicts row {a.row}: a pair cannot be both "
+                  "forbidden and locked")
+
+
 def _check_pairs(p: Parsed) -> None:
     _dup(p, ("cadre_id", "class_id"), "class_id", "配对", "pair")
 
@@ -381,7 +403,7 @@ CHECKS = {
     "cadres": _check_cadres,
     "classes": _check_classes,
     "preferences": _check_preferences,
-    "constraints": _check_constraints,
+    "constraints": lambda p: (_check_constraints(p), _check_forbid_vs_lock(p)),
     "scores": _check_pairs,
     "previous": _check_pairs,
     "assignment": _check_assignment,

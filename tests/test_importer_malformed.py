@@ -443,3 +443,25 @@ def test_problem_strings_are_bilingual():
     assert p.message("zh").startswith("c.csv，第2行，“层级”列，值“处级”：应为以下之一")
     assert p.message("en").startswith("c.csv, row 2, column '层级', value '处级': expected one of")
     assert "导入失败" in str(exc.value) and "Import failed" in str(exc.value)
+
+
+def test_forbid_and_lock_of_the_same_pair():
+    data = "类型,工号,班级编号\n锁定,T1,C1\n回避,T1,C1\n回避,T2,C1\n".encode()
+    assert problems("constraints", data, "k.csv") == [("k.csv", 3, "班级编号", "C1")]
+
+
+def test_missing_path_is_a_problem(tmp_path):
+    with pytest.raises(ImportFailed) as exc:
+        read_file("cadres", tmp_path / "nope.csv")
+    assert [(p.file, p.row, p.column, p.value) for p in exc.value.problems] == [("nope.csv", None, None, None)]
+
+
+def test_path_and_file_object_sources(tmp_path):
+    f = tmp_path / "干部名单.csv"
+    f.write_bytes(CADRES_CSV.encode("gbk"))
+    assert read_file("cadres", f)["cadre_id"].tolist() == ["T1", "T2"]
+    with open(f, "rb") as fh:
+        assert read_file("cadres", fh)["cadre_id"].tolist() == ["T1", "T2"]
+    assert read_file("cadres", io.BytesIO(CADRES_CSV.encode()))["cadre_id"].tolist() == ["T1", "T2"]
+    # a .txt export is read as CSV
+    assert read_file("cadres", str(f), filename="其它.txt")["name"].tolist() == ["张伟", "李娜"]
