@@ -285,8 +285,18 @@ class _World:
         extra = max(0, round(0.03 * n) - len(intl))
         tag_some("国际学生", extra / n, lambda c: 3.0 if c.college in ("外国语学院", "体育教育学院") else
                  (0.3 if c.college != "国际教育学院" else 0))
-        tag_some("经济困难", 0.05, lambda c: 1.6 if c.college in ("运动训练学院", "农学院", "教育学院") else 1.0)
-        # priority: ~20 %, more likely where the need is greater
+        tag_some("经济困难", 0.05, lambda c: 1.6 if c.college in ("运动训练学院", "教育学院", "体育教育学院") else 1.0)
+        for c in self.classes:
+            c.tags.sort(key=TAG_ORDER.index)
+
+    def flag_priority(self) -> None:
+        """重点 for ~18 % of classes, more likely where the need is greater.
+
+        Kept below the cadres' total capacity (with room for locks and quotas) so that a round
+        whose rule says every priority class must get an adviser is solvable."""
+        r = self.rng
+        n = len(self.classes)
+        supply = sum(c.capacity for c in self.cadres)
         pw = []
         for c in self.classes:
             w = 1.0
@@ -297,10 +307,8 @@ class _World:
             elif "经济困难" in c.tags or "毕业班" in c.tags:
                 w = 1.3
             pw.append(w)
-        for c in _weighted_sample(r, list(self.classes), pw, round(0.2 * n)):
+        for c in _weighted_sample(r, list(self.classes), pw, min(round(0.18 * n), supply - 10)):
             c.priority = True
-        for c in self.classes:
-            c.tags.sort(key=TAG_ORDER.index)
 
     # ---------------------------------------------------------------- cadres
     def build_cadres(self) -> None:
@@ -470,7 +478,7 @@ class _World:
                     for col in r.sample(others, 3):
                         add(2, "college", col)
                 else:
-                    add(6, "college", own)
+                    add(9, "college", own)
                     for m in majors_of[own]:
                         add(1.5, "major", m)
                     for k in r.sample(classes_of[own], 2):
@@ -721,8 +729,8 @@ class _World:
                 continue
             prof = c.profile
             venues = list(VENUES)
-            if prof == "diligent":
-                repertoire = venues
+            if prof == "diligent" or (prof == "average" and r.random() < 0.3):
+                repertoire = venues      # uses all nine venues over the year
             elif prof == "average":
                 repertoire = ["班级", "课堂"] + r.sample([v for v in venues if v not in ("班级", "课堂")], r.randint(4, 6))
             else:
@@ -754,7 +762,8 @@ class _World:
                 if not days or wi in gap:
                     continue
                 holiday_week = any(monday + timedelta(days=i) in hol for i in range(5))
-                p = p_week * (0.55 if holiday_week else 1.0) * (0.8 if n in (1, 18) else 1.0)
+                quiet = {"diligent": 0.9, "average": 0.6, "lagging": 0.4}[prof]
+                p = p_week * (quiet if holiday_week else 1.0) * (0.85 if n in (1, 18) else 1.0)
                 if r.random() < p:
                     d = r.choice(days)
                     online = r.random() < p_online
@@ -833,8 +842,17 @@ class _World:
                     emit(c, d, t, "网络", r.randint(3, 15), r.choice([30, 40, 60]),
                          r.choice(["寒假期间线上了解学生返乡及实习情况", "寒假线上家访，关心家庭经济困难学生",
                                    "通过班级群开展寒假安全提醒"]))
-            # diligent cadres make sure all nine venues appear in the year
-            if prof == "diligent":
+            # long holidays: some look in on the students who stay on campus
+            for hname, a, b in [h for *_, hols in TERMS for h in hols]:
+                p_h = {"diligent": 0.3, "average": 0.08, "lagging": 0.0}[prof]
+                if (b - a).days >= 2 and r.random() < p_h:
+                    d = a + timedelta(days=r.randint(1, (b - a).days))
+                    if class_on(c.cadre_id, d) and d not in ex_days[c.cadre_id]:
+                        v = r.choice(["宿舍", "食堂"])
+                        emit(c, d, "face_to_face", v, r.randint(2, 6), r.choice([30, 45, 60]),
+                             f"{hname}假期{'走访留校学生宿舍' if v == '宿舍' else '到食堂看望留校学生'}")
+            # cadres who use all nine venues make sure each appears in the year
+            if repertoire is venues:
                 mine = [row for row in rows if row["cadre_id"] == c.cadre_id]
                 have = {row["venue"] for row in mine}
                 for v in VENUES:
@@ -916,6 +934,7 @@ class _World:
     def build(self) -> _World:
         self.build_classes()
         self.build_cadres()
+        self.flag_priority()
         self.build_constraints()
         self.build_preferences()
         self.build_assignment()
@@ -1196,6 +1215,7 @@ def _readme(w: _World, frames) -> str:
     n_tag = Counter(t for tags in cl["tags"] for t in tags)
     lv = Counter(cad["level"])
     prof = Counter(c.profile for c in w.cadres if c.capacity > 0)
+    n_con = Counter(row["type"] for row in w.constraints)
     c, d, kc, kd, new = w.chain
     a, b = w.swap
     return f"""# 演示大学 Demo university (invented, demo only)
@@ -1214,7 +1234,7 @@ into classes: a comprehensive university with a sports flavour, school year 2025
 | `cadres.xlsx` | {len(cad)} cadres: {lv['school']} 校领导, {lv['head']} 中层正职, {lv['deputy']} 中层副职 ({(cad['capacity'] == 0).sum()} on long leave, 带班数 0) | sheet 干部名单, merged title row, Chinese headers, 带班数 sometimes blank (=1), tags split by 、 ； ; ，|
 | `classes.xlsx` | {len(cl)} classes, grades 2022–2025, {cl['college'].nunique()} colleges, {cl['major'].nunique()} majors | sheet 班级名单, blank row above the header, 重点 as 是/否/blank |
 | `preferences.csv` | ranked wishes of {frames['preferences']['cadre_id'].nunique()} cadres ({len(frames['preferences'])} rows) | UTF-8 with BOM, Chinese headers and kinds (班级/学院/专业/年级) |
-| `constraints.xlsx` | 3 回避, 3 锁定, 4 学院名额, 20 层级上限 (每个学院最多1名校领导, one row per college) | `中文(id)` headers |
+| `constraints.xlsx` | {n_con['forbid']} 回避, {n_con['lock']} 锁定, {n_con['college_quota']} 学院名额, {n_con['level_cap']} 层级上限 (每个学院最多1名校领导, one row per college), each with its reason | `中文(id)` headers |
 | `calendar.toml` | 2025秋 and 2026春, 18 teaching weeks each, real public holidays | TOML |
 | `assignment.csv` | the assignment in force (made by hand before Yixian), with start/end dates | UTF-8, English ids, 是/否 |
 | `previous.csv` | pairs in force at the end of the year, for next round's continuity | UTF-8 |
