@@ -1,6 +1,10 @@
 """The demo university (data/generate_demo.py): deterministic, plausible, valid, and importable."""
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 import tomllib
 from collections import Counter
 from datetime import date, timedelta
@@ -311,3 +315,34 @@ def test_demo_round_solves_with_default_config(frames):
     res = matching.solve(inp, matching.load_config(None).replace(time_limit_s=60.0))
     assert res.status in ("optimal", "feasible"), [c.message_en for c in res.diagnosis]
     assert len(res.assignment) == (frames["cadres"]["capacity"] > 0).sum()
+
+
+def test_output_does_not_depend_on_hash_seed(demo_files, tmp_path):
+    # set iteration order changes with PYTHONHASHSEED; the files must not
+    env = {**os.environ, "PYTHONHASHSEED": "4242"}
+    subprocess.run([sys.executable, "-m", "data.generate_demo", "--out", str(tmp_path), "--seed", "2025"],
+                   check=True, env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
+    for name, data in demo_files.items():
+        assert (tmp_path / name).read_bytes() == data, name
+
+
+def test_files_use_the_forms_offices_send(demo_files):
+    from openpyxl import load_workbook
+    wb = load_workbook(io.BytesIO(demo_files["cadres.xlsx"]))
+    ws = wb["干部名单"]
+    assert ws["A1"].value == "2025年领导干部担任班主任名单" and "A1:H1" in {str(m) for m in ws.merged_cells.ranges}
+    assert [c.value for c in ws[2]][:3] == ["工号", "姓名", "单位"]
+    assert wb.properties.created == wb.properties.modified == gd.FIXED_XLSX_TIME
+    ws = load_workbook(io.BytesIO(demo_files["classes.xlsx"]))["班级名单"]
+    assert all(c.value is None for c in ws[1]) and ws["A2"].value == "班级编号"
+    ws = load_workbook(io.BytesIO(demo_files["constraints.xlsx"])).active
+    assert ws["A1"].value == "类型(type)"
+    assert demo_files["preferences.csv"].startswith(b"\xef\xbb\xbf")
+    ex = demo_files["exemptions.csv"]
+    with pytest.raises(UnicodeDecodeError):
+        ex.decode("utf-8")
+    assert "年" in ex.decode("gb18030") and "/" in ex.decode("gb18030")
+    ledger = demo_files["ledger.csv"].decode("utf-8").splitlines()
+    assert ledger[0].startswith("编号,工号,日期")
+    assert any("/" in line.split(",")[2] for line in ledger[1:])
+    assert any(line.startswith(",") for line in ledger[1:])
