@@ -465,3 +465,16 @@ def test_path_and_file_object_sources(tmp_path):
     assert read_file("cadres", io.BytesIO(CADRES_CSV.encode()))["cadre_id"].tolist() == ["T1", "T2"]
     # a .txt export is read as CSV
     assert read_file("cadres", str(f), filename="其它.txt")["name"].tolist() == ["张伟", "李娜"]
+
+
+def test_required_star_and_case_insensitive_codes():
+    data = "工号*,姓名*,单位*,层级*\nT1,张伟,计算机学院,School\nT2,李娜,学工部,DEPUTY\n".encode()
+    assert read_file("cadres", data, filename="c.csv")["level"].tolist() == ["school", "deputy"]
+
+
+def test_serial_numbers_only_from_numeric_cells():
+    data = "工号,开始日期,结束日期\nT1,45908,2025-09-09\n".encode()
+    assert problems("exemptions", data, "e.csv") == [("e.csv", 2, "开始日期", "45908")]
+    rows = [["工号", "开始日期", "结束日期"], ["T1", 45908, 45909]]
+    df = read_file("exemptions", xlsx(rows), filename="e.xlsx")
+    assert df["start"].tolist() == [pd.Timestamp("2025-09-08")] and df["end"].tolist() == [pd.Timestamp("2025-09-09")]
