@@ -176,7 +176,36 @@ def _in_force(a: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [2025, 11])
 def test_assignment_is_valid_every_day(seed, frames):
-    f = frames if seed == 2025 else gd.generate(seed)
+    _check_assignment(frames if seed == 2025 else gd.generate(seed))
+
+
+def _mutated(frames, how: str) -> dict:
+    f = dict(frames)
+    a = frames["assignment"].copy()
+    co = frames["constraints"]
+    if how == "two_advisers":              # the second cadre also takes the first cadre's class
+        a.loc[1, "class_id"] = a.loc[0, "class_id"]
+    elif how == "forbidden":
+        r = co[(co["type"] == "forbid") & (co["class_id"] != "")].iloc[0]
+        a.loc[a["cadre_id"] == r.cadre_id, "class_id"] = r.class_id
+    elif how == "gap":                     # a cadre without a class for a month
+        a.loc[0, "end"] = pd.Timestamp("2025-12-31")
+    elif how == "lock_broken":
+        r = co[co["type"] == "lock"].iloc[0]
+        other = frames["classes"].loc[~frames["classes"]["class_id"].isin(a["class_id"]), "class_id"].iloc[0]
+        a.loc[a["cadre_id"] == r.cadre_id, "class_id"] = other
+    f["assignment"] = a
+    return f
+
+
+@pytest.mark.parametrize("how", ["two_advisers", "forbidden", "gap", "lock_broken"])
+def test_assignment_check_catches_broken_assignments(frames, how):
+    # the validity check above is only worth something if it rejects what it should
+    with pytest.raises(AssertionError):
+        _check_assignment(_mutated(frames, how))
+
+
+def _check_assignment(f) -> None:
     a, cad, cl, co = f["assignment"], f["cadres"], f["classes"], f["constraints"]
     assert list(a.columns) == gd.ASSIGN_COLS
     assert (a["start"] >= YEAR_START).all() and (a["start"] == YEAR_START).sum() == (cad["capacity"] > 0).sum()
