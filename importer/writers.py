@@ -15,6 +15,7 @@ from .schema import (
     CONSTRAINT_TYPE_ZH,
     DATE,
     ENUM,
+    ENUMS,
     FLOAT,
     GRADE,
     INT,
@@ -142,6 +143,25 @@ def write_xlsx(kind: str, df: pd.DataFrame, chinese_headers: bool = True) -> byt
     return _save(wb)
 
 
+def _dropdowns(ws: Any, k: Kind) -> None:
+    """Drop-down lists for enum and yes/no columns, so Excel/WPS users pick valid values."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for i, c in enumerate(k.columns, start=1):
+        if c.type == ENUM:
+            choices = [aliases[0] for aliases in ENUMS[c.enum or ""].values()]
+        elif c.type == BOOL:
+            choices = ["是", "否"]
+        else:
+            continue
+        dv = DataValidation(type="list", formula1='"' + ",".join(choices) + '"', allow_blank=True,
+                            showErrorMessage=False)     # a warning-free hint: the importer validates anyway
+        col = get_column_letter(i)
+        dv.add(f"{col}2:{col}2000")
+        ws.add_data_validation(dv)
+
+
 def _example(c: Column) -> Any:
     v = c.example
     if v in ("", None):
@@ -160,6 +180,7 @@ def template_xlsx(kind: str) -> bytes:
     ws = wb.active
     ws.title = k.sheet
     _sheet(ws, k, [c.header for c in k.columns], [[_example(c) for c in k.columns]])
+    _dropdowns(ws, k)
 
     doc = wb.create_sheet("说明")
     doc.append([f"{k.zh}（{k.id}）：{k.desc_zh} / {k.desc_en}"])

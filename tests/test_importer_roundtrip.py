@@ -239,3 +239,13 @@ def test_calendar_order_overlap_and_duplicate_names():
 def test_calendar_terms_back_to_back_are_fine():
     text = ('[[term]]\nname = "A"\nstart = 2025-09-08\nweeks = 2\n[[term]]\nname = "B"\nstart = 2025-09-22\nweeks = 1\n')
     assert [t.name for t in read_calendar(text.encode())] == ["A", "B"]
+
+
+def test_template_offers_dropdowns_for_enums_and_booleans():
+    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx("ledger")))
+    lists = {str(dv.sqref): dv.formula1 for dv in wb["工作台账"].data_validations.dataValidation}
+    assert lists == {"D2:D2000": '"党课/思政课,集体活动/社会实践,听课,面对面交流,向党委汇报,其他"',
+                     "E2:E2000": '"课堂,班级,宿舍,食堂,社团,讲座,早操,网络,活动现场"'}
+    wb = openpyxl.load_workbook(io.BytesIO(template_xlsx("classes")))
+    lists = {str(dv.sqref): dv.formula1 for dv in wb["班级名单"].data_validations.dataValidation}
+    assert lists == {"I2:I2000": '"是,否"'}
