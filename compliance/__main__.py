@@ -144,7 +144,7 @@ def check(args: argparse.Namespace) -> int:
             "on_track": int(ot["on_track"].sum()),
             "off_track": int((~ot["on_track"]).sum()),
             "reminders": len(reminders(ev, fc)),
-            "activities_counted": len(ev.ledger),
+            "activities_counted": len(ev.act_c),
             "activities_ignored_unknown_cadre": unknown,
         }
         summary_bytes = json.dumps(summary, ensure_ascii=False, indent=2, default=_json_default).encode("utf-8")

@@ -53,6 +53,11 @@ def synthetic(n_cadres: int, n_acts: int, seed: int = 0):
         "students": pd.array(rng.integers(0, 60, n_acts), dtype="Int64"),
         "minutes": pd.array(rng.integers(10, 120, n_acts), dtype="Int64"), "summary": "",
     })
+    # canonical frames hold text as object dtype (what the importer returns)
+    for df in (assign, ledger, exempt):
+        for c in df.columns:
+            if pd.api.types.is_string_dtype(df[c].dtype) and df[c].dtype != object:
+                df[c] = df[c].astype(object)
     return assign, ledger, exempt
 
 

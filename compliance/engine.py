@@ -35,6 +35,26 @@ def _text(s: pd.Series | None, n: int) -> np.ndarray:
     return s.fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
 
+def _factor(s: pd.Series | None, n: int, strip: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and their stripped text values (NaN/None -> ""), equal texts sharing one code.
+
+    strip=False (for ids with ~one value a row): raw values, no second pass; NaN -> "".
+    """
+    if s is None:
+        return np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    if not strip:
+        u = np.empty(len(uniq) + 1, dtype=object)
+        u[:-1] = np.asarray(uniq, dtype=object)
+        u[-1] = ""
+        return np.where(codes < 0, len(uniq), codes).astype(np.int64), u
+    us = pd.Series(uniq)
+    us = us.astype(str).str.strip() if len(us) else us.astype(object)
+    codes = np.where(codes < 0, len(us), codes)
+    u_codes, u2 = pd.factorize(pd.concat([us, pd.Series([""], dtype=us.dtype)], ignore_index=True))
+    return u_codes[codes].astype(np.int64), np.asarray(u2, dtype=object)
+
+
 def _cover(n_rows: int, n_days: int, row: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
     """bool [n_rows, n_days]: day d covered by some interval [start, end] of that row (NaT = open)."""
     s = np.where(start == _NAT, 0, start)
@@ -93,25 +113,31 @@ class Evaluation:
         self._K = K
         self._assign = (a_c, cls_codes, a_s, a_e)
 
-        # ---- ledger: re-imported ids count once (last wins), only known cadres, days on the axis, <= as-of
+        # ---- ledger: re-imported ids count once (last wins), only known cadres, days on the axis, <= as-of.
+        # Columns are factorised once; per-row work is numpy on integer codes (pyarrow strings are slow
+        # to materialise as Python objects).
         L = ledger
-        if "activity_id" in L and len(L):
-            ids = _text(L["activity_id"], len(L))
-            dup = pd.Series(ids).duplicated(keep="last").to_numpy() & (ids != "")
-            if dup.any():
-                L = L.loc[~dup]
         n = len(L)
-        lc = self.cadre_index.get_indexer(_text(L["cadre_id"], n))
+        self._ledger_src = L
+        keep = np.ones(n, dtype=bool)
+        if "activity_id" in L and n:
+            id_codes, id_u = _factor(L["activity_id"], n, strip=False)
+            keep &= ~(pd.Series(id_codes).duplicated(keep="last").to_numpy() & (id_u[id_codes] != ""))
+        c_codes, c_u = _factor(L.get("cadre_id"), n)
+        lc = self.cadre_index.get_indexer(c_u)[c_codes] if n else np.zeros(0, dtype=np.int64)
         ld = cal.day_index(L["date"]) if n else np.zeros(0, dtype=np.int64)
-        keep = (lc >= 0) & (ld >= 0) & (ld < D) & (ld <= self.as_of_idx)
-        if not keep.all():
-            L = L.loc[keep]
-            lc, ld = lc[keep], ld[keep]
-        self.ledger = L
-        self.act_c, self.act_day = lc.astype(np.int64), ld
-        self._type_codes, self._type_uniques = pd.factorize(_text(L.get("type"), len(L)))
-        self._venue_codes, self._venue_uniques = pd.factorize(_text(L.get("venue"), len(L)))
+        keep &= (lc >= 0) & (ld >= 0) & (ld < D) & (ld <= self.as_of_idx)
+        idx = np.nonzero(keep)[0]
+        self._idx = idx
+        self.act_c, self.act_day = lc[idx].astype(np.int64), ld[idx]
+        t_codes, self._type_uniques = _factor(L.get("type"), n)
+        v_codes, self._venue_uniques = _factor(L.get("venue"), n)
+        k_codes, k_u = _factor(L.get("class_id"), n)
+        self._type_codes, self._venue_codes = t_codes[idx], v_codes[idx]
+        self._act_class = self.class_index.get_indexer(k_u)[k_codes[idx]] if n else np.zeros(0, dtype=np.int64)
+        self._act_class_empty = (k_u == "")[k_codes[idx]] if n else np.zeros(0, dtype=bool)
         self._own = None
+        self._ledger = None
 
         # ---- scope per kind: C x P bool
         f = self.on_duty.astype(np.float32)
@@ -128,21 +154,31 @@ class Evaluation:
     def _lookup(self, uniques, allowed: tuple[str, ...]) -> np.ndarray:
         return np.array([u in allowed for u in uniques], dtype=bool)
 
+    @property
+    def ledger(self) -> pd.DataFrame:
+        """The ledger rows that were evaluated (deduplicated, known cadres, on the calendar, <= as-of)."""
+        if self._ledger is None:
+            self._ledger = self._ledger_src.iloc[self._idx]
+        return self._ledger
+
+    def ledger_column(self, name: str) -> np.ndarray | None:
+        """One column of the evaluated ledger rows as a numpy array (None when absent)."""
+        if name not in self._ledger_src:
+            return None
+        return self._ledger_src[name].to_numpy()[self._idx]
+
     def own_class(self) -> np.ndarray:
         """Per kept activity: its class (or, when empty, the cadre's class that day) is the cadre's that day."""
         if self._own is None:
-            L = self.ledger
-            cls = _text(L.get("class_id"), len(L))
-            code = self.class_index.get_indexer(cls)
+            code = self._act_class
             key = self.act_c * self._K + code
-            pos = np.clip(np.searchsorted(self._pair_keys, key), 0, max(len(self._pair_keys) - 1, 0))
             if len(self._pair_keys):
+                pos = np.clip(np.searchsorted(self._pair_keys, key), 0, len(self._pair_keys) - 1)
                 found = (code >= 0) & (self._pair_keys[pos] == key)
                 by_pair = found & self._pair_cov[pos, self.act_day]
             else:
                 by_pair = np.zeros(len(key), dtype=bool)
-            empty = cls == ""
-            self._own = np.where(empty, self.assigned[self.act_c, self.act_day], by_pair)
+            self._own = np.where(self._act_class_empty, self.assigned[self.act_c, self.act_day], by_pair)
         return self._own
 
     def rule_mask(self, rule) -> np.ndarray:

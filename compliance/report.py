@@ -60,8 +60,9 @@ def annual_report_data(ev: Evaluation, year: str | None = None) -> dict:
     missed = sy.loc[sy["status"] == "missed", ["cadre_id", "rule", "period", "period_start", "period_end",
                                                "required", "done"]]
     sel = (ev.act_day >= ys) & (ev.act_day <= ye)
-    students = pd.to_numeric(ev.ledger["students"], errors="coerce").fillna(0).to_numpy(dtype=np.int64) \
-        if "students" in ev.ledger else np.zeros(len(ev.act_c), dtype=np.int64)
+    stu = ev.ledger_column("students")
+    students = (pd.to_numeric(pd.Series(stu), errors="coerce").fillna(0).to_numpy(dtype=np.int64)
+                if stu is not None else np.zeros(len(ev.act_c), dtype=np.int64))
     C = len(ev.cadre_ids)
     n_act = np.bincount(ev.act_c[sel], minlength=C)
     n_stu = np.bincount(ev.act_c[sel], weights=students[sel], minlength=C).astype(np.int64)
