@@ -249,6 +249,20 @@ class Calendar:
         return pd.DataFrame({"period": p.labels, "start": [self.date_of(s) for s in p.start],
                              "end": [self.date_of(e) for e in p.end]})
 
+    def vacations(self) -> pd.DataFrame:
+        """Gaps between consecutive terms: year label (winter vacation inside an academic year) or ""
+        (summer, which belongs to no year)."""
+        rows = []
+        ymap = self.periods["year"].day_map
+        for a, b in itertools.pairwise(self.terms):
+            s = self.idx(a.start) + 7 * a.weeks
+            e = self.idx(b.start) - 1
+            if s <= e:
+                y = ymap[s]
+                rows.append((a.name, b.name, self.date_of(s), self.date_of(e),
+                             str(self.periods["year"].labels[y]) if y >= 0 else ""))
+        return pd.DataFrame(rows, columns=["after", "before", "start", "end", "year"])
+
     @classmethod
     def from_toml(cls, source) -> Calendar:
         """Parse the calendar TOML of formats.md directly (the CLI goes through importer instead)."""

@@ -84,7 +84,7 @@ class Evaluation:
 
         # ---- cadres and assignment intervals
         a_cad = _text(assignments.get("cadre_id"), len(assignments))
-        self.cadre_ids = np.asarray(pd.unique(a_cad), dtype=object)
+        self.cadre_ids = np.asarray(pd.unique(a_cad[a_cad != ""]), dtype=object)
         self.cadre_index = pd.Index(self.cadre_ids)
         C = len(self.cadre_ids)
         names = _text(assignments.get("name"), len(assignments))

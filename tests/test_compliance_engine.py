@@ -386,3 +386,25 @@ def test_calendar_validation(bad):
     with pytest.raises(CalendarError) as e:
         Calendar(bad)
     assert e.value.problems and all(" / " in p for p in e.value.problems)
+
+
+def test_vacations_winter_in_year_summer_in_none():
+    c = Calendar([Term("2025秋", date(2025, 9, 8), 9), Term("2026春", date(2026, 3, 2), 4),
+                  Term("2026秋", date(2026, 9, 7), 2)])
+    v = c.vacations()
+    assert [tuple(r) for r in v.itertuples(index=False)] == [
+        ("2025秋", "2026春", date(2025, 11, 10), date(2026, 3, 1), "2025-2026"),
+        ("2026春", "2026秋", date(2026, 3, 30), date(2026, 9, 6), ""),
+    ]
+    assert list(c.period_frame("year")["period"]) == ["2025-2026", "2026-2027"]
+
+
+def test_edge_inputs_empty_and_out_of_range():
+    c = cal()
+    empty_a = assign()
+    assert evaluate(c, empty_a, YEAR, None, RULES, as_of="2026-01-01").empty
+    # no ledger columns at all, exemptions empty frame, as-of long after the calendar: all ended
+    st = evaluate(c, assign(("c1", "k1", None, None), ("", "k2", None, None)), pd.DataFrame(),
+                  exemptions(), RULES, as_of="2027-09-01")
+    assert set(st["cadre_id"]) == {"c1"} and "pending" not in set(st["status"])
+    assert len(st) == 2 + 2 + 2 + 4 + 13 + 1 + 1
