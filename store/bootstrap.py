@@ -1,0 +1,153 @@
+"""`python -m store.bootstrap`: migrate the database to head and, when it holds no cadres yet,
+load the demo university from data/demo/ through the importer, publish its assignment and create
+one demo user per role. Idempotent: a database that already has cadres is only migrated.
+
+Demo users (demo data only — change or remove before real use):
+admin/yixian-admin, leader/yixian-leader, planner/yixian-planner, college/yixian-college,
+cadre/yixian-cadre.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from store.engine import ROOT, database_url, make_engine, migrate
+
+DEMO_DIR = ROOT / "data" / "demo"
+DEMO_ROUND_NAME = "2025-2026学年 领导干部担任班主任（初始）"
+ACTOR = "bootstrap"
+DEMO_FILES = {"cadres": "cadres.xlsx", "classes": "classes.xlsx", "preferences": "preferences.csv",
+              "constraints": "constraints.xlsx", "exemptions": "exemptions.csv", "ledger": "ledger.csv",
+              "assignment": "assignment.csv"}
+DEMO_USERS = [  # username, password, role, display name
+    ("admin", "yixian-admin", "admin", "组织部（演示）"),
+    ("leader", "yixian-leader", "leader", "校领导（演示）"),
+    ("planner", "yixian-planner", "planner", "规划人员（演示）"),
+    ("college", "yixian-college", "college", None),
+    ("cadre", "yixian-cadre", "cadre", None),
+]
+
+
+def _safe_url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def load_demo(session: Session, demo_dir: Path = DEMO_DIR, say: Callable[[str], None] = print) -> dict:
+    """Read data/demo through the importer and store it (caller's transaction)."""
+    import importer
+    from store import data as sd
+    from store import rounds
+    from store.auth import create_user
+
+    missing = [f for f in [*DEMO_FILES.values(), "calendar.toml"] if not (demo_dir / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"演示数据缺少文件 demo files missing in {demo_dir}: {', '.join(missing)} "
+                                f"(run `python -m data.generate_demo`)")
+    bundle = importer.read_bundle({k: demo_dir / f for k, f in DEMO_FILES.items()})
+    terms = importer.read_calendar(demo_dir / "calendar.toml")
+    sd.replace_kinds(session, {k: bundle[k] for k in sd.REPLACEABLE}, ACTOR)
+    sd.save_calendar(session, terms, ACTOR)
+    inserted, _ = sd.upsert_ledger(session, bundle["ledger"], ACTOR)
+    assignment = bundle["assignment"]
+    rid = rounds.create_round(session, DEMO_ROUND_NAME, "initial",
+                              {k: bundle[k] for k in ("cadres", "classes", "preferences", "constraints")},
+                              {"source": "data/demo/assignment.csv", "note": "演示：系统上线前手工分配"}, ACTOR)
+    rounds.save_round_result(session, rid, assignment,
+                             {"status": "imported", "source": "data/demo/assignment.csv",
+                              "pairs": len(assignment)}, ACTOR)
+    starts = assignment["start"].dropna()
+    effective = starts.min().date() if len(starts) else terms[0].start
+    rounds.publish_round(session, rid, effective, ACTOR)
+    for k in ("cadres", "classes", "preferences", "constraints", "exemptions"):
+        say(f"  {k}: {len(bundle[k])}")
+    say(f"  calendar: {len(terms)} terms; ledger: {inserted} activities")
+    say(f"  round {rid} “{DEMO_ROUND_NAME}” published from {effective}: {len(assignment)} rows")
+
+    classes = bundle["classes"].sort_values("class_id")
+    college = str(classes["college"].iloc[0])
+    cadre_id = str(min(assignment["cadre_id"]))
+    cadre_name = str(bundle["cadres"].set_index("cadre_id").loc[cadre_id, "name"])
+    users = []
+    for username, password, role, display in DEMO_USERS:
+        extra = {}
+        if role == "college":
+            display, extra = f"{college}（演示）", {"college": college}
+        elif role == "cadre":
+            display, extra = f"{cadre_name}（演示）", {"cadre_id": cadre_id}
+        create_user(session, username, password, role, display, ACTOR, **extra)
+        users.append(username)
+        say(f"  user {username} / {password}  ({role}{' · ' + college if role == 'college' else ''}"
+            f"{' · ' + cadre_id + ' ' + cadre_name if role == 'cadre' else ''})")
+    return {"round_id": rid, "users": users, "college": college, "cadre_id": cadre_id}
+
+
+def bootstrap(engine: Engine | None = None, demo: bool = True, demo_dir: Path = DEMO_DIR,
+              say: Callable[[str], None] = print) -> dict:
+    from store.models import Cadre
+
+    engine = engine or make_engine()
+    say(f"database: {_safe_url(engine)}")
+    migrate(engine)
+    say("schema: migrated to head")
+    with Session(engine) as session:
+        n = session.scalar(select(func.count()).select_from(Cadre)) or 0
+    if n:
+        say(f"demo data: skipped (the database already holds {n} cadres)")
+        return {"loaded": False, "cadres": n}
+    if not demo:
+        say("demo data: skipped (--no-demo)")
+        return {"loaded": False, "cadres": 0}
+    say(f"demo data: loading {demo_dir} through the importer …")
+    with Session(engine) as session, session.begin():
+        info = load_demo(session, demo_dir, say)
+    say("demo data: done (demo users are for the demo only — change or remove them before real use)")
+    return {"loaded": True, **info}
+
+
+def _create_admin(engine: Engine, username: str) -> None:
+    from store.auth import create_user
+
+    password = os.environ.get("YIXIAN_ADMIN_PASSWORD") or getpass.getpass(f"password for {username}: ")
+    with Session(engine) as session, session.begin():
+        create_user(session, username, password, "admin", username, ACTOR)
+    print(f"user {username} (admin) created")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m store.bootstrap",
+                                 description="Migrate the database; load the demo university when it is empty.")
+    ap.add_argument("--no-demo", action="store_true", help="only migrate; never load demo data or demo users")
+    ap.add_argument("--demo-dir", type=Path, default=DEMO_DIR)
+    ap.add_argument("--create-admin", metavar="USERNAME",
+                    help="also create an admin account (password from YIXIAN_ADMIN_PASSWORD or prompted)")
+    args = ap.parse_args(argv)
+    from importer import ImportFailed
+    from store.errors import StoreError
+
+    engine = make_engine(database_url())
+    try:
+        bootstrap(engine, demo=not args.no_demo, demo_dir=args.demo_dir)
+        if args.create_admin:
+            _create_admin(engine, args.create_admin)
+    except ImportFailed as exc:
+        print("演示数据导入失败 demo import failed:", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p}", file=sys.stderr)
+        return 2
+    except (StoreError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
