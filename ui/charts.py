@@ -1,0 +1,135 @@
+"""Shared Altair look for Yixian charts, with a CJK font so Chinese labels render, and PNG export.
+
+Pure Altair + vl-convert (no Streamlit), so benchmarks and tests can build the same specs.
+The font is Debian's fonts-noto-cjk ("Noto Sans CJK SC"); the browser picks it up from the
+system, and vl-convert (a headless renderer with its own font database) is pointed at the
+same directory before the first PNG, otherwise Chinese text comes out as empty boxes.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+FONT = "Noto Sans CJK SC"
+FONT_STACK = f"'{FONT}', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
+FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
+STATUS_COLORS = {"met": "#2e7d32", "pending": "#f9a825", "missed": "#c62828", "exempt": "#9e9e9e"}
+STATUS_ZH = {"met": "达标", "pending": "进行中", "missed": "未达标", "exempt": "免除"}
+# Diverging scale for rates: red (0) → amber → green (1); colour-blind safe enough with the labels.
+RATE_SCALE = alt.Scale(domain=[0, 0.5, 1], range=["#c62828", "#fdd835", "#2e7d32"])
+
+_fonts_lock = threading.Lock()
+_fonts_registered = False
+
+
+def style(chart: alt.TopLevelMixin, title: str | None = None) -> alt.TopLevelMixin:
+    """Apply the Yixian look: CJK font everywhere (title, axes, legends, marks), quiet grid."""
+    if title is not None:
+        chart = chart.properties(title=title)
+    return (chart.configure(font=FONT_STACK)
+            .configure_title(font=FONT_STACK, fontSize=15, anchor="start")
+            .configure_axis(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12, titleFontSize=12,
+                            gridOpacity=0.4)
+            .configure_legend(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12)
+            .configure_header(labelFont=FONT_STACK, titleFont=FONT_STACK)
+            .configure_text(font=FONT_STACK)
+            .configure_view(strokeWidth=0))
+
+
+def register_fonts() -> None:
+    """Tell vl-convert where the CJK fonts are (once per process)."""
+    global _fonts_registered
+    if _fonts_registered:
+        return
+    import vl_convert as vlc
+
+    with _fonts_lock:
+        if not _fonts_registered:
+            for d in FONT_DIRS:
+                if Path(d).is_dir():
+                    vlc.register_font_directory(d)
+            _fonts_registered = True
+
+
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """The chart as PNG bytes, rendered server-side with the CJK font registered."""
+    import vl_convert as vlc
+
+    register_fonts()
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+# ---------------------------------------------------------------- the coverage page's charts
+# Each builder takes the tidy frame that services.compliance_view produces and returns a styled chart.
+
+def coverage_by_college(df: pd.DataFrame) -> alt.TopLevelMixin:
+    """Stacked bar per college: covered / uncovered classes, priority classes in their own (darker) segment.
+    df: college, bucket (label), bucket_order, classes."""
+    order = ["已覆盖·重点班", "已覆盖", "未覆盖·重点班", "未覆盖"]
+    colors = ["#1b5e20", "#66bb6a", "#b71c1c", "#ef9a9a"]
+    height = max(160, 26 * df["college"].nunique())
+    base = alt.Chart(df).mark_bar().encode(
+        y=alt.Y("college:N", title=None, sort="-x"),
+        x=alt.X("classes:Q", title="班级数", stack="zero"),
+        color=alt.Color("bucket:N", title="覆盖情况", scale=alt.Scale(domain=order, range=colors),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("bucket_order:Q"),
+        tooltip=[alt.Tooltip("college:N", title="学院"), alt.Tooltip("bucket:N", title="类别"),
+                 alt.Tooltip("classes:Q", title="班级数")],
+    ).properties(height=height)
+    return style(base, "各学院班级覆盖（深色为重点班）")
+
+
+def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str, title: str,
+            col_sort: list[str] | None = None, row_sort: list[str] | None = None) -> alt.TopLevelMixin:
+    """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted."""
+    n_rows = max(df[row].nunique(), 1)
+    chart = alt.Chart(df).mark_rect().encode(
+        x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
+        color=alt.Color("rate:Q", title="达标率", scale=RATE_SCALE, legend=alt.Legend(format=".0%")),
+        tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip(f"{col}:N", title=col_title),
+                 alt.Tooltip("rate:Q", title="达标率", format=".0%"), alt.Tooltip("met:Q", title="达标"),
+                 alt.Tooltip("counted:Q", title="应考核")],
+    ).properties(height=min(max(18 * n_rows, 120), 900))
+    return style(chart, title)
+
+
+def weekly_trend(df: pd.DataFrame, target: float, rule_name: str) -> alt.TopLevelMixin:
+    """Mean activities per in-scope cadre each teaching week, against the rule's threshold (dashed).
+    df: period, n (order), mean_done, rate."""
+    x = alt.X("period:N", title="教学周", sort=list(df["period"]), axis=alt.Axis(labelAngle=-45))
+    line = alt.Chart(df).mark_line(point=True, color="#1565c0").encode(
+        x=x, y=alt.Y("mean_done:Q", title="人均次数"),
+        tooltip=[alt.Tooltip("period:N", title="教学周"), alt.Tooltip("mean_done:Q", title="人均次数", format=".2f"),
+                 alt.Tooltip("rate:Q", title="达标率", format=".0%")])
+    rule = alt.Chart(pd.DataFrame({"target": [target], "label": [f"要求：每人每周≥{target:g}次"]})).mark_rule(
+        color="#c62828", strokeDash=[6, 4], size=2).encode(y="target:Q", tooltip=alt.Tooltip("label:N", title="目标"))
+    text = alt.Chart(pd.DataFrame({"target": [target], "label": [f"目标 {target:g}"]})).mark_text(
+        align="left", dx=4, dy=-8, color="#c62828").encode(y="target:Q", x=alt.value(0), text="label:N")
+    return style(alt.layer(line, rule, text).properties(height=280), f"{rule_name}：每周趋势与目标线")
+
+
+def venue_coverage(df: pd.DataFrame, n_cadres: int) -> alt.TopLevelMixin:
+    """Share of cadres who reached each 九进 venue this academic year. df: venue, cadres, share."""
+    bars = alt.Chart(df).mark_bar(color="#6a1b9a").encode(
+        x=alt.X("venue:N", title="场所", sort=list(df["venue"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title="已到达干部占比", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("venue:N", title="场所"), alt.Tooltip("cadres:Q", title="干部数"),
+                 alt.Tooltip("share:Q", title="占比", format=".0%")])
+    labels = bars.mark_text(dy=-6, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
+    return style(alt.layer(bars, labels).properties(height=260), f"九进场所覆盖（{n_cadres}位干部，本学年）")
+
+
+def preference_satisfaction(df: pd.DataFrame) -> alt.TopLevelMixin:
+    """Pairs of the assignment in force by the preference they satisfy. df: label, order, pairs, share."""
+    bars = alt.Chart(df).mark_bar(color="#00838f").encode(
+        x=alt.X("label:N", title="满足的志愿", sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pairs:Q", title="配对数"),
+        tooltip=[alt.Tooltip("label:N", title="志愿"), alt.Tooltip("pairs:Q", title="配对数"),
+                 alt.Tooltip("share:Q", title="占比", format=".0%")])
+    labels = bars.mark_text(dy=-6, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
+    return style(alt.layer(bars, labels).properties(height=260), "现行分配的志愿满足情况")
