@@ -1,0 +1,309 @@
+"""Public entry: solve(inp, cfg) -> MatchResult with assignment, report, explain() and diagnosis."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .config import MatchConfig, load_config
+from .diagnosis import Conflict, diagnose
+from .model import MatchingInput, Problem
+from .solver import Cancelled, Core, Opts, solve_core
+
+PART_COLS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
+ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
+                   "preference_rank", "locked", "changed", "start", "end"]
+
+
+def _f(x: Fraction) -> float:
+    return float(x)
+
+
+class MatchResult:
+    def __init__(self, prob: Problem, cfg: MatchConfig, core: Core, opts: Opts, seconds: float,
+                 diagnosis: list[Conflict], fair: dict | None):
+        self.problem, self.cfg, self.core, self.opts = prob, cfg, core, opts
+        self.status = core.status
+        self.diagnosis = diagnosis
+        self.fair = fair
+        self.seconds = seconds
+        self.pairs = core.pairs if core.status in ("optimal", "feasible") else []
+        self.objective_exact = Fraction(core.obj, prob.scale) if self.pairs or core.status == "optimal" else None
+        self.assignment = self._assignment()
+        self.report = self._report()
+        self._explained: dict = {}
+
+    # ------------------------------------------------------------ per pair
+    def _parts(self, i, j) -> dict:
+        p = self.problem
+        D = p.scale
+        if p.has_scores:
+            return {k: 0.0 for k in PART_COLS}
+        return {"part_expertise": p.part_exp[i, j] / D,
+                "part_discipline": (p.wi["discipline"] if p.disc_eq[i, j] else 0) / D,
+                "part_preference": int(p.pref_v[i, j]) / D,
+                "part_continuity": p.part_cont[i, j] / D,
+                "part_own_unit": p.part_own[i, j] / D}
+
+    def _rank(self, i, j):
+        p = self.problem
+        if p.pref_r is None:
+            return None
+        r = int(p.pref_r[i, j])
+        return r or None
+
+    def _assignment(self) -> pd.DataFrame:
+        p = self.problem
+        locks = {(r.i, r.j) for r in p.rules if r.family == "lock"}
+        prev = set(p.prev_pairs)
+        rows = []
+        for i, j in self.pairs:
+            parts = self._parts(i, j)
+            rows.append({"cadre_id": p.cadre_ids[i], "name": p.names[i], "class_id": p.class_ids[j],
+                         "class_name": p.class_names[j], "college": p.college_names[p.col[j]],
+                         "score": _f(p.score_of(i, j)), **parts, "preference_rank": self._rank(i, j),
+                         "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False})
+        df = pd.DataFrame(rows, columns=ASSIGNMENT_COLS[:-2])
+        for c in ("cadre_id", "name", "class_id", "class_name", "college"):
+            df[c] = df[c].astype(object)
+        for c in ("score", *PART_COLS):
+            df[c] = df[c].astype("float64")
+        df["preference_rank"] = df["preference_rank"].astype("Int64")
+        df["locked"] = df["locked"].astype(bool)
+        df["changed"] = df["changed"].astype(bool)
+        df["start"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        df["end"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        return df[ASSIGNMENT_COLS]
+
+    # ------------------------------------------------------------ report
+    def _report(self) -> dict:
+        p, core = self.problem, self.core
+        rep = {"status": self.status, "objective_mode": self.cfg.objective,
+               "objective": _f(self.objective_exact) if self.objective_exact is not None else None,
+               "objective_exact": str(self.objective_exact) if self.objective_exact is not None else None,
+               "bound": (core.bound / p.scale) if self.status in ("optimal", "feasible") else None,
+               "seconds": round(self.seconds, 4), "scale": p.scale,
+               "pairs_total": int(p.n * p.m if p.dense else len(p.I)),
+               "pairs_pruned": int(core.pruned), "lp_integral": core.lp_integral,
+               "lp_rounds": core.iterations}
+        if self.fair:
+            rep["fair"] = self.fair
+        covered = np.zeros(p.m, dtype=bool)
+        for _, j in self.pairs:
+            covered[j] = True
+        rep["total_fit"] = _f(sum((p.score_of(i, j) for i, j in self.pairs), Fraction(0)))
+        rep["coverage"] = {
+            "classes": int(p.m), "classes_covered": int(covered.sum()),
+            "students": int(p.size.sum()), "students_covered": int(p.size[covered].sum()),
+            "priority_classes": int(p.priority.sum()), "priority_covered": int((covered & p.priority).sum()),
+            "by_college": {c: {"classes": int((p.col == k).sum()), "classes_covered": int((covered & (p.col == k)).sum()),
+                               "students": int(p.size[p.col == k].sum()),
+                               "students_covered": int(p.size[covered & (p.col == k)].sum())}
+                           for k, c in enumerate(p.college_names)},
+            "by_tag": {},
+        }
+        tags = sorted({t for ts in p.class_tags for t in ts})
+        for t in tags:
+            sel = np.array([t in ts for ts in p.class_tags])
+            rep["coverage"]["by_tag"][t] = {"classes": int(sel.sum()), "classes_covered": int((sel & covered).sum())}
+        # preferences: per cadre with wishes, best and worst rank met
+        if p.pref_r is not None and p.has_pref_cadre.any():
+            by = {}
+            for i, j in self.pairs:
+                by.setdefault(i, []).append(int(p.pref_r[i, j]) or None)
+            who = [i for i in np.flatnonzero(p.has_pref_cadre) if p.cap[i] > 0]
+            first = top3 = none = 0
+            worst = 0
+            worst_none = False
+            for i in who:
+                rs = by.get(i, [])
+                met = [r for r in rs if r]
+                if met and min(met) == 1:
+                    first += 1
+                if met and min(met) <= 3:
+                    top3 += 1
+                if not met:
+                    none += 1
+                if rs and any(r is None for r in rs):
+                    worst_none = True
+                elif met:
+                    worst = max(worst, max(met))
+            k = max(len(who), 1)
+            rep["preferences"] = {"cadres_with_preferences": len(who), "first_choice_pct": round(100 * first / k, 2),
+                                  "top3_pct": round(100 * top3 / k, 2), "none_pct": round(100 * none / k, 2),
+                                  "worst_rank": None if worst_none else worst, "some_without_wish_met": worst_none}
+        prev = set(p.prev_pairs)
+        now = set(self.pairs)
+        rep["changes"] = {"previous_pairs": len(prev), "kept": len(prev & now),
+                          "changed": len(now - prev) if prev else 0, "ended": len(prev - now)}
+        if self.diagnosis:
+            rep["diagnosis"] = [c.to_dict() for c in self.diagnosis]
+        return rep
+
+    # ------------------------------------------------------------ explanations
+    def _resolve(self, requires) -> Core:
+        o = dataclasses.replace(self.opts, requires=tuple(requires), progress=None, cancel=None)
+        return solve_core(self.problem, o)
+
+    def move_cost(self, i: int, js) -> Fraction | None:
+        """Objective lost by the best solution (all rules in force) giving cadre i one of classes js."""
+        c = self._resolve([(i, np.asarray(js, dtype=np.int64))])
+        if c.status not in ("optimal", "feasible"):
+            return None
+        return self.objective_exact - Fraction(c.obj, self.problem.scale)
+
+    def explain(self, cadre_id: str, alternates: int = 5) -> dict:
+        if cadre_id in self._explained:
+            return self._explained[cadre_id]
+        p = self.problem
+        if cadre_id not in p.ci:
+            raise KeyError(f"工号 {cadre_id!r} 不在干部名单中 / cadre {cadre_id!r} unknown")
+        if self.status not in ("optimal", "feasible"):
+            raise ValueError(f"没有可解释的分配 / no assignment to explain (status {self.status})")
+        i = p.ci[cadre_id]
+        holder = {j: a for a, j in self.pairs}
+        mine = [j for a, j in self.pairs if a == i]
+        locks = {(r.i, r.j) for r in p.rules if r.family == "lock"}
+        prev = set(p.prev_pairs)
+        out = {"cadre_id": cadre_id, "name": p.names[i], "capacity": int(p.cap[i]), "pairs": []}
+        for j in mine:
+            out["pairs"].append({"class_id": p.class_ids[j], "class_name": p.class_names[j],
+                                 "college": p.college_names[p.col[j]], "score": _f(p.score_of(i, j)),
+                                 **self._parts(i, j), "preference_rank": self._rank(i, j),
+                                 "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev})
+        # first choice: the rank-1 wish, or (no wishes) the best-scoring class allowed to this cadre
+        allowed = p.allowed_classes(i)
+        for r in p.rules:
+            if r.family == "forbid" and r.i == i:
+                if r.j >= 0:
+                    allowed[r.j] = False
+                else:
+                    allowed[p.col == r.c] = False
+        fit_row = self._fit_row(i)
+        if i in p.pref_first:
+            kind, value, js, rank = p.pref_first[i]
+            first = {"kind": kind, "value": value, "rank": rank}
+        else:
+            cand = np.flatnonzero(allowed)
+            js = cand[np.argsort(-fit_row[cand], kind="stable")][:1] if len(cand) else np.zeros(0, np.int64)
+            first = {"kind": "class", "value": p.class_ids[js[0]] if len(js) else None, "rank": None}
+        js = np.asarray(js, dtype=np.int64)
+        met = bool(set(mine) & set(js.tolist()))
+        wnf = {"first_choice": first, "met": met}
+        if not met and len(js) and p.cap[i] > 0:
+            holders = [{"class_id": p.class_ids[j], "cadre_id": p.cadre_ids[holder[j]], "name": p.names[holder[j]]}
+                       for j in js.tolist() if j in holder][:10]
+            wnf["holder"] = holders[0] if len(js) == 1 and holders else None
+            wnf["holders"] = holders
+            okjs = js[allowed[js]]
+            mc = self.move_cost(i, okjs) if len(okjs) else None
+            wnf["feasible"] = mc is not None
+            wnf["move_cost"] = _f(mc) if mc is not None else None
+            wnf["move_cost_exact"] = str(mc) if mc is not None else None
+            if mc is None:
+                wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
+                wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)
+                                    else "every class of this wish is forbidden or not allowed for the cadre")
+        out["why_not_first"] = wnf
+        # alternates: next best classes that an exact re-solve confirms feasible for this cadre
+        alts = []
+        if p.cap[i] > 0:
+            cand = np.flatnonzero(allowed)
+            cand = cand[~np.isin(cand, mine)]
+            cand = cand[np.lexsort((cand, -fit_row[cand]))]
+            for j in cand[: 3 * alternates].tolist():
+                if len(alts) >= alternates:
+                    break
+                mc = self.move_cost(i, [j])
+                if mc is None:
+                    continue
+                h = holder.get(j)
+                alts.append({"class_id": p.class_ids[j], "class_name": p.class_names[j],
+                             "college": p.college_names[p.col[j]], "score": _f(p.score_of(i, j)),
+                             "preference_rank": self._rank(i, j),
+                             "held_by": None if h is None else {"cadre_id": p.cadre_ids[h], "name": p.names[h]},
+                             "move_cost": _f(mc), "move_cost_exact": str(mc)})
+        out["alternates"] = alts
+        self._explained[cadre_id] = out
+        return out
+
+    def _fit_row(self, i) -> np.ndarray:
+        p = self.problem
+        if p.dense:
+            return np.where(np.isfinite(p.fit[i]), p.fit[i], -np.inf)
+        row = np.full(p.m, -np.inf)
+        lo, hi = np.searchsorted(p.I, i, "left"), np.searchsorted(p.I, i, "right")
+        row[p.J[lo:hi]] = p.fitw[lo:hi]
+        return row
+
+
+def _fair(prob: Problem, opts: Opts, progress) -> tuple[Core, dict]:
+    """Lexicographic: best possible worst outcome first (binary search, each probe exact), then total fit."""
+    base = solve_core(prob, dataclasses.replace(opts, p1=0.3))
+    if base.status not in ("optimal", "feasible"):
+        return base, {}
+    if prob.pref_r is not None and prob.has_pref_cadre.any():
+        worst = 0
+        for i, j in base.pairs:
+            if prob.has_pref_cadre[i]:
+                r = int(prob.pref_r[i, j])
+                worst = max(worst, r if r else 10 ** 6)
+        ranks = sorted({int(r) for r in np.unique(prob.pref_r) if r > 0})
+        cand = [r for r in ranks if r < worst]
+        best, best_core = (None if worst >= 10 ** 6 else worst), base
+        lo, hi = 0, len(cand) - 1
+        while lo <= hi:
+            mid = (lo + hi) // 2
+            c = solve_core(prob, dataclasses.replace(opts, rank_max=cand[mid], progress=None))
+            if c.status in ("optimal", "feasible"):
+                best, best_core, hi = cand[mid], c, mid - 1
+            else:
+                lo = mid + 1
+        return best_core, {"measure": "worst_preference_rank", "worst": best, "rank_max": best}
+    vals = np.unique(prob.fit[np.isfinite(prob.fit)] if prob.dense else prob.fitw)
+    cur = min(prob.fit[i, j] if prob.dense else prob.fitw[prob._sparse_index(i, j)] for i, j in base.pairs) \
+        if base.pairs else None
+    if cur is None:
+        return base, {}
+    cand = vals[vals > cur]
+    best, best_core = cur, base
+    lo, hi = 0, len(cand) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        c = solve_core(prob, dataclasses.replace(opts, min_fit=float(cand[mid]), progress=None))
+        if c.status in ("optimal", "feasible"):
+            best, best_core, lo = float(cand[mid]), c, mid + 1
+        else:
+            hi = mid - 1
+    return best_core, {"measure": "worst_score", "worst": best / prob.scale, "min_fit": best}
+
+
+def solve(inp: MatchingInput, cfg: MatchConfig | None = None, progress=None, cancel=None) -> MatchResult:
+    cfg = cfg or load_config(None)
+    t0 = time.perf_counter()
+    if progress:
+        progress(0.0, "读取数据 / reading data")
+    prob = Problem(inp, cfg)
+    opts = Opts(time_limit=cfg.time_limit_s, cancel=cancel, progress=progress, p1=0.9)
+    fair = None
+    try:
+        if cfg.objective == "fair":
+            core, fair = _fair(prob, opts, progress)
+            if fair:
+                opts = dataclasses.replace(opts, rank_max=fair.get("rank_max"), min_fit=fair.get("min_fit"))
+        else:
+            core = solve_core(prob, opts)
+        diag = []
+        if core.status == "infeasible":
+            if progress:
+                progress(0.92, "诊断冲突规则 / diagnosing conflicting rules")
+            diag = diagnose(prob, dataclasses.replace(opts, progress=None, rank_max=None, min_fit=None),
+                            budget_s=cfg.time_limit_s)
+    except Cancelled:
+        core, diag = Core("cancelled", []), []
+    if progress:
+        progress(1.0, "完成 / done")
+    return MatchResult(prob, cfg, core, opts, time.perf_counter() - t0, diag, fair)

@@ -1,0 +1,453 @@
+"""From canonical DataFrames + config to integer data the exact solver works on.
+
+Every score is scaled exactly (Fraction arithmetic, LCM of denominators) to integers, so no two
+solutions change order. Cadres and classes are sorted by id so the model does not depend on row order.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from .config import MatchConfig
+
+LEVELS = ("school", "head", "deputy")
+LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+# Sums must stay exact in float64 (LP) and int64: keep |weights| × pairs below 2**52.
+_EXACT_LIMIT = 2 ** 52
+DENSE_LIMIT = 60_000_000
+
+
+class InputError(ValueError):
+    """The input cannot be solved as given; lists every problem found (zh / en)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{zh} / {en}" for zh, en in problems))
+
+    def message(self, lang: str = "zh") -> str:
+        return "\n".join(zh if lang == "zh" else en for zh, en in self.problems)
+
+
+@dataclasses.dataclass
+class MatchingInput:
+    cadres: pd.DataFrame
+    classes: pd.DataFrame
+    preferences: pd.DataFrame | None = None
+    constraints: pd.DataFrame | None = None
+    scores: pd.DataFrame | None = None
+    previous: pd.DataFrame | None = None
+
+
+@dataclasses.dataclass
+class Rule:
+    """One named rule that can take part in an infeasibility (see diagnosis)."""
+    ref: dict
+    family: str            # forbid, lock, college_quota, level_cap, capacity, priority, change_budget, own_unit
+    label_zh: str
+    label_en: str
+    i: int = -1            # cadre index (forbid/lock)
+    j: int = -1            # class index (forbid/lock)
+    c: int = -1            # college index
+    level: str = ""
+    lo: int | None = None
+    hi: int | None = None
+
+    @property
+    def key(self) -> tuple:
+        r = self.ref
+        return (r["kind"], r.get("rule_index", r.get("name")))
+
+
+def _lcm(a: int, b: int) -> int:
+    return a * b // math.gcd(a, b)
+
+
+def _tags(v) -> tuple:
+    if isinstance(v, (tuple, list)):
+        return tuple(str(t) for t in v)
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v == "":
+        return ()
+    return tuple(t for t in str(v).replace("；", ";").replace("、", ";").replace(",", ";").split(";") if t)
+
+
+def _s(v) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v).strip()
+
+
+def _opt_int(v):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return int(v)
+
+
+class Problem:
+    """Integer model of one round. W: objective weights (dense n×m float64 holding exact integers,
+    -inf = not allowed) or sparse (I, J, w). Parts are kept to explain each pair."""
+
+    def __init__(self, inp: MatchingInput, cfg: MatchConfig):
+        self.cfg = cfg
+        probs: list[tuple[str, str]] = []
+        cad = inp.cadres.sort_values("cadre_id", kind="stable").reset_index(drop=True)
+        cls = inp.classes.sort_values("class_id", kind="stable").reset_index(drop=True)
+        self.cadres, self.classes = cad, cls
+        self.cadre_ids = [_s(x) for x in cad["cadre_id"]]
+        self.class_ids = [_s(x) for x in cls["class_id"]]
+        for what, ids in (("干部工号 cadre_id", self.cadre_ids), ("班级编号 class_id", self.class_ids)):
+            seen = set()
+            for x in ids:
+                if x in seen:
+                    probs.append((f"{what.split()[0]}重复：{x}", f"duplicate {what.split()[1]}: {x}"))
+                seen.add(x)
+        self.n, self.m = n, m = len(cad), len(cls)
+        self.ci = {x: k for k, x in enumerate(self.cadre_ids)}
+        self.cj = {x: k for k, x in enumerate(self.class_ids)}
+        self.names = [_s(x) for x in cad["name"]]
+        self.class_names = [_s(x) for x in cls["name"]]
+        self.cap = np.array([int(x) for x in cad["capacity"]], dtype=np.int64) if "capacity" in cad \
+            else np.ones(n, dtype=np.int64)
+        if (self.cap < 0).any():
+            probs.append(("带班数不能为负", "capacity must not be negative"))
+        self.level = [_s(x) for x in cad["level"]]
+        self.unit = [_s(x) for x in cad["unit"]]
+        self.college_names = sorted({_s(x) for x in cls["college"]})
+        self.colx = {c: k for k, c in enumerate(self.college_names)}
+        self.C = len(self.college_names)
+        self.col = np.array([self.colx[_s(x)] for x in cls["college"]], dtype=np.int64)
+        self.size = np.array([int(x) for x in cls["size"]], dtype=np.int64)
+        self.grade = [str(int(x)) for x in cls["grade"]]
+        self.major = [_s(x) for x in cls["major"]] if "major" in cls else [""] * m
+        self.class_tags = [_tags(x) for x in cls["tags"]] if "tags" in cls else [()] * m
+        self.priority = np.array([bool(x) for x in cls["priority"]], dtype=bool) if "priority" in cls \
+            else np.zeros(m, dtype=bool)
+        self.unit_col = np.array([self.colx.get(u, -1) for u in self.unit], dtype=np.int64)
+
+        # previous pairs
+        self.prev_pairs: list[tuple[int, int]] = []
+        if inp.previous is not None and len(inp.previous):
+            for r, (a, b) in enumerate(zip(inp.previous["cadre_id"], inp.previous["class_id"])):
+                a, b = _s(a), _s(b)
+                if a in self.ci and b in self.cj:
+                    self.prev_pairs.append((self.ci[a], self.cj[b]))
+                # pairs of cadres/classes no longer present simply count as ended
+        self.prev_keys = np.array(sorted({i * m + j for i, j in self.prev_pairs}), dtype=np.int64)
+        self.prev_by_cadre: dict[int, set] = {}
+        for i, j in self.prev_pairs:
+            self.prev_by_cadre.setdefault(i, set()).add(j)
+
+        self.rules: list[Rule] = []
+        self._read_constraints(inp.constraints, probs)
+        self.has_scores = inp.scores is not None
+        self.has_prefs = inp.preferences is not None and len(inp.preferences) > 0
+        if probs:
+            raise InputError(probs)
+        if self.has_scores:
+            self._scores(inp.scores, probs)
+        else:
+            self._fit(inp.preferences, probs)
+        if probs:
+            raise InputError(probs)
+        # round rules that can be named in a diagnosis
+        self.rules.append(Rule({"kind": "round", "name": "capacity"}, "capacity",
+                               "每名干部带班数（带班数列）", "each cadre takes exactly `capacity` classes"))
+        if cfg.priority == "hard" and self.priority.any():
+            self.rules.append(Rule({"kind": "round", "name": "priority"}, "priority",
+                                   "重点班级必须有班主任", "every priority class must get an adviser"))
+        if cfg.change_budget is not None:
+            self.rules.append(Rule({"kind": "round", "name": "change_budget"}, "change_budget",
+                                   f"与上轮相比最多调整{cfg.change_budget}对",
+                                   f"at most {cfg.change_budget} pairs changed from the previous round"))
+        if cfg.own_unit == "forbid" and (self.unit_col >= 0).any():
+            self.rules.append(Rule({"kind": "round", "name": "own_unit"}, "own_unit",
+                                   "干部不担任本单位（学院）班级的班主任",
+                                   "no cadre advises a class of their own college"))
+
+    # ------------------------------------------------------------------ constraints
+    def _read_constraints(self, df, probs):
+        if df is None or len(df) == 0:
+            return
+        for idx, row in enumerate(df.itertuples(index=False)):
+            t = _s(getattr(row, "type", ""))
+            a = _s(getattr(row, "cadre_id", ""))
+            b = _s(getattr(row, "class_id", ""))
+            col = _s(getattr(row, "college", ""))
+            lev = _s(getattr(row, "level", ""))
+            lo = _opt_int(getattr(row, "min", None))
+            hi = _opt_int(getattr(row, "max", None))
+            reason = _s(getattr(row, "reason", ""))
+            ref = {"kind": "constraint", "rule_index": idx}
+            where_zh, where_en = f"约束第{idx + 1}条", f"constraint #{idx + 1}"
+            rs_zh = f"（{reason}）" if reason else ""
+            rs_en = f" ({reason})" if reason else ""
+
+            def bad(zh, en, where_zh=where_zh, where_en=where_en):
+                probs.append((f"{where_zh}：{zh}", f"{where_en}: {en}"))
+
+            if t in ("forbid", "lock"):
+                if a not in self.ci:
+                    bad(f"工号 {a!r} 不在干部名单中", f"cadre_id {a!r} is not in the cadre list")
+                    continue
+                i = self.ci[a]
+                nm = self.names[i]
+                if t == "lock":
+                    if b not in self.cj:
+                        bad(f"班级编号 {b!r} 不在班级名单中", f"class_id {b!r} is not in the class list")
+                        continue
+                    j = self.cj[b]
+                    self.rules.append(Rule(ref, "lock", f"锁定：{nm}（{a}）→ {self.class_names[j]}（{b}）{rs_zh}",
+                                           f"lock: {nm} ({a}) → {self.class_names[j]} ({b}){rs_en}", i=i, j=j))
+                elif b:
+                    if b not in self.cj:
+                        bad(f"班级编号 {b!r} 不在班级名单中", f"class_id {b!r} is not in the class list")
+                        continue
+                    j = self.cj[b]
+                    self.rules.append(Rule(ref, "forbid", f"回避：{nm}（{a}）不带 {self.class_names[j]}（{b}）{rs_zh}",
+                                           f"forbid: {nm} ({a}) not with {self.class_names[j]} ({b}){rs_en}",
+                                           i=i, j=j))
+                elif col:
+                    if col not in self.colx:
+                        bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
+                        continue
+                    self.rules.append(Rule(ref, "forbid", f"回避：{nm}（{a}）不带{col}的班级{rs_zh}",
+                                           f"forbid: {nm} ({a}) not with classes of {col}{rs_en}",
+                                           i=i, c=self.colx[col]))
+                else:
+                    bad("回避需要班级编号或学院", "forbid needs a class_id or a college")
+            elif t == "college_quota":
+                if col not in self.colx:
+                    bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
+                    continue
+                if lo is None and hi is None:
+                    bad("学院名额需要下限或上限", "college_quota needs min or max")
+                    continue
+                if lo is not None and hi is not None and lo > hi:
+                    bad(f"下限{lo}大于上限{hi}", f"min {lo} is greater than max {hi}")
+                    continue
+                parts_zh = ([f"至少{lo}名"] if lo is not None else []) + ([f"至多{hi}名"] if hi is not None else [])
+                parts_en = ([f"at least {lo}"] if lo is not None else []) + ([f"at most {hi}"] if hi is not None else [])
+                self.rules.append(Rule(ref, "college_quota", f"学院名额：{col}{'、'.join(parts_zh)}干部{rs_zh}",
+                                       f"college quota: {col} {' and '.join(parts_en)} cadres{rs_en}",
+                                       c=self.colx[col], lo=lo, hi=hi))
+            elif t == "level_cap":
+                if col not in self.colx:
+                    bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
+                    continue
+                if lev not in LEVELS:
+                    bad(f"层级 {lev!r} 无效", f"level {lev!r} is not school/head/deputy")
+                    continue
+                if hi is None:
+                    bad("层级上限需要上限", "level_cap needs max")
+                    continue
+                self.rules.append(Rule(ref, "level_cap", f"层级上限：{col}至多{hi}名{LEVEL_ZH[lev]}{rs_zh}",
+                                       f"level cap: {col} at most {hi} {lev}-level cadres{rs_en}",
+                                       c=self.colx[col], level=lev, hi=hi))
+            else:
+                bad(f"类型 {t!r} 无效", f"type {t!r} is not forbid/lock/college_quota/level_cap")
+
+    # ------------------------------------------------------------------ weights
+    def _finish_scale(self, fracs: list[Fraction]) -> int:
+        d = 1
+        for f in fracs:
+            d = _lcm(d, f.denominator)
+        return d
+
+    def _fit(self, prefs, probs):
+        cfg, n, m = self.cfg, self.n, self.m
+        w = cfg.weights
+        terms = [w["discipline"], w["continuity"], w["own_unit"], w["priority_bonus"], w["change_penalty"]]
+        aff = {(e, t): w["expertise"] * v for e, row in cfg.affinity.items() for t, v in row.items()}
+        pref_val = {(r, k): w["preference"] * cfg.by_rank[min(r, len(cfg.by_rank)) - 1] * cfg.kind_factor[k]
+                    for r in range(1, len(cfg.by_rank) + 2) for k in cfg.kind_factor}
+        self.scale = D = self._finish_scale(terms + list(aff.values()) + list(pref_val.values()))
+        self.wi = {k: int(v * D) for k, v in w.items()}
+        # expertise part: E (n×Te) @ A (Te×Tc) @ T (Tc×m)
+        ex_tags = sorted({e for e, _ in aff})
+        cl_tags = sorted({t for _, t in aff})
+        ex_ix = {e: k for k, e in enumerate(ex_tags)}
+        cl_ix = {t: k for k, t in enumerate(cl_tags)}
+        E = np.zeros((n, len(ex_tags)))
+        for i, tags in enumerate(self.cadres["expertise"] if "expertise" in self.cadres else [()] * n):
+            for t in _tags(tags):
+                if t in ex_ix:
+                    E[i, ex_ix[t]] = 1
+        T = np.zeros((len(cl_tags), m))
+        for j, tags in enumerate(self.class_tags):
+            for t in tags:
+                if t in cl_ix:
+                    T[cl_ix[t], j] = 1
+        A = np.zeros((len(ex_tags), len(cl_tags)))
+        for (e, t), v in aff.items():
+            A[ex_ix[e], cl_ix[t]] = int(v * D)
+        self.part_exp = (E @ A) @ T if len(ex_tags) else np.zeros((n, m))
+        cd = [_s(x) for x in (self.cadres["discipline"] if "discipline" in self.cadres else [""] * n)]
+        kd = [_s(x) for x in (self.classes["discipline"] if "discipline" in self.classes else [""] * m)]
+        dv = {d: k + 1 for k, d in enumerate(sorted({x for x in cd + kd if x}))}
+        a = np.array([dv.get(x, 0) for x in cd])
+        b = np.array([dv.get(x, -1) for x in kd])
+        self.disc_eq = (a[:, None] == b[None, :])
+        # preferences: value and rank per pair (dense: these models are at most a few 10^7 pairs)
+        self.pref_v = np.zeros((n, m), dtype=np.int64)
+        self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
+        self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array)
+        self.has_pref_cadre = np.zeros(n, dtype=bool)
+        if prefs is not None and len(prefs):
+            by_college = {}
+            by_major = {}
+            by_grade = {}
+            for j in range(m):
+                by_college.setdefault(self.college_names[self.col[j]], []).append(j)
+                by_major.setdefault(self.major[j], []).append(j)
+                by_grade.setdefault(self.grade[j], []).append(j)
+            rows = sorted(((_s(a), int(r), _s(k), _s(v)) for a, r, k, v in
+                           zip(prefs["cadre_id"], prefs["rank"], prefs["kind"], prefs["value"])),
+                          key=lambda x: (x[0], x[1]))
+            for p, (a, r, k, v) in enumerate(rows):
+                where = (f"意向（工号{a}，志愿{r}）", f"preference (cadre {a}, rank {r})")
+                if a not in self.ci:
+                    probs.append((f"{where[0]}：工号不在干部名单中", f"{where[1]}: cadre_id not in the cadre list"))
+                    continue
+                if r < 1:
+                    probs.append((f"{where[0]}：志愿应从1开始", f"{where[1]}: rank must be ≥ 1"))
+                    continue
+                if k not in cfg.kind_factor:
+                    probs.append((f"{where[0]}：类型 {k!r} 无效", f"{where[1]}: kind {k!r} is not class/major/college/grade"))
+                    continue
+                if k == "class":
+                    js = [self.cj[v]] if v in self.cj else None
+                elif k == "college":
+                    js = by_college.get(v)
+                elif k == "major":
+                    js = by_major.get(v) if v else None
+                else:
+                    js = by_grade.get(v.split(".")[0])
+                if not js:
+                    probs.append((f"{where[0]}：意向 {v!r} 不存在", f"{where[1]}: value {v!r} does not exist"))
+                    continue
+                i = self.ci[a]
+                js = np.array(js, dtype=np.int64)
+                self.has_pref_cadre[i] = True
+                val = int(pref_val[(min(r, len(cfg.by_rank) + 1), k)] * D)
+                cur_v, cur_r = self.pref_v[i, js], self.pref_r[i, js]
+                better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
+                self.pref_v[i, js[better]] = val
+                self.pref_r[i, js[better]] = r
+                if i not in self.pref_first or r < self.pref_first[i][3]:
+                    self.pref_first[i] = (k, v, js, r)
+        self.part_cont = np.zeros((n, m))
+        for i, j in self.prev_pairs:
+            self.part_cont[i, j] = self.wi["continuity"]
+        self.own = (self.unit_col[:, None] == self.col[None, :])
+        self.part_own = self.own * (self.wi["own_unit"] if cfg.own_unit == "prefer" else 0)
+        fit = self.part_exp + self.disc_eq * self.wi["discipline"] + self.pref_v + self.part_cont + self.part_own
+        self.fit = fit.astype(np.float64)
+        W = self.fit.copy()
+        if cfg.priority == "weighted":
+            W[:, self.priority] += self.wi["priority_bonus"]
+        if cfg.objective == "min_change":
+            for i, j in self.prev_pairs:
+                W[i, j] += self.wi["change_penalty"]
+        self.dense = True
+        self.W = W
+        self._check_range(np.abs(W).max() if W.size else 0, probs)
+
+    def _scores(self, sc, probs):
+        cfg, n, m = self.cfg, self.n, self.m
+        texts = sc["score_text"] if "score_text" in sc else sc["score"].map(repr)
+        I, J, F = [], [], []
+        seen = {}
+        for r, (a, b, t) in enumerate(zip(sc["cadre_id"], sc["class_id"], texts)):
+            a, b = _s(a), _s(b)
+            where = (f"评分第{r + 1}行", f"scores row {r + 1}")
+            if a not in self.ci:
+                probs.append((f"{where[0]}：工号 {a!r} 不在干部名单中", f"{where[1]}: cadre_id {a!r} not in the cadre list"))
+                continue
+            if b not in self.cj:
+                probs.append((f"{where[0]}：班级编号 {b!r} 不在班级名单中", f"{where[1]}: class_id {b!r} not in the class list"))
+                continue
+            try:
+                f = Fraction(Decimal(str(t).strip()))
+            except (InvalidOperation, ValueError):
+                probs.append((f"{where[0]}：评分 {t!r} 不是数字", f"{where[1]}: score {t!r} is not a number"))
+                continue
+            key = (self.ci[a], self.cj[b])
+            if key in seen:
+                probs.append((f"{where[0]}：与第{seen[key] + 1}行重复", f"{where[1]}: duplicates row {seen[key] + 1}"))
+                continue
+            seen[key] = r
+            I.append(key[0])
+            J.append(key[1])
+            F.append(f)
+        if probs:
+            return
+        extra = [cfg.weights["priority_bonus"], cfg.weights["change_penalty"]]
+        D = 1
+        dens = {f.denominator for f in F} | {f.denominator for f in extra}
+        for d in dens:
+            D = _lcm(D, d)
+        self.scale = D
+        self.wi = {k: int(v * D) for k, v in cfg.weights.items()}
+        I = np.array(I, dtype=np.int64)
+        J = np.array(J, dtype=np.int64)
+        order = np.lexsort((J, I))
+        I, J = I[order], J[order]
+        ints = [int(F[k] * D) for k in order]
+        mx = max((abs(x) for x in ints), default=0)
+        self._check_range(mx + abs(self.wi["priority_bonus"]) + abs(self.wi["change_penalty"]), probs)
+        if probs:
+            return
+        w = np.array(ints, dtype=np.float64)
+        self.pref_r = None
+        self.has_pref_cadre = np.zeros(n, dtype=bool)
+        self.pref_first = {}
+        self.dense = n * m <= 4_000_000 or (n * m <= DENSE_LIMIT and len(I) > 0.3 * n * m)
+        fitw = w.copy()
+        if cfg.priority == "weighted":
+            w[self.priority[J]] += self.wi["priority_bonus"]
+        if cfg.objective == "min_change" and len(self.prev_keys):
+            w[np.isin(I * m + J, self.prev_keys)] += self.wi["change_penalty"]
+        if self.dense:
+            self.W = np.full((n, m), -np.inf)
+            self.W[I, J] = w
+            self.fit = np.full((n, m), -np.inf)
+            self.fit[I, J] = fitw
+        else:
+            self.I, self.J, self.w, self.fitw = I, J, w, fitw
+            self.own = None
+
+    def _check_range(self, mx, probs):
+        total = int(self.cap.sum()) + 1
+        if mx * total >= _EXACT_LIMIT:
+            probs.append((f"评分精确换算为整数后过大（最大{mx}，比例因子{self.scale}），总和会溢出；请减少小数位数",
+                          (f"scores scaled exactly to integers are too large (max {mx}, scale {self.scale}); "
+                          "sums would overflow — use fewer decimal places")))
+
+    # ------------------------------------------------------------------ helpers
+    def score_of(self, i: int, j: int) -> Fraction:
+        if self.dense:
+            return Fraction(int(self.fit[i, j]), self.scale)
+        k = self._sparse_index(i, j)
+        return Fraction(int(self.fitw[k]), self.scale) if k >= 0 else Fraction(0)
+
+    def _sparse_index(self, i, j) -> int:
+        lo = np.searchsorted(self.I, i, "left")
+        hi = np.searchsorted(self.I, i, "right")
+        k = lo + np.searchsorted(self.J[lo:hi], j)
+        return int(k) if k < hi and self.J[k] == j else -1
+
+    def allowed_classes(self, i: int) -> np.ndarray:
+        """Classes cadre i may take under the data alone (scores listed, own-unit rule)."""
+        if self.dense:
+            ok = np.isfinite(self.W[i])
+        else:
+            ok = np.zeros(self.m, dtype=bool)
+            lo, hi = np.searchsorted(self.I, i, "left"), np.searchsorted(self.I, i, "right")
+            ok[self.J[lo:hi]] = True
+        if self.cfg.own_unit == "forbid" and self.unit_col[i] >= 0:
+            ok &= self.col != self.unit_col[i]
+        return ok
