@@ -21,8 +21,7 @@ with st.sidebar:
     st.markdown(f"**{user.display_name}** · {role_label(user.role)}")
     if user.college:
         st.caption(user.college)
-    if st.button(tr("退出登录", "Log out"), key="logout", icon=":material/logout:"):
-        logout()
+    st.button(tr("退出登录", "Log out"), key="logout", icon=":material/logout:", on_click=logout)
 
 pages = [
     st.Page(p.path, title=tr(p.title_zh, p.title_en), icon=p.icon, help=tr(p.help_zh, p.help_en))

@@ -11,6 +11,7 @@ from ui.i18n import lang, tr
 
 user = guard("admin")
 
+# Imported after the guard: nothing loads before login.
 from services import uploads as data_service
 from ui.tables import display_frame, problems_frame
 
@@ -49,15 +50,14 @@ with tab_import:
         if result.problems:
             st.error(tr(f"发现 {len(result.problems)} 个问题，未写入任何数据。请修改后重新上传。",
                         f"{len(result.problems)} problem(s) found; nothing was written. Fix them and upload again."))
-            st.dataframe(problems_frame(result.problems, lang()), hide_index=True, width="stretch",
-                         key="data_problems")
+            st.dataframe(problems_frame(result.problems, lang()), hide_index=True, width="stretch")
         else:
             st.success(tr(f"校验通过：{result.rows} 行。请确认预览后导入。",
                           f"Valid: {result.rows} row(s). Check the preview, then import."))
-            st.dataframe(display_frame(result.preview), hide_index=True, width="stretch", key="data_preview")
+            st.dataframe(display_frame(result.preview), hide_index=True, width="stretch")
             if st.button(tr("确认导入", "Import"), type="primary", key="data_confirm"):
                 try:
-                    summary = data_service.commit_upload(kind, result, actor=user.username)
+                    summary = data_service.commit_upload(kind, result, actor=user.username, lang=lang())
                 except data_service.DataError as exc:
                     st.error(exc.message(lang()))
                 else:
@@ -83,4 +83,4 @@ with tab_browse:
         frame = frame[mask]
     st.caption(tr(f"共 {len(frame)} 行", f"{len(frame)} row(s)"))
     st.dataframe(display_frame(frame if isinstance(frame, pd.DataFrame) else pd.DataFrame(frame)),
-                 hide_index=True, width="stretch", key="data_browse_table")
+                 hide_index=True, width="stretch")

@@ -10,6 +10,9 @@ import pandas as pd
 
 import importer
 from services import data as data_service
+from services.db import session_scope
+from store import rounds as store_rounds
+from store.errors import StoreError
 
 # Order = the order an office fills them in: people and classes first, references after.
 IMPORTABLE_KINDS = ["cadres", "classes", "preferences", "constraints", "exemptions", "ledger", "calendar"]
@@ -80,16 +83,19 @@ def parse_upload(kind: str, raw: bytes, filename: str) -> ParseResult:
     return result
 
 
-def commit_upload(kind: str, result: ParseResult, actor: str) -> str:
+def commit_upload(kind: str, result: ParseResult, actor: str, lang: str = "zh") -> str:
     if result.problems:
         raise DataError("文件有错误，未导入。", "The file has problems; nothing was imported.")
     try:
         if kind == "calendar":
             data_service.save_calendar(result.terms, actor=actor)
-            return f"{len(result.terms)}"
-        return str(data_service.import_kind(kind, result.frame, actor=actor))
-    except ValueError as exc:  # store refuses (e.g. would orphan a published assignment)
-        raise DataError(str(exc), str(exc)) from exc
+            n = len(result.terms)
+            return f"{n} 个学期" if lang == "zh" else f"{n} term(s)"
+        r = data_service.import_kind(kind, result.frame, actor=actor)
+        return (f"{r.rows} 行（新增 {r.added}，更新 {r.changed}，删除 {r.removed}）" if lang == "zh"
+                else f"{r.rows} rows ({r.added} added, {r.changed} changed, {r.removed} removed)")
+    except StoreError as exc:  # store refuses (e.g. would orphan a published assignment)
+        raise DataError(exc.message("zh"), exc.message("en")) from exc
 
 
 def template(kind: str) -> tuple[bytes, str, str]:
@@ -104,5 +110,6 @@ def load_for_browse(kind: str) -> pd.DataFrame:
     if kind == "calendar":
         return terms_frame(data_service.load_calendar())
     if kind == "assignment":
-        return data_service.assignment_in_force()
+        with session_scope() as session:
+            return store_rounds.assignment_in_force(session)
     return data_service.load_kind(kind)

@@ -62,5 +62,5 @@ def login_form() -> None:
 
 
 def logout() -> None:
+    """Button callback: runs before the rerun, so the next run already draws the login form."""
     st.session_state.pop(USER_KEY, None)
-    st.rerun()

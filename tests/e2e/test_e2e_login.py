@@ -32,3 +32,11 @@ def test_login_shows_role_navigation(app_server, page, username):
         nav.get_by_text(title, exact=True).first.wait_for()
     for title in hidden:
         assert nav.get_by_text(title, exact=True).count() == 0
+
+
+def test_logout_returns_to_login(app_server, page):
+    base, _ = app_server
+    login(page, base, "leader")
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_label("用户名").wait_for()
+    assert page.get_by_role("button", name="退出登录").count() == 0

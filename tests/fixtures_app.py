@@ -1,0 +1,60 @@
+"""Fixtures for app-level tests (AppTest, services): a database holding the demo university.
+
+The demo is bootstrapped once per test session (through the importer, as `make run` does) into a
+template SQLite file; each test gets its own copy, selected through YIXIAN_DB_PATH, so tests can
+write freely. Registered for the whole suite by the repository's root conftest.py.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> Path:
+    from store.bootstrap import bootstrap
+    from store.engine import make_engine
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    bootstrap(engine, demo=True, say=lambda *_: None)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo database; services.db / AppTest pages use it."""
+    from services.db import reset_engines
+
+    path = tmp_path / "yixian.sqlite3"
+    shutil.copy(_demo_template, path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("YIXIAN_DB_PATH", str(path))
+    reset_engines()
+    yield path
+    reset_engines()
+
+
+def demo_user(role: str):
+    """The demo account of a role, as the login would put it into session_state['user']."""
+    from services.db import session_scope
+    from store.auth import get_user
+
+    with session_scope() as s:
+        return get_user(s, role)
+
+
+@pytest.fixture
+def as_role():
+    """as_role(at, "admin") puts the demo user of that role into an AppTest's session."""
+    def put(at, role: str):
+        at.session_state["user"] = demo_user(role)
+        return at
+    return put
+
+
+__all__ = ["SimpleNamespace", "as_role", "demo_db", "demo_user"]
