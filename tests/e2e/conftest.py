@@ -39,7 +39,7 @@ def app_server(tmp_path_factory):
     subprocess.run([sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=300)
     port = _free_port()
-    log = open(workdir / "streamlit.log", "w")
+    log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
