@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from store import audit
 from store.errors import InvalidData, NotFound
+from store.locks import serialise
 from store.models import User, utcnow
 
 ROLES = ("admin", "leader", "planner", "college", "cadre")
@@ -64,6 +66,7 @@ def create_user(session: Session, username: str, password: str, role: str, displ
         raise InvalidData("账号信息有误", "invalid user", problems)
     _check_password(password)
     with session.begin_nested():
+        serialise(session, "users")
         if session.scalars(select(User).where(User.username == username)).first() is not None:
             raise InvalidData(f"用户名 {username} 已存在", f"username {username!r} already exists")
         now = utcnow()
@@ -91,12 +94,17 @@ def authenticate(session: Session, username: str, password: str) -> UserInfo | N
         _hasher.verify(u.password_hash, password or "")
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
+    info = _info(u)
     if _hasher.check_needs_rehash(u.password_hash):  # parameters were raised since: upgrade quietly
-        with session.begin_nested():
-            u.password_hash = hash_password(password)
-            u.updated_at = utcnow()
-            audit.record(session, u.username, "rehash_password", "user", u.username)
-    return _info(u)
+        try:
+            with session.begin_nested():
+                serialise(session, "users")
+                u.password_hash = hash_password(password)
+                u.updated_at = utcnow()
+                audit.record(session, u.username, "rehash_password", "user", u.username)
+        except DBAPIError:  # e.g. SQLite busy: the login still succeeds, the upgrade waits for next time
+            session.expire(u)
+    return info
 
 
 def _user(session: Session, username: str) -> User:
@@ -109,6 +117,7 @@ def _user(session: Session, username: str) -> User:
 def set_password(session: Session, username: str, new_password: str, actor: str) -> None:
     _check_password(new_password)
     with session.begin_nested():
+        serialise(session, "users")
         u = _user(session, username)
         u.password_hash = hash_password(new_password)
         u.updated_at = utcnow()
@@ -119,6 +128,7 @@ def set_password(session: Session, username: str, new_password: str, actor: str)
 
 def set_active(session: Session, username: str, active: bool, actor: str) -> None:
     with session.begin_nested():
+        serialise(session, "users")
         u = _user(session, username)
         before = _public(u)
         u.active = bool(active)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, frames
 from store.errors import InvalidData, ReferenceConflict
+from store.locks import serialise
 from store.models import (
     Activity,
     Assignment,
@@ -224,6 +225,7 @@ def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) ->
     for k, r in recs.items():
         _validate_rows(k, r)
     with session.begin_nested():
+        serialise(session, "rosters")
         old = {k: _db_records(session, k) for k in REPLACEABLE}
         state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
         old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
@@ -312,6 +314,7 @@ def upsert_ledger(session: Session, df: pd.DataFrame, actor: str) -> tuple[int, 
             r["activity_id"] = activity_id_for(r)
     _validate_rows("ledger", recs)
     with session.begin_nested():
+        serialise(session, "ledger")
         cadre_ids = set(session.scalars(select(CadreRow.cadre_id)))
         unknown = sorted({r["cadre_id"] for r in recs} - cadre_ids)
         if unknown:
@@ -345,10 +348,14 @@ def add_activity(session: Session, activity: dict[str, Any], actor: str) -> str:
     rec = frames.records("ledger", df)[0]
     if not rec["activity_id"]:
         rec["activity_id"] = activity_id_for(rec)
-    if session.get(Activity, rec["activity_id"]) is not None:
-        raise InvalidData(f"活动编号 {rec['activity_id']} 已存在", f"activity {rec['activity_id']} already exists")
-    inserted, _ = upsert_ledger(session, frames.from_records("ledger", [rec]), actor)
-    assert inserted == 1
+    with session.begin_nested():
+        serialise(session, "ledger")  # before the existence check: no other writer in between
+        if session.get(Activity, rec["activity_id"]) is not None:
+            raise InvalidData(f"活动编号 {rec['activity_id']} 已存在",
+                              f"activity {rec['activity_id']} already exists")
+        inserted, _ = upsert_ledger(session, frames.from_records("ledger", [rec]), actor)
+    if inserted != 1:
+        raise AssertionError("add_activity inserted nothing")
     return rec["activity_id"]
 
 
@@ -356,6 +363,7 @@ def delete_activity(session: Session, activity_id: str, actor: str) -> None:
     from store.errors import NotFound
 
     with session.begin_nested():
+        serialise(session, "ledger")
         obj = session.get(Activity, activity_id)
         if obj is None:
             raise NotFound(f"活动 {activity_id} 不存在", f"activity {activity_id} does not exist")
@@ -450,6 +458,7 @@ def save_calendar(session: Session, terms: list, actor: str) -> int:
     if problems:
         raise InvalidData("校历有误，未写入任何内容", "invalid calendar, nothing was written", problems)
     with session.begin_nested():
+        serialise(session, "calendar")
         before = [_term_dict(t) for t in load_calendar(session)]
         for obj in session.scalars(select(CalendarTerm)):
             session.delete(obj)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, frames
 from store.errors import InvalidData, InvalidState, NotFound
+from store.locks import serialise
 from store.models import Assignment, AssignmentRound, utcnow
 
 ROUND_KINDS = ("initial", "topup", "scenario")
@@ -86,6 +87,7 @@ def create_round(session: Session, name: str, kind: str, inputs: dict[str, pd.Da
     params = _json_checked("parameters", params or {})
     seed = params.get("seed")
     with session.begin_nested():
+        serialise(session, "rounds")
         if parent_id is not None:
             _get(session, parent_id)
         obj = AssignmentRound(name=str(name).strip(), kind=kind, status="draft", inputs=snapshot,
@@ -121,6 +123,7 @@ def save_round_result(session: Session, round_id: int, assignment_df: pd.DataFra
     """Store (or replace) the result of a draft round: its assignment rows and report."""
     report = _json_checked("report", report or {})
     with session.begin_nested():
+        serialise(session, "rounds")
         obj = _get(session, round_id, lock=True)
         if obj.status != "draft":
             raise InvalidState(f"轮次 {round_id} 已{_status_zh(obj.status)}，不能修改结果",
@@ -214,6 +217,7 @@ def publish_round(session: Session, round_id: int, effective_date: Any, actor: s
     is archived. All in one transaction."""
     eff = _as_date(effective_date)
     with session.begin_nested():
+        serialise(session, "rounds")  # two publishes at once must not leave two rounds published
         obj = _get(session, round_id, lock=True)
         if obj.status != "draft":
             raise InvalidState(f"轮次 {round_id} 已{_status_zh(obj.status)}，只能发布草稿",
@@ -262,6 +266,7 @@ def archive_round(session: Session, round_id: int, actor: str, end_date: Any = N
     """Archive a draft (discarded), or withdraw the published round: its open rows end on
     `end_date` (required then). An archived round stays archived."""
     with session.begin_nested():
+        serialise(session, "rounds")
         obj = _get(session, round_id, lock=True)
         if obj.status == "archived":
             raise InvalidState(f"轮次 {round_id} 已归档", f"round {round_id} is already archived")

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, frames
 from store.errors import InvalidData, NotFound
+from store.locks import serialise
 from store.models import Scenario, utcnow
 from store.rounds import _json_checked
 
@@ -62,6 +63,7 @@ def save_scenario(session: Session, name: str, owner: str, base: dict[str, Any],
         raise InvalidData("情景数据格式不符", "scenario frames are not canonical", [str(exc)]) from exc
     now = utcnow()
     with session.begin_nested():
+        serialise(session, "scenarios")
         if scenario_id is None:
             obj = Scenario(name=str(name).strip(), owner=owner, created_at=now, updated_at=now, base=base,
                            edits=edits, inputs=snap, parameters=params, result=res)
@@ -116,6 +118,7 @@ def list_scenarios(session: Session, owner: str | None = None) -> list[ScenarioI
 
 def delete_scenario(session: Session, scenario_id: int, actor: str) -> None:
     with session.begin_nested():
+        serialise(session, "scenarios")
         obj = _get(session, scenario_id)
         before = _summary(obj)
         session.delete(obj)

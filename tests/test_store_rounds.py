@@ -189,3 +189,44 @@ def test_scenarios_round_trip_and_never_touch_rounds(db_session):
     assert list(acts.action) == ["delete", "update", "create", "create"]
     with pytest.raises(InvalidData, match="base"):
         scenarios.save_scenario(db_session, "x", "p", {"kind": "nope"}, [], {}, {}, "p")
+
+
+def test_concurrent_publishes_leave_exactly_one_round_published(db):
+    """Two app processes publishing at the same moment (two engines, two threads)."""
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from store.engine import make_engine
+
+    with Session(db) as s:
+        _load(s)
+        ids = [_round(s, [("C001", "K2025-01")], name=f"r{i}") for i in range(2)]
+    url = db.url.render_as_string(hide_password=False)
+    engines = [make_engine(url) for _ in ids]
+    barrier, errors = threading.Barrier(2), []
+
+    def publish(engine, rid, day):
+        try:
+            with Session(engine) as s, s.begin():
+                barrier.wait(timeout=10)
+                rounds.publish_round(s, rid, day, f"admin{rid}")
+        except InvalidState as exc:     # the later effective date may legitimately be refused
+            errors.append(exc)
+
+    threads = [threading.Thread(target=publish, args=(e, rid, date(2025, 9 + i, 1)))
+               for i, (e, rid) in enumerate(zip(engines, ids))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    for e in engines:
+        e.dispose()
+    with Session(db) as s:
+        statuses = sorted(r.status for r in rounds.list_rounds(s))
+        assert statuses.count("published") == 1
+        assert statuses in (["archived", "published"], ["draft", "published"])
+        assert len(errors) == (1 if "draft" in statuses else 0)
+        # whatever the order, no two rows of the same class overlap in time
+        assert len(rounds.assignment_in_force(s, date(2025, 9, 15))) == (0 if errors else 1)
+        assert len(rounds.assignment_in_force(s, date(2025, 10, 15))) == 1
