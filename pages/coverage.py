@@ -81,6 +81,12 @@ filters = cv.Filters(as_of=as_of, term=None if term == ALL else term,
                      level=None if level == ALL else level, rule=None if rule == ALL else rule)
 
 
+def show_table(df, **kw) -> None:
+    # a keyed container around each table: tests find tables by key (st.dataframe's own key is not addressable)
+    with st.container(key=f"{kw['key']}_box"):
+        st.dataframe(df, **kw)
+
+
 def png_button(chart, name: str, key: str) -> None:
     st.download_button(tr("导出 PNG", "Export PNG"), data=lambda: charts.to_png(chart), file_name=f"{name}.png",
                        mime="image/png", icon=":material/image:", key=key, on_click="ignore")
@@ -147,7 +153,7 @@ def dashboard(f: cv.Filters) -> None:
             "missed": tr("未达标", "Missed"), "pending": tr("进行中", "Pending"), "rate": tr("达标率", "Rate"),
             "on_track": tr("履职正常", "On track"), "act_this_week": tr("本周待办", "To do this week"),
             "venues": tr("九进场所", "Venues")})
-        st.dataframe(table, hide_index=True, width="stretch", key="cov_cadre_table",
+        show_table(table, hide_index=True, width="stretch", key="cov_cadre_table",
                      column_config={tr("达标率", "Rate"): st.column_config.ProgressColumn(
                          tr("达标率", "Rate"), format="percent", min_value=0, max_value=1)})
         if v.cadre_ids:
@@ -162,7 +168,7 @@ def dashboard(f: cv.Filters) -> None:
             sc = card["status"]
             if f.rule is not None:
                 sc = sc.loc[sc["rule"] == f.rule]
-            st.dataframe(display_frame(sc[["rule_name", "kind_zh", "period", "required", "done", "status_zh",
+            show_table(display_frame(sc[["rule_name", "kind_zh", "period", "required", "done", "status_zh",
                                            "period_start", "period_end"]].rename(columns={
                 "rule_name": tr("规则", "Rule"), "kind_zh": tr("周期类型", "Period kind"),
                 "period": tr("周期", "Period"), "required": tr("要求", "Required"), "done": tr("完成", "Done"),
@@ -170,7 +176,7 @@ def dashboard(f: cv.Filters) -> None:
                 "period_end": tr("结束", "End")})), hide_index=True, width="stretch", key="cov_scorecard")
             acts = card["activities"]
             st.caption(tr(f"台账活动 {len(acts)} 条", f"{len(acts)} ledger activities"))
-            st.dataframe(display_frame(acts.assign(type=acts["type"].map(cv.TYPE_ZH))[
+            show_table(display_frame(acts.assign(type=acts["type"].map(cv.TYPE_ZH))[
                 ["date", "type", "venue", "class_id", "students", "minutes", "summary"]].rename(columns={
                     "date": tr("日期", "Date"), "type": tr("类型", "Type"), "venue": tr("场所", "Venue"),
                     "class_id": tr("班级编号", "Class"), "students": tr("学生人数", "Students"),
@@ -183,7 +189,7 @@ def dashboard(f: cv.Filters) -> None:
                        f"**{rem['cadre_id'].nunique()} cadres must act this week ({len(rem)} items)**"))
         shown = rem[["cadre_id", "name", "college", "rule_name", "period", "missing",
                      "reason_zh" if lang() == "zh" else "reason_en"]]
-        st.dataframe(shown.rename(columns={
+        show_table(shown.rename(columns={
             "cadre_id": tr("工号", "Staff no."), "name": tr("姓名", "Name"), "college": tr("学院", "College"),
             "rule_name": tr("规则", "Rule"), "period": tr("周期", "Period"), "missing": tr("还差", "Missing"),
             "reason_zh": "提醒事项", "reason_en": "Reminder"}), hide_index=True, width="stretch",

@@ -1,0 +1,218 @@
+"""services.compliance_view on the demo university: loading, filters, college isolation, downloads,
+the ledger form's validation, and the chart theme's PNG export with Chinese text."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from compliance import Evaluation
+
+AS_OF = date(2025, 11, 20)   # inside 2025秋 of the demo calendar
+
+
+@pytest.fixture
+def cv(demo_db):
+    from services import compliance_view
+    return compliance_view
+
+
+@pytest.fixture
+def inputs(cv):
+    return cv.load_inputs()
+
+
+def _colleges(inputs) -> list[str]:
+    return sorted(inputs.classes["college"].unique())
+
+
+def test_fast_ledger_load_equals_store_load(cv, inputs):
+    from services.db import session_scope
+    from store import data as store_data
+
+    with session_scope() as s:
+        ref = store_data.load_kind(s, "ledger")
+    assert len(ref) > 1000
+    pd.testing.assert_frame_equal(inputs.ledger, ref)
+
+
+def test_store_version_changes_with_a_ledger_write(cv, inputs):
+    v0 = cv.store_version()
+    assert cv.store_version() == v0 == inputs.version
+    cadre = inputs.assignment["cadre_id"].iloc[0]
+    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "食堂",
+                             "summary": "版本测试"})
+    assert chk.ok, chk.problems_zh
+    aid = cv.record_activity(chk, actor="tester")
+    v1 = cv.store_version()
+    assert v1 != v0
+    again = cv.load_inputs(v1)
+    assert aid in set(again.ledger["activity_id"]) and aid not in set(inputs.ledger["activity_id"])
+
+
+def test_default_as_of_is_clamped_into_the_calendar(cv, inputs):
+    first, last = cv.calendar_range(inputs)
+    assert cv.default_as_of(inputs, date(2030, 1, 1)) == last
+    assert cv.default_as_of(inputs, date(2000, 1, 1)) == first
+    assert cv.default_as_of(inputs, AS_OF) == AS_OF
+    assert cv.term_of(inputs, AS_OF) == "2025秋"
+
+
+def test_college_view_holds_only_that_college(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
+    colleges = _colleges(inputs)
+    own = colleges[0]
+    # a college user asking for another college (or all) still gets only their own
+    for asked in (None, colleges[1]):
+        v = cv.view(comp, cv.Filters(AS_OF, college=asked), prev, restrict_college=own)
+        assert v.filters.college == own and v.colleges == [own]
+        assert len(v.cadre_ids) > 0
+        assert set(v.cadres["college"]) == {own}
+        assert set(v.coverage_college["college"]) == {own}
+        assert set(v.heat_college["college"]) == {own}
+        assert set(v.reminders["college"]) <= {own}
+        own_cadres = set(comp.cadre_college.loc[comp.cadre_college["college"] == own, "cadre_id"])
+        assert set(v.status["cadre_id"]) <= own_cadres and set(v.cadre_ids) == own_cadres
+        assert set(v.heat_cadre["cadre_id"]) <= own_cadres
+        own_classes = inputs.classes.loc[inputs.classes["college"] == own]
+        assert int(v.coverage_college["classes"].sum()) == len(own_classes)
+
+
+def test_filtering_rows_equals_evaluating_the_subset(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    college = _colleges(inputs)[2]
+    v = cv.view(comp, cv.Filters(AS_OF, college=college, rule="face_to_face", term="2025秋"))
+    ids = v.cadre_ids
+    a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(ids)]
+    ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF)
+    want = ev.status.loc[(ev.status["rule"] == "face_to_face") & (ev.status["period"].str.startswith("2025秋"))]
+    got = v.status.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
+    want = want.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, want)
+
+
+def test_kpis_match_a_direct_count(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    v = cv.view(comp, cv.Filters(AS_OF), cv.compute(inputs, cv.previous_as_of(inputs, AS_OF)))
+    k = {x.key: x for x in v.kpis}
+    a = inputs.assignment
+    day = pd.Timestamp(AS_OF)
+    active = a.loc[(a["start"].isna() | (a["start"] <= day)) & (a["end"].isna() | (a["end"] >= day))]
+    covered = inputs.classes["class_id"].isin(set(active["class_id"]))
+    assert k["classes"].value == pytest.approx(covered.mean())
+    sizes = inputs.classes["size"]
+    assert k["students"].value == pytest.approx(sizes[covered].sum() / sizes.sum())
+    prio = inputs.classes["priority"]
+    assert k["priority"].text == f"{int((covered & prio).sum())} / {int(prio.sum())}"
+    # face-to-face rate of the as-of week, counted straight from the status rows
+    st = comp.ev.status
+    wk = st.loc[(st["rule"] == "face_to_face") & (st["period_start"] <= day) & (st["period_end"] >= day)]
+    wk = wk.loc[wk["status"] != "exempt"]
+    assert k["f2f"].value == pytest.approx((wk["status"] == "met").mean())
+    assert wk["period"].iloc[0] in k["f2f"].label_zh
+    # deltas are against one week earlier
+    assert k["classes"].delta is not None and k["on_track"].delta is not None
+    assert 0 <= k["on_track"].value <= 1
+
+
+def test_level_filter_and_rule_filter(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    v = cv.view(comp, cv.Filters(AS_OF, level="school", rule="lecture_visit"))
+    levels = inputs.cadres.set_index("cadre_id")["level"]
+    assert v.cadre_ids and all(levels[c] == "school" for c in v.cadre_ids)
+    assert set(v.status["rule"]) == {"lecture_visit"}
+    assert set(v.cadres["level"]) == {"校领导"}
+    assert v.heat_rule == "lecture_visit"
+
+
+def test_preferences_and_venues(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    v = cv.view(comp, cv.Filters(AS_OF))
+    ranks = comp.active["preference_rank"]
+    assert int(v.preferences["pairs"].sum()) == len(comp.active)
+    assert int(v.preferences.loc[v.preferences["label"] == "第1志愿", "pairs"].iloc[0]) == int((ranks == 1).sum())
+    assert list(v.venues["venue"]) == ["课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场"]
+    assert v.venue_cadres == len(v.cadre_ids)
+    assert (v.venues["cadres"] <= v.venue_cadres).all()
+
+
+def test_scorecard_and_downloads(cv, inputs):
+    comp = cv.compute(inputs, AS_OF)
+    own = _colleges(inputs)[0]
+    v = cv.view(comp, cv.Filters(AS_OF), restrict_college=own)
+    c = v.cadre_ids[0]
+    card = cv.scorecard(comp, c, "2025秋")
+    assert set(card["status"]["cadre_id"]) == {c}
+    assert (card["activities"]["cadre_id"] == c).all()
+    assert set(card["venues"]) | set(card["venues_missing"]) == set(v.venues["venue"])
+
+    wb = load_workbook(io.BytesIO(cv.reminders_xlsx(v.reminders, AS_OF)))
+    ws = wb["本周提醒"]
+    assert [c.value for c in ws[2]][:4] == ["工号", "姓名", "学院", "规则"]
+    assert ws.max_row == 2 + len(v.reminders)
+    assert {ws.cell(r, 3).value for r in range(3, ws.max_row + 1)} <= {own}
+
+    rep = load_workbook(io.BytesIO(cv.annual_report(inputs, AS_OF, v.cadre_ids)))
+    assert rep.sheetnames[0] == "汇总"
+    ids = {rep["汇总"].cell(r, 1).value for r in range(3, rep["汇总"].max_row + 1)}
+    assert ids == set(v.cadre_ids)
+
+
+def test_check_activity_uses_the_importer_rules(cv, inputs):
+    cadre = inputs.assignment["cadre_id"].iloc[0]
+    ok = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "report", "venue": "", "students": 0})
+    assert ok.ok and ok.frame.loc[0, "activity_id"].startswith("A")
+    bad = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "",
+                             "class_id": "NO-SUCH-CLASS", "students": -3})
+    assert not bad.ok and bad.frame is None
+    text = "\n".join(bad.problems_zh)
+    assert "场所" in text and "必须填写场所" in text
+    assert "班级编号" in text and "NO-SUCH-CLASS" in text
+    assert "学生人数" in text and "-3" in text
+    assert any("venue" in p for p in bad.problems_en)
+    future = cv.check_activity({"cadre_id": cadre, "date": date(2031, 1, 1), "type": "report"},
+                               today=date(2030, 12, 31))
+    assert not future.ok and "不能记录未来的活动" in future.problems_zh[0]
+    unknown = cv.check_activity({"cadre_id": "NOBODY", "date": AS_OF, "type": "report"})
+    assert not unknown.ok and "工号" in unknown.problems_zh[0]
+
+
+def test_delete_refuses_another_cadres_activity(cv, inputs):
+    from store.errors import NotFound
+
+    led = inputs.ledger
+    mine, theirs = led["cadre_id"].unique()[:2]
+    aid = led.loc[led["cadre_id"] == theirs, "activity_id"].iloc[0]
+    with pytest.raises(NotFound):
+        cv.delete_own_activity(aid, mine, actor="x")
+    assert aid in set(cv.load_inputs().ledger["activity_id"])
+    cv.delete_own_activity(aid, theirs, actor="y")
+    assert aid not in set(cv.load_inputs().ledger["activity_id"])
+
+
+def test_cadre_progress_counts_a_new_activity(cv, inputs):
+    cadre = inputs.assignment["cadre_id"].iloc[0]
+    before = cv.cadre_progress(inputs, cadre, AS_OF)["current"].set_index("rule")
+    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "lecture_visit", "venue": "课堂",
+                             "summary": "进度测试"})
+    cv.record_activity(chk, actor="tester")
+    after = cv.cadre_progress(cv.load_inputs(), cadre, AS_OF)["current"].set_index("rule")
+    assert after.loc["lecture_visit", "done"] == before.loc["lecture_visit", "done"] + 1
+    assert after.loc["lecture_visit", "period"] == "2025-11"
+
+
+def test_chart_png_keeps_chinese_text():
+    """Tofu (missing-glyph boxes) all look alike: two different Chinese titles must render differently."""
+    from ui import charts
+
+    df = pd.DataFrame({"venue": ["课堂", "宿舍"], "cadres": [2, 1], "share": [1.0, 0.5]})
+    a = charts.to_png(charts.venue_coverage(df, 2).properties(title="学院覆盖"), scale=1)
+    b = charts.to_png(charts.venue_coverage(df, 2).properties(title="干部履职"), scale=1)
+    assert a[:8] == b"\x89PNG\r\n\x1a\n"
+    assert a != b
+    spec = charts.venue_coverage(df, 2).to_dict()
+    assert charts.FONT in spec["config"]["font"]
