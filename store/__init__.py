@@ -1,5 +1,21 @@
-"""Persistence: SQLAlchemy models, Alembic migrations, audit log, and services that take and
-return the canonical DataFrames of docs/ARCHITECTURE.md."""
+"""Persistence: SQLAlchemy 2 models, Alembic migrations, audit log, and services that take and
+return the canonical DataFrames of docs/ARCHITECTURE.md.
+
+Modules (each service takes an open Session, runs in a SAVEPOINT, appends an audit row, and
+leaves committing to the caller — services.db.session_scope):
+- store.engine     database_url(), make_engine(url), migrate(engine), current_revision/head_revision
+- store.frames     to_json(kind, df) / from_json(kind, data): exact canonical round trip; records()
+- store.data       replace_kind(s), upsert_ledger, add_activity, delete_activity, load_kind,
+                   load_calendar, save_calendar, refs, counts (reference policy in its docstring)
+- store.rounds     create_round, save_round_result, get_round, list_rounds, published_round,
+                   publish_round, archive_round, assignment_in_force, round_assignment
+- store.scenarios  save_scenario, get_scenario, list_scenarios, delete_scenario
+- store.auth       create_user, authenticate, set_password, set_active, get_user, list_users, UserInfo
+- store.audit      record, audit_rows
+- store.errors     StoreError (bilingual .message(lang)), NotFound, InvalidData, InvalidState,
+                   ReferenceConflict
+- store.bootstrap  `python -m store.bootstrap`: migrate; load data/demo when the database is empty
+"""
 from store.engine import database_url, make_engine, migrate, normalise_url
 
 __all__ = ["database_url", "make_engine", "migrate", "normalise_url"]

@@ -94,8 +94,17 @@ def _order_clause(kind: str):
 
 
 def _db_records(session: Session, kind: str) -> list[dict[str, Any]]:
-    rows = session.scalars(select(MODELS[kind]).order_by(*_order_clause(kind)))
-    return [_from_db(kind, r) for r in rows]
+    # plain column rows, not ORM objects: several times faster for a year of ledger
+    table = MODELS[kind].__table__
+    cols = [c for c, _ in frames.COLUMNS[kind]]
+    tags = [c for c, t in frames.COLUMNS[kind] if t == "tags"]
+    out = []
+    for row in session.execute(select(*(table.c[c] for c in cols)).order_by(*_order_clause(kind))):
+        rec = dict(zip(cols, row))
+        for c in tags:
+            rec[c] = tuple(rec[c] or ())
+        out.append(rec)
+    return out
 
 
 def _records(kind: str, df: pd.DataFrame) -> list[dict[str, Any]]:

@@ -293,3 +293,18 @@ def test_two_engines_see_each_others_writes(db):
     finally:
         e1.dispose()
         e2.dispose()
+
+
+def test_removing_a_cadre_linked_to_an_active_account_is_refused(db_session):
+    from store.auth import create_user, set_active
+
+    load_all(db_session)
+    create_user(db_session, "c3", "password-3", "cadre", "Zhang", "admin", cadre_id="C003")
+    f = sample_frames()
+    without = {"cadres": f["cadres"][f["cadres"].cadre_id != "C003"],
+               "preferences": f["preferences"][f["preferences"].cadre_id != "C003"],
+               "exemptions": f["exemptions"][f["exemptions"].cadre_id != "C003"]}
+    with pytest.raises(ReferenceConflict, match="'c3'"):
+        sd.replace_kinds(db_session, without, "admin")
+    set_active(db_session, "c3", False, "admin")
+    assert sd.replace_kinds(db_session, without, "admin")["cadres"].removed == 1
