@@ -93,3 +93,37 @@ def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), revision)
+
+
+def new_revision(message: str) -> None:
+    """Developers: autogenerate the next migration from store.models (checked in after review)."""
+    import tempfile
+
+    from alembic import command
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/autogen.sqlite3")
+        migrate(engine)
+        with engine.begin() as conn:
+            command.revision(alembic_config(conn), message=message, autogenerate=True)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "revision":
+        new_revision(sys.argv[2])
+    elif len(sys.argv) == 2 and sys.argv[1] == "upgrade":
+        e = make_engine()
+        migrate(e)
+        print(f"{e.url.render_as_string(hide_password=True)}: at {current_revision(e)}")
+    else:
+        sys.exit('usage: python -m store.engine upgrade | revision "message"')

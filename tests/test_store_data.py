@@ -38,6 +38,18 @@ def test_migrate_empty_database_to_head(db_url):
     engine.dispose()
 
 
+def test_downgrade_to_base_and_up_again(db_url):
+    from store.engine import downgrade
+
+    engine = make_engine(db_url)
+    migrate(engine)
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    migrate(engine)
+    assert TABLES <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
 def test_models_match_migrations(db):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
