@@ -48,15 +48,24 @@ rule_names = {r.id: tr(r.name_zh, r.name_en) for r in inputs.rules}
 level_names = {"school": tr("校领导", "School leader"), "head": tr("中层正职", "Middle-level head"),
                "deputy": tr("中层副职", "Middle-level deputy")}
 
+def follow_as_of() -> None:
+    # moving the as-of date into another term selects that term (else the charts would show a term
+    # that has not started yet, i.e. nothing)
+    day = st.session_state.get("cov_as_of")
+    t = cv.term_of(inputs, day) if day else None
+    if t is not None and st.session_state.get("cov_term") not in (None, ALL):
+        st.session_state["cov_term"] = t
+
+
 # ---------------------------------------------------------------- filters (main script: they rerun everything)
 with st.container(border=True, key="cov_filters"):
     c1, c2, c3, c4, c5 = st.columns([1.2, 1, 1.4, 1, 1.6])
     as_of = c2.date_input(tr("截至日期", "As of"), value=cv.default_as_of(inputs), min_value=rng[0],
-                          max_value=rng[1], key="cov_as_of", format="YYYY-MM-DD")
+                          max_value=rng[1], key="cov_as_of", format="YYYY-MM-DD", on_change=follow_as_of)
     term_options = [ALL] + [t.name for t in inputs.terms]
-    current_term = cv.term_of(inputs, as_of)
+    if "cov_term" not in st.session_state:   # first run: the as-of date's term
+        st.session_state["cov_term"] = cv.term_of(inputs, as_of) or ALL
     term = c1.selectbox(tr("学期", "Term"), term_options,
-                        index=term_options.index(current_term) if current_term in term_options else 0,
                         format_func=lambda t: tr("全部学期", "All terms") if t == ALL else t, key="cov_term")
     if own_college is not None:
         college = c3.selectbox(tr("学院", "College"), [own_college], disabled=True, key="cov_college_own")

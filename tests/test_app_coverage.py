@@ -1,0 +1,153 @@
+"""AppTest of 覆盖与合规 / Coverage for each role; a college user never sees another college's rows."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
+AS_OF = date(2025, 11, 20)
+
+
+def _table(at, key):
+    return at.container(key=f"{key}_box").dataframe[0].value
+
+
+def _chart_values(at) -> list[dict]:
+    """Every data row of every Altair chart on the page (Streamlit ships the datasets as Arrow tables)."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    rows = []
+    for ch in at.get("vega_lite_chart"):
+        for ds in ch.proto.datasets:
+            rows += convert_arrow_bytes_to_pandas_df(ds.data.data).to_dict("records")
+        spec = json.loads(ch.proto.spec)
+        for ds in spec.get("datasets", {}).values():
+            rows += ds
+    return rows
+
+
+def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(at, role)
+    at.run()
+    assert not at.exception, at.exception
+    if as_of is not None:
+        at.date_input(key="cov_as_of").set_value(as_of).run()
+        assert not at.exception, at.exception
+    return at
+
+
+def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
+    at = _open(as_role, "leader")
+    labels = [m.label for m in at.metric]
+    assert labels[:4] == ["班级覆盖率", "学生覆盖率", "重点班已覆盖", "干部履职正常率"]
+    assert labels[4].startswith("本周面对面达标率（2025秋-W")
+    assert all(m.delta for m in at.metric)           # every KPI shows its change since last week
+    assert len(at.get("vega_lite_chart")) >= 6
+    cadres = _table(at, "cov_cadre_table")
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    assert set(cadres["工号"]) == set(inputs.assignment["cadre_id"])
+    assert len({c for v in cadres["学院"] for c in v.split("、")}) > 5
+    # the drill-down shows one cadre's periods and activities
+    first = at.selectbox(key="cov_cadre").value
+    card = _table(at, "cov_scorecard")
+    assert len(card) > 0 and set(card["状态"]) <= {"达标", "未达标", "进行中", "免除"}
+    acts = _table(at, "cov_activities")
+    want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= "2025-09-08")
+                             & (inputs.ledger["date"] <= "2026-01-11")]
+    assert len(acts) == len(want)
+    # charts are in Chinese
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert "学院" in json.dumps(spec, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("role", ["college"])
+def test_college_user_sees_only_their_college(demo_db, as_role, role):
+    at = _open(as_role, role)
+    own = at.session_state["user"].college
+    assert own
+    # the college filter is fixed (disabled) and there is no free college selector
+    fixed = at.selectbox(key="cov_college_own")
+    assert fixed.value == own and fixed.disabled
+    with pytest.raises(KeyError):
+        at.selectbox(key="cov_college")
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    others = set(inputs.classes["college"]) - {own}
+    comp = cv.compute(inputs, AS_OF)
+    own_cadres = set(comp.cadre_college.loc[comp.cadre_college["college"] == own, "cadre_id"])
+    other_cadres = set(inputs.assignment["cadre_id"]) - own_cadres
+
+    def check():
+        cadres = _table(at, "cov_cadre_table")
+        assert len(cadres) > 0
+        assert set(cadres["学院"]) == {own}
+        assert set(cadres["工号"]) <= own_cadres
+        rem = _table(at, "cov_reminders")
+        assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
+        assert set(at.selectbox(key="cov_cadre").options) <= {f"{n}（{c}）" for c, n in
+                                                              zip(cadres["工号"], cadres["姓名"])}
+        values = _chart_values(at)
+        assert values
+        seen_colleges = {r["college"] for r in values if "college" in r}
+        assert seen_colleges == {own}
+        seen_cadres = {r["cadre_id"] for r in values if "cadre_id" in r}
+        assert not (seen_cadres & other_cadres)
+        strings = {v for r in values for v in r.values() if isinstance(v, str)}
+        assert not (strings & others)          # no other college's name anywhere in the charts
+
+    check()
+    # other filters, and a forged session value for the college filter, never widen the view
+    at.session_state["cov_college"] = min(others)
+    at.selectbox(key="cov_rule").set_value("face_to_face").run()
+    assert not at.exception
+    check()
+    at.selectbox(key="cov_term").set_value("__all__").run()
+    check()
+
+
+def test_admin_filters_college_and_level(demo_db, as_role):
+    at = _open(as_role, "admin")
+    all_rows = len(_table(at, "cov_cadre_table"))
+    college = at.selectbox(key="cov_college").options[2]
+    at.selectbox(key="cov_college").set_value(college).run()
+    assert not at.exception
+    rows = _table(at, "cov_cadre_table")
+    assert 0 < len(rows) < all_rows and set(rows["学院"]) == {college}
+    at.selectbox(key="cov_college").set_value("__all__")
+    at.selectbox(key="cov_level").set_value("school").run()
+    rows = _table(at, "cov_cadre_table")
+    assert 0 < len(rows) < all_rows and set(rows["层级"]) == {"校领导"}
+
+
+def test_a_ledger_write_shows_in_the_kpis(demo_db, as_role):
+    """A face-to-face activity stored through the services moves this week's rate on the next run."""
+    at = _open(as_role, "leader")
+    before = next(m for m in at.metric if m.label.startswith("本周面对面")).value
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    comp = cv.compute(inputs, AS_OF)
+    st = comp.ev.status
+    todo = st.loc[(st["rule"] == "face_to_face") & (st["status"] == "pending")]
+    assert len(todo) >= 2
+    for cadre in todo["cadre_id"].iloc[:2]:
+        chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍",
+                                 "summary": "走访宿舍"})
+        cv.record_activity(chk, actor="tester")
+    at.run()
+    after = next(m for m in at.metric if m.label.startswith("本周面对面")).value
+    assert float(after.rstrip("%")) > float(before.rstrip("%"))
+
+
+def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
+    at = _open(as_role, "leader", as_of=None)
+    assert at.date_input(key="cov_as_of").value == date(2026, 7, 5)   # today is after the demo calendar
+    keys = {b.key for b in at.get("download_button")}
+    # the reminder list, the annual report, and one PNG export per chart
+    assert {"cov_dl_reminders", "cov_dl_report", "cov_by_college_png", "cov_heat_college_png",
+            "cov_heat_cadre_png", "cov_trend_png", "cov_venues_png", "cov_prefs_png"} <= keys

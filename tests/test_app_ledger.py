@@ -1,0 +1,126 @@
+"""AppTest of 工作台账 / My ledger: a cadre adds, sees and deletes only their own activities."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "ledger.py")
+DAY = date(2026, 7, 1)     # in the last teaching week of the demo calendar (the default as-of date)
+
+
+def _table(at, key):
+    return at.container(key=f"{key}_box").dataframe[0].value
+
+
+def _open(as_role, role: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(at, role)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _stored(cadre_id: str):
+    from services import compliance_view as cv
+    led = cv.load_inputs().ledger
+    return led.loc[led["cadre_id"] == cadre_id]
+
+
+def _fill(at, **values):
+    at.date_input(key="ledger_date").set_value(values.get("date", DAY))
+    at.selectbox(key="ledger_type").set_value(values.get("type", "face_to_face"))
+    at.selectbox(key="ledger_venue").set_value(values.get("venue", "宿舍"))
+    at.number_input(key="ledger_students").set_value(values.get("students", 8))
+    at.text_area(key="ledger_summary").set_value(values.get("summary", "走访宿舍，了解学生作息"))
+    at.form_submit_button[0].click().run()
+    assert not at.exception, at.exception
+
+
+def test_cadre_adds_an_activity_and_sees_it_in_list_and_progress(demo_db, as_role):
+    at = _open(as_role, "cadre")
+    me = at.session_state["user"].cadre_id
+    rows_before = len(_table(at, "ledger_table"))
+    assert rows_before == len(_stored(me))
+    prog = _table(at, "ledger_progress").set_index("规则")
+    f2f_before = int(prog.loc["每周面对面接触学生", "已完成"])
+
+    _fill(at, summary="期末周走访宿舍（测试）")
+    assert not at.error and at.success and "已保存" in at.success[0].value
+    stored = _stored(me)
+    assert len(stored) == rows_before + 1
+    new = stored.loc[stored["summary"] == "期末周走访宿舍（测试）"].iloc[0]
+    assert new["type"] == "face_to_face" and new["venue"] == "宿舍" and new["date"].date() == DAY
+    assert int(new["students"]) == 8
+    table = _table(at, "ledger_table")
+    assert len(table) == rows_before + 1 and "期末周走访宿舍（测试）" in set(table["内容"])
+    prog = _table(at, "ledger_progress").set_index("规则")
+    assert int(prog.loc["每周面对面接触学生", "已完成"]) == f2f_before + 1
+
+    # the same activity twice is refused (its id is derived from its content)
+    _fill(at, summary="期末周走访宿舍（测试）")
+    assert at.error and "已存在" in at.error[0].value
+    assert len(_stored(me)) == rows_before + 1
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"type": "face_to_face", "venue": ""}, "“面对面交流”活动必须填写场所"),
+    ({"date": date.today() + timedelta(days=30)}, "不能记录未来的活动"),
+])
+def test_invalid_input_is_refused_with_a_clear_message(demo_db, as_role, values, message):
+    at = _open(as_role, "cadre")
+    me = at.session_state["user"].cadre_id
+    n = len(_stored(me))
+    _fill(at, **values)
+    assert at.error and message in at.error[0].value and at.error[0].value.startswith("未保存")
+    assert not at.success
+    assert len(_stored(me)) == n          # nothing written
+
+
+def test_a_cadre_sees_only_their_own_ledger(demo_db, as_role):
+    at = _open(as_role, "cadre")
+    me = at.session_state["user"].cadre_id
+    from services import compliance_view as cv
+    led = cv.load_inputs().ledger
+    other = next(c for c in led["cadre_id"].unique() if c != me)
+    # no cadre picker for a cadre, and a forged picker value is ignored
+    with pytest.raises(KeyError):
+        at.selectbox(key="ledger_cadre")
+    at.session_state["ledger_cadre"] = other
+    at.run()
+    ids = set(_table(at, "ledger_table")["编号"])
+    assert ids == set(led.loc[led["cadre_id"] == me, "activity_id"])
+    assert not ids & set(led.loc[led["cadre_id"] == other, "activity_id"])
+    assert len(at.selectbox(key="ledger_delete_pick").options) == len(ids)
+
+
+def test_cadre_deletes_an_own_entry(demo_db, as_role):
+    at = _open(as_role, "cadre")
+    me = at.session_state["user"].cadre_id
+    n = len(_stored(me))
+    victim = at.selectbox(key="ledger_delete_pick").value
+    at.checkbox(key="ledger_delete_confirm").check().run()
+    at.button(key="ledger_delete").click().run()
+    assert not at.exception
+    assert at.success and victim in at.success[0].value
+    stored = _stored(me)
+    assert len(stored) == n - 1 and victim not in set(stored["activity_id"])
+    assert victim not in set(_table(at, "ledger_table")["编号"])
+    assert at.checkbox(key="ledger_delete_confirm").value is False
+
+
+def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
+    at = _open(as_role, "admin")
+    pick = at.selectbox(key="ledger_cadre")
+    other = pick.options[5]
+    cadre_id = other[other.rindex("（") + 1:-1]
+    pick.set_value(cadre_id).run()
+    assert set(_table(at, "ledger_table")["编号"]) == set(_stored(cadre_id)["activity_id"])
+    n = len(_stored(cadre_id))
+    _fill(at, type="report", venue="", summary="向党委汇报带班情况")
+    assert at.success, [e.value for e in at.error]
+    assert len(_stored(cadre_id)) == n + 1
+    from services.data import audit_rows
+    assert audit_rows(limit=1)["actor"].iloc[0] == "admin"
