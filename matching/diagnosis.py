@@ -200,31 +200,38 @@ def deletion_filter(prob: Problem, base: Opts, budget_s: float = 60.0) -> list[C
         o = dataclasses.replace(base, disabled=dis, progress=None, time_limit=max(1.0, t_end - time.perf_counter()))
         return solve_core(prob, o).status == "infeasible"
 
-    S = set(keys)
+    state = {"S": set(keys)}
     order = ["forbid", "lock", "level_cap", "college_quota", "change_budget", "own_unit", "priority", "capacity"]
 
-    def drop(S: set, chunk: list) -> set:
+    def drop(chunk: list) -> None:
+        S = state["S"]
         if not chunk:
-            return S
+            return
         if infeasible(S - set(chunk)):
-            return S - set(chunk)
+            state["S"] = S - set(chunk)
+            return
         if len(chunk) == 1:
-            return S
+            return
         h = len(chunk) // 2
-        S = drop(S, chunk[:h])
-        return drop(S, [k for k in chunk[h:] if k in S])
+        drop(chunk[:h])
+        drop([k for k in chunk[h:] if k in state["S"]])
 
+    minimal = True
     try:
         for fam in order:
-            S = drop(S, [r.key for r in rules if r.family == fam and r.key in S])
+            drop([r.key for r in rules if r.family == fam and r.key in state["S"]])
     except TimeoutError:
-        return []
+        minimal = False            # time is up: report what is known to clash, not yet minimal
+    S = state["S"]
     kept = [r for r in rules if r.key in S]
     if not kept:
         return [Conflict([SUPPLY], "干部与班级的数量或评分文件本身无法组成可行分配",
                          "the cadres, classes and scores alone admit no feasible assignment")]
-    return [Conflict(_refs(kept), "以下规则不能同时满足：" + "；".join(r.label_zh for r in kept),
-                     "These rules cannot all hold together: " + "; ".join(r.label_en for r in kept))]
+    head_zh = "以下规则不能同时满足：" if minimal else "以下规则不能同时满足（时间所限，可能不是最小集合）："
+    head_en = "These rules cannot all hold together: " if minimal else \
+        "These rules cannot all hold together (time ran out; the set may not be minimal): "
+    return [Conflict(_refs(kept), head_zh + "；".join(r.label_zh for r in kept),
+                     head_en + "; ".join(r.label_en for r in kept))]
 
 
 def diagnose(prob: Problem, base: Opts, budget_s: float = 60.0) -> list[Conflict]:
