@@ -353,8 +353,7 @@ def add_activity(session: Session, activity: dict[str, Any], actor: str) -> str:
     """Record one activity (e.g. from the ledger page); returns its activity_id.
     Refuses an activity_id that already exists (use upsert_ledger to correct one)."""
     row = {c: activity.get(c) for c, _ in frames.COLUMNS["ledger"]}
-    df = frames.from_records("ledger", [frames.records("ledger", pd.DataFrame([row]))[0]])
-    rec = frames.records("ledger", df)[0]
+    rec = _records("ledger", pd.DataFrame([row], dtype=object))[0]
     if not rec["activity_id"]:
         rec["activity_id"] = activity_id_for(rec)
     with session.begin_nested():

@@ -320,3 +320,13 @@ def test_removing_a_cadre_linked_to_an_active_account_is_refused(db_session):
         sd.replace_kinds(db_session, without, "admin")
     set_active(db_session, "c3", False, "admin")
     assert sd.replace_kinds(db_session, without, "admin")["cadres"].removed == 1
+
+
+def test_add_activity_without_date_or_with_unknown_cadre_is_refused(db_session):
+    load_all(db_session)
+    with pytest.raises(InvalidData, match="date 为空 empty"):
+        sd.add_activity(db_session, {"cadre_id": "C001", "type": "other", "venue": "课堂"}, "admin")
+    with pytest.raises(ReferenceConflict, match="C999"):
+        sd.add_activity(db_session, {"cadre_id": "C999", "date": date(2025, 9, 9), "type": "other",
+                                     "venue": "课堂"}, "admin")
+    assert len(sd.load_kind(db_session, "ledger")) == 2
