@@ -319,7 +319,7 @@ def upsert_ledger(session: Session, df: pd.DataFrame, actor: str) -> tuple[int, 
     Returns (inserted, updated); rows identical to what is stored count as neither."""
     recs = _records("ledger", df)
     for r in recs:
-        if not r["activity_id"]:
+        if not r["activity_id"] and r["date"] is not None:  # no date: reported by validation
             r["activity_id"] = activity_id_for(r)
     _validate_rows("ledger", recs)
     with session.begin_nested():
@@ -354,6 +354,7 @@ def add_activity(session: Session, activity: dict[str, Any], actor: str) -> str:
     Refuses an activity_id that already exists (use upsert_ledger to correct one)."""
     row = {c: activity.get(c) for c, _ in frames.COLUMNS["ledger"]}
     rec = _records("ledger", pd.DataFrame([row], dtype=object))[0]
+    _validate_rows("ledger", [dict(rec, activity_id=rec["activity_id"] or "-")])
     if not rec["activity_id"]:
         rec["activity_id"] = activity_id_for(rec)
     with session.begin_nested():
