@@ -1,0 +1,354 @@
+"""Capacity sweep and trade-off curves of a scenario: every point is one exact solve (matching.solve).
+
+No Streamlit here: each function takes the scenario's frames and parameters, a progress callback
+`progress(fraction, message)` and a cancel flag (`threading.Event`), and returns plain dataclasses.
+
+Capacity sweep — what "n cadres" means
+    The cadres of the scenario with capacity > 0 are put in a stated order (ORDERS): cadres with a
+    lock first (the office has fixed their class), then by level — 校领导, 中层正职, 中层副职 (or the
+    reverse) — then by 工号. "n cadres" are the first n of that order with their capacities; every
+    other cadre gets capacity 0 for that solve. This is NOT a search over which n cadres to pick.
+    Each point maximises, exactly and lexicographically, first the number of priority classes
+    covered and then the total fit, under all the scenario's rules (priority is switched to
+    "weighted" with a bonus larger than any possible difference in total fit, so one more covered
+    priority class always wins). A point may be infeasible (e.g. a college quota's minimum cannot be
+    met by n cadres): it is shown as such.
+    The minimum n that covers every priority class is found by solving n = n0, n0+1, … upward from
+    the counting bound n0 (the first n whose capacities add up to the number of priority classes;
+    fewer slots cannot cover them), so it is exact even where coverage is not monotone in n; it is
+    verified by a solve at n−1 that cannot cover them all (infeasible or fewer covered).
+
+Trade-off curves
+    fairness: for each rank bound r (1 … the largest wish rank) the best total fit when every cadre
+    with wishes (capacity > 0, not locked) gets one of their wishes of rank ≤ r, plus the
+    unconstrained optimum. x = the worst-off cadre's preference rank actually reached.
+    changes: for budgets k from the fewest possible changes (lexicographic min_change solve) to the
+    changes of the unconstrained optimum, the best total fit with at most k pairs outside the
+    published assignment in force.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from services import scenarios as sc
+
+ORDERS = {
+    "level": ("锁定干部优先，再按层级：校领导→中层正职→中层副职，同层按工号",
+              "locked cadres first, then by level: school → head → deputy, then by staff number"),
+    "level_desc": ("锁定干部优先，再按层级：中层副职→中层正职→校领导，同层按工号",
+                   "locked cadres first, then by level: deputy → head → school, then by staff number"),
+    "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
+}
+SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
+
+
+class SweepCancelled(Exception):
+    pass
+
+
+def _check(cancel) -> None:
+    if cancel is not None and cancel.is_set():
+        raise SweepCancelled()
+
+
+def _solve_point(fr, params, progress, cancel):
+    """One solve for a curve point. matching.solve diagnoses an infeasible input (useful for a
+    scenario, not for a point of a curve, where it would cost its whole time budget): the solve
+    is stopped when the diagnosis starts and the point reported as infeasible."""
+    diagnosing = []
+
+    def prog(f, msg):
+        if "诊断" in msg:
+            diagnosing.append(True)
+        if progress is not None:
+            progress(f, msg)
+
+    def stop() -> bool:
+        return bool(diagnosing) or (cancel is not None and cancel.is_set())
+
+    res = sc.solve_frames(fr, params, progress=prog, cancel=stop)
+    status = res.status
+    if status == "cancelled":
+        if cancel is not None and cancel.is_set():
+            raise SweepCancelled()
+        if diagnosing:
+            status = "infeasible"
+    return res, status
+
+
+def _sub(progress, lo: float, hi: float, label: str):
+    if progress is None:
+        return None
+    return lambda f, msg: progress(lo + (hi - lo) * max(0.0, min(1.0, f)), f"{label} · {msg}")
+
+
+# ====================================================================== helpers
+
+def cadre_order(fr: dict[str, pd.DataFrame], order: str = "level") -> list[str]:
+    """The stated order of the cadres that can take a class (capacity > 0)."""
+    if order not in ORDERS:
+        raise sc.ScenarioError(f"顺序 {order!r} 无效", f"order {order!r} must be one of {list(ORDERS)}")
+    cad = fr["cadres"]
+    cad = cad.loc[cad["capacity"] > 0]
+    locked = sc.locked_cadres(fr)
+    lv = {"school": 0, "head": 1, "deputy": 2}
+    def key(r):
+        lvl = lv.get(r.level, 3)
+        if order == "level_desc":
+            lvl = -lvl
+        elif order == "id":
+            lvl = 0
+        return (r.cadre_id not in locked, lvl, r.cadre_id)
+    return [r.cadre_id for r in sorted(cad.itertuples(index=False), key=key)]
+
+
+def restrict(fr: dict[str, pd.DataFrame], cadre_ids: list[str]) -> dict[str, pd.DataFrame]:
+    """The frames with every cadre outside `cadre_ids` at capacity 0 (kept in the list, so their
+    wishes and rules stay valid references)."""
+    cad = fr["cadres"].copy()
+    cad.loc[~cad["cadre_id"].isin(set(cadre_ids)), "capacity"] = 0
+    return dict(fr) | {"cadres": cad}
+
+
+def fit_bound(fr: dict[str, pd.DataFrame], params: dict[str, Any]) -> Fraction:
+    """An upper bound on |total fit| (and on the change penalty) of any assignment of these
+    frames: per pair at most every affinity value, discipline, the best wish, continuity, own unit
+    and change penalty together; times the number of slots."""
+    cfg = sc.make_config(params)
+    w = cfg.weights
+    aff = sum((abs(v) for row in cfg.affinity.values() for v in row.values()), Fraction(0))
+    pref = max((abs(v) for v in cfg.by_rank), default=Fraction(0)) * \
+        max((abs(v) for v in cfg.kind_factor.values()), default=Fraction(0))
+    per_pair = abs(w["expertise"]) * aff + abs(w["discipline"]) + abs(w["preference"]) * pref + \
+        abs(w["continuity"]) + abs(w["own_unit"]) + abs(w["change_penalty"])
+    slots = int(fr["cadres"]["capacity"].sum())
+    return per_pair * max(slots, 1)
+
+
+def lexicographic_coverage_params(fr: dict[str, pd.DataFrame], params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters that maximise the priority classes covered first, then the total fit."""
+    bonus = 2 * fit_bound(fr, params) + 1
+    weights = dict(params.get("weights") or {}) | {"priority_bonus": str(bonus)}
+    return dict(params) | {"priority": "weighted", "weights": weights,
+                           "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
+
+
+# ====================================================================== capacity sweep
+
+@dataclass
+class CapacityPoint:
+    n: int
+    status: str
+    priority_covered: int | None
+    priority_total: int
+    classes_covered: int | None
+    classes_total: int
+    total_fit: float | None
+    seconds: float
+    result: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def covers_all(self) -> bool:
+        return self.status in ("optimal", "feasible") and self.priority_covered == self.priority_total
+
+
+@dataclass
+class CapacitySweep:
+    order: str
+    cadres: int                     # cadres with capacity > 0
+    priority_total: int
+    points: list[CapacityPoint]
+    minimum: int | None = None      # fewest cadres (in the order) covering every priority class
+    verification: CapacityPoint | None = None   # the solve at minimum − 1
+    lower_bound: int | None = None  # counting bound n0
+    scanned: list[CapacityPoint] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    def frame(self) -> pd.DataFrame:
+        rows = [{"n": p.n, "status": p.status, "priority_covered": p.priority_covered,
+                 "priority_total": p.priority_total, "classes_covered": p.classes_covered,
+                 "classes_total": p.classes_total, "total_fit": p.total_fit, "seconds": round(p.seconds, 3),
+                 "priority_coverage": (p.priority_covered / p.priority_total if p.priority_total and
+                                       p.priority_covered is not None else None),
+                 "coverage": (p.classes_covered / p.classes_total if p.classes_total and
+                              p.classes_covered is not None else None)}
+                for p in sorted(self.points, key=lambda p: p.n)]
+        return pd.DataFrame(rows, columns=["n", "status", "priority_covered", "priority_total", "classes_covered",
+                                           "classes_total", "total_fit", "seconds", "priority_coverage",
+                                           "coverage"])
+
+
+def capacity_point(fr: dict[str, pd.DataFrame], params: dict[str, Any], order_ids: list[str], n: int,
+                   progress=None, cancel=None) -> CapacityPoint:
+    """One point: the first n cadres of `order_ids`, an exact lexicographic solve."""
+    sub = restrict(fr, order_ids[:n])
+    p = lexicographic_coverage_params(sub, params)
+    t0 = time.perf_counter()
+    res, status = _solve_point(sub, p, progress, cancel)
+    cov = res.report.get("coverage", {})
+    ok = status in ("optimal", "feasible")
+    return CapacityPoint(n, status, cov.get("priority_covered") if ok else None,
+                         int(fr["classes"]["priority"].sum()), cov.get("classes_covered") if ok else None,
+                         len(fr["classes"]), res.report.get("total_fit") if ok else None,
+                         time.perf_counter() - t0, res)
+
+
+def sweep_sizes(total: int, points: int = 10, lo: int = 1, hi: int | None = None) -> list[int]:
+    hi = total if hi is None else min(hi, total)
+    lo = max(0, min(lo, hi))
+    return sorted({round(x) for x in np.linspace(lo, hi, max(points, 1))})
+
+
+def counting_bound(fr: dict[str, pd.DataFrame], order_ids: list[str]) -> int | None:
+    """The first n whose capacities add up to the number of priority classes (None: never)."""
+    need = int(fr["classes"]["priority"].sum())
+    cap = fr["cadres"].set_index("cadre_id")["capacity"]
+    total = 0
+    for k, c in enumerate(order_ids):
+        if total >= need:
+            return k
+        total += int(cap[c])
+    return len(order_ids) if total >= need else None
+
+
+def capacity_sweep(fr: dict[str, pd.DataFrame], params: dict[str, Any], order: str = "level",
+                   sizes: list[int] | None = None, points: int = 10, find_minimum: bool = True,
+                   progress=None, cancel=None) -> CapacitySweep:
+    """Priority (and overall) coverage as a function of n, and the minimum n; see the module doc."""
+    t0 = time.perf_counter()
+    ids = cadre_order(fr, order)
+    sizes = sizes if sizes is not None else sweep_sizes(len(ids), points)
+    out = CapacitySweep(order, len(ids), int(fr["classes"]["priority"].sum()), [])
+    done: dict[int, CapacityPoint] = {}
+    steps = len(sizes) + (3 if find_minimum else 0)
+    try:
+        for k, n in enumerate(sizes):
+            _check(cancel)
+            done[n] = capacity_point(fr, params, ids, n, _sub(progress, k / steps, (k + 1) / steps,
+                                                                  f"n = {n}"), cancel)
+            out.points.append(done[n])
+        if find_minimum:
+            n0 = counting_bound(fr, ids)
+            out.lower_bound = n0
+            if n0 is not None:
+                base = len(sizes) / steps
+                n = n0
+                while n <= len(ids):
+                    _check(cancel)
+                    if progress:
+                        progress(min(0.99, base + (1 - base) * (n - n0) / max(1, len(ids) - n0 + 1)),
+                                 f"寻找最少人数 / searching the minimum · n = {n}")
+                    pt = done.get(n) or capacity_point(fr, params, ids, n, None, cancel)
+                    done[n] = pt
+                    out.scanned.append(pt)
+                    if pt.covers_all:
+                        out.minimum = n
+                        break
+                    n += 1
+                if out.minimum is not None and out.minimum >= 1:
+                    m1 = out.minimum - 1
+                    out.verification = done.get(m1) or capacity_point(fr, params, ids, m1, None, cancel)
+    except SweepCancelled:
+        out.cancelled = True
+    out.seconds = time.perf_counter() - t0
+    if progress:
+        progress(1.0, "完成 / done" if not out.cancelled else "已取消 / cancelled")
+    return out
+
+
+# ====================================================================== trade-off curves
+
+@dataclass
+class TradePoint:
+    curve: str                  # "fairness" | "changes"
+    bound: int | None           # rank bound r / change budget k (None = unconstrained)
+    status: str
+    total_fit: float | None
+    worst_rank: float | None    # inf = someone counted gets no wish
+    changes: int | None         # pairs not in the published assignment
+    seconds: float
+    params: dict = field(default_factory=dict, repr=False)
+    result: Any = field(default=None, repr=False, compare=False)
+
+
+def _trade_point(curve: str, bound, fr, params, progress, cancel) -> TradePoint:
+    t0 = time.perf_counter()
+    res, status = _solve_point(fr, params, progress, cancel)
+    ok = status in ("optimal", "feasible")
+    return TradePoint(curve, bound, status, res.report.get("total_fit") if ok else None,
+                      sc.worst_rank(res.assignment, fr) if ok else None,
+                      res.report.get("changes", {}).get("changed") if ok else None,
+                      time.perf_counter() - t0, params, res)
+
+
+def _curve_params(params: dict[str, Any]) -> dict[str, Any]:
+    return dict(params) | {"objective": "total", "change_budget": None, "worst_rank_max": None,
+                           "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
+
+
+def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None
+                   ) -> tuple[list[TradePoint], bool]:
+    """Total fit against the worst-off cadre's rank bound; returns (points, cancelled)."""
+    base = _curve_params(params)
+    ranks = sorted({int(r) for r in fr["preferences"]["rank"]})
+    bounds: list[int | None] = [*ranks, None]
+    pts: list[TradePoint] = []
+    try:
+        for k, r in enumerate(bounds):
+            _check(cancel)
+            p = base | {"worst_rank_max": r}
+            label = f"志愿≤{r}" if r is not None else "不限 / unbounded"
+            pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
+                                                               label), cancel))
+    except SweepCancelled:
+        return pts, True
+    if progress:
+        progress(1.0, "完成 / done")
+    return pts, False
+
+
+def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: int = 10, progress=None,
+                 cancel=None) -> tuple[list[TradePoint], bool]:
+    """Total fit against the number of pairs changed from the published assignment."""
+    if fr.get("previous") is None or fr["previous"].empty:
+        raise sc.ScenarioError("没有已发布的分配可比较变动", "there is no published assignment to count changes from")
+    base = _curve_params(params)
+    pts: list[TradePoint] = []
+    try:
+        # fewest changes possible: min_change with a penalty above any fit difference
+        pen = 2 * fit_bound(fr, base) + 1
+        pmin = base | {"objective": "min_change",
+                       "weights": dict(base.get("weights") or {}) | {"change_penalty": str(pen)}}
+        fewest = _trade_point("changes", None, fr, pmin, _sub(progress, 0, 0.1, "最少变动 / fewest changes"), cancel)
+        free = _trade_point("changes", None, fr, base, _sub(progress, 0.1, 0.2, "不限 / unbounded"), cancel)
+        if fewest.changes is None or free.changes is None:
+            free.bound = None
+            return [free], False
+        ks = sorted({round(x) for x in np.linspace(fewest.changes, free.changes, max(points, 1))})
+        for k, kk in enumerate(ks):
+            _check(cancel)
+            pts.append(_trade_point("changes", kk, fr, base | {"change_budget": kk},
+                                    _sub(progress, 0.2 + 0.8 * k / len(ks), 0.2 + 0.8 * (k + 1) / len(ks),
+                                         f"k = {kk}"), cancel))
+    except SweepCancelled:
+        return pts, True
+    if progress:
+        progress(1.0, "完成 / done")
+    return pts, False
+
+
+def points_frame(pts: list[TradePoint]) -> pd.DataFrame:
+    rows = [{"idx": i, "curve": p.curve, "bound": p.bound, "status": p.status, "total_fit": p.total_fit,
+             "worst_rank": (None if p.worst_rank is None or math.isinf(p.worst_rank) else p.worst_rank),
+             "worst_unmet": p.worst_rank is not None and math.isinf(p.worst_rank),
+             "changes": p.changes, "seconds": round(p.seconds, 3)} for i, p in enumerate(pts)]
+    return pd.DataFrame(rows, columns=["idx", "curve", "bound", "status", "total_fit", "worst_rank", "worst_unmet",
+                                       "changes", "seconds"])
