@@ -194,6 +194,10 @@ def topup_inputs(moves_allowed: int = 0) -> tuple[dict[str, pd.DataFrame], dict[
         raise RoundsError("允许调整数不能为负", "moves allowed must be ≥ 0")
     inp = current_inputs(use_previous=True)
     pub = published_assignment()
+    with session_scope() as s:
+        pr = store_rounds.published_round(s)
+        before = store_rounds.get_round(s, pr.id).inputs.get("classes") if pr is not None else None
+    known_classes = set(before["class_id"]) if before is not None else set(pub["class_id"])
     cad = inp["cadres"].set_index("cadre_id")
     cls_ids = set(inp["classes"]["class_id"])
     col_of = dict(zip(inp["classes"]["class_id"], inp["classes"]["college"]))
@@ -220,7 +224,7 @@ def topup_inputs(moves_allowed: int = 0) -> tuple[dict[str, pd.DataFrame], dict[
     need_new = int(inp["cadres"]["capacity"].sum()) - len(kept_final)
     facts = {"published_pairs": len(pub), "kept": len(kept_final), "cadres_left": sorted({a for a, _ in left}),
              "classes_gone": sorted({b for _, b in gone}), "now_forbidden": forbidden,
-             "new_classes": sorted(cls_ids - set(pub["class_id"])), "pairs_needed": need_new,
+             "new_classes": sorted(cls_ids - known_classes), "pairs_needed": need_new,
              "moves_allowed": int(moves_allowed)}
     if moves_allowed == 0:
         extra = [_blank_constraint(type="lock", cadre_id=a, class_id=b, reason=KEEP_REASON)
