@@ -69,23 +69,31 @@ def store_version() -> str:
 
 
 def load_ledger(session) -> pd.DataFrame:
-    """The canonical ledger frame, equal to `store.data.load_kind(s, "ledger")` but built column-wise
-    from one Core query (about 6x faster than loading ORM objects: this is the dashboard's big table)."""
+    """The canonical ledger frame: the rows of `store.data.load_kind(s, "ledger")` (not sorted — the
+    engine needs no order), built column-wise from one plain DB-API query. This is the dashboard's
+    big table; skipping ORM objects and SQLAlchemy row processing makes it several times faster."""
     cols = [c for c, _ in frames.COLUMNS["ledger"]]
-    rows = session.execute(select(*[getattr(Activity, c) for c in cols])).all()
+    table = Activity.__table__
+    conn = session.connection()
+    sql = str(select(*[table.c[c] for c in cols]).compile(dialect=conn.dialect))
+    cursor = conn.connection.cursor()        # the DB-API cursor: no per-row Result processing
+    try:
+        cursor.execute(sql)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    columns = list(zip(*rows)) if rows else [()] * len(cols)
     data: dict[str, object] = {}
-    for i, (c, t) in enumerate(frames.COLUMNS["ledger"]):
-        vals = [r[i] for r in rows]
+    for (c, t), vals in zip(frames.COLUMNS["ledger"], columns):
         if t == "str":
             data[c] = pd.Series(["" if v is None else v for v in vals], dtype=object)
         elif t == "Int64":
-            data[c] = pd.Series(pd.array(vals, dtype="Int64"))
-        elif t == "date":
+            data[c] = pd.Series(pd.array(list(vals), dtype="Int64"))
+        elif t == "date":   # SQLite hands back ISO text, PostgreSQL date objects: both parse here
             data[c] = pd.Series(pd.to_datetime(pd.Series(vals, dtype=object)), dtype="datetime64[ns]")
         else:  # pragma: no cover - the ledger has no other column types
             raise AssertionError(t)
-    df = pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
-    return frames.sort_frame("ledger", df)
+    return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
 
 
 def load_inputs(version: str | None = None) -> Inputs:
@@ -141,7 +149,22 @@ class Computed:
     fc: pd.DataFrame                  # forecast rows (status + reachable / must_act_this_week)
     cadre_college: pd.DataFrame       # cadre_id, college (a cadre advising in 2 colleges has 2 rows)
     active: pd.DataFrame              # assignment rows in force on as_of
-    venues: pd.DataFrame              # nine_venues_coverage rows
+    memo: dict = field(default_factory=dict)   # filter-keyed roll-ups, reused across reruns (cached object)
+
+    @property
+    def venues(self) -> pd.DataFrame:
+        """nine_venues_coverage rows (computed on first use: the week-earlier evaluation never needs them)."""
+        def run():
+            if "nine_venues" not in self.inputs.rules.ids:
+                return pd.DataFrame(columns=["cadre_id", "period", "venues", "reached", "required", "coverage"])
+            return nine_venues_coverage(self.ev)
+        return self.cached(("venues",), run)
+
+    def cached(self, key: tuple, fn):
+        # a race between two sessions only computes the same value twice
+        if key not in self.memo:
+            self.memo[key] = fn()
+        return self.memo[key]
 
 
 def _active_rows(a: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
@@ -175,9 +198,7 @@ def compute(inputs: Inputs, as_of: date) -> Computed:
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment
-    venues = nine_venues_coverage(ev) if "nine_venues" in inputs.rules.ids else pd.DataFrame(
-        columns=["cadre_id", "period", "venues", "reached", "required", "coverage"])
-    return Computed(inputs, as_of, ev, fc, _cadre_college(inputs, day), active, venues)
+    return Computed(inputs, as_of, ev, fc, _cadre_college(inputs, day), active)
 
 
 # ============================================================== the dashboard view
@@ -263,11 +284,18 @@ def _filter_rows(df: pd.DataFrame, inputs: Inputs, f: Filters, cadre_ids: list[s
     return df.loc[m]
 
 
+def _coverage(comp: Computed, college: str | None) -> pd.DataFrame:
+    """class_coverage() rows for the classes in view on the as-of date (memoised on the evaluation)."""
+    def run():
+        classes = _classes_in_view(comp.inputs, college)
+        return class_coverage(classes, comp.inputs.assignment, comp.as_of) if len(classes) else pd.DataFrame()
+    return comp.cached(("coverage", college), run)
+
+
 def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[str, float | None]:
-    classes = _classes_in_view(inputs, college)
-    if classes.empty:
+    cov = _coverage(comp, college)
+    if cov.empty:
         return {"classes": None, "students": None, "prio_cov": None, "prio_all": 0}
-    cov = class_coverage(classes, inputs.assignment, comp.as_of)
     overall = cov.loc[cov["dimension"] == "overall"].iloc[0]
     prio = cov.loc[(cov["dimension"] == "priority") & (cov["value"] == "True")]
     return {"classes": float(overall["rate"]), "students": float(overall["students_rate"]),
@@ -276,12 +304,14 @@ def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[
 
 
 def _on_track_rate(comp: Computed, f: Filters, cadre_ids: list[str]) -> tuple[float | None, pd.DataFrame]:
-    fc = _filter_rows(comp.fc, comp.inputs, f, cadre_ids)
-    if fc.empty:
-        return None, pd.DataFrame(columns=["cadre_id", "missed", "pending", "unreachable", "act_this_week",
-                                           "on_track"])
-    ot = on_track(fc)
-    return float(ot["on_track"].mean()), ot
+    def run():
+        fc = _filter_rows(comp.fc, comp.inputs, f, cadre_ids)
+        if fc.empty:
+            return None, pd.DataFrame(columns=["cadre_id", "missed", "pending", "unreachable", "act_this_week",
+                                               "on_track"])
+        ot = on_track(fc)
+        return float(ot["on_track"].mean()), ot
+    return comp.cached(("on_track", f.term, f.college, f.level, f.rule), run)
 
 
 def _f2f_weeks(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
@@ -418,31 +448,29 @@ def _cadre_table(comp: Computed, status: pd.DataFrame, ot: pd.DataFrame, cadre_i
     cls_names = inputs.classes.set_index("class_id")["name"]
     act = comp.active.assign(_n=comp.active["class_id"].map(cls_names).fillna(comp.active["class_name"]))
     classes = act.groupby("cadre_id")["_n"].agg(lambda s: "、".join(sorted(s)))
-    counts = status.groupby("cadre_id")["status"].value_counts().unstack(fill_value=0)
-    for s in ("met", "missed", "pending", "exempt"):
-        if s not in counts:
-            counts[s] = 0
+    counts = pd.crosstab(status["cadre_id"], status["status"]) if len(status) else pd.DataFrame()
+    out = pd.DataFrame({"cadre_id": pd.Series(cadre_ids, dtype=object)})
+    ids = out["cadre_id"]
+    names = pd.Series(comp.ev.names, dtype=object)
+    out["name"] = ids.map(names).fillna("").where(lambda x: x != "", ids.map(cad["name"])).fillna("")
+    out["level"] = ids.map(cad["level"]).map(LEVEL_ZH).fillna("")
+    out["college"] = ids.map(colleges).fillna("")
+    out["classes"] = ids.map(classes).fillna("")
+    for s_ in ("met", "missed", "pending"):
+        out[s_] = ids.map(counts[s_]).fillna(0).astype(int) if s_ in counts else 0
+    den = out["met"] + out["missed"]
+    out["rate"] = np.where(den > 0, out["met"] / den.where(den > 0, 1), np.nan)
+    if len(ot):
+        o = ot.set_index("cadre_id")
+        out["on_track"] = ids.map(o["on_track"]).fillna(True).astype(bool)
+        out["act_this_week"] = ids.map(o["act_this_week"]).fillna(0).astype(int)
+    else:
+        out["on_track"], out["act_this_week"] = True, 0
     ven = comp.venues
-    if len(ven):
-        # rows are cadre × started year in time order: the last is the current academic year
-        ven = ven.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["reached"]
-    otx = ot.set_index("cadre_id") if len(ot) else pd.DataFrame(columns=["on_track", "act_this_week"])
-    rows = []
-    for c in cadre_ids:
-        met = int(counts["met"].get(c, 0))
-        missed = int(counts["missed"].get(c, 0))
-        rows.append({
-            "cadre_id": c, "name": comp.ev.names.get(c, "") or str(cad["name"].get(c, "")),
-            "level": LEVEL_ZH.get(cad["level"].get(c, ""), ""), "college": colleges.get(c, ""),
-            "classes": classes.get(c, ""), "met": met, "missed": missed,
-            "pending": int(counts["pending"].get(c, 0)),
-            "rate": met / (met + missed) if met + missed else np.nan,
-            "on_track": bool(otx["on_track"].get(c, True)) if len(otx) else True,
-            "act_this_week": int(otx["act_this_week"].get(c, 0)) if len(otx) else 0,
-            "venues": int(ven.get(c, 0)) if len(ven) else 0,
-        })
-    return pd.DataFrame(rows, columns=["cadre_id", "name", "level", "college", "classes", "met", "missed",
-                                       "pending", "rate", "on_track", "act_this_week", "venues"])
+    # nine_venues_coverage rows are cadre × started year in time order: the last is the current year
+    reached = ven.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["reached"] if len(ven) else None
+    out["venues"] = ids.map(reached).fillna(0).astype(int) if reached is not None else 0
+    return out
 
 
 def view(comp: Computed, f: Filters, prev: Computed | None = None, restrict_college: str | None = None,
@@ -473,8 +501,7 @@ def view(comp: Computed, f: Filters, prev: Computed | None = None, restrict_coll
         filters=f, cadre_ids=cadre_ids, kpis=_kpis(comp, prev, f, cadre_ids),
         cadres=_cadre_table(comp, status, ot, cadre_ids, f),
         status=status, coverage_college=_coverage_by_college(inputs, comp, f.college),
-        coverage=class_coverage(_classes_in_view(inputs, f.college), inputs.assignment, comp.as_of)
-        if len(_classes_in_view(inputs, f.college)) else pd.DataFrame(),
+        coverage=_coverage(comp, f.college),
         heat_college=heat_college, heat_rule=heat_rule, heat_cadre=heat_cadre, heat_cadre_total=heat_total,
         trend=trend, trend_target=target, venues=venues, venue_cadres=n_venue,
         preferences=_preferences(comp, f), reminders=rem.reset_index(drop=True), colleges=colleges)

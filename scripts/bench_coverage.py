@@ -1,0 +1,209 @@
+"""Benchmark of the coverage page's server work: `.venv/bin/python scripts/bench_coverage.py`.
+
+A 400-cadre university (440 classes in 20 colleges) with a full academic year of ledger
+(≈60 000 activities, from compliance.bench.synthetic) is written into a fresh SQLite store through
+the store services. Then, like one rerun of pages/coverage.py, it times:
+
+- cold  — after a ledger write: store_version + load_inputs (from the store) + compute(as_of) +
+          compute(as_of - 7 d) + view() + every chart's Vega-Lite spec (to_dict);
+- filter — a filter change (college / level / rule / term): inputs and evaluations are cached on
+          the store version, so store_version + view() + chart specs;
+- as-of — a new as-of date: store_version + two compute() + view() + chart specs.
+
+Goal: ≤ 1 s per full rerun. Prints best and median of --repeat runs and the ratio to the goal.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+GOAL_S = 1.0
+AS_OF = date(2026, 5, 20)
+
+
+def build_store(n_cadres: int, n_acts: int, seed: int = 0) -> dict:
+    """Write the synthetic university into the store at the current DATABASE_URL/YIXIAN_DB_PATH."""
+    from compliance.bench import CAL, synthetic
+    from services.db import session_scope
+    from store import data as sd
+    from store import frames, rounds
+
+    rng = np.random.default_rng(seed)
+    assign, ledger, exempt = synthetic(n_cadres, n_acts, seed)
+    colleges = [f"第{i + 1:02d}学院" for i in range(20)]
+    n_classes = n_cadres + n_cadres // 10
+    class_ids = [f"K{i:05d}" for i in range(n_classes)]
+    college_of = {k: colleges[i % len(colleges)] for i, k in enumerate(class_ids)}
+    classes = frames.from_records("classes", [
+        {"class_id": k, "name": f"{college_of[k]}{2022 + i % 4}级{i % 7 + 1}班", "college": college_of[k],
+         "major": "", "discipline": "", "grade": 2022 + i % 4, "size": int(rng.integers(20, 60)),
+         "tags": ("新生班",) if i % 4 == 3 else (), "priority": bool(rng.random() < 0.1)}
+        for i, k in enumerate(class_ids)])
+    levels = np.array(["school", "head", "deputy"], dtype=object)
+    cadre_ids = list(dict.fromkeys(assign["cadre_id"]))
+    cadres = frames.from_records("cadres", [
+        {"cadre_id": c, "name": f"干部{i}", "unit": colleges[i % 20], "position": "", "level": levels[i % 3],
+         "expertise": (), "discipline": "", "capacity": 1} for i, c in enumerate(cadre_ids)])
+    a = assign.copy()
+    a["class_name"] = a["class_id"].map(classes.set_index("class_id")["name"])
+    a["college"] = a["class_id"].map(college_of)
+    a["score"] = 1.0
+    for p in frames.PART_COLUMNS:
+        a[p] = 0.0
+    a["preference_rank"] = pd.array(np.where(rng.random(len(a)) < 0.8, rng.integers(1, 4, len(a)), 0),
+                                    dtype="Int64").astype("Int64")
+    a.loc[a["preference_rank"] == 0, "preference_rank"] = pd.NA
+    a["locked"] = False
+    a["changed"] = False
+    names = dict(zip(cadres["cadre_id"], cadres["name"]))
+    a["name"] = a["cadre_id"].map(names)
+    a = frames.canonical("assignment", a)
+    ledger = ledger.drop_duplicates("activity_id", keep="last").reset_index(drop=True)
+    ledger = frames.canonical("ledger", ledger)
+    exempt = frames.canonical("exemptions", exempt)
+    with session_scope() as s:
+        sd.replace_kinds(s, {"cadres": cadres, "classes": classes, "exemptions": exempt}, "bench")
+        sd.save_calendar(s, CAL, "bench")
+    with session_scope() as s:
+        sd.upsert_ledger(s, ledger, "bench")
+    with session_scope() as s:
+        rid = rounds.create_round(s, "bench", "initial", {"cadres": cadres, "classes": classes}, {}, "bench")
+        rounds.save_round_result(s, rid, a, {"status": "imported"}, "bench")
+        rounds.publish_round(s, rid, date(2025, 9, 8), "bench")
+    return {"cadres": len(cadres), "classes": len(classes), "activities": len(ledger), "assignment_rows": len(a)}
+
+
+def chart_specs(v) -> int:
+    """Build every chart of the page (as the page does) and serialise it; returns the total spec size."""
+    from services import compliance_view as cv
+    from ui import charts
+
+    out = [charts.coverage_by_college(v.coverage_college), charts.preference_satisfaction(v.preferences),
+           charts.venue_coverage(v.venues, v.venue_cadres)]
+    if not v.heat_college.empty:
+        out.append(charts.heatmap(v.heat_college, "college", "period", "学院", "周期", "t",
+                                  col_sort=list(dict.fromkeys(v.heat_college["period"]))))
+    if not v.heat_cadre.empty:
+        out.append(charts.heatmap(v.heat_cadre, "cadre", "rule", "干部", "规则", "t",
+                                  row_sort=list(dict.fromkeys(v.heat_cadre["cadre"]))))
+    if not v.trend.empty:
+        out.append(charts.weekly_trend(v.trend, v.trend_target, cv.F2F))
+    try:  # what st.altair_chart does: data goes out as Arrow tables, the spec is validated by Altair
+        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
+    except ImportError:  # pragma: no cover - a Streamlit without the private helper
+        def convert(c):
+            return c.to_dict()
+    return sum(len(str(convert(c))) for c in out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="scripts/bench_coverage.py")
+    ap.add_argument("--cadres", type=int, default=400)
+    ap.add_argument("--activities", type=int, default=60_000)
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--db", type=Path, default=None, help="SQLite file to (re)use; default: a temp file")
+    args = ap.parse_args(argv)
+
+    tmp = tempfile.TemporaryDirectory()
+    db = args.db or Path(tmp.name) / "bench.sqlite3"
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["YIXIAN_DB_PATH"] = str(db)
+    from services import compliance_view as cv
+    from services.db import reset_engines
+
+    reset_engines()
+    fresh = not db.exists() or db.stat().st_size == 0
+    t0 = time.perf_counter()
+    if fresh:
+        info = build_store(args.cadres, args.activities)
+        print(f"store built in {time.perf_counter() - t0:.1f} s: {info}")
+    else:
+        print(f"reusing {db}")
+
+    def cold():
+        version = cv.store_version()
+        inputs = cv.load_inputs(version)
+        comp = cv.compute(inputs, AS_OF)
+        prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
+        v = cv.view(comp, cv.Filters(AS_OF, term=cv.term_of(inputs, AS_OF)), prev)
+        chart_specs(v)
+        return inputs, comp, prev
+
+    inputs, comp, prev = cold()
+    colleges = sorted(inputs.classes["college"].unique())
+    print(f"university: {len(inputs.cadres)} cadres, {len(inputs.classes)} classes, "
+          f"{len(inputs.ledger):,} activities, {len(comp.ev.status):,} status rows; as of {AS_OF}")
+
+    def timed(fn) -> list[float]:
+        out = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            fn()
+            out.append(time.perf_counter() - t)
+        return out
+
+    parts = {}
+    t = time.perf_counter()
+    cv.store_version()
+    parts["store_version"] = time.perf_counter() - t
+    t = time.perf_counter()
+    inp = cv.load_inputs()
+    parts["load_inputs"] = time.perf_counter() - t
+    t = time.perf_counter()
+    c1 = cv.compute(inp, AS_OF)
+    c0 = cv.compute(inp, cv.previous_as_of(inp, AS_OF))
+    parts["compute x2"] = time.perf_counter() - t
+    t = time.perf_counter()
+    vv = cv.view(c1, cv.Filters(AS_OF), c0)
+    parts["view"] = time.perf_counter() - t
+    t = time.perf_counter()
+    chart_specs(vv)
+    parts["chart specs"] = time.perf_counter() - t
+
+    i = [0]
+
+    def filter_change():
+        i[0] += 1
+        f = cv.Filters(AS_OF, term=None if i[0] % 2 else "2026春", college=colleges[i[0] % len(colleges)]
+                       if i[0] % 3 else None, level=("school", "head", None)[i[0] % 3])
+        cv.store_version()
+        chart_specs(cv.view(comp, f, prev))
+
+    def as_of_change():
+        cv.store_version()
+        d = date(2026, 4, 1 + i[0] % 28)
+        i[0] += 1
+        c = cv.compute(inputs, d)
+        p = cv.compute(inputs, cv.previous_as_of(inputs, d))
+        chart_specs(cv.view(c, cv.Filters(d), p))
+
+    def college_user():
+        cv.store_version()
+        chart_specs(cv.view(comp, cv.Filters(AS_OF), prev, restrict_college=colleges[0]))
+
+    print("one cold rerun, by part: " + ", ".join(f"{k} {v:.3f} s" for k, v in parts.items()))
+    print(f"{'rerun kind':<28}{'best s':>9}{'median s':>10}{'× goal':>8}")
+    for name, fn in (("cold (after a ledger write)", cold), ("filter change (cached)", filter_change),
+                     ("as-of change", as_of_change), ("college user (cached)", college_user)):
+        ts = timed(fn)
+        print(f"{name:<28}{min(ts):>9.3f}{statistics.median(ts):>10.3f}{statistics.median(ts) / GOAL_S:>8.2f}")
+    reset_engines()
+    tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
