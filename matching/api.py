@@ -39,14 +39,9 @@ class MatchResult:
     # ------------------------------------------------------------ per pair
     def _parts(self, i, j) -> dict:
         p = self.problem
-        D = p.scale
         if p.has_scores:
             return {k: 0.0 for k in PART_COLS}
-        return {"part_expertise": p.part_exp[i, j] / D,
-                "part_discipline": (p.wi["discipline"] if p.disc_eq[i, j] else 0) / D,
-                "part_preference": int(p.pref_v[i, j]) / D,
-                "part_continuity": p.part_cont[i, j] / D,
-                "part_own_unit": p.part_own[i, j] / D}
+        return {k: float(v) for k, v in p.parts(i, j).items()}
 
     def _rank(self, i, j):
         p = self.problem

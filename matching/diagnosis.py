@@ -98,15 +98,16 @@ def prechecks(prob: Problem) -> list[Conflict]:
                                 f"{r.label_en}, but this class is not allowed for the cadre "
                                 f"({'; '.join(b.label_en for b in blockers) or 'not listed in the scores file'})"))
     for j, rs in by_class.items():
-        if len(rs) > 1:
+        if len({r.i for r in rs}) > 1:
             out.append(Conflict(_refs(rs), f"班级{prob.class_names[j]}（{prob.class_ids[j]}）被锁定给{len(rs)}名干部，但每班只能有一名班主任",
                                 f"class {prob.class_names[j]} ({prob.class_ids[j]}) is locked to {len(rs)} cadres, "
                                 "but a class has at most one adviser"))
     for i, rs in by_cad.items():
-        if len(rs) > prob.cap[i]:
+        if len({r.j for r in rs}) > prob.cap[i]:
             out.append(Conflict(_refs(rs + [CAPACITY]),
-                                f"{prob.names[i]}（{prob.cadre_ids[i]}）锁定了{len(rs)}个班级，但带班数为{prob.cap[i]}",
-                                f"{prob.names[i]} ({prob.cadre_ids[i]}) has {len(rs)} locked classes but capacity {prob.cap[i]}"))
+                                f"{prob.names[i]}（{prob.cadre_ids[i]}）锁定了{len({r.j for r in rs})}个班级，但带班数为{prob.cap[i]}",
+                                f"{prob.names[i]} ({prob.cadre_ids[i]}) has {len({r.j for r in rs})} locked classes "
+                                f"but capacity {prob.cap[i]}"))
     # per-college counts
     levels = np.array(prob.level)
     caps_by = {}

@@ -284,22 +284,26 @@ class Problem:
         A = np.zeros((len(ex_tags), len(cl_tags)))
         for (e, t), v in aff.items():
             A[ex_ix[e], cl_ix[t]] = int(v * D)
-        self.part_exp = (E @ A) @ T if len(ex_tags) else np.zeros((n, m))
+        # fit is built in place in one n×m float64 array (holding exact integers): at 2000 × 12000 every
+        # extra dense temporary costs about half a second
+        self.EA, self.T = (E @ A, T) if len(ex_tags) else (None, None)
+        fit = self.EA @ T if self.EA is not None else np.zeros((n, m))
         cd = [_s(x) for x in (self.cadres["discipline"] if "discipline" in self.cadres else [""] * n)]
         kd = [_s(x) for x in (self.classes["discipline"] if "discipline" in self.classes else [""] * m)]
         dv = {d: k + 1 for k, d in enumerate(sorted({x for x in cd + kd if x}))}
-        a = np.array([dv.get(x, 0) for x in cd])
-        b = np.array([dv.get(x, -1) for x in kd])
-        self.disc_eq = (a[:, None] == b[None, :])
-        # preferences: value and rank per pair (dense: these models are at most a few 10^7 pairs)
-        self.pref_v = np.zeros((n, m), dtype=np.int64)
+        self.disc_a = np.array([dv.get(x, 0) for x in cd], dtype=np.int64)
+        self.disc_b = np.array([dv.get(x, -1) for x in kd], dtype=np.int64)
+        if self.wi["discipline"]:
+            np.add(fit, self.wi["discipline"], out=fit, where=self.disc_a[:, None] == self.disc_b[None, :])
+        # preferences: best wish per pair (value, rank); rank kept dense (small ints) for `fair`
         self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
-        self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array)
+        self.pref_rows: dict[int, tuple] = {}               # cadre -> (class indices, values)
+        self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array, rank)
         self.has_pref_cadre = np.zeros(n, dtype=bool)
         if prefs is not None and len(prefs):
-            by_college = {}
-            by_major = {}
-            by_grade = {}
+            by_college: dict = {}
+            by_major: dict = {}
+            by_grade: dict = {}
             for j in range(m):
                 by_college.setdefault(self.college_names[self.col[j]], []).append(j)
                 by_major.setdefault(self.major[j], []).append(j)
@@ -307,7 +311,8 @@ class Problem:
             rows = sorted(((_s(a), int(r), _s(k), _s(v)) for a, r, k, v in
                            zip(prefs["cadre_id"], prefs["rank"], prefs["kind"], prefs["value"])),
                           key=lambda x: (x[0], x[1]))
-            for p, (a, r, k, v) in enumerate(rows):
+            per: dict[int, list] = {}
+            for a, r, k, v in rows:
                 where = (f"意向（工号{a}，志愿{r}）", f"preference (cadre {a}, rank {r})")
                 if a not in self.ci:
                     probs.append((f"{where[0]}：工号不在干部名单中", f"{where[1]}: cadre_id not in the cadre list"))
@@ -316,7 +321,8 @@ class Problem:
                     probs.append((f"{where[0]}：志愿应从1开始", f"{where[1]}: rank must be ≥ 1"))
                     continue
                 if k not in cfg.kind_factor:
-                    probs.append((f"{where[0]}：类型 {k!r} 无效", f"{where[1]}: kind {k!r} is not class/major/college/grade"))
+                    probs.append((f"{where[0]}：类型 {k!r} 无效",
+                                  f"{where[1]}: kind {k!r} is not class/major/college/grade"))
                     continue
                 if k == "class":
                     js = [self.cj[v]] if v in self.cj else None
@@ -329,32 +335,42 @@ class Problem:
                 if not js:
                     probs.append((f"{where[0]}：意向 {v!r} 不存在", f"{where[1]}: value {v!r} does not exist"))
                     continue
-                i = self.ci[a]
-                js = np.array(js, dtype=np.int64)
+                per.setdefault(self.ci[a], []).append((r, k, v, np.array(js, dtype=np.int64)))
+            rowv = np.zeros(m)
+            rowr = np.zeros(m, dtype=np.int16)
+            for i, lst in per.items():
+                rowv[:] = 0
+                rowr[:] = 0
                 self.has_pref_cadre[i] = True
-                val = int(pref_val[(min(r, len(cfg.by_rank) + 1), k)] * D)
-                cur_v, cur_r = self.pref_v[i, js], self.pref_r[i, js]
-                better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
-                self.pref_v[i, js[better]] = val
-                self.pref_r[i, js[better]] = r
-                if i not in self.pref_first or r < self.pref_first[i][3]:
-                    self.pref_first[i] = (k, v, js, r)
-        self.part_cont = np.zeros((n, m))
-        for i, j in self.prev_pairs:
-            self.part_cont[i, j] = self.wi["continuity"]
-        self.own = (self.unit_col[:, None] == self.col[None, :])
-        self.part_own = self.own * (self.wi["own_unit"] if cfg.own_unit == "prefer" else 0)
-        fit = self.part_exp + self.disc_eq * self.wi["discipline"] + self.pref_v + self.part_cont + self.part_own
-        self.fit = fit.astype(np.float64)
-        W = self.fit.copy()
-        if cfg.priority == "weighted":
-            W[:, self.priority] += self.wi["priority_bonus"]
-        if cfg.objective == "min_change":
-            for i, j in self.prev_pairs:
-                W[i, j] += self.wi["change_penalty"]
+                for r, k, v, js in lst:
+                    val = int(pref_val[(min(r, len(cfg.by_rank) + 1), k)] * D)
+                    cur_v, cur_r = rowv[js], rowr[js]
+                    better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
+                    rowv[js[better]] = val
+                    rowr[js[better]] = r
+                    if i not in self.pref_first or r < self.pref_first[i][3]:
+                        self.pref_first[i] = (k, v, js, r)
+                nz = np.flatnonzero(rowr)
+                self.pref_r[i, nz] = rowr[nz]
+                self.pref_rows[i] = (nz, rowv[nz].copy())
+                fit[i, nz] += rowv[nz]
+        for i, j in set(self.prev_pairs):
+            fit[i, j] += self.wi["continuity"]
+        if cfg.own_unit == "prefer" and self.wi["own_unit"]:
+            np.add(fit, self.wi["own_unit"], out=fit, where=self.unit_col[:, None] == self.col[None, :])
+        self.fit = fit
+        if cfg.priority == "weighted" or cfg.objective == "min_change":
+            W = fit.copy()
+            if cfg.priority == "weighted":
+                W[:, self.priority] += self.wi["priority_bonus"]
+            if cfg.objective == "min_change":
+                for i, j in set(self.prev_pairs):
+                    W[i, j] += self.wi["change_penalty"]
+        else:
+            W = fit                       # shared, never modified (solves work on their own copy)
         self.dense = True
         self.W = W
-        self._check_range(np.abs(W).max() if W.size else 0, probs)
+        self._check_range(max(abs(float(W.max())), abs(float(W.min()))) if W.size else 0, probs)
 
     def _scores(self, sc, probs):
         cfg, n, m = self.cfg, self.n, self.m
@@ -418,7 +434,6 @@ class Problem:
             self.fit[I, J] = fitw
         else:
             self.I, self.J, self.w, self.fitw = I, J, w, fitw
-            self.own = None
 
     def _check_range(self, mx, probs):
         total = int(self.cap.sum()) + 1
@@ -428,6 +443,23 @@ class Problem:
                           "sums would overflow — use fewer decimal places")))
 
     # ------------------------------------------------------------------ helpers
+    def parts(self, i: int, j: int) -> dict:
+        """Named fit parts of one pair, as exact Fractions (fit model only)."""
+        D = self.scale
+        pe = round(float(self.EA[i] @ self.T[:, j])) if self.EA is not None else 0
+        pd_ = self.wi["discipline"] if self.disc_a[i] == self.disc_b[j] else 0
+        pp = 0
+        if i in self.pref_rows:
+            js, vals = self.pref_rows[i]
+            k = np.searchsorted(js, j)
+            if k < len(js) and js[k] == j:
+                pp = int(vals[k])
+        pc = self.wi["continuity"] if j in self.prev_by_cadre.get(i, ()) else 0
+        po = self.wi["own_unit"] if self.cfg.own_unit == "prefer" and self.unit_col[i] == self.col[j] else 0
+        return {"part_expertise": Fraction(pe, D), "part_discipline": Fraction(pd_, D),
+                "part_preference": Fraction(pp, D), "part_continuity": Fraction(pc, D),
+                "part_own_unit": Fraction(po, D)}
+
     def score_of(self, i: int, j: int) -> Fraction:
         if self.dense:
             return Fraction(int(self.fit[i, j]), self.scale)

@@ -78,7 +78,7 @@ class _Space:
             W = prob.W.copy()
             W[cap0, :] = NEG
             if own_forbid:
-                W[prob.own] = NEG
+                W[prob.unit_col[:, None] == prob.col[None, :]] = NEG
             for r in active_forbids:
                 if r.j >= 0:
                     W[r.i, r.j] = NEG
@@ -196,7 +196,7 @@ class _LP:
         self.cap_relaxed = any(r.family == "capacity" for r in rules if r.key in opts.disabled)
         prio_hard = prob.cfg.priority == "hard" and not any(
             r.family == "priority" for r in rules if r.key in opts.disabled)
-        self.locks = [(r.i, r.j) for r in act if r.family == "lock"]
+        self.locks = sorted({(r.i, r.j) for r in act if r.family == "lock"})   # a repeated lock is one lock
         sense, rhs = [], []
         # cadre rows, class rows
         sense += ["ub" if self.cap_relaxed else "eq"] * n

@@ -202,8 +202,14 @@ def test_determinism():
 def test_report_contents():
     from matching.bench import generate
     inp = generate(40, 120, 5, n_colleges=5)
-    r = solve(inp, CFG).report
+    res = solve(inp, CFG)
+    r = res.report
     assert r["status"] == "optimal" and r["objective"] == r["bound"]
+    a = res.assignment
+    parts = a[["part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit"]]
+    assert (abs(parts.sum(axis=1) - a.score) < 1e-9).all()
+    assert a.part_preference.gt(0).eq(a.preference_rank.notna()).all()
+    assert r["objective"] == r["total_fit"]
     cov = r["coverage"]
     assert cov["classes_covered"] == int(inp.cadres.capacity.sum())
     assert cov["priority_covered"] == cov["priority_classes"]
