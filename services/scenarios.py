@@ -368,6 +368,10 @@ def metrics(report: dict[str, Any] | None, assignment: pd.DataFrame | None, fr: 
     return out
 
 
+STATUS_LABELS = {"optimal": ("最优", "optimal"), "feasible": ("可行（未证最优）", "feasible"),
+                 "infeasible": ("无可行解", "infeasible"), "cancelled": ("已取消", "cancelled"),
+                 "published": ("已发布", "published")}
+
 METRIC_ROWS = [  # key, zh, en, kind
     ("status", "求解状态", "Status", "text"),
     ("total_fit", "总匹配度", "Total fit", "num"),
@@ -390,7 +394,9 @@ def metrics_table(named: list[tuple[str, dict[str, Any]]], lang: str = "zh") -> 
     for key, zh, en, kind in METRIC_ROWS:
         row = {"指标" if lang == "zh" else "Metric": zh if lang == "zh" else en}
         for name, m in named:
-            if key == "priority":
+            if key == "status":
+                v = STATUS_LABELS.get(m.get("status"), (m.get("status"),) * 2)[0 if lang == "zh" else 1]
+            elif key == "priority":
                 v = None if m.get("priority_classes") is None else f"{m.get('priority_covered')} / {m['priority_classes']}"
             else:
                 v = m.get(key)
@@ -453,6 +459,17 @@ def evaluate_assignment(fr: dict[str, pd.DataFrame], assignment: pd.DataFrame, p
     ev = dict(fr) | {"cadres": cad, "constraints": locks}
     res = solve_frames(ev, p)
     return res
+
+
+def read_classes_file(raw: bytes, filename: str) -> tuple[dict[str, Any] | None, list]:
+    """Classes to add (e.g. next year's freshman classes) from an xlsx/csv read by the importer:
+    (the add_classes edit, []) or (None, the importer's problems)."""
+    import importer
+    try:
+        df = importer.read_file("classes", raw, filename=filename)
+    except importer.ImportFailed as exc:
+        return None, list(exc.problems)
+    return {"op": "add_classes", "rows": store_frames.json_records("classes", df), "source": filename}, []
 
 
 # ====================================================================== store glue
@@ -586,14 +603,17 @@ def delete(scenario_id: int, actor: str) -> None:
         st_sc.delete_scenario(s, scenario_id, actor)
 
 
-def published_metrics(fr: dict[str, pd.DataFrame], params: dict | None = None) -> tuple[dict, pd.DataFrame]:
-    """Metrics of the published assignment in force, scored on the given frames' fit model."""
+def published_metrics(fr: dict[str, pd.DataFrame], params: dict | None = None
+                      ) -> tuple[dict, pd.DataFrame, pd.DataFrame | None]:
+    """Metrics of the published assignment in force, scored on the given frames' fit model:
+    (metrics, the published rows, the same pairs with their scores and ranks or None)."""
     pub = published_assignment()
     res = evaluate_assignment(fr, pub, params)
     rep = dict(res.report)
-    if res.status in ("optimal", "feasible"):
+    ok = res.status in ("optimal", "feasible")
+    if ok:
         rep["status"] = "published"
-    return metrics(rep, res.assignment if res.status in ("optimal", "feasible") else None, fr, pub), pub
+    return metrics(rep, res.assignment if ok else None, fr, pub), pub, res.assignment if ok else None
 
 
 def promote(scenario_id: int, user, round_name: str | None = None) -> int:

@@ -172,6 +172,11 @@ class CapacitySweep:
     cancelled: bool = False
     seconds: float = 0.0
 
+    def all_points(self) -> list[CapacityPoint]:
+        """The sweep's points plus those solved to find and verify the minimum, by n."""
+        by_n = {p.n: p for p in [*self.points, *self.scanned] + ([self.verification] if self.verification else [])}
+        return [by_n[n] for n in sorted(by_n)]
+
     def frame(self) -> pd.DataFrame:
         rows = [{"n": p.n, "status": p.status, "priority_covered": p.priority_covered,
                  "priority_total": p.priority_total, "classes_covered": p.classes_covered,
@@ -180,7 +185,7 @@ class CapacitySweep:
                                        p.priority_covered is not None else None),
                  "coverage": (p.classes_covered / p.classes_total if p.classes_total and
                               p.classes_covered is not None else None)}
-                for p in sorted(self.points, key=lambda p: p.n)]
+                for p in self.all_points()]
         return pd.DataFrame(rows, columns=["n", "status", "priority_covered", "priority_total", "classes_covered",
                                            "classes_total", "total_fit", "seconds", "priority_coverage",
                                            "coverage"])

@@ -1,0 +1,135 @@
+"""AppTest for the Scenarios page: create, edit, solve (background job), compare, sweep, curve → scenario,
+promote (admin only) — and the published rows stay as they were."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "scenarios.py")
+
+
+def page(as_role, role: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, role)
+    return at.run()
+
+
+def wait_job(at: AppTest) -> AppTest:
+    # the job may already be finished and collected by the page in the same run
+    job = at.session_state["scn_job"] if "scn_job" in at.session_state else None  # noqa: SIM401 - no .get here
+    if job is not None:
+        assert job.wait(120), "background job did not finish"
+    return at.run()
+
+
+def button(at: AppTest, key: str):
+    return at.button(key=key)
+
+
+def frame_with(at: AppTest, column: str):
+    """The first table on the page that has `column` (st.dataframe keys are not exposed to AppTest)."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with column {column!r}")
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in ("success", "error", "warning", "info", "markdown", "caption")
+                    for e in getattr(at, kind))
+
+
+def test_planner_creates_edits_solves_and_compares(demo_db, as_role):
+    from services import scenarios as svc
+    pub_before = svc.published_assignment()
+    at = page(as_role, "planner")
+    assert not at.exception
+    assert "还没有情景" in texts(at)
+    at.text_input(key="scn_new_name").input("副职全部带班")
+    button(at, "scn_create").click().run()
+    assert not at.exception and "已新建情景" in texts(at)
+    at.number_input(key="scn_h_count").set_value(3)
+    at.multiselect(key="scn_h_expertise").select("就业指导")
+    button(at, "scn_add_hypo").click().run()
+    assert "已添加 3 名假设干部" in texts(at)
+    assert "新增 3 名假设中层副职" in texts(at)
+    button(at, "scn_solve").click().run()
+    at = wait_job(at)
+    assert not at.exception, at.exception
+    assert "求解完成" in texts(at)
+    result = frame_with(at, "副职全部带班")
+    assert list(result.columns)[1:] == ["已发布", "副职全部带班"]
+    assert result.iloc[0, 1] == "已发布" and result.iloc[0, 2] == "最优"
+    # a planner cannot promote
+    assert "scn_promote" not in [b.key for b in at.button]
+    # second scenario as a copy, then compare both with the published assignment
+    at.text_input(key="scn_new_name").input("副本：按层级带2班")
+    at.selectbox(key="scn_new_base").select(at.session_state["scn_pick"])
+    button(at, "scn_create").click().run()
+    at.selectbox(key="scn_cap_level").select("head")
+    at.number_input(key="scn_cap_value").set_value(2)
+    button(at, "scn_set_cap").click().run()
+    button(at, "scn_solve").click().run()
+    at = wait_job(at)
+    assert "求解完成" in texts(at) or "无可行分配" in texts(at)
+    cmp = frame_with(at, "已发布")
+    assert cmp.shape[1] == 3 or cmp.shape[1] == 4
+    assert len(at.get("vega_lite_chart")) >= 1
+    import pandas as pd
+    pd.testing.assert_frame_equal(svc.published_assignment(), pub_before)
+
+
+def test_sweep_and_curve_point_opens_as_scenario(demo_db, as_role):
+    at = page(as_role, "planner")
+    at.text_input(key="scn_new_name").input("推演")
+    button(at, "scn_create").click().run()
+    at.number_input(key="scn_sweep_lo").set_value(100)
+    at.number_input(key="scn_sweep_points").set_value(3)
+    button(at, "scn_sweep_run").click().run()
+    at = wait_job(at)
+    assert not at.exception, at.exception
+    assert "最少需要" in texts(at)
+    table = frame_with(at, "priority_coverage")
+    assert {100, 110, 121, 112, 113} <= set(table["n"])   # sweep points, the minimum (113) and n−1
+    assert "最少需要 **113** 名干部" in texts(at) or "最少需要 113 名干部" in texts(at)
+    at.radio(key="scn_curve_kind").set_value("changes").run()
+    at.number_input(key="scn_curve_points").set_value(3)
+    button(at, "scn_curve_run").click().run()
+    at = wait_job(at)
+    assert not at.exception, at.exception
+    curve = frame_with(at, "worst_unmet")
+    assert len(curve) >= 2 and curve["status"].eq("optimal").all()
+    at.selectbox(key="scn_curve_point").select(int(curve["idx"].iloc[0]))
+    button(at, "scn_open_point").click().run()
+    assert "已保存为情景" in texts(at)
+    from services import scenarios as svc
+    names = [s.name for s in svc.list_scenarios()]
+    assert len(names) == 2 and names[0].startswith("推演 · ")
+    opened = svc.get(at.session_state["scn_pick"])
+    assert opened.report["status"] == "optimal" and len(opened.assignment) > 0
+
+
+def test_admin_promotes_to_a_draft_round(demo_db, as_role):
+    from services import rounds as rounds_service
+    from services import scenarios as svc
+    sid = svc.create("转草稿", "admin")
+    svc.solve_scenario(sid, "admin")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, "admin")
+    at.session_state["scn_pick"] = sid
+    at.run()
+    before = {r.id for r in rounds_service.list_rounds()}
+    button(at, "scn_promote").click().run()
+    assert not at.exception
+    assert "已创建草稿轮次" in texts(at)
+    new = [r for r in rounds_service.list_rounds() if r.id not in before]
+    assert len(new) == 1 and new[0].status == "draft" and new[0].name == "情景：转草稿"
+
+
+@pytest.mark.parametrize("role", ["leader", "college", "cadre"])
+def test_other_roles_are_refused(demo_db, as_role, role):
+    at = page(as_role, role)
+    assert [e.value for e in at.error] == ["您的角色无权访问此页面。"]
