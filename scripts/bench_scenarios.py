@@ -1,0 +1,88 @@
+"""Benchmark of the scenario sweeps on the demo university (data/demo, read through the importer).
+
+    .venv/bin/python scripts/bench_scenarios.py [--repeat 3]
+
+Prints: one plain solve; a 10-point capacity sweep (without / with finding and verifying the
+minimum); a 10-point trade-off curve of total fit against changes from the published assignment;
+the fairness curve (one point per wish rank + unbounded). Each point is one exact solve.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import importer
+from services import scenarios as sc
+from services import sweeps
+from store.bootstrap import DEMO_DIR
+
+
+def demo_frames():
+    files = {"cadres": "cadres.xlsx", "classes": "classes.xlsx", "preferences": "preferences.csv",
+             "constraints": "constraints.xlsx", "assignment": "assignment.csv"}
+    b = importer.read_bundle({k: DEMO_DIR / f for k, f in files.items()})
+    a = b["assignment"]
+    published = a.loc[a["end"].isna()]   # the rows still in force at the end of the demo year
+    fr = {k: b[k] for k in ("cadres", "classes", "preferences", "constraints")}
+    fr["previous"] = sc.previous_from_assignment(published)
+    return fr
+
+
+def timed(fn, repeat):
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3, help="runs per figure (median shown)")
+    args = ap.parse_args()
+    fr = demo_frames()
+    params = sc.default_params()
+    n_cad = int((fr["cadres"]["capacity"] > 0).sum())
+    print(f"demo university: {len(fr['cadres'])} cadres ({n_cad} with capacity > 0), {len(fr['classes'])} classes "
+          f"({int(fr['classes']['priority'].sum())} priority), {len(fr['preferences'])} wishes, "
+          f"{len(fr['constraints'])} rules, {len(fr['previous'])} published pairs; median of {args.repeat} run(s)")
+
+    t_one, res = timed(lambda: sc.solve_frames(fr, params), args.repeat)
+    print(f"single solve (objective total, priority hard): {t_one:.2f} s  status {res.status}")
+
+    sizes = sweeps.sweep_sizes(n_cad, 10, 1)
+    t_sw, out = timed(lambda: sweeps.capacity_sweep(fr, params, "level", sizes=sizes, find_minimum=False),
+                      args.repeat)
+    pts = out.points
+    print(f"capacity sweep, 10 points n = {sizes[0]}…{sizes[-1]}: {t_sw:.2f} s  "
+          f"({t_sw / len(pts):.2f} s/point = {t_sw / len(pts) / t_one:.1f}× a single solve); "
+          f"statuses {', '.join(sorted({p.status for p in pts}))}")
+    t_min, out = timed(lambda: sweeps.capacity_sweep(fr, params, "level", sizes=sizes, find_minimum=True),
+                       args.repeat)
+    v = out.verification
+    print(f"capacity sweep + minimum: {t_min:.2f} s  minimum {out.minimum} cadres (counting bound {out.lower_bound}, "
+          f"{len(out.scanned)} solve(s) scanned); n−1 = {v.n if v else '—'}: {v.status if v else '—'}, "
+          f"priority covered {v.priority_covered if v else '—'}/{out.priority_total}")
+
+    t_ch, (cpts, _) = timed(lambda: sweeps.change_curve(fr, params, points=10), args.repeat)
+    solves = len(cpts) + 2
+    print(f"trade-off curve fit vs changes, {len(cpts)} points (+2 solves for its ends): {t_ch:.2f} s  "
+          f"({t_ch / solves:.2f} s/solve = {t_ch / solves / t_one:.1f}× a single solve); changes "
+          f"{cpts[0].changes}…{cpts[-1].changes}, fit {cpts[0].total_fit:.1f}…{cpts[-1].total_fit:.1f}")
+
+    t_fa, (fpts, _) = timed(lambda: sweeps.fairness_curve(fr, params), args.repeat)
+    feas = [p for p in fpts if p.total_fit is not None]
+    print(f"trade-off curve fit vs worst-off rank, {len(fpts)} points: {t_fa:.2f} s  "
+          f"({t_fa / len(fpts):.2f} s/point); feasible bounds "
+          f"{', '.join('∞' if p.bound is None else str(p.bound) for p in feas)}")
+
+
+if __name__ == "__main__":
+    main()
