@@ -69,18 +69,18 @@ def apply_pending() -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def load_round(round_id: int, version: int):
+def load_round(round_id: int, version: str):
     # keyed by the store version: any write elsewhere is seen at the next rerun
     return svc.get_round(round_id)
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def load_rounds(version: int):
+def load_rounds(version: str):
     return svc.list_rounds()
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def load_current(kind: str, moves: int, use_previous: bool, version: int):
+def load_current(kind: str, moves: int, use_previous: bool, version: str):
     if kind == "topup":
         return svc.topup_inputs(moves)
     return svc.current_inputs(use_previous), None
@@ -92,7 +92,7 @@ def setup_issues(key: str, _inputs, params_json: str):
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def load_diff(round_id: int, version: int):
+def load_diff(round_id: int, version: str):
     return svc.diff_against_published(load_round(round_id, version))
 
 

@@ -321,13 +321,15 @@ def list_rounds():
         return store_rounds.list_rounds(s)
 
 
-def store_version() -> int:
-    """Cheap change marker for page caches: the newest audit id."""
+def store_version() -> str:
+    """Cheap change marker for page caches: the database and its newest audit id (every store
+    write appends one), so a write anywhere is seen at the next rerun."""
     from sqlalchemy import func, select
 
+    from store.engine import database_url
     from store.models import AuditEntry
     with session_scope() as s:
-        return int(s.scalar(select(func.max(AuditEntry.id))) or 0)
+        return f"{database_url()}#{int(s.scalar(select(func.max(AuditEntry.id))) or 0)}"
 
 
 def revise(round_id: int, actor: str, inputs: dict[str, pd.DataFrame] | None = None,

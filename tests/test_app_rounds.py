@@ -1,0 +1,249 @@
+"""分配轮次 page, step by step with AppTest on a private copy of the demo university."""
+from __future__ import annotations
+
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from services import rounds as svc
+from services.rounds import SolveJob
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py")
+
+
+def page(as_role, role="admin", **state) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, role)
+    for k, v in state.items():
+        at.session_state[k] = v
+    return at.run()
+
+
+def finish_job(at: AppTest) -> AppTest:
+    """Wait for the background solve the page started, then rerun (what the polling fragment does)."""
+    # AppTest's session state has no .get()
+    job = at.session_state["rounds_job"] if "rounds_job" in at.session_state else None  # noqa: SIM401
+    if job is not None:
+        assert job.wait(60)
+    return at.run()
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first table showing these columns (st.dataframe keys are not exposed by AppTest)."""
+    for d in at.dataframe:
+        if set(columns) <= set(d.value.columns):
+            return d.value
+    raise AssertionError(f"no table with columns {columns}")
+
+
+def texts(elements) -> list[str]:
+    return [e.value for e in elements]
+
+
+def solved_round(**params) -> int:
+    rid = svc.create_round("测试轮", "initial", "admin", svc.default_params() | params)
+    assert svc.solve_round(rid, "admin").status == "optimal"
+    return rid
+
+
+def quota_row(at: AppTest, key: str) -> int:
+    """Position (in the editor) of the first college quota rule."""
+    df = at.data_editor(key=key).value.reset_index(drop=True)
+    return int(df.index[df["type"] == "college_quota"][0])
+
+
+def test_planner_may_view_but_not_change(demo_db, as_role):
+    rid = solved_round()
+    at = page(as_role, "planner")
+    assert not at.exception
+    assert at.radio(key="rounds_view").options == ["轮次与结果"]
+    assert "rounds_solve" not in [b.key for b in at.button]
+    at.selectbox(key="rounds_pick").set_value(rid).run()
+    assert "adjust" not in [o for o in at.radio(key="rounds_section").options]
+    assert len(at.dataframe) >= 2            # the list and the result table are visible
+    at.radio(key="rounds_section").set_value("发布与导出").run()
+    keys = [b.key for b in at.button]
+    assert "publish_go" not in keys and "rounds_discard" not in keys
+    at.radio(key="rounds_section").set_value("规则与参数").run()
+    assert "rules_save" not in [b.key for b in at.button]
+    assert at.selectbox(key=f"edit_{rid}_objective").disabled
+
+
+def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
+    at = page(as_role)
+    at.radio(key="rounds_view").set_value("新建轮次").run()
+    assert not at.exception
+    assert "规则与参数校验通过。" in texts(at.success)
+    # a quota above the number of cadres is flagged before solving
+    key = "new_rules_initial_0"
+    row = quota_row(at, key)
+    at.session_state[key] = {"edited_rows": {row: {"min": 500}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("500" in w and "将无可行分配" in w for w in texts(at.warning))
+    # an invalid value blocks the solve
+    at.session_state[key] = {"edited_rows": {row: {"type": "quota"}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("类型" in e for e in texts(at.error))
+    assert at.button(key="new_create").disabled
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
+    at.number_input(key="new_w_preference").set_value(2.0)
+    at.text_input(key="new_name").set_value("2026年分配（测试）").run()
+    at.button(key="new_create").click().run()
+    assert not at.exception
+    finish_job(at)
+    assert any(s.startswith("求解完成（最优") for s in texts(at.success)), texts(at.success)
+    rid = at.session_state["rounds_pick"]
+    info = svc.get_round(rid)
+    assert info.name == "2026年分配（测试）" and info.parameters["weights"]["preference"] == 2.0
+    assert info.result["status"] == "optimal"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["求解结果"] == "最优" and metrics["配对数"] == str(len(info.assignment))
+
+
+def test_progress_panel_and_cancel(demo_db, as_role):
+    def work(progress, cancel):
+        progress(0.4, "线性松弛第2轮")
+        cancel.wait(30)
+        return {"round_id": None, "status": "cancelled"}
+    job = SolveJob("求解轮次 9", "Solving round 9", work).start()
+    at = page(as_role, rounds_job=job)
+    assert not at.exception
+    assert at.button(key="rounds_cancel").label == "取消求解"
+    assert any("线性松弛第2轮" in (p.proto.text or "") for p in at.get("progress"))
+    at.button(key="rounds_cancel").click().run()
+    assert job.cancel_event.is_set() and job.wait(5)
+    shown = texts(at.warning)
+    if "rounds_job" in at.session_state:      # the thread ended after that run: the next run reports it
+        shown = texts(at.run().warning)
+    assert "已取消，结果未保存。" in shown
+    assert "rounds_job" not in at.session_state
+
+
+def test_infeasible_round_shows_diagnosis_with_links_to_each_rule(demo_db, as_role):
+    con = svc.current_inputs()["constraints"].copy()
+    row = int(con.index[con["type"] == "college_quota"][0])
+    con.loc[row, "min"] = 500
+    rid = svc.create_round("不可行", "initial", "admin", svc.default_params(), constraints=con)
+    assert svc.solve_round(rid, "admin").status == "infeasible"
+    at = page(as_role, rounds_pick=rid)
+    assert not at.exception
+    assert any("没有可行分配" in e for e in texts(at.error))
+    assert any(f"规则第{row + 1}条 学院名额" in md for md in texts(at.markdown))
+    at.button(key="diag_edit_0_0").click().run()
+    assert at.radio(key="rounds_section").value == "rules"
+    assert any(f"规则第{row + 1}条" in i for i in texts(at.info))
+    # the focused rule is first in the editor; fixing it and saving makes a solvable revision
+    key = f"edit_rules_{rid}"
+    assert int(at.data_editor(key=key).value["rule_no"].iloc[0]) == row + 1
+    at.session_state[key] = {"edited_rows": {0: {"min": 3}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "规则与参数校验通过。" in texts(at.success)
+    at.button(key="rules_save").click().run()
+    finish_job(at)
+    new = at.session_state["rounds_pick"]
+    assert new != rid and svc.get_round(new).result["status"] == "optimal"
+    assert int(svc.get_round(new).inputs["constraints"].loc[row, "min"]) == 3
+    assert svc.get_round(rid).status == "archived"
+
+
+def test_review_table_filters_explanation_and_charts(demo_db, as_role):
+    rid = solved_round()
+    at = page(as_role, rounds_pick=rid)
+    assert not at.exception
+    assert at.radio(key="rounds_section").value == "review"
+    n = len(svc.get_round(rid).assignment)
+    assert any(c == f"显示 {n} / {n} 对" for c in texts(at.caption))
+    at.checkbox(key="review_locked").check().run()
+    assert any(c == f"显示 3 / {n} 对" for c in texts(at.caption))
+    at.checkbox(key="review_locked").uncheck()
+    at.text_input(key="review_search").set_value("体育教育学院").run()
+    shown = frame_with(at, "class_name", "part_expertise")
+    assert len(shown) and set(shown["college"]) == {"体育教育学院"}
+    assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) == 3
+    cadre = svc.get_round(rid).assignment.query("not locked")["cadre_id"].iloc[0]
+    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    assert not at.exception
+    parts = frame_with(at, "得分项")
+    assert list(parts["得分项"]) == ["专长分", "学科分", "意向分", "连续性分", "本单位分"]
+
+
+def test_adjust_lock_then_refused_move(demo_db, as_role):
+    rid = solved_round()
+    at = page(as_role, rounds_pick=rid, rounds_section="adjust")
+    info = svc.get_round(rid)
+    cadre = info.assignment.query("not locked")["cadre_id"].iloc[0]
+    at.selectbox(key="adjust_cadre").set_value(cadre).run()
+    at.button(key="adjust_lock").click().run()
+    finish_job(at)
+    assert not at.exception
+    new = at.session_state["rounds_pick"]
+    assert new != rid
+    rev = svc.get_round(new)
+    assert bool(rev.assignment.set_index("cadre_id").loc[cadre, "locked"])
+    assert any("求解完成" in s for s in texts(at.success))
+    # moving someone into a class locked to another cadre is refused, naming the lock
+    con = rev.inputs["constraints"]
+    lock = con[(con["type"] == "lock") & (con["cadre_id"] != cadre)].iloc[0]
+    at.radio(key="rounds_section").set_value("调整").run()
+    at.selectbox(key="adjust_cadre").set_value(cadre).run()
+    at.selectbox(key="adjust_target").set_value(lock.class_id).run()
+    at.button(key="adjust_move").click().run()
+    assert any("违反规则" in e and "锁定" in e and lock.reason in e for e in texts(at.error))
+    assert at.session_state["rounds_pick"] == new and len(svc.list_rounds()) == 3
+
+
+def test_publish_with_confirmation_and_exports(demo_db, as_role):
+    rid = solved_round()
+    at = page(as_role, rounds_pick=rid, rounds_section="publish")
+    assert at.button(key="publish_go").disabled
+    eff = date.today() + timedelta(days=3)
+    at.date_input(key="publish_date").set_value(eff)
+    at.checkbox(key="publish_confirm").check().run()
+    at.button(key="publish_go").click().run()
+    assert not at.exception
+    assert any(s.startswith(f"已发布 #{rid}") for s in texts(at.success))
+    info = svc.get_round(rid)
+    assert info.status == "published" and info.effective_date == eff
+    assert {m.label: m.value for m in at.metric}["状态"] == "已发布"
+    downloads = at.get("download_button")
+    labels = [d.proto.label for d in downloads]
+    assert "领导干部担任班主任名单（xlsx）" in labels and "公示名单（xlsx）" in labels
+    assert "publish_go" not in [b.key for b in at.button]
+
+
+def test_history_reproduces_an_archived_round(demo_db, as_role):
+    rid = solved_round()
+    svc.discard(rid, "admin")
+    at = page(as_role, rounds_show_archived=True, rounds_pick=rid, rounds_section="history")
+    assert {m.label: m.value for m in at.metric}["状态"] == "已归档"
+    at.button(key="history_reproduce").click().run()
+    assert any("完全一致" in s for s in texts(at.success))
+    assert {"create", "save_result", "archive"} <= set(frame_with(at, "action")["action"])
+
+
+def test_diff_against_published(demo_db, as_role):
+    rid = solved_round()
+    at = page(as_role, rounds_pick=rid, rounds_section="diff")
+    d = frame_with(at, "原因")
+    assert len(d) and {"现行班级", "本轮班级", "变化", "原因"} <= set(d.columns)
+    assert (d["原因"] != "").all()
+
+
+@pytest.mark.parametrize("role", ["college", "cadre", "leader"])
+def test_other_roles_are_refused(demo_db, as_role, role):
+    at = page(as_role, role)
+    assert texts(at.error) == ["您的角色无权访问此页面。"]
+
+
+def test_thread_is_not_started_twice(demo_db, as_role):
+    ev = threading.Event()
+    job = SolveJob("求解", "Solving", lambda p, c: (ev.wait(10), {"status": "cancelled"})[1]).start()
+    rid = solved_round()
+    at = page(as_role, rounds_job=job, rounds_pick=rid)
+    at.button(key="rounds_solve").click().run()
+    assert any("已有求解在进行" in w for w in texts(at.warning))
+    ev.set()
+    job.wait(5)
