@@ -120,7 +120,8 @@ def dashboard(f: cv.Filters) -> None:
         label = tr(k.label_zh, k.label_en)
         delta = k.delta_text if lang() == "zh" else (
             None if k.delta is None else (f"{k.delta:+d}" if k.key == "priority" else f"{k.delta * 100:+.1f} pp"))
-        col.metric(label, k.text, delta=delta, border=True, help=tr("与一周前相比", "Change since one week earlier"))
+        col.metric(label, k.text, delta=delta, border=True, help=tr(k.help_zh, k.help_en),
+                   delta_color="off" if not k.delta else "normal")
     st.caption(tr(f"截至 {f.as_of}，视图内 {len(v.cadre_ids)} 位干部 · 数据版本 {version.rsplit('#', 2)[-2]}",
                   f"As of {f.as_of}, {len(v.cadre_ids)} cadres in view · data version {version.rsplit('#', 2)[-2]}"))
 

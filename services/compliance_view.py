@@ -221,6 +221,8 @@ class Kpi:
     text: str
     delta: float | None = None
     delta_text: str | None = None
+    help_zh: str = "与一周前相比"
+    help_en: str = "change since one week earlier"
 
 
 @dataclass
@@ -353,8 +355,8 @@ def _kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str
     d, dt = _delta_pp(ot_now, ot_before)
     out.append(Kpi("on_track", "干部履职正常率", "Cadres on track", ot_now, _pct(ot_now), d, dt))
     d, dt = _delta_pp(f2f_now, f2f_before)
-    out.append(Kpi("f2f", f"本周面对面达标率（{week_label}）", f"Face-to-face this week ({week_label})",
-                   f2f_now, _pct(f2f_now), d, dt))
+    out.append(Kpi("f2f", "本周面对面达标率", "Face-to-face this week", f2f_now, _pct(f2f_now), d, dt,
+                   f"教学周 {week_label}，与上一教学周相比", f"teaching week {week_label}, against the week before"))
     return out
 
 

@@ -114,7 +114,7 @@ def test_kpis_match_a_direct_count(cv, inputs):
     wk = st.loc[(st["rule"] == "face_to_face") & (st["period_start"] <= day) & (st["period_end"] >= day)]
     wk = wk.loc[wk["status"] != "exempt"]
     assert k["f2f"].value == pytest.approx((wk["status"] == "met").mean())
-    assert wk["period"].iloc[0] in k["f2f"].label_zh
+    assert wk["period"].iloc[0] in k["f2f"].help_zh
     # deltas are against one week earlier
     assert k["classes"].delta is not None and k["on_track"].delta is not None
     assert 0 <= k["on_track"].value <= 1

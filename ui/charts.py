@@ -70,7 +70,7 @@ def coverage_by_college(df: pd.DataFrame) -> alt.TopLevelMixin:
     df: college, bucket (label), bucket_order, classes."""
     order = ["已覆盖·重点班", "已覆盖", "未覆盖·重点班", "未覆盖"]
     colors = ["#1b5e20", "#66bb6a", "#b71c1c", "#ef9a9a"]
-    height = max(160, 26 * df["college"].nunique())
+    height = max(160, 26 * df["college"].nunique()) + 90   # axis and legend sit inside the height
     base = alt.Chart(df).mark_bar().encode(
         y=alt.Y("college:N", title=None, sort="-x"),
         x=alt.X("classes:Q", title="班级数", stack="zero"),
@@ -87,6 +87,8 @@ def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str
             col_sort: list[str] | None = None, row_sort: list[str] | None = None) -> alt.TopLevelMixin:
     """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted."""
     n_rows = max(df[row].nunique(), 1)
+    # Streamlit sizes charts with autosize "fit" (axes inside the height): add room for the rotated labels
+    longest = max((len(str(v)) for v in df[col].unique()), default=4)
     chart = alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
@@ -94,7 +96,7 @@ def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str
         tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip(f"{col}:N", title=col_title),
                  alt.Tooltip("rate:Q", title="达标率", format=".0%"), alt.Tooltip("met:Q", title="达标"),
                  alt.Tooltip("counted:Q", title="应考核")],
-    ).properties(height=min(max(18 * n_rows, 120), 900))
+    ).properties(height=min(max(20 * n_rows, 40), 1000) + 60 + 11 * min(longest, 16))
     return style(chart, title)
 
 
