@@ -170,6 +170,8 @@ def dashboard(f: cv.Filters) -> None:
             names = dict(zip(v.cadres["cadre_id"], v.cadres["name"]))
             pick = st.selectbox(tr("查看干部履职详情", "Drill down to a cadre"), v.cadre_ids,
                                 format_func=lambda c: f"{names.get(c, '')}（{c}）", key="cov_cadre")
+            if pick not in v.cadre_ids:   # never show a cadre outside the view (e.g. a forged session value)
+                pick = v.cadre_ids[0]
             card = cv.scorecard(comp, pick, f.term)
             st.markdown(f"**{card['name']}（{pick}）** · " + tr(
                 f"九进已到 {len(card['venues'])}/9：{'、'.join(card['venues']) or '—'}；未到：{'、'.join(card['venues_missing']) or '—'}",

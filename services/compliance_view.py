@@ -160,11 +160,23 @@ class Computed:
             return nine_venues_coverage(self.ev)
         return self.cached(("venues",), run)
 
+    MAX_VIEWS = 48   # finished views kept per evaluation (each a few hundred kB at 400 cadres)
+
     def cached(self, key: tuple, fn):
         # a race between two sessions only computes the same value twice
         if key not in self.memo:
-            self.memo[key] = fn()
+            value = fn()
+            if key[0] == "view":
+                views = [k for k in self.memo if k[0] == "view"]
+                for k in views[:max(0, len(views) - self.MAX_VIEWS + 1)]:
+                    self.memo.pop(k, None)
+            self.memo[key] = value
         return self.memo[key]
+
+    def forget_views(self) -> None:
+        """Drop finished views (benchmarks measure building them)."""
+        for k in [k for k in self.memo if k[0] == "view"]:
+            self.memo.pop(k, None)
 
 
 def _active_rows(a: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
@@ -446,11 +458,12 @@ def _cadre_table(comp: Computed, status: pd.DataFrame, ot: pd.DataFrame, cadre_i
     cc = comp.cadre_college
     if f.college is not None:
         cc = cc.loc[cc["college"] == f.college]
-    colleges = cc.groupby("cadre_id")["college"].agg(lambda s: "、".join(sorted(s)))
+    colleges = cc.sort_values("college").groupby("cadre_id")["college"].agg("、".join)
     cls_names = inputs.classes.set_index("class_id")["name"]
     act = comp.active.assign(_n=comp.active["class_id"].map(cls_names).fillna(comp.active["class_name"]))
-    classes = act.groupby("cadre_id")["_n"].agg(lambda s: "、".join(sorted(s)))
-    counts = pd.crosstab(status["cadre_id"], status["status"]) if len(status) else pd.DataFrame()
+    classes = act.sort_values("_n").groupby("cadre_id")["_n"].agg("、".join)
+    counts = (status.groupby(["cadre_id", "status"]).size().unstack(fill_value=0) if len(status)
+              else pd.DataFrame())
     out = pd.DataFrame({"cadre_id": pd.Series(cadre_ids, dtype=object)})
     ids = out["cadre_id"]
     names = pd.Series(comp.ev.names, dtype=object)
@@ -478,9 +491,16 @@ def _cadre_table(comp: Computed, status: pd.DataFrame, ot: pd.DataFrame, cadre_i
 def view(comp: Computed, f: Filters, prev: Computed | None = None, restrict_college: str | None = None,
          heat_limit: int = 30) -> View:
     """Everything the coverage page draws for filters `f`. `restrict_college` (a college user's own
-    college) overrides `f.college`, so such a user can never widen the view."""
+    college) overrides `f.college`, so such a user can never widen the view. The result is memoised on
+    the (cached) evaluation, so the page's timed refresh costs almost nothing until the store changes;
+    treat it as read-only."""
     if restrict_college is not None:
         f = replace(f, college=restrict_college)
+    key = ("view", f, None if prev is None else prev.as_of, heat_limit)
+    return comp.cached(key, lambda: _view(comp, f, prev, heat_limit))
+
+
+def _view(comp: Computed, f: Filters, prev: Computed | None, heat_limit: int) -> View:
     inputs = comp.inputs
     cadre_ids = _cadres_in_view(comp, f)
     status = _filter_rows(comp.ev.status, inputs, f, cadre_ids)
