@@ -140,7 +140,8 @@ class MatchResult:
 
     # ------------------------------------------------------------ explanations
     def _resolve(self, requires) -> Core:
-        o = dataclasses.replace(self.opts, requires=tuple(requires), progress=None, cancel=None)
+        o = dataclasses.replace(self.opts, requires=tuple(requires), progress=None, cancel=None,
+                                warm_pool=self.core.pool)
         return solve_core(self.problem, o)
 
     def move_cost(self, i: int, js) -> Fraction | None:
@@ -150,7 +151,7 @@ class MatchResult:
             return None
         return self.objective_exact - Fraction(c.obj, self.problem.scale)
 
-    def explain(self, cadre_id: str, alternates: int = 5) -> dict:
+    def explain(self, cadre_id: str, alternates: int = 3) -> dict:
         if cadre_id in self._explained:
             return self._explained[cadre_id]
         p = self.problem

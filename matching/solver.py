@@ -40,6 +40,7 @@ class Opts:
     rank_max: int | None = None              # fair: cadres with wishes only get classes of rank ≤ this
     min_fit: float | None = None             # fair: no pair with fit below this (scaled)
     time_limit: float = 60.0
+    warm_pool: object = None                 # pair keys (i*m+j) from an earlier solve: fewer LP rounds
     cancel: object = None
     progress: object = None
     p0: float = 0.0
@@ -55,6 +56,7 @@ class Core:
     pruned: int = 0
     lp_integral: bool = False
     iterations: int = 0
+    pool: object = None          # final LP column pool (pair keys), reusable as Opts.warm_pool
     phase_seconds: dict = dataclasses.field(default_factory=dict)
 
 
@@ -380,6 +382,10 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         I0 = np.concatenate([I0, np.full(len(okj), i)])
         J0 = np.concatenate([J0, okj])
     keys = np.unique(np.concatenate([I0 * m + J0, PI * m + PJ, LI * m + LJ]).astype(np.int64))
+    if opts.warm_pool is not None and len(opts.warm_pool):
+        wk = np.asarray(opts.warm_pool, dtype=np.int64)
+        wk = wk[np.isfinite(space.weight(wk // m, wk % m))]
+        keys = np.union1d(keys, wk)
     pool_I, pool_J = keys // m, keys % m
     maxabs = space.maxabs
     tol = 1e-7 * max(1.0, maxabs)
@@ -590,7 +596,7 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         if UB < Z + 1 - 1e-6:
             pairs = sorted(zip(cand[0].tolist(), cand[1].tolist()))
             ph["mip"] = 0.0
-            return Core("optimal", pairs, Z, float(min(UB, Z + 1 - 1e-6)), total_pairs - nx, True, iters, ph)
+            return Core("optimal", pairs, Z, float(Z), total_pairs - nx, True, iters, pool_I * m + pool_J, ph)
         best = (Z, cand)
     # ---- reduced-cost fixing + exact MIP on what is left
     t_mip = time.perf_counter()
@@ -625,7 +631,7 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
     Z, (BI, BJ) = best
     pairs = sorted(zip(BI.tolist(), BJ.tolist()))
     bound = float(Z) if status == "optimal" else UB
-    return Core(status, pairs, int(Z), bound, pruned, False, iters, ph)
+    return Core(status, pairs, int(Z), bound, pruned, False, iters, pool_I * m + pool_J, ph)
 
 
 def _mip(prob, lp: _LP, space: _Space, KI, KJ, lock_keys, time_limit):

@@ -16,8 +16,8 @@ from matching import MatchingInput, load_config, solve
 LEVELS = ["school", "head", "deputy"]
 
 
-def brute(cad, cls, sc, cons, prev, cfg):
-    """Enumerate every class → (nobody | cadre) map; return best exact objective or None."""
+def brute(cad, cls, sc, cons, prev, cfg, key=None):
+    """Enumerate every class → (nobody | cadre) map; return the best exact objective (or best `key`)."""
     cids = list(cad.cadre_id)
     kids = list(cls.class_id)
     cap = dict(zip(cad.cadre_id, cad.capacity))
@@ -70,8 +70,9 @@ def brute(cad, cls, sc, cons, prev, cfg):
             val += bonus * sum(1 for a, k in pairs if pri[k])
         if cfg.objective == "min_change":
             val += pen * len(s & prevset)
-        if best is None or val > best:
-            best = val
+        k = val if key is None else key(pairs, w, val)
+        if best is None or k > best:
+            best = k
     return best
 
 
@@ -118,7 +119,7 @@ def instances(draw):
     return cad, cls, scores(sc), constraints(cons), prev, cfg
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("MATCHING_EXAMPLES", "120")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances())
 def test_brute_force_equal(inst):
     cad, cls, sc, cons, prev, cfg = inst
@@ -174,3 +175,25 @@ def test_unlisted_pairs_are_not_allowed():
     sc = scores([("A", "X", "5"), ("B", "X", "9")])
     res = solve(MatchingInput(cad, cls, scores=sc), load_config(None))
     assert res.status == "infeasible"      # B needs a class but only X is listed for both
+
+
+@settings(max_examples=int(__import__("os").environ.get("MATCHING_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_fair_lexicographic_brute_force(inst):
+    cad, cls, sc, cons, prev, cfg = inst
+    cfg = cfg.replace(objective="fair")
+    big = Fraction(10 ** 9)
+
+    def key(pairs, w, val):
+        return (min((w[p] for p in pairs), default=big), val)
+
+    expect = brute(cad, cls, sc, cons, prev, cfg.replace(objective="total"), key=key)
+    res = solve(MatchingInput(cad, cls, None, cons, sc, prev), cfg)
+    if expect is None:
+        assert res.status == "infeasible"
+    else:
+        assert res.status == "optimal"
+        ws = {(a, b): Fraction(t) for a, b, t in zip(sc.cadre_id, sc.class_id, sc.score_text)}
+        got_min = min((ws[p] for p in zip(res.assignment.cadre_id, res.assignment.class_id)), default=big)
+        assert (got_min, res.objective_exact) == expect
