@@ -111,6 +111,17 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
     check()
 
 
+def test_english_labels(demo_db, as_role):
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(at, "leader")
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert [m.label for m in at.metric] == ["Classes covered", "Students covered", "Priority classes covered",
+                                           "Cadres on track", "Face-to-face this week"]
+    assert "Staff no." in _table(at, "cov_cadre_table").columns
+
+
 def test_admin_filters_college_and_level(demo_db, as_role):
     at = _open(as_role, "admin")
     all_rows = len(_table(at, "cov_cadre_table"))
