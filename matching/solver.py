@@ -45,6 +45,7 @@ class Opts:
     progress: object = None
     p0: float = 0.0
     p1: float = 1.0
+    last: list = dataclasses.field(default_factory=lambda: [0.0])
 
 
 @dataclasses.dataclass
@@ -65,7 +66,10 @@ def _check(opts: Opts, frac: float, msg: str):
     if c is not None and (c.is_set() if hasattr(c, "is_set") else c()):
         raise Cancelled()
     if opts.progress is not None:
-        opts.progress(opts.p0 + (opts.p1 - opts.p0) * frac, msg)
+        # phases may restart their own counters (phase 1, fair probes): never report going backwards
+        f = max(opts.p0 + (opts.p1 - opts.p0) * frac, opts.last[0])
+        opts.last[0] = f
+        opts.progress(f, msg)
 
 
 class _Space:
@@ -133,7 +137,7 @@ class _Space:
             n, m = W.shape
             k = min(k_cadre, m)
             parts_i, parts_j = [], []
-            if k and m:
+            if k and m and n:
                 kk = np.minimum(k + prob.cap, m)
                 kmax = int(kk.max())
                 idx = np.argpartition(-W, kmax - 1, axis=1)[:, :kmax] if kmax < m else \

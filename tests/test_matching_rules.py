@@ -249,3 +249,20 @@ def test_config_merge_and_errors(tmp_path):
     assert "objective" in str(e.value) and "workers" in str(e.value)
     with pytest.raises(ConfigError):
         load_config(tmp_path / "missing.toml")
+
+
+def test_edge_cases_and_bad_input():
+    from matching import InputError
+    r = solve(MatchingInput(cadres([]), classes([("X", "甲院")])), CFG)
+    assert r.status == "optimal" and r.assignment.empty and list(r.assignment.columns)[:3] == \
+        ["cadre_id", "name", "class_id"]
+    r = solve(MatchingInput(cadres([("A", "head", 0)]), classes([("X", "甲院", True)])), CFG)
+    assert r.status == "infeasible" and r.diagnosis[0].rules[0] == {"kind": "round", "name": "priority"}
+    with pytest.raises(InputError) as e:
+        solve(MatchingInput(cadres([("A", "head", 1), ("A", "head", 1)]), classes([("X", "甲院")]),
+                            None, constraints([{"type": "lock", "cadre_id": "Q", "class_id": "X"},
+                                               {"type": "college_quota", "college": "甲院", "min": 3, "max": 1}])),
+              CFG)
+    msg = e.value.message("en")
+    assert "duplicate cadre_id: A" in msg and "'Q'" in msg and "min 3 is greater than max 1" in msg
+    assert "约束第1条" in e.value.message("zh")
