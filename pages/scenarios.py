@@ -149,14 +149,18 @@ by_id = {s.id: s for s in scenarios}
 version = svc.store_version()
 
 tab_list, tab_compare, tab_sweep, tab_curve = st.tabs(
-    [tr("情景", "Scenarios"), tr("对比", "Compare"), tr("容量推演", "Capacity sweep"), tr("权衡曲线", "Trade-offs")])
+    [tr("情景", "Scenarios"), tr("对比", "Compare"), tr("容量推演", "Capacity sweep"), tr("权衡曲线", "Trade-offs")],
+    key="scn_tabs", on_change="rerun")  # tracked, so a rerun (a job finishing) keeps the open tab
 
 
 def scenario_label(sid: int) -> str:
     s = by_id[sid]
-    status = (s.result or {}).get("status")
-    st_txt = t2(STATUS[status]) if status in STATUS else tr("未求解", "not solved")
-    return f"#{s.id} {s.name}（{s.owner}，{st_txt}）"
+    return f"#{s.id} {s.name}（{s.owner}）"
+
+
+def table_height(n_rows: int) -> int:
+    """Tall enough to show every row of a short table without an inner scrollbar."""
+    return 38 + 35 * n_rows
 
 
 # ================================================================ tab: scenarios
@@ -345,8 +349,8 @@ with tab_list:
                     st.markdown(f"- {d.get('message_zh') if lang() == 'zh' else d.get('message_en')}")
             pm, pub, _ = published_metrics(sc.id, version)
             mine = scenario_metrics(sc, pub)
-            st.dataframe(svc.metrics_table([(tr("已发布", "Published"), pm), (sc.name, mine)], lang()),
-                         hide_index=True, width="stretch", key="scn_result_table")
+            mt = svc.metrics_table([(tr("已发布", "Published"), pm), (sc.name, mine)], lang())
+            st.dataframe(mt, hide_index=True, width="stretch", height=table_height(len(mt)), key="scn_result_table")
             if sc.assignment is not None:
                 mv = svc.moves(pub, sc.assignment)
                 st.markdown(tr(f"**相对已发布的调整**：{len(mv)} 名干部", f"**Moves from published**: {len(mv)} cadres"))
@@ -375,7 +379,9 @@ with tab_list:
 def compare_charts(named: list[tuple[str, dict, pd.DataFrame | None]]) -> alt.TopLevelMixin:
     """Aligned charts: coverage by tag and preference ranks, one colour per solution, same order."""
     order = [n for n, _, _ in named]
-    color = alt.Color("solution:N", title=tr("方案", "Solution"), sort=order, legend=alt.Legend(orient="top"))
+    color = alt.Color("solution:N", title=tr("方案", "Solution"), sort=order,
+                      scale=alt.Scale(domain=order, range=["#546e7a", "#1565c0", "#ef6c00", "#2e7d32"][:len(order)]),
+                      legend=alt.Legend(orient="top", labelLimit=400))
     tag_rows = [{"solution": n, "tag": t, "coverage": v} for n, m, _ in named
                 for t, v in (m.get("by_tag") or {}).items() if v is not None]
     tag_rows += [{"solution": n, "tag": tr("全部班级", "All classes"), "coverage": m.get("coverage")} for n, m, _ in named
@@ -422,8 +428,8 @@ with tab_compare:
             pm, pub, pub_scored = published_metrics(opened[0].id, version)
             named = ([(tr("已发布", "Published"), pm, pub_scored)] if with_pub else []) + \
                 [(f"#{o.id} {o.name}", scenario_metrics(o, pub), o.assignment) for o in opened]
-            st.dataframe(svc.metrics_table([(n, m) for n, m, _ in named], lang()), hide_index=True, width="stretch",
-                         key="scn_compare_table")
+            mt = svc.metrics_table([(n, m) for n, m, _ in named], lang())
+            st.dataframe(mt, hide_index=True, width="stretch", height=table_height(len(mt)), key="scn_compare_table")
             st.caption(tr("已发布分配按第一个所选情景的数据与权重计分；“相对已发布的变动对数”=情景中不在已发布分配里的配对数。",
                           "The published assignment is scored with the first scenario's data and weights; "
                           "“changed” = pairs not in the published assignment."))
@@ -503,7 +509,8 @@ with tab_sweep:
             line = alt.Chart(long).mark_line(point=True).encode(
                 x=alt.X("n:Q", title=tr("干部人数 n", "Cadres n")),
                 y=alt.Y("rate:Q", title=tr("覆盖率", "Coverage"), axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+                color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top", labelLimit=300),
+                                scale=alt.Scale(range=["#1565c0", "#ef6c00"])),
                 tooltip=["n:Q", "series:N", alt.Tooltip("rate:Q", format=".1%"), "status:N"])
             layers = [line]
             infeas = df.loc[df["status"] == "infeasible"]
@@ -518,7 +525,17 @@ with tab_sweep:
                                   tr("覆盖率与干部人数", "Coverage against the number of cadres")), key="scn_sweep_chart")
             st.caption(tr("红色叉号：该人数下在规则内无可行分配（如学院名额下限无法满足）。",
                           "Red crosses: no feasible assignment under the rules at that n (e.g. a quota minimum)."))
-            st.dataframe(df, hide_index=True, width="stretch", key="scn_sweep_table")
+            st.dataframe(df, hide_index=True, width="stretch", key="scn_sweep_table", column_config={
+                "n": st.column_config.NumberColumn(tr("干部人数 n", "Cadres n")),
+                "status": tr("求解状态", "Status"),
+                "priority_covered": tr("覆盖重点班", "Priority covered"),
+                "priority_total": tr("重点班总数", "Priority classes"),
+                "classes_covered": tr("覆盖班级", "Classes covered"), "classes_total": tr("班级总数", "Classes"),
+                "total_fit": st.column_config.NumberColumn(tr("总匹配度", "Total fit"), format="%.1f"),
+                "seconds": st.column_config.NumberColumn(tr("用时（秒）", "Seconds"), format="%.2f"),
+                "priority_coverage": st.column_config.NumberColumn(tr("重点班覆盖率", "Priority coverage"),
+                                                                   format="percent"),
+                "coverage": st.column_config.NumberColumn(tr("班级覆盖率", "Coverage"), format="percent")})
 
 
 # ================================================================ tab: trade-off curves
@@ -578,7 +595,16 @@ with tab_curve:
             if len(bad):
                 st.caption(tr("无可行解的点：" + "、".join(bad["x_label"].astype(str)) if "x_label" in bad else "",
                               "Infeasible points: " + ", ".join(bad["x_label"].astype(str))))
-            st.dataframe(df.drop(columns=["curve"]), hide_index=True, width="stretch", key="scn_curve_table")
+            st.dataframe(df, hide_index=True, width="stretch", key="scn_curve_table",
+                         column_order=["x_label", "status", "total_fit", "worst_rank", "worst_unmet", "changes",
+                                       "seconds"],
+                         column_config={
+                             "x_label": tr("约束", "Bound"), "status": tr("求解状态", "Status"),
+                             "total_fit": st.column_config.NumberColumn(tr("总匹配度", "Total fit"), format="%.1f"),
+                             "worst_rank": tr("最差志愿位次", "Worst-off rank"),
+                             "worst_unmet": tr("有干部志愿未满足", "Someone's wishes unmet"),
+                             "changes": tr("相对已发布的变动对数", "Changes from published"),
+                             "seconds": st.column_config.NumberColumn(tr("用时（秒）", "Seconds"), format="%.2f")})
             chosen = None
             sel_pts = (event.selection.get("pt") if event and getattr(event, "selection", None) else None) or []
             if sel_pts:
