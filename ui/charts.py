@@ -54,12 +54,16 @@ def register_fonts() -> None:
             _fonts_registered = True
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
-    """The chart as PNG bytes, rendered server-side with the CJK font registered."""
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int = 760) -> bytes:
+    """The chart as PNG bytes, rendered server-side with the CJK font registered. In the page a chart
+    stretches to its column; a file needs a fixed width."""
     import vl_convert as vlc
 
     register_fonts()
-    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)
+    spec = chart.to_dict()
+    if "width" not in spec:
+        spec["width"] = width
+    return vlc.vegalite_to_png(spec, scale=scale)
 
 
 # ---------------------------------------------------------------- the coverage page's charts
