@@ -117,6 +117,14 @@ else:
         hide_index=True, width="stretch", key="ledger_progress",
         column_config={tr("进度", "Progress"): st.column_config.ProgressColumn(
             tr("进度", "Progress"), format="percent", min_value=0, max_value=1)})
+    with st.expander(tr("全部考核周期", "Every assessed period")):
+        allp = prog["status"]
+        show_table(display_frame(allp[["rule_name", "kind_zh", "period", "required", "done", "status_zh",
+                                       "period_start", "period_end"]].rename(columns={
+            "rule_name": tr("规则", "Rule"), "kind_zh": tr("周期类型", "Period kind"), "period": tr("周期", "Period"),
+            "required": tr("要求", "Required"), "done": tr("完成", "Done"), "status_zh": tr("状态", "Status"),
+            "period_start": tr("开始", "Start"), "period_end": tr("结束", "End")})),
+            hide_index=True, width="stretch", key="ledger_periods", height=300)
     if len(prog["must_act"]):
         st.warning(tr("本周需完成：", "To do this week:") + "\n" + "\n".join(
             f"- {r}" for r in prog["must_act"]["period"].astype(str) + " " + prog["must_act"]["rule"].map(

@@ -58,6 +58,7 @@ class Inputs:
     assignment: pd.DataFrame      # every published row ever (history with start/end)
     ledger: pd.DataFrame
     exemptions: pd.DataFrame
+    memo: dict = field(default_factory=dict, repr=False)   # roll-ups that depend on the inputs only
 
 
 def store_version() -> str:
@@ -299,11 +300,16 @@ def _filter_rows(df: pd.DataFrame, inputs: Inputs, f: Filters, cadre_ids: list[s
 
 
 def _coverage(comp: Computed, college: str | None) -> pd.DataFrame:
-    """class_coverage() rows for the classes in view on the as-of date (memoised on the evaluation)."""
-    def run():
-        classes = _classes_in_view(comp.inputs, college)
-        return class_coverage(classes, comp.inputs.assignment, comp.as_of) if len(classes) else pd.DataFrame()
-    return comp.cached(("coverage", college), run)
+    """class_coverage() rows for the classes in view on the as-of date. Coverage depends only on which
+    classes have an adviser that day, so it is memoised on that set: the week-earlier figure is
+    usually the same set and costs nothing."""
+    inputs = comp.inputs
+    key = ("coverage", college, frozenset(comp.active["class_id"]))
+    if key not in inputs.memo:
+        classes = _classes_in_view(inputs, college)
+        inputs.memo[key] = (class_coverage(classes, comp.active, comp.as_of) if len(classes)
+                            else pd.DataFrame())
+    return inputs.memo[key]
 
 
 def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[str, float | None]:
