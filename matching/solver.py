@@ -26,7 +26,6 @@ from .model import Problem
 
 NEG = -np.inf
 POOL_K_CADRE, POOL_K_CLASS, ADD_K = 8, 2, 6
-_DEBUG = False
 
 
 class Cancelled(Exception):
@@ -604,9 +603,8 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         best = (Z, cand)
     # ---- reduced-cost fixing + exact MIP on what is left
     t_mip = time.perf_counter()
-    gap = max(1.0 + 1e-9 * abs(UB), (UB - best[0]) if best else 0.0)
-    if _DEBUG:
-        print("  UB", UB, "best", best[0] if best else None, "gap", gap)
+    # integer objective: if the optimum is floor(UB), pairs with rc < -(UB - floor(UB)) cannot be in it
+    gap = max(UB - np.floor(UB + 1e-9) + tol, (UB - best[0]) if best else 0.0)
     status = "optimal"
     while True:
         _check(opts, 0.75, "约简后精确求解 / exact solve of the reduced model")
@@ -615,8 +613,6 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         KI, KJ = keys // m, keys % m
         remaining = deadline - time.perf_counter()
         r = _mip(prob, lp, space, KI, KJ, lock_keys, max(1.0, remaining))
-        if _DEBUG:
-            print("  mip kept", len(KI), "gap", gap, "->", r[0] if r else None, "UBk", UBk)
         if r is None:                                   # infeasible on kept pairs
             if len(keys) >= total_pairs:
                 return Core("infeasible", [], iterations=iters)
