@@ -525,7 +525,8 @@ with tab_sweep:
                                   tr("覆盖率与干部人数", "Coverage against the number of cadres")), key="scn_sweep_chart")
             st.caption(tr("红色叉号：该人数下在规则内无可行分配（如学院名额下限无法满足）。",
                           "Red crosses: no feasible assignment under the rules at that n (e.g. a quota minimum)."))
-            st.dataframe(df, hide_index=True, width="stretch", key="scn_sweep_table", column_config={
+            st.dataframe(df.assign(status=df["status"].map(lambda v: t2(STATUS.get(v, (v, v))))),
+                         hide_index=True, width="stretch", key="scn_sweep_table", column_config={
                 "n": st.column_config.NumberColumn(tr("干部人数 n", "Cadres n")),
                 "status": tr("求解状态", "Status"),
                 "priority_covered": tr("覆盖重点班", "Priority covered"),
@@ -595,7 +596,8 @@ with tab_curve:
             if len(bad):
                 st.caption(tr("无可行解的点：" + "、".join(bad["x_label"].astype(str)) if "x_label" in bad else "",
                               "Infeasible points: " + ", ".join(bad["x_label"].astype(str))))
-            st.dataframe(df, hide_index=True, width="stretch", key="scn_curve_table",
+            st.dataframe(df.assign(status=df["status"].map(lambda v: t2(STATUS.get(v, (v, v))))),
+                         hide_index=True, width="stretch", key="scn_curve_table",
                          column_order=["x_label", "status", "total_fit", "worst_rank", "worst_unmet", "changes",
                                        "seconds"],
                          column_config={
@@ -611,13 +613,15 @@ with tab_curve:
                 chosen = int(sel_pts[0]["idx"])
             opts = [int(i) for i in ok["idx"]]
             if opts:
-                if chosen in opts:
+                # a new click on the chart picks the point; the picker below still works on its own
+                if chosen in opts and chosen != st.session_state.get("scn_curve_clicked"):
                     st.session_state["scn_curve_point"] = chosen
+                st.session_state["scn_curve_clicked"] = chosen
                 pick = st.selectbox(tr("选中的点", "Selected point"), opts, key="scn_curve_point",
                                     format_func=lambda i: f"{df.at[i, 'x_label']} · {tr('总匹配度', 'fit')} "
                                                           f"{df.at[i, 'total_fit']:.2f}")
                 name = st.text_input(tr("保存为情景的名称", "Name of the new scenario"),
-                                     value=f"{sc.name} · {df.at[pick, 'x_label']}", key="scn_curve_name")
+                                     value=f"{sc.name} · {df.at[pick, 'x_label']}", key=f"scn_curve_name_{pick}")
                 if st.button(tr("将此解保存为情景并打开", "Open this solution as a scenario"), key="scn_open_point"):
                     p = pts[pick]
                     try:

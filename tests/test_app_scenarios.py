@@ -101,7 +101,7 @@ def test_sweep_and_curve_point_opens_as_scenario(demo_db, as_role):
     at = wait_job(at)
     assert not at.exception, at.exception
     curve = frame_with(at, "worst_unmet")
-    assert len(curve) >= 2 and curve["status"].eq("optimal").all()
+    assert len(curve) >= 2 and curve["status"].eq("最优").all()
     at.selectbox(key="scn_curve_point").select(int(curve["idx"].iloc[0]))
     button(at, "scn_open_point").click().run()
     assert "已保存为情景" in texts(at)

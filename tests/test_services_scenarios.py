@@ -238,3 +238,21 @@ def test_promote_is_admin_only_and_makes_a_draft(demo_db):
     assert after["assignment_rounds"][:len(before["assignment_rounds"])] == before["assignment_rounds"]
     # the round re-solves to the same pairs (the fairness bound went into its rules)
     assert rounds_service.reproduce(rid).same
+
+
+def test_next_years_freshman_classes_from_a_file(demo_frames):
+    import importer
+    cls = demo_frames["classes"]
+    new = cls.loc[cls["grade"] == 2025].head(6).copy()
+    new["class_id"] = [f"2026{k:06d}" for k in range(len(new))]
+    new["name"] = [n.replace("2025级", "2026级") for n in new["name"]]
+    new["grade"] = 2026
+    edit, problems = sc.read_classes_file(importer.write_xlsx("classes", new), "2026新生班.xlsx")
+    assert problems == [] and edit["source"] == "2026新生班.xlsx" and len(edit["rows"]) == 6
+    fr = sc.apply_edit(demo_frames, edit)
+    assert (fr["classes"]["grade"] == 2026).sum() == 6
+    assert sc.describe_edit(edit)[0].startswith("新增 6 个班级")
+    bad = new.copy()
+    bad.loc[bad.index[2], "size"] = 0
+    edit, problems = sc.read_classes_file(importer.write_csv("classes", bad), "坏.csv")
+    assert edit is None and len(problems) == 1 and problems[0].row is not None

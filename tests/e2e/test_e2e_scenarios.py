@@ -3,6 +3,7 @@ published assignment, runs a capacity sweep and a trade-off curve, and promotes 
 the published rows stay byte-identical. Saves docs/screenshots/scenarios-*.png."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,8 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     login(page, base, "admin")
     page.get_by_test_id("stSidebarNav").get_by_text("情景推演", exact=True).click()
     page.get_by_role("heading", name="情景推演").wait_for()
+    page.get_by_text("还没有情景").wait_for()          # the page's own run has finished
+    page.wait_for_timeout(1000)
     name_box = page.get_by_label("名称", exact=True)
     if not name_box.is_visible():
         page.get_by_text("新建情景", exact=True).click()
@@ -91,7 +94,15 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     _wait_done(page, "权衡曲线完成")
     page.get_by_role("tab", name="权衡曲线").click()
     page.get_by_role("button", name="将此解保存为情景并打开").wait_for()
+    # click the right-most point of the curve (the most changes): it becomes the selected point
+    points = page.locator(".vega-embed g.mark-symbol path")
+    expect(points).to_have_count(10)
+    points.last.click()
+    picker = page.get_by_role("combobox", name="选中的点", exact=True)
+    expect(picker).to_have_value(re.compile(r"^k ≤ 4\d"))
     _shot(page, "scenarios-tradeoff.png")
+    page.get_by_role("button", name="将此解保存为情景并打开").click()
+    _wait_done(page, "已保存为情景")
 
     page.get_by_role("tab", name="情景").click()
     page.get_by_role("button", name="转为草稿轮次").click()
