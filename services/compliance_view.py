@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -97,9 +98,35 @@ def load_ledger(session) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
 
 
-def load_inputs(version: str | None = None) -> Inputs:
-    """Read calendar, published assignments, ledger, exemptions, cadres and classes in one transaction."""
+_last_inputs: dict[str, Inputs] = {}       # database URL -> the latest Inputs loaded in this process
+_last_lock = threading.Lock()
+MAX_PATCH_ENTRIES = 200                    # more audit entries than this since the last load: read afresh
+
+
+def _parse_version(version: str) -> tuple[str, int, int]:
+    url, top, n = version.rsplit("#", 2)
+    return url, int(top), int(n)
+
+
+def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
+    """Read calendar, published assignments, ledger, exemptions, cadres and classes in one transaction.
+
+    With `incremental`, when every write since the last load of this process was a ledger write (the
+    dashboard's live case: a cadre records an activity), the previous inputs are reused and only the
+    activities named in those audit entries are applied, instead of re-reading the whole ledger."""
     version = version or store_version()
+    url = _parse_version(version)[0]
+    if incremental:
+        with _last_lock:
+            previous = _last_inputs.get(url)
+        if previous is not None:
+            if previous.version == version:
+                return previous
+            patched = _patch_ledger(previous, version)
+            if patched is not None:
+                with _last_lock:
+                    _last_inputs[url] = patched
+                return patched
     with session_scope() as s:
         terms = tuple(store_data.load_calendar(s))
         cadres = store_data.load_kind(s, "cadres")
@@ -108,7 +135,47 @@ def load_inputs(version: str | None = None) -> Inputs:
         assignment = assignment_in_force(s)
         ledger = load_ledger(s)
     cal = Calendar(list(terms)) if terms else None
-    return Inputs(version, terms, cal, load_rules(None), cadres, classes, assignment, ledger, exemptions)
+    inputs = Inputs(version, terms, cal, load_rules(None), cadres, classes, assignment, ledger, exemptions)
+    with _last_lock:
+        _last_inputs[url] = inputs
+    return inputs
+
+
+def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
+    """`previous` with the ledger writes audited after it applied, or None when anything else was
+    written (or too much, or the result does not add up): the caller then reads everything."""
+    _, top0, _ = _parse_version(previous.version)
+    _, top, n = _parse_version(version)
+    if top < top0 or top - top0 > MAX_PATCH_ENTRIES:
+        return None
+    with session_scope() as s:
+        entries = s.execute(select(AuditEntry.entity, AuditEntry.action, AuditEntry.entity_id, AuditEntry.after)
+                            .where(AuditEntry.id > top0, AuditEntry.id <= top).order_by(AuditEntry.id)).all()
+    if len(entries) != top - top0:      # ids are not contiguous (e.g. a rolled-back write): play safe
+        return None
+    upserts: dict[str, dict] = {}
+    deleted: set[str] = set()
+    for entity, action, entity_id, after in entries:
+        if entity != "ledger":
+            return None
+        if action == "upsert" and isinstance(after, dict):
+            for aid, rec in after.items():
+                upserts[aid] = rec
+                deleted.discard(aid)
+        elif action == "delete":
+            deleted.add(entity_id)
+            upserts.pop(entity_id, None)
+        else:
+            return None
+    led = previous.ledger
+    touched = set(upserts) | deleted
+    keep = led.loc[~led["activity_id"].isin(touched)]
+    new = frames.from_records("ledger", list(upserts.values())) if upserts else None
+    ledger = keep if new is None else pd.concat([keep, new], ignore_index=True)
+    if len(ledger) != n:
+        return None
+    ledger = ledger.reset_index(drop=True)
+    return replace(previous, version=version, ledger=ledger, memo=dict(previous.memo))
 
 
 def calendar_range(inputs: Inputs) -> tuple[date, date] | None:

@@ -217,3 +217,41 @@ def test_chart_png_keeps_chinese_text():
     assert a != b
     spec = charts.venue_coverage(df, 2).to_dict()
     assert charts.FONT in spec["config"]["font"]
+
+
+def _same_ledger(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    pd.testing.assert_frame_equal(a.sort_values("activity_id").reset_index(drop=True),
+                                  b.sort_values("activity_id").reset_index(drop=True))
+
+
+def test_incremental_reload_after_ledger_writes_equals_a_full_read(cv, inputs):
+    from services import data as data_service
+    from services.db import session_scope
+    from store import data as store_data
+
+    cadre = inputs.assignment["cadre_id"].iloc[0]
+    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍",
+                             "students": 3, "summary": "增量一"})
+    aid = cv.record_activity(chk, actor="t")
+    # an update of an existing activity (same id, new summary) and a deletion
+    old = inputs.ledger.iloc[[5]].copy()
+    old["summary"] = "改过的内容"
+    data_service.import_kind("ledger", old.reset_index(drop=True), actor="t")
+    gone = inputs.ledger["activity_id"].iloc[9]
+    cv.delete_own_activity(gone, None, actor="t")
+
+    patched = cv.load_inputs()                     # incremental: reuses `inputs`
+    assert patched.cadres is inputs.cadres and patched.classes is inputs.classes
+    full = cv.load_inputs(incremental=False)
+    assert patched.version == full.version
+    _same_ledger(patched.ledger, full.ledger)
+    assert aid in set(patched.ledger["activity_id"]) and gone not in set(patched.ledger["activity_id"])
+    assert patched.ledger.set_index("activity_id").loc[old["activity_id"].iloc[0], "summary"] == "改过的内容"
+
+    # any other write (here: exemptions) makes the next load read everything again
+    with session_scope() as s:
+        ex = store_data.load_kind(s, "exemptions")
+        store_data.replace_kind(s, "exemptions", ex.iloc[:1].reset_index(drop=True), "t")
+    again = cv.load_inputs()
+    assert len(again.exemptions) == 1 and again.cadres is not inputs.cadres
+    _same_ledger(again.ledger, full.ledger)
