@@ -268,6 +268,12 @@ with tab_list:
                 elif st.button(tr(f"添加文件中的 {len(edit['rows'])} 个班级", f"Add {len(edit['rows'])} classes"),
                                key="scn_add_classes"):
                     apply(edit, f"已添加 {len(edit['rows'])} 个班级。", f"{len(edit['rows'])} class(es) added.")
+            cnames = dict(zip(cls["class_id"], cls["name"], strict=True))
+            rm_k = st.multiselect(tr("移除班级", "Remove classes"), list(cls["class_id"]), key="scn_rm_classes",
+                                  format_func=lambda k: f"{cnames.get(k, '')}（{k}）")
+            if st.button(tr("移除所选班级", "Remove selected classes"), key="scn_rm_classes_btn", disabled=not rm_k):
+                apply({"op": "remove_classes", "class_ids": rm_k}, f"已移除 {len(rm_k)} 个班级（及相关意向与规则）。",
+                      f"{len(rm_k)} class(es) removed (with the wishes and rules naming them).")
             c1, c2 = st.columns([1, 2])
             grades = sorted({int(g) for g in cls["grade"]})
             g_rm = c1.selectbox(tr("移除整个年级", "Remove a whole grade"), [None, *grades], key="scn_rm_grade",

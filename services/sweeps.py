@@ -9,7 +9,8 @@ Capacity sweep — what "n cadres" means
     reverse) — then by 工号. "n cadres" are the first n of that order with their capacities; every
     other cadre gets capacity 0 for that solve. This is NOT a search over which n cadres to pick.
     Each point maximises, exactly and lexicographically, first the number of priority classes
-    covered and then the total fit, under all the scenario's rules (priority is switched to
+    covered and then the total fit (objective "total"), under all the scenario's rules — locks,
+    forbids, quotas, level caps, change budget, fairness bound (priority is switched to
     "weighted" with a bonus larger than any possible difference in total fit, so one more covered
     priority class always wins). A point may be infeasible (e.g. a college quota's minimum cannot be
     met by n cadres): it is shown as such.
@@ -136,7 +137,7 @@ def lexicographic_coverage_params(fr: dict[str, pd.DataFrame], params: dict[str,
     """Parameters that maximise the priority classes covered first, then the total fit."""
     bonus = 2 * fit_bound(fr, params) + 1
     weights = dict(params.get("weights") or {}) | {"priority_bonus": str(bonus)}
-    return dict(params) | {"priority": "weighted", "weights": weights,
+    return dict(params) | {"objective": "total", "priority": "weighted", "weights": weights,
                            "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
 
 

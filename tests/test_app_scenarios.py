@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -56,6 +57,15 @@ def test_planner_creates_edits_solves_and_compares(demo_db, as_role):
     button(at, "scn_add_hypo").click().run()
     assert "已添加 3 名假设干部" in texts(at)
     assert "新增 3 名假设中层副职" in texts(at)
+    # the rules editor round-trips the constraints unchanged, and classes can be removed by id
+    button(at, "scn_save_rules").click().run()
+    assert not at.exception and "规则已保存" in texts(at)
+    at.multiselect(key="scn_rm_classes").select("2025010101").run()
+    button(at, "scn_rm_classes_btn").click().run()
+    assert "已移除 1 个班级" in texts(at)
+    opened = svc.get(at.session_state["scn_pick"])
+    assert "2025010101" not in set(opened.frames["classes"]["class_id"])
+    pd.testing.assert_frame_equal(opened.frames["constraints"], svc.current_frames()["constraints"])
     button(at, "scn_solve").click().run()
     at = wait_job(at)
     assert not at.exception, at.exception
@@ -78,7 +88,6 @@ def test_planner_creates_edits_solves_and_compares(demo_db, as_role):
     cmp = frame_with(at, "已发布")
     assert cmp.shape[1] == 3 or cmp.shape[1] == 4
     assert len(at.get("vega_lite_chart")) >= 1
-    import pandas as pd
     pd.testing.assert_frame_equal(svc.published_assignment(), pub_before)
 
 
