@@ -300,12 +300,13 @@ def _curve_params(params: dict[str, Any]) -> dict[str, Any]:
                            "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
 
 
-def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None
-                   ) -> tuple[list[TradePoint], bool]:
-    """Total fit against the worst-off cadre's rank bound; returns (points, cancelled)."""
+def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None,
+                   bounds: list[int | None] | None = None) -> tuple[list[TradePoint], bool]:
+    """Total fit against the worst-off cadre's rank bound; returns (points, cancelled).
+    `bounds` defaults to every wish rank present, then None (unbounded)."""
     base = _curve_params(params)
-    ranks = sorted({int(r) for r in fr["preferences"]["rank"]})
-    bounds: list[int | None] = [*ranks, None]
+    if bounds is None:
+        bounds = [*sorted({int(r) for r in fr["preferences"]["rank"]}), None]
     pts: list[TradePoint] = []
     try:
         for k, r in enumerate(bounds):

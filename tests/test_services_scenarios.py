@@ -155,12 +155,13 @@ def test_trade_off_points_equal_individual_solves(demo_frames):
         res = sc.solve_frames(demo_frames, p.params)
         assert res.status == p.status and res.report["total_fit"] == p.total_fit
         assert res.report["changes"]["changed"] == p.changes <= p.bound
-    fair, _ = sw.fairness_curve(demo_frames, params)
-    assert [p.bound for p in fair] == [1, 2, 3, 4, 5, None]
-    for p in fair:
-        if p.status == "optimal" and p.bound is not None:
-            assert p.worst_rank <= p.bound
-    assert fair[-1].total_fit >= max(p.total_fit for p in fair if p.total_fit is not None)
+    fair, _ = sw.fairness_curve(demo_frames, params, bounds=[2, 4, None])
+    assert [p.bound for p in fair] == [2, 4, None]
+    assert fair[0].status == "infeasible"          # the demo's wishes cannot all be met within rank 2
+    assert fair[1].status == "optimal" and fair[1].worst_rank <= 4
+    assert math.isinf(fair[2].worst_rank) and fair[2].total_fit >= fair[1].total_fit
+    again = sc.solve_frames(demo_frames, fair[1].params)
+    assert again.report["total_fit"] == fair[1].total_fit and pairs(again.assignment) == pairs(fair[1].result.assignment)
 
 
 def test_sweep_cancel_returns_what_was_done(demo_frames):
