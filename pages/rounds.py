@@ -232,7 +232,9 @@ def show_issues(issues) -> bool:
                       "With these rules there will be no feasible assignment (solve to see the diagnosis):")
                    + "\n\n" + "\n".join(f"- {i.message(lang())}" for i in conflicts))
     if not issues:
-        st.success(tr("规则与参数校验通过。", "Rules and parameters check out."), icon=":material/check_circle:")
+        st.success(tr("规则与参数校验通过，未发现明显冲突（是否有可行分配以求解为准）。",
+                      "Rules and parameters check out; no obvious conflict (the solve decides feasibility)."),
+                   icon=":material/check_circle:")
     return bool(errors)
 
 
@@ -336,7 +338,7 @@ table = pd.DataFrame([{
     tr("生效日期", "Effective"): r.effective_date.isoformat() if r.effective_date else "",
     tr("创建", "Created"): f"{r.created_by} {r.created_at:%Y-%m-%d %H:%M}",
 } for r in listed])
-st.dataframe(table, hide_index=True, width="stretch", key="rounds_table", height=min(38 * (len(table) + 1), 260))
+st.dataframe(table, hide_index=True, width="stretch", key="rounds_table", height=min(35 * (len(table) + 1) + 3, 260))
 ids = [r.id for r in listed]
 if st.session_state.get(PICK) not in ids:
     st.session_state[PICK] = ids[0]
@@ -353,14 +355,15 @@ m = st.columns(6)
 m[0].metric(tr("状态", "Status"), tr(svc.STATUS_ZH.get(info.status, info.status), info.status))
 m[1].metric(tr("求解结果", "Result"), tr(svc.RESULT_ZH.get(rstatus, "未求解"), rstatus or "not solved"))
 m[2].metric(tr("配对数", "Pairs"), len(info.assignment))
+solved = rstatus in ("optimal", "feasible")
 cov = result.get("coverage") or {}
-if cov:
+if cov and solved:
     m[3].metric(tr("重点班覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
 prefs = result.get("preferences") or {}
-if prefs:
+if prefs and solved:
     m[4].metric(tr("第一志愿满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
 ch = result.get("changes") or {}
-if ch.get("previous_pairs"):
+if ch.get("previous_pairs") and solved:
     m[5].metric(tr("保留/调整", "Kept/changed"), f"{ch.get('kept', 0)}/{ch.get('changed', 0)}")
 if info.parameters.get("revision_note"):
     st.caption(tr(f"本版本由 #{info.parameters.get('revision_of')} 修改而来：{info.parameters['revision_note']}",
@@ -414,7 +417,8 @@ if section == "review":
         f1, f2, f3, f4, f5 = st.columns([3, 3, 1.2, 1.2, 2])
         query = f1.text_input(tr("搜索（姓名、工号、单位、班级、学院）", "Search (name, id, unit, class, college)"),
                               key="review_search")
-        cols = f2.multiselect(tr("学院", "College"), sorted(full["college"].unique()), key="review_colleges")
+        cols = f2.multiselect(tr("学院", "College"), sorted(full["college"].unique()), key="review_colleges",
+                              placeholder=tr("全部学院", "All colleges"))
         only_changed = f3.checkbox(tr("仅调整的", "Changed only"), key="review_changed")
         only_locked = f4.checkbox(tr("仅锁定的", "Locked only"), key="review_locked")
         rank = f5.selectbox(tr("志愿", "Preference"), ["all", "first", "none"], key="review_rank",
@@ -497,29 +501,33 @@ if section == "review":
                 x=alt.X("bucket:N", title="满足的志愿", sort=list(dist["bucket"]), axis=alt.Axis(labelAngle=0)),
                 y=alt.Y("cadres:Q", title="干部数"),
                 tooltip=[alt.Tooltip("bucket:N", title="志愿"), alt.Tooltip("cadres:Q", title="干部数")])
-            st.altair_chart(charts.style(ch1.properties(height=260), "志愿满足分布"), key="chart_prefs")
+            st.altair_chart(charts.style(ch1.properties(height=260), "志愿满足分布"), key="chart_prefs",
+                            width="stretch", theme=None)
         with g2:
             tagm = by_tag.melt(id_vars="tag", value_vars=["covered", "uncovered"], var_name="state", value_name="n")
             tagm["state"] = tagm["state"].map({"covered": "已覆盖", "uncovered": "未覆盖"})
             ch2 = alt.Chart(tagm).mark_bar().encode(
-                y=alt.Y("tag:N", title=None, sort="-x"), x=alt.X("n:Q", title="班级数", stack="zero"),
+                y=alt.Y("tag:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False)),
+                x=alt.X("n:Q", title="班级数", stack="zero"),
                 color=alt.Color("state:N", title="覆盖", scale=alt.Scale(domain=["已覆盖", "未覆盖"],
                                                                          range=["#2e7d32", "#ef9a9a"]),
                                 legend=alt.Legend(orient="bottom")),
                 tooltip=[alt.Tooltip("tag:N", title="标签"), alt.Tooltip("state:N", title="覆盖"),
                          alt.Tooltip("n:Q", title="班级数")])
-            st.altair_chart(charts.style(ch2.properties(height=260), "按标签的班级覆盖"), key="chart_tags")
+            st.altair_chart(charts.style(ch2.properties(height=max(230, 30 * len(by_tag))), "按标签的班级覆盖"),
+                            key="chart_tags", width="stretch", theme=None)
         colm = by_col.melt(id_vars="college", value_vars=["covered", "uncovered"], var_name="state", value_name="n")
         colm["state"] = colm["state"].map({"covered": "已覆盖", "uncovered": "未覆盖"})
         ch3 = alt.Chart(colm).mark_bar().encode(
-            y=alt.Y("college:N", title=None, sort="-x"), x=alt.X("n:Q", title="班级数", stack="zero"),
+            y=alt.Y("college:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+            x=alt.X("n:Q", title="班级数", stack="zero"),
             color=alt.Color("state:N", title="覆盖", scale=alt.Scale(domain=["已覆盖", "未覆盖"],
                                                                      range=["#2e7d32", "#ef9a9a"]),
                             legend=alt.Legend(orient="bottom")),
             tooltip=[alt.Tooltip("college:N", title="学院"), alt.Tooltip("state:N", title="覆盖"),
                      alt.Tooltip("n:Q", title="班级数")])
-        st.altair_chart(charts.style(ch3.properties(height=max(200, 22 * len(by_col))), "按学院的班级覆盖"),
-                        key="chart_colleges")
+        st.altair_chart(charts.style(ch3.properties(height=max(200, 24 * len(by_col))), "按学院的班级覆盖"),
+                        key="chart_colleges", width="stretch", theme=None)
         st.markdown("**" + tr(f"未覆盖的重点班级（{len(left)}个）", f"Priority classes left uncovered ({len(left)})") + "**")
         if len(left):
             st.dataframe(display_frame(left), hide_index=True, width="stretch", key="review_uncovered")
@@ -540,8 +548,12 @@ elif section == "adjust":
         names = dict(zip(a["cadre_id"], a["name"]))
         current = a.groupby("cadre_id")["class_id"].first().to_dict()
         class_names = dict(zip(info.inputs["classes"]["class_id"], info.inputs["classes"]["name"]))
-        cadre = st.selectbox(tr("干部", "Cadre"), sorted(names), key="adjust_cadre",
-                             format_func=lambda c: f"{names[c]}（{c}）→ {class_names.get(current[c], current[c])}")
+        locked = set(a.loc[a["locked"], "cadre_id"])
+        # unlocked cadres first: they are the ones an adjustment is usually about
+        order = sorted(names, key=lambda c: (c in locked, c))
+        cadre = st.selectbox(tr("干部", "Cadre"), order, key="adjust_cadre",
+                             format_func=lambda c: f"{names[c]}（{c}）→ {class_names.get(current[c], current[c])}"
+                             + (tr("（已锁定）", " (locked)") if c in locked else ""))
         cls_now = current[cadre]
         c1, c2 = st.columns(2)
         if c1.button(tr("锁定当前配对", "Lock this pair"), key="adjust_lock", icon=":material/lock:"):

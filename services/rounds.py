@@ -1,7 +1,7 @@
 """What the Rounds page (分配轮次) calls: build the matching input from the store or from a
 round's snapshot, solve in a background thread, save, adjust, publish, reproduce.
 
-Design decisions (see docs/ROUNDS.md):
+Design decisions:
 - A round's inputs are an immutable snapshot. Editing its rules, locking/forbidding a pair or
   moving a cadre makes a *revision*: a new draft round (parent = the old one) holding the edited
   snapshot; the old draft is archived. So every stored result always matches the inputs it was

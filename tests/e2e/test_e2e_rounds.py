@@ -1,0 +1,150 @@
+"""Real browser: the organization department's round, end to end — create from the demo data,
+solve, lock one pair, re-solve, publish, download both lists and re-open them; plus screenshots
+of the review page and of the diagnosis of an infeasible round (docs/screenshots/rounds-*.png)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.e2e.conftest import ROOT, login
+
+pytestmark = pytest.mark.e2e
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def _wait_solved(page, timeout=90_000) -> None:
+    try:
+        page.get_by_text("求解完成").first.wait_for(timeout=timeout)
+    except Exception:
+        page.screenshot(path="/tmp/rounds-e2e-failure.png", full_page=True)
+        raise
+
+
+def _open_rounds(page) -> None:
+    # through the navigation: a page load would start a new (logged-out) session
+    page.get_by_test_id("stSidebarNav").get_by_text("分配轮次", exact=True).click()
+    page.get_by_role("heading", name="分配轮次").wait_for()
+
+
+def _shoot(page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so grow the viewport instead."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 3000})
+    page.wait_for_timeout(2000)            # let the charts draw
+    page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+
+def _section(page, name: str) -> None:
+    page.get_by_test_id("stRadio").get_by_text(name, exact=True).click()
+
+
+def _store(env: dict, code: str) -> str:
+    """Run store/services code against the app's database (as another office user would)."""
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True, timeout=120)
+    return out.stdout.strip()
+
+
+def _header(path: Path) -> list[str]:
+    ws = load_workbook(path, read_only=True).active
+    return [c for c in next(ws.iter_rows(min_row=3, max_row=3, values_only=True)) if c is not None]
+
+
+def test_round_end_to_end(app_server, page, tmp_path):
+    base, env = app_server
+    login(page, base, "admin")
+    _open_rounds(page)
+
+    # create a round from the demo data and solve it
+    page.get_by_text("新建轮次", exact=True).click()
+    page.get_by_text("规则与参数校验通过").wait_for()
+    page.get_by_role("textbox", name="轮次名称").fill("E2E 分配轮次")
+    page.get_by_role("button", name="创建并求解").click()
+    _wait_solved(page)
+    page.get_by_text("显示 121 / 121 对").wait_for()
+    page.get_by_text("志愿满足分布").first.wait_for(state="attached")
+    # open one cadre's explanation (parts, why not the first choice, feasible alternates)
+    try:
+        box = page.get_by_test_id("stSelectbox").filter(has_text="选择干部").locator("input")
+        box.click()
+        box.fill("20050203")              # type to filter, as a user would, then pick
+        page.keyboard.press("Enter")
+    except Exception:
+        page.screenshot(path="/tmp/rounds-e2e-failure.png", full_page=True)
+        raise
+    page.get_by_text("可行的备选班级").wait_for(timeout=60_000)
+    _shoot(page, "rounds-review.png")
+
+    # lock one pair (the first cadre in the list) and re-solve
+    _section(page, "调整")
+    page.get_by_role("button", name="锁定当前配对").click()
+    _wait_solved(page)
+    page.get_by_text("本版本由").first.wait_for()
+    locked = _store(env, """
+        from services import rounds as svc
+        r = [x for x in svc.list_rounds() if x.status == "draft"][0]
+        i = svc.get_round(r.id)
+        print(r.id, int(i.assignment["locked"].sum()), i.parameters["revision_note"])
+    """)
+    rid, n_locked, note = locked.split(" ", 2)
+    assert int(n_locked) == 4 and note.startswith("锁定")
+
+    # publish with confirmation and an effective date
+    _section(page, "发布与导出")
+    page.get_by_text("我确认发布").click()
+    page.get_by_role("button", name="发布", exact=True).click()
+    page.get_by_text(f"已发布 #{rid}").wait_for()
+    status = _store(env, f"""
+        from services import rounds as svc
+        print(svc.get_round({rid}).status, svc.list_rounds()[-1].status)
+    """)
+    assert status == "published archived"
+
+    # download both lists and re-open them
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="领导干部担任班主任名单（xlsx）").click()
+    official = tmp_path / "official.xlsx"
+    dl.value.save_as(official)
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="公示名单（xlsx）").click()
+    publicity = tmp_path / "publicity.xlsx"
+    dl.value.save_as(publicity)
+    assert _header(official)[:4] == ["序号", "姓名", "工号", "单位"] and "班级" in _header(official)
+    assert _header(publicity) == ["姓名", "单位", "班级", "学院"]
+    ws = load_workbook(publicity, read_only=True).active
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if any(r)]
+    assert len(rows) == 121 and all(len([v for v in r if v is not None]) == 4 for r in rows)
+
+
+def test_diagnosis_screenshot(app_server, page):
+    base, env = app_server
+    rid = _store(env, """
+        from services import rounds as svc
+        inp = svc.current_inputs()
+        con = inp["constraints"].copy()
+        row = con.index[con["type"] == "college_quota"][0]
+        con.loc[row, "min"] = 25      # with every priority class covered, this cannot hold
+        rid = svc.create_round("演示：名额无法满足", "initial", "admin", svc.default_params(), constraints=con)
+        print(rid, svc.solve_round(rid, "admin").status)
+    """)
+    rid, status = rid.split()
+    assert status == "infeasible"
+    login(page, base, "admin")
+    _open_rounds(page)
+    page.get_by_test_id("stSelectbox").filter(has_text="查看轮次").click()
+    page.get_by_role("option", name=f"#{rid} 演示：名额无法满足").click()
+    page.get_by_text("按本轮的规则没有可行分配").wait_for()
+    page.get_by_text("学院名额：体育教育学院至少25名干部").first.wait_for()
+    page.get_by_text("重点班级必须有班主任（参数“重点班级”）").first.wait_for()
+    _shoot(page, "rounds-diagnosis.png")
+    # each link opens that rule: the constraint row in the round's rule editor, or the parameter
+    page.get_by_role("button", name="修改").first.click()
+    page.get_by_text("诊断指向规则第").wait_for()
+    page.get_by_role("button", name="修改").nth(1).click()
+    page.get_by_text("诊断指向参数").wait_for()
