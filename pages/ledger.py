@@ -60,7 +60,9 @@ with st.form("ledger_form", clear_on_submit=False, border=True):
     st.subheader(tr("记录活动", "Record an activity"))
     c1, c2, c3 = st.columns(3)
     day = c1.date_input(tr("日期", "Date"), value=as_of, key="ledger_date", format="YYYY-MM-DD")
-    typ = c2.selectbox(tr("类型", "Type"), list(cv.TYPE_ZH), format_func=lambda t: type_label[t], key="ledger_type")
+    # the weekly face-to-face contact is what a cadre records most often: list it first
+    types = ["face_to_face", *[t for t in cv.TYPE_ZH if t != "face_to_face"]]
+    typ = c2.selectbox(tr("类型", "Type"), types, format_func=lambda t: type_label[t], key="ledger_type")
     venue = c3.selectbox(tr("场所（九进）", "Venue (nine venues)"), ["", *VENUES],
                          format_func=lambda v: v or tr("（不填，仅“向党委汇报”可不填）", "(none — only for a report)"),
                          key="ledger_venue")
@@ -103,7 +105,9 @@ if not prog["assigned"]:
 else:
     m1, m2, m3 = st.columns(3)
     m1.metric(tr("履职状态", "Status"), tr("正常", "On track") if prog["on_track"] else tr("需关注", "Needs attention"),
-              border=True)
+              border=True, help=tr(f"已有 {prog['missed']} 个周期未达标；正常 = 没有未达标周期，且进行中的周期都还来得及完成。",
+                                   f"{prog['missed']} period(s) missed so far; on track = nothing missed and every "
+                                   "pending period still reachable."))
     m2.metric(tr("九进场所", "Venues reached"), f"{len(prog['venues'])} / 9", border=True,
               help=tr("未到：", "Missing: ") + ("、".join(prog["venues_missing"]) or "—"))
     m3.metric(tr("本周待办", "To do this week"), len(prog["must_act"]), border=True)

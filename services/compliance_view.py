@@ -794,4 +794,5 @@ def cadre_progress(inputs: Inputs, cadre_id: str, as_of: date) -> dict:
     card = scorecard(comp, cadre_id)
     return {"assigned": True, "current": cur, "status": card["status"], "venues": card["venues"],
             "venues_missing": card["venues_missing"], "must_act": card["must_act"],
-            "on_track": bool(on_track(comp.fc)["on_track"].iloc[0]) if len(comp.fc) else True}
+            "on_track": bool(on_track(comp.fc)["on_track"].iloc[0]) if len(comp.fc) else True,
+            "missed": int((st["status"] == "missed").sum())}
