@@ -255,3 +255,23 @@ def test_incremental_reload_after_ledger_writes_equals_a_full_read(cv, inputs):
     again = cv.load_inputs()
     assert len(again.exemptions) == 1 and again.cadres is not inputs.cadres
     _same_ledger(again.ledger, full.ledger)
+
+
+def test_fast_ledger_read_on_each_backend(db):
+    """The DB-API read gives the store's canonical frame on SQLite and PostgreSQL (NULLs, dates, ints)."""
+    from services import compliance_view
+    from services.db import session_scope
+    from store import data as store_data
+    from store.testing import sample_frames
+
+    f = sample_frames()
+    with session_scope() as s:
+        store_data.replace_kinds(s, {k: f[k] for k in ("cadres", "classes")}, "t")
+        store_data.upsert_ledger(s, f["ledger"], "t")
+    with session_scope() as s:
+        ref = store_data.load_kind(s, "ledger")
+        got = compliance_view.load_ledger(s)
+    assert len(ref) == 2 and ref["students"].isna().any()
+    _same_ledger(got, ref)
+    version = compliance_view.store_version()
+    assert version.endswith("#2") and compliance_view.load_inputs(version).ledger.shape == ref.shape
