@@ -98,6 +98,7 @@ def load_ledger(session) -> pd.DataFrame:
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
 
 
+_memo_lock = threading.Lock()              # guards the memo dicts shared by sessions' threads
 _last_inputs: dict[str, Inputs] = {}       # database URL -> the latest Inputs loaded in this process
 _last_lock = threading.Lock()
 MAX_PATCH_ENTRIES = 200                    # more audit entries than this since the last load: read afresh
@@ -175,7 +176,9 @@ def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
     if len(ledger) != n:
         return None
     ledger = ledger.reset_index(drop=True)
-    return replace(previous, version=version, ledger=ledger, memo=dict(previous.memo))
+    with _memo_lock:
+        memo = dict(previous.memo)          # coverage depends on classes and assignment: still valid
+    return replace(previous, version=version, ledger=ledger, memo=memo)
 
 
 def calendar_range(inputs: Inputs) -> tuple[date, date] | None:
@@ -231,20 +234,24 @@ class Computed:
     MAX_VIEWS = 48   # finished views kept per evaluation (each a few hundred kB at 400 cadres)
 
     def cached(self, key: tuple, fn):
-        # a race between two sessions only computes the same value twice
-        if key not in self.memo:
+        # Shared by every session's thread (st.cache_resource): the work runs unlocked (a race only
+        # computes the same value twice), the bookkeeping under the lock.
+        value = self.memo.get(key)
+        if value is None:
             value = fn()
-            if key[0] == "view":
-                views = [k for k in self.memo if k[0] == "view"]
-                for k in views[:max(0, len(views) - self.MAX_VIEWS + 1)]:
-                    self.memo.pop(k, None)
-            self.memo[key] = value
-        return self.memo[key]
+            with _memo_lock:
+                if key[0] == "view":
+                    views = [k for k in list(self.memo) if k[0] == "view"]
+                    for k in views[:max(0, len(views) - self.MAX_VIEWS + 1)]:
+                        self.memo.pop(k, None)
+                self.memo[key] = value
+        return value
 
     def forget_views(self) -> None:
         """Drop finished views (benchmarks measure building them)."""
-        for k in [k for k in self.memo if k[0] == "view"]:
-            self.memo.pop(k, None)
+        with _memo_lock:
+            for k in [k for k in list(self.memo) if k[0] == "view"]:
+                self.memo.pop(k, None)
 
 
 def _active_rows(a: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
@@ -372,11 +379,13 @@ def _coverage(comp: Computed, college: str | None) -> pd.DataFrame:
     usually the same set and costs nothing."""
     inputs = comp.inputs
     key = ("coverage", college, frozenset(comp.active["class_id"]))
-    if key not in inputs.memo:
+    value = inputs.memo.get(key)
+    if value is None:
         classes = _classes_in_view(inputs, college)
-        inputs.memo[key] = (class_coverage(classes, comp.active, comp.as_of) if len(classes)
-                            else pd.DataFrame())
-    return inputs.memo[key]
+        value = class_coverage(classes, comp.active, comp.as_of) if len(classes) else pd.DataFrame()
+        with _memo_lock:
+            inputs.memo[key] = value
+    return value
 
 
 def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[str, float | None]:
