@@ -400,7 +400,7 @@ def metrics_table(named: list[tuple[str, dict[str, Any]]], lang: str = "zh") -> 
                 v = None if m.get("priority_classes") is None else f"{m.get('priority_covered')} / {m['priority_classes']}"
             else:
                 v = m.get(key)
-            row[name] = _fmt(v, kind)
+            row[name] = _fmt(v, kind, lang)
         rows.append(row)
     for t in tags:
         row = {"指标" if lang == "zh" else "Metric": (f"覆盖率·{t}" if lang == "zh" else f"Coverage · {t}")}
@@ -410,7 +410,7 @@ def metrics_table(named: list[tuple[str, dict[str, Any]]], lang: str = "zh") -> 
     return pd.DataFrame(rows)
 
 
-def _fmt(v, kind: str) -> str:
+def _fmt(v, kind: str, lang: str = "zh") -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "—"
     if kind == "pct":
@@ -418,7 +418,9 @@ def _fmt(v, kind: str) -> str:
     if kind == "num":
         return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
     if kind == "rank":
-        return "有干部志愿未满足 / some unmet" if v == math.inf else f"第{int(v)}志愿"
+        if v == math.inf:
+            return "有干部志愿均未满足" if lang == "zh" else "someone gets no wish"
+        return f"第{int(v)}志愿" if lang == "zh" else f"rank {int(v)}"
     return str(v)
 
 
