@@ -318,7 +318,7 @@ class View:
     cadre_ids: list[str]
     kpis: list[Kpi]
     cadres: pd.DataFrame            # one row per cadre in view
-    status: pd.DataFrame            # filtered status rows (+ college)
+    status: pd.DataFrame            # status rows of the cadres, rule and term in view
     coverage_college: pd.DataFrame  # college, bucket, bucket_order, classes
     coverage: pd.DataFrame          # class_coverage() rows for the classes in view
     heat_college: pd.DataFrame      # college, period, rate, met, counted
