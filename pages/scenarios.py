@@ -340,11 +340,18 @@ with tab_list:
                 return {"kind": "solve", "status": (res.report or {}).get("status", "cancelled")
                         if not cancel.is_set() else "cancelled"}
             start_job(f"求解情景 #{sc.id}", f"Solving scenario #{sc.id}", work)
-        if c2.button(tr("删除此情景", "Delete this scenario"), key="scn_delete", icon=":material/delete:"):
-            svc.delete(sc.id, user.username)
-            goto(None)
-            flash("success", tr(f"已删除情景 #{sc.id}。", f"Scenario #{sc.id} deleted."))
-            st.rerun()
+        may_delete = sc.owner == user.username or user.role == "admin"
+        if c2.button(tr("删除此情景", "Delete this scenario"), key="scn_delete", icon=":material/delete:",
+                     disabled=not may_delete, help=None if may_delete else tr("只有创建人或管理员可以删除。",
+                                                                              "Only the owner or an admin can delete.")):
+            try:
+                svc.delete(sc.id, user.username, is_admin=user.role == "admin")
+            except svc.ScenarioError as exc:
+                st.error(exc.message(lang()))
+            else:
+                goto(None)
+                flash("success", tr(f"已删除情景 #{sc.id}。", f"Scenario #{sc.id} deleted."))
+                st.rerun()
 
         if sc.report is not None:
             st.subheader(tr("结果", "Result"))

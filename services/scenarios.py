@@ -599,8 +599,13 @@ def save_solution(name: str, actor: str, frames: dict, params: dict, result, bas
                                    result=dict(result.report), assignment=result.assignment if ok else None)
 
 
-def delete(scenario_id: int, actor: str) -> None:
+def delete(scenario_id: int, actor: str, is_admin: bool = False) -> None:
+    """Delete a scenario: its owner, or an admin."""
     from store import scenarios as st_sc
+    sc = get(scenario_id)
+    if sc.owner != actor and not is_admin:
+        raise ScenarioError(f"只有创建人（{sc.owner}）或管理员可以删除此情景",
+                            f"only the owner ({sc.owner}) or an admin can delete this scenario")
     with _session() as s:
         st_sc.delete_scenario(s, scenario_id, actor)
 

@@ -212,6 +212,14 @@ def test_scenario_edits_and_solves_never_touch_rounds_or_published(demo_db):
     assert names[:2] == ["曲线点", "副职全部带班"] and "副本" not in names
 
 
+def test_only_owner_or_admin_deletes(demo_db):
+    sid = sc.create("别人的情景", "planner")
+    with pytest.raises(sc.ScenarioError, match="创建人"):
+        sc.delete(sid, "someone-else")
+    sc.delete(sid, "admin", is_admin=True)
+    assert sc.list_scenarios() == []
+
+
 def test_bad_params_are_refused(demo_db):
     sid = sc.create("x", "planner")
     with pytest.raises(sc.ScenarioError, match="weights"):
