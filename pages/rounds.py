@@ -434,11 +434,20 @@ if section == "review":
                   "preference_rank": tr("满足志愿", "Rank met"), "changed": tr("调整", "Changed"),
                   "locked": tr("锁定", "Locked")}
         colcfg |= {k: st.column_config.NumberColumn(t2(v), format="%.1f") for k, v in PART_NAMES.items()}
-        st.dataframe(display_frame(shown), hide_index=True, width="stretch", key="review_table", column_config=colcfg,
-                     height=360)
+        event = st.dataframe(display_frame(shown), hide_index=True, width="stretch", key="review_table",
+                             column_config=colcfg, height=360, on_select="rerun", selection_mode="single-row")
+        st.caption(tr("点选表中一行即可在下方查看该干部的解释并调整。", "Select a row to explain and adjust it below."))
+        rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
+        if rows and rows[0] < len(shown):
+            picked = shown.iloc[rows[0]]["cadre_id"]
+            # only a new selection moves the explanation (the picker below stays usable)
+            if st.session_state.get("review_last_row") != picked:
+                st.session_state["review_last_row"] = picked
+                st.session_state["explain_cadre"] = picked
 
         st.markdown("##### " + tr("单个干部的解释", "Explanation for one cadre"))
         names = dict(zip(full["cadre_id"], full["name"]))
+        class_names = dict(zip(info.inputs["classes"]["class_id"], info.inputs["classes"]["name"]))
         cadre = st.selectbox(tr("选择干部", "Cadre"), sorted(names), key="explain_cadre", index=None,
                              placeholder=tr("选择一名干部查看得分构成与备选", "Pick a cadre"),
                              format_func=lambda c: f"{names[c]}（{c}）")
@@ -456,6 +465,14 @@ if section == "review":
                     parts = pd.DataFrame([{tr("得分项", "Part"): t2(PART_NAMES[k]), tr("分值", "Value"): float(pair[k])}
                                           for k in PART_NAMES])
                     st.dataframe(parts, hide_index=True, key=f"explain_parts_{pair['class_id']}")
+                    if CAN_EDIT and is_draft:
+                        c1, c2, _ = st.columns([1, 1, 2])
+                        if c1.button(tr("锁定此配对", "Lock this pair"), key=f"explain_lock_{pair['class_id']}",
+                                     icon=":material/lock:", disabled=bool(pair["locked"])):
+                            start_job(svc.start_adjust, rid, "lock", cadre, pair["class_id"], user.username)
+                        if c2.button(tr("回避此配对", "Forbid this pair"), key=f"explain_forbid_{pair['class_id']}",
+                                     icon=":material/block:", disabled=bool(pair["locked"])):
+                            start_job(svc.start_adjust, rid, "forbid", cadre, pair["class_id"], user.username)
                 wnf = exp["why_not_first"]
                 first = wnf.get("first_choice") or {}
                 if wnf.get("met"):
@@ -468,7 +485,7 @@ if section == "review":
                     if wnf.get("holders"):
                         h = wnf["holders"][0]
                         more = len(wnf["holders"]) - 1
-                        lines.append(tr(f"目前由 {h['name']}（{h['cadre_id']}）担任{h['class_id']}"
+                        lines.append(tr(f"目前由 {h['name']}（{h['cadre_id']}）担任{class_names.get(h['class_id'], h['class_id'])}"
                                         + (f"等{more + 1}个班均已有人" if more > 0 else ""),
                                         f"held by {h['name']} ({h['cadre_id']})" + (f" and {more} more" if more else "")))
                     if wnf.get("move_cost") is not None:
@@ -486,6 +503,15 @@ if section == "review":
                                           tr("现由", "Held by"): (a["held_by"] or {}).get("name", ""),
                                           tr("调整代价", "Move cost"): a["move_cost"]} for a in exp["alternates"]])
                     st.dataframe(alts, hide_index=True, key="explain_alternates")
+                    if CAN_EDIT and is_draft:
+                        opts = [a["class_id"] for a in exp["alternates"]]
+                        c1, c2 = st.columns([3, 1])
+                        target = c1.selectbox(tr("调到备选班级", "Move to an alternate"), opts, key="explain_target",
+                                              format_func=lambda c: class_names.get(c, c),
+                                              label_visibility="collapsed")
+                        if c2.button(tr("调到此班并重新求解", "Move and re-solve"), key="explain_move",
+                                     icon=":material/swap_horiz:"):
+                            start_job(svc.start_adjust, rid, "move", cadre, target, user.username)
 
         st.markdown("##### " + tr("指标与图表", "Metrics and charts"))
         dist = svc.preference_distribution(info)
@@ -630,6 +656,10 @@ elif section == "publish":
                           "before and is archived. Audit-logged."))
             eff = st.date_input(tr("生效日期", "Effective date"), value=date.today() + timedelta(days=1),
                                 key="publish_date")
+            current = next((r for r in rounds if r.status == "published"), None)
+            if current is not None:
+                st.caption(tr(f"现行分配 #{current.id}“{current.name}”将于 {eff - timedelta(days=1):%Y-%m-%d} 结束并归档。",
+                              f"Round #{current.id} in force ends on {eff - timedelta(days=1)} and is archived."))
             ok = st.checkbox(tr(f"我确认发布“{info.name}”（{len(info.assignment)}对），自{eff:%Y-%m-%d}起生效",
                                 f"I confirm publishing “{info.name}” ({len(info.assignment)} pairs) from {eff}"),
                              key="publish_confirm")

@@ -202,11 +202,15 @@ def test_publish_with_confirmation_and_exports(demo_db, as_role):
     eff = date.today() + timedelta(days=3)
     at.date_input(key="publish_date").set_value(eff)
     at.checkbox(key="publish_confirm").check().run()
+    before = eff - timedelta(days=1)
+    assert any(c.startswith("现行分配 #1") and f"{before:%Y-%m-%d} 结束" in c for c in texts(at.caption))
     at.button(key="publish_go").click().run()
     assert not at.exception
     assert any(s.startswith(f"已发布 #{rid}") for s in texts(at.success))
     info = svc.get_round(rid)
     assert info.status == "published" and info.effective_date == eff
+    old = svc.get_round(1)
+    assert old.status == "archived" and set(old.assignment["end"].dropna().dt.date) >= {before}
     assert {m.label: m.value for m in at.metric}["状态"] == "已发布"
     downloads = at.get("download_button")
     labels = [d.proto.label for d in downloads]
@@ -288,3 +292,27 @@ def test_english_labels(demo_db, as_role):
         assert not at.exception, section
         if section == "publish":
             assert "Official list (xlsx)" in [d.proto.label for d in at.get("download_button")]
+
+
+def test_move_from_the_explanation_panel(demo_db, as_role):
+    rid = solved_round()
+    info = svc.get_round(rid)
+    deputies = set(info.inputs["cadres"].query("level == 'deputy'")["cadre_id"])
+    a = info.assignment
+    cadre = a[~a["locked"] & a["cadre_id"].isin(deputies)]["cadre_id"].iloc[0]
+    at = page(as_role, rounds_pick=rid)
+    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    assert not at.exception
+    target = at.selectbox(key="explain_target").options[0]
+    class_id = at.selectbox(key="explain_target").value
+    assert target and class_id
+    at.button(key="explain_move").click().run()
+    finish_job(at)
+    new = at.session_state["rounds_pick"]
+    assert new != rid
+    rev = svc.get_round(new)
+    assert rev.assignment.set_index("cadre_id").loc[cadre, "class_id"] == class_id
+    assert "手动调整" in rev.parameters["revision_note"]
+    # the lock/forbid buttons of a locked pair are disabled
+    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    assert at.button(key=f"explain_lock_{class_id}").disabled

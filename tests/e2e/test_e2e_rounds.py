@@ -34,8 +34,10 @@ def _open_rounds(page) -> None:
 def _shoot(page, name: str) -> None:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport instead."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1440, "height": 3000})
+    page.set_viewport_size({"width": 1440, "height": 3100})
     page.wait_for_timeout(2000)            # let the charts draw
+    page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+    page.wait_for_timeout(300)
     page.screenshot(path=str(SHOTS / name), full_page=True)
     page.set_viewport_size({"width": 1440, "height": 1000})
 
