@@ -456,7 +456,9 @@ if section == "review":
                 res = svc.result_for(rid)
                 exp = res.explain(cadre) if res is not None and res.status in ("optimal", "feasible") else None
             if exp is None:
-                st.info(tr("该轮次为手工导入，无法给出求解解释。", "Imported round: no solver explanation."))
+                st.info(tr("该轮次为手工导入，无法给出求解解释。", "Imported round: no solver explanation.")
+                        if not solvable else tr("重算未能复现保存的结果，无法解释（见“记录与重算”）。",
+                                                "A re-solve does not reproduce the stored result (see History)."))
             else:
                 for pair in exp["pairs"]:
                     st.markdown(tr(f"**{exp['name']}** → **{pair['class_name']}**（{pair['college']}），得分 {pair['score']:g}"

@@ -266,9 +266,13 @@ def check_setup(inputs: dict[str, pd.DataFrame], params: dict[str, Any]) -> list
         return [Issue("error", p, p) for p in probs]
     inp = matching_input(inputs)
     try:
-        # The engine's own model and counting checks: the same messages a solve's diagnosis gives.
+        # The engine's own model and counting checks (internal modules, not the public API): the
+        # same messages a solve's diagnosis gives, in milliseconds, without solving.
         from matching.diagnosis import prechecks
         from matching.model import Problem
+    except ImportError:          # engine reorganised: the solve still validates and diagnoses
+        return []
+    try:
         prob = Problem(inp, cfg)
     except InputError as exc:
         return [Issue("error", zh, en) for zh, en in exc.problems]
@@ -409,6 +413,9 @@ def result_for(round_id: int) -> MatchResult | None:
     if not is_solvable_round(info) or info.result is None:
         return None
     res = solve_inputs(info.inputs, info.parameters)
+    if res.status in ("optimal", "feasible") and not _pairs(res.assignment).equals(_pairs(info.assignment)):
+        # a re-solve that does not reproduce the stored rows cannot explain them
+        return None
     _remember(round_id, res)
     return res
 

@@ -337,3 +337,14 @@ def test_topup_that_cannot_keep_every_pair_names_the_keep_locks(demo_db):
     assert any(svc.KEEP_REASON in x for x in labels) and any("重点班级" in x for x in labels)
     targets = {r["target"] for r in svc.resolve_rules(info, refs)}
     assert "param:priority" in targets
+
+
+def test_explanations_after_a_restart_come_from_a_reproduced_solve(demo_db):
+    rid = _solved()
+    svc._RESULTS.clear()                      # as after a server restart
+    res = svc.result_for(rid)
+    assert res is not None and res.status == "optimal"
+    cadre = svc.get_round(rid).assignment.query("not locked")["cadre_id"].iloc[0]
+    exp = res.explain(cadre)
+    assert exp["pairs"] and {"why_not_first", "alternates"} <= set(exp)
+    assert svc.result_for(1) is None          # the imported demo round has nothing to explain
