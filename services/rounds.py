@@ -276,7 +276,36 @@ def check_setup(inputs: dict[str, pd.DataFrame], params: dict[str, Any]) -> list
         prob = Problem(inp, cfg)
     except InputError as exc:
         return [Issue("error", zh, en) for zh, en in exc.problems]
-    return [Issue("conflict", c.message_zh, c.message_en, tuple(c.rules)) for c in prechecks(prob)]
+    issues = [Issue("conflict", c.message_zh, c.message_en, tuple(c.rules)) for c in prechecks(prob)]
+    issues += _locks_vs_priority(inputs, cfg)
+    return issues
+
+
+def _locks_vs_priority(inputs: dict[str, pd.DataFrame], cfg: MatchConfig) -> list[Issue]:
+    """Locked pairs use up capacity: the priority classes they do not cover need what is left
+    (the situation of a top-up that keeps every pair)."""
+    if cfg.priority != "hard":
+        return []
+    con = inputs.get("constraints")
+    cls = inputs["classes"]
+    cad = inputs["cadres"]
+    if con is None or not len(con):
+        return []
+    locks = con[con["type"] == "lock"]
+    if not len(locks):
+        return []
+    cap = dict(zip(cad["cadre_id"], cad["capacity"]))
+    used = locks.groupby("cadre_id").size()
+    free = sum(max(int(c) - int(used.get(i, 0)), 0) for i, c in cap.items())
+    pri = set(cls.loc[cls["priority"], "class_id"])
+    open_pri = len(pri - set(locks["class_id"]))
+    if open_pri <= free:
+        return []
+    refs = ({"kind": "round", "name": "priority"}, {"kind": "round", "name": "capacity"})
+    return [Issue("conflict",
+                  f"{len(locks)}条锁定规则占用了带班名额，剩余{free}个名额，但还有{open_pri}个重点班级没有班主任",
+                  f"{len(locks)} lock rules use up capacity: {free} places remain for {open_pri} priority classes "
+                  "without an adviser", refs)]
 
 
 # ------------------------------------------------------------------ rounds

@@ -329,6 +329,11 @@ def test_exports_have_chinese_headers_and_the_publicity_list_no_personal_data(de
 
 
 def test_topup_that_cannot_keep_every_pair_names_the_keep_locks(demo_db):
+    inp, facts = svc.topup_inputs(0)
+    issues = svc.check_setup(inp, svc.default_params() | {"change_budget": facts["change_budget"]})
+    assert [i.rules for i in issues] == [({"kind": "round", "name": "priority"}, {"kind": "round", "name": "capacity"})]
+    assert "重点班级" in issues[0].message_zh
+    assert svc.check_setup(inp, svc.default_params() | {"priority": "weighted"}) == []
     rid = svc.create_round("补充轮（重点班必须覆盖）", "topup", "admin", svc.default_params())
     assert svc.solve_round(rid, "admin").status == "infeasible"
     info = svc.get_round(rid)
