@@ -342,7 +342,9 @@ st.dataframe(table, hide_index=True, width="stretch", key="rounds_table", height
 ids = [r.id for r in listed]
 if st.session_state.get(PICK) not in ids:
     st.session_state[PICK] = ids[0]
-labels = {r.id: f"#{r.id} {r.name} · {tr(svc.STATUS_ZH.get(r.status, r.status), r.status)}" for r in listed}
+# no status in the label: the picker keeps the label it drew while the status changes underneath
+labels = {r.id: f"#{r.id} {r.name}" + (f" · v{r.parameters['revision']}" if r.parameters.get("revision") else "")
+          for r in listed}
 rid = st.selectbox(tr("查看轮次", "Round"), ids, format_func=lambda i: labels[i], key=PICK)
 info = load_round(rid, version)
 result = info.result or {}
@@ -644,7 +646,10 @@ elif section == "diff":
         st.dataframe(d.rename(columns={"cadre_id": tr("工号", "Cadre id"), "name": tr("姓名", "Name"),
                                        "before": tr("现行班级", "In force"), "after": tr("本轮班级", "This round"),
                                        "change": tr("变化", "Change"), "why": tr("原因", "Why")}),
-                     hide_index=True, width="stretch", key="diff_table")
+                     hide_index=True, width="stretch", key="diff_table", height=min(35 * (len(d) + 1) + 3, 640),
+                     column_config={tr("原因", "Why"): st.column_config.TextColumn(width="large"),
+                                    tr("工号", "Cadre id"): st.column_config.TextColumn(width="small"),
+                                    tr("变化", "Change"): st.column_config.TextColumn(width="small")})
 
 # ---------------------------------------------------------------- publish and exports
 elif section == "publish":

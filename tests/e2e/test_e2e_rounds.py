@@ -31,14 +31,14 @@ def _open_rounds(page) -> None:
     page.get_by_role("heading", name="分配轮次").wait_for()
 
 
-def _shoot(page, name: str) -> None:
+def _shoot(page, name: str, height: int = 3100) -> None:
     """The whole page: Streamlit scrolls inside its main block, so grow the viewport instead."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.set_viewport_size({"width": 1440, "height": 3100})
+    page.set_viewport_size({"width": 1440, "height": height})
     page.wait_for_timeout(2000)            # let the charts draw
     page.evaluate("document.querySelectorAll('*').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
     page.wait_for_timeout(300)
-    page.screenshot(path=str(SHOTS / name), full_page=True)
+    page.screenshot(path=str(SHOTS / name))    # exactly the (tall) viewport
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
@@ -97,11 +97,17 @@ def test_round_end_to_end(app_server, page, tmp_path):
     rid, n_locked, note = locked.split(" ", 2)
     assert int(n_locked) == 4 and note.startswith("锁定")
 
+    # who moved where and why, against the assignment in force
+    _section(page, "与现行分配对比")
+    page.get_by_text("调动", exact=True).first.wait_for()
+    _shoot(page, "rounds-diff.png", 1400)
+
     # publish with confirmation and an effective date
     _section(page, "发布与导出")
     page.get_by_text("我确认发布").click()
     page.get_by_role("button", name="发布", exact=True).click()
     page.get_by_text(f"已发布 #{rid}").wait_for()
+    _shoot(page, "rounds-publish.png", 1200)
     status = _store(env, f"""
         from services import rounds as svc
         print(svc.get_round({rid}).status, svc.list_rounds()[-1].status)
@@ -144,7 +150,7 @@ def test_diagnosis_screenshot(app_server, page):
     page.get_by_text("按本轮的规则没有可行分配").wait_for()
     page.get_by_text("学院名额：体育教育学院至少25名干部").first.wait_for()
     page.get_by_text("重点班级必须有班主任（参数“重点班级”）").first.wait_for()
-    _shoot(page, "rounds-diagnosis.png")
+    _shoot(page, "rounds-diagnosis.png", 1900)
     # each link opens that rule: the constraint row in the round's rule editor, or the parameter
     page.get_by_role("button", name="修改").first.click()
     page.get_by_text("诊断指向规则第").wait_for()
