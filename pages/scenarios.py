@@ -486,8 +486,9 @@ with tab_sweep:
         total = int((sc.frames["cadres"]["capacity"] > 0).sum())
         c1, c2, c3 = st.columns(3)
         lo = c1.number_input(tr("最少人数", "From n"), min_value=0, max_value=max(total, 1), value=min(10, total),
-                             key="scn_sweep_lo")
-        hi = c2.number_input(tr("最多人数", "To n"), min_value=0, max_value=max(total, 1), value=total, key="scn_sweep_hi")
+                             key=f"scn_sweep_lo_{sc.id}_{total}")
+        hi = c2.number_input(tr("最多人数", "To n"), min_value=0, max_value=max(total, 1), value=total,
+                             key=f"scn_sweep_hi_{sc.id}_{total}")
         npts = c3.number_input(tr("点数", "Points"), min_value=2, max_value=40, value=10, key="scn_sweep_points")
         find_min = st.checkbox(tr("同时求最少人数并验证", "Also find and verify the minimum"), value=True,
                                key="scn_sweep_min")

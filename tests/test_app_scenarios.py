@@ -95,7 +95,8 @@ def test_sweep_and_curve_point_opens_as_scenario(demo_db, as_role):
     at = page(as_role, "planner")
     at.text_input(key="scn_new_name").input("推演")
     button(at, "scn_create").click().run()
-    at.number_input(key="scn_sweep_lo").set_value(100)
+    sid = at.session_state["scn_pick"]
+    at.number_input(key=f"scn_sweep_lo_{sid}_121").set_value(100)
     at.number_input(key="scn_sweep_points").set_value(3)
     button(at, "scn_sweep_run").click().run()
     at = wait_job(at)
