@@ -311,6 +311,10 @@ if view == "new":
     except svc.RoundsError as exc:
         issues = [svc.Issue("error", m, m) for m in exc.rules]
     blocked = show_issues(issues)
+    if inputs["cadres"].empty or inputs["classes"].empty:
+        st.warning(tr("还没有干部或班级名单：请先在“数据管理”页导入。",
+                      "No cadres or classes yet: import them on the Data page first."))
+        blocked = True
     if st.button(tr("创建并求解", "Create and solve"), type="primary", key="new_create", disabled=blocked,
                  icon=":material/play_arrow:"):
         try:

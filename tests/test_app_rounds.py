@@ -317,3 +317,16 @@ def test_move_from_the_explanation_panel(demo_db, as_role):
     # the lock/forbid buttons of a locked pair are disabled
     at.selectbox(key="explain_cadre").set_value(cadre).run()
     assert at.button(key=f"explain_lock_{class_id}").disabled
+
+
+def test_empty_database_asks_for_rosters_first(db):
+    from types import SimpleNamespace
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    at.session_state["user"] = SimpleNamespace(id=1, username="admin", display_name="A", role="admin",
+                                               college=None, cadre_id=None)
+    at.run()
+    assert texts(at.info)[-1] == "还没有轮次。"
+    at.radio(key="rounds_view").set_value("新建轮次").run()
+    assert not at.exception
+    assert "还没有干部或班级名单：请先在“数据管理”页导入。" in texts(at.warning)
+    assert at.button(key="new_create").disabled
