@@ -350,6 +350,11 @@ if st.session_state.get(PICK) not in ids:
 labels = {r.id: f"#{r.id} {r.name}" + (f" · v{r.parameters['revision']}" if r.parameters.get("revision") else "")
           for r in listed}
 rid = st.selectbox(tr("查看轮次", "Round"), ids, format_func=lambda i: labels[i], key=PICK)
+if st.session_state.get("rounds_last_pick") != rid:
+    # a diagnosis focus belongs to the round it came from
+    st.session_state["rounds_last_pick"] = rid
+    st.session_state.pop("rounds_rule_focus", None)
+    st.session_state.pop("rounds_param_focus", None)
 info = load_round(rid, version)
 result = info.result or {}
 rstatus = result.get("status")
@@ -619,8 +624,12 @@ elif section == "rules":
         st.markdown("##### " + tr("本轮规则（修改只保存在本轮的新版本中，不改动主数据）",
                                   "This round's rules (saved in a new revision of the round; master data unchanged)"))
         focus = st.session_state.get("rounds_rule_focus")
-        con_in = info.inputs.get("constraints", pd.DataFrame(columns=TYPE_OPTIONS))
-        edited = constraints_editor(f"edit_rules_{rid}", con_in, disabled=not editable, focus=focus)
+        con_in = info.inputs.get("constraints")
+        if con_in is None:
+            con_in = svc.empty_constraints()
+        # the focus is part of the key: pending edits are by row position, and focusing reorders rows
+        edited = constraints_editor(f"edit_rules_{rid}" + (f"_{focus}" if focus is not None else ""), con_in,
+                                    disabled=not editable, focus=focus)
         if editable:
             try:
                 con = svc.canonical_constraints(edited)

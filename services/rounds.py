@@ -144,6 +144,10 @@ def _blank_constraint(**kw) -> dict[str, Any]:
     return row
 
 
+def empty_constraints() -> pd.DataFrame:
+    return frames.empty("constraints")
+
+
 def canonical_constraints(df: pd.DataFrame) -> pd.DataFrame:
     """An edited constraints table → canonical (blank rows dropped, codes and integers checked).
     Raises RoundsError listing every bad row (1-based, as the user sees it)."""

@@ -136,7 +136,7 @@ def test_infeasible_round_shows_diagnosis_with_links_to_each_rule(demo_db, as_ro
     assert at.radio(key="rounds_section").value == "rules"
     assert any(f"规则第{row + 1}条" in i for i in texts(at.info))
     # the focused rule is first in the editor; fixing it and saving makes a solvable revision
-    key = f"edit_rules_{rid}"
+    key = f"edit_rules_{rid}_{row}"
     assert int(at.data_editor(key=key).value["rule_no"].iloc[0]) == row + 1
     at.session_state[key] = {"edited_rows": {0: {"min": 3}}, "added_rows": [], "deleted_rows": []}
     at.run()
