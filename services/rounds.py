@@ -650,6 +650,10 @@ def adjust(round_id: int, action: str, cadre_id: str, class_id: str, actor: str)
     names, class_names = _labels(info)
     who = f"{names.get(cadre_id, cadre_id)}（{cadre_id}）"
     what = f"{class_names.get(class_id, class_id)}（{class_id}）"
+    con = info.inputs.get("constraints", frames.empty("constraints"))
+    if action in ("move", "lock") and any(r["type"] == "lock" and r["cadre_id"] == cadre_id
+                                          and r["class_id"] == class_id for r in con.to_dict("records")):
+        raise RoundsError(f"{who} → {what} 已锁定", f"{cadre_id} → {class_id} is already locked")
     if action == "move":
         broken = _check_move(info, cadre_id, class_id)
         if broken:
@@ -658,17 +662,12 @@ def adjust(round_id: int, action: str, cadre_id: str, class_id: str, actor: str)
         row = {"type": "lock", "cadre_id": cadre_id, "class_id": class_id, "reason": f"{MOVE_REASON}（{actor}）"}
         return _with_rule(info, row), f"手动调整：{who} → {what}", f"move {cadre_id} → {class_id}"
     if action == "lock":
-        con = info.inputs.get("constraints", frames.empty("constraints"))
-        if any(r["type"] == "lock" and r["cadre_id"] == cadre_id and r["class_id"] == class_id
-               for r in con.to_dict("records")):
-            raise RoundsError(f"{who} → {what} 已锁定", f"{cadre_id} → {class_id} is already locked")
         broken = _check_move(info, cadre_id, class_id)
         if broken:
             raise RoundsError(f"不能锁定{who} → {what}：违反规则", f"cannot lock {cadre_id} → {class_id}", broken)
         row = {"type": "lock", "cadre_id": cadre_id, "class_id": class_id, "reason": f"锁定（{actor}）"}
         return _with_rule(info, row), f"锁定：{who} → {what}", f"lock {cadre_id} → {class_id}"
     if action == "forbid":
-        con = info.inputs.get("constraints", frames.empty("constraints"))
         locks = [f"规则第{i + 1}条 " + rule_label(r, names, class_names) for i, r in enumerate(con.to_dict("records"))
                  if r["type"] == "lock" and r["cadre_id"] == cadre_id and r["class_id"] == class_id]
         if locks:

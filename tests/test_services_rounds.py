@@ -144,8 +144,12 @@ def test_lock_makes_a_revision_and_keeps_the_pair(demo_db):
     assert row["class_id"] == pair.class_id and bool(row["locked"])
     assert len(rev.inputs["constraints"]) == len(old.inputs["constraints"]) + 1
     _check_valid(rev)
-    with pytest.raises(svc.RoundsError, match="已锁定"):
-        svc.adjust(new, "lock", pair.cadre_id, pair.class_id, "admin")
+    for action in ("lock", "move"):
+        with pytest.raises(svc.RoundsError, match="已锁定"):
+            svc.adjust(new, action, pair.cadre_id, pair.class_id, "admin")
+    with pytest.raises(svc.RoundsError) as e:
+        svc.adjust(new, "forbid", pair.cadre_id, pair.class_id, "admin")
+    assert "该配对已锁定" in e.value.message_zh and any(pair.cadre_id in r for r in e.value.rules)
 
 
 def test_forbid_moves_the_cadre_away(demo_db):
