@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -18,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+# Screenshots go to a temp folder unless YIXIAN_SCREENSHOTS_DIR is set (e.g. docs/screenshots to
+# refresh the committed ones), so a test run never dirties the work tree.
+SHOTS = Path(os.environ.get("YIXIAN_SCREENSHOTS_DIR") or Path(tempfile.gettempdir()) / "yixian-screenshots").resolve()
+SHOTS.mkdir(parents=True, exist_ok=True)
 DEMO_PASSWORDS = {"admin": "yixian-admin", "leader": "yixian-leader", "planner": "yixian-planner",
                   "college": "yixian-college", "cadre": "yixian-cadre"}
 

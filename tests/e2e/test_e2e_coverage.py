@@ -4,7 +4,6 @@ docs/screenshots/coverage-*.png."""
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,7 +11,8 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.e2e.conftest import SHOTS
+
 AS_OF = date(2026, 7, 5)   # the app's default: today clamped to the demo calendar's last day
 DAY = date(2026, 7, 1)     # in that week (2026春-W18)
 

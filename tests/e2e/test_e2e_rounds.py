@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from tests.e2e.conftest import ROOT, login
 
 pytestmark = pytest.mark.e2e
-SHOTS = ROOT / "docs" / "screenshots"
+from tests.e2e.conftest import SHOTS
 
 
 def _wait_solved(page, timeout=90_000) -> None:

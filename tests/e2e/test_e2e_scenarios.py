@@ -4,7 +4,6 @@ the published rows stay byte-identical. Saves docs/screenshots/scenarios-*.png."
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -13,7 +12,7 @@ from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+from tests.e2e.conftest import SHOTS
 
 
 def _use_app_db(app_server, monkeypatch):
