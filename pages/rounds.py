@@ -19,6 +19,7 @@ import importer
 from services import exports
 from services import rounds as svc
 from ui import charts
+from ui.labels import OBJECTIVES, OWN_UNIT, PART_NAMES, PRIORITY, WEIGHTS, t2
 from ui.tables import display_frame
 
 CAN_EDIT = user.role == "admin"
@@ -30,25 +31,8 @@ SECTIONS = ["review", "adjust", "rules", "diff", "publish", "history"]
 SECTION_NAMES = {"review": ("审核", "Review"), "adjust": ("调整", "Adjust"), "rules": ("规则与参数", "Rules"),
                  "diff": ("与现行分配对比", "Diff"), "publish": ("发布与导出", "Publish & export"),
                  "history": ("记录与重算", "History")}
-OBJECTIVES = {"total": ("总匹配度最高", "Highest total fit"), "fair": ("兼顾公平（先保最差者）", "Fair first"),
-              "min_change": ("尽量少调整", "Fewest changes")}
-PRIORITY = {"hard": ("必须有班主任", "Must be covered"), "weighted": ("优先（加分）", "Preferred (bonus)"),
-            "off": ("不特殊处理", "No special treatment")}
-OWN_UNIT = {"neutral": ("不影响", "No effect"), "prefer": ("优先本单位", "Prefer own college"),
-            "forbid": ("回避本单位", "Never own college")}
-WEIGHTS = {"expertise": ("专长", "Expertise"), "discipline": ("学科", "Discipline"),
-           "preference": ("意向", "Preference"), "continuity": ("连续性", "Continuity"),
-           "own_unit": ("本单位", "Own unit"), "priority_bonus": ("重点班加分", "Priority bonus"),
-           "change_penalty": ("调整代价", "Change penalty")}
-PART_NAMES = {"part_expertise": ("专长分", "Expertise"), "part_discipline": ("学科分", "Discipline"),
-              "part_preference": ("意向分", "Preference"), "part_continuity": ("连续性分", "Continuity"),
-              "part_own_unit": ("本单位分", "Own unit")}
 TYPE_OPTIONS = ["forbid", "lock", "college_quota", "level_cap"]
 LEVEL_OPTIONS = ["", "school", "head", "deputy"]
-
-
-def t2(pair) -> str:
-    return tr(*pair)
 
 
 def flash(kind: str, text: str) -> None:

@@ -17,28 +17,13 @@ from services import scenarios as svc
 from services import sweeps
 from services.rounds import SolveJob
 from ui.charts import style
+from ui.labels import LEVELS, OBJECTIVES, OWN_UNIT, PRIORITY, WEIGHTS, t2
 from ui.tables import display_frame, problems_frame
 
 JOB, PICK, SWEEP, CURVE, FLASH = "scn_job", "scn_pick", "scn_sweep_result", "scn_curve_result", "scn_flash"
-LEVELS = {"school": ("校领导", "School leader"), "head": ("中层正职", "Middle-level head"),
-          "deputy": ("中层副职", "Middle-level deputy")}
-OBJECTIVES = {"total": ("总匹配度最高", "Highest total fit"), "fair": ("兼顾公平（先保最差者）", "Fair first"),
-              "min_change": ("尽量少变动", "Fewest changes")}
-PRIORITY = {"hard": ("必须有班主任", "Must be covered"), "weighted": ("优先（加分）", "Preferred (bonus)"),
-            "off": ("不区分", "Off")}
-OWN_UNIT = {"neutral": ("不影响", "No effect"), "prefer": ("优先本单位", "Prefer own college"),
-            "forbid": ("本单位回避", "Never own college")}
-WEIGHTS = {"expertise": ("专长", "Expertise"), "discipline": ("学科", "Discipline"),
-           "preference": ("志愿", "Preference"), "continuity": ("延续", "Continuity"),
-           "own_unit": ("本单位", "Own unit"), "priority_bonus": ("重点班加分", "Priority bonus"),
-           "change_penalty": ("变动扣分", "Change penalty")}
 STATUS = {"optimal": ("最优", "optimal"), "feasible": ("可行（未证最优）", "feasible"),
           "infeasible": ("无可行解", "infeasible"), "cancelled": ("已取消", "cancelled"),
           "published": ("已发布", "published")}
-
-
-def t2(pair) -> str:
-    return tr(pair[0], pair[1])
 
 
 def err_text(exc: Exception) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from matching import ConfigError, InputError, MatchConfig, MatchingInput, solve
 from store import frames as store_frames
+from store.errors import StoreError
 
 INPUT_KINDS = ("cadres", "classes", "preferences", "constraints", "previous")
 LEVELS = ("school", "head", "deputy")
@@ -28,20 +29,9 @@ HYPO_PREFIX = "H-"          # ids of hypothetical cadres: H-001, H-002, …
 FAIR_REASON = "情景公平性约束"  # reason of the forbid rows that a fairness bound expands to
 
 
-class ScenarioError(ValueError):
-    """A scenario edit or parameter that cannot be applied; Chinese and English message."""
-
-    def __init__(self, message_zh: str, message_en: str, details: list[str] | None = None):
-        self.message_zh, self.message_en, self.details = message_zh, message_en, list(details or [])
-        super().__init__(self.message("zh") + " / " + self.message("en"))
-
-    def message(self, lang: str = "zh") -> str:
-        head = self.message_zh if lang == "zh" else self.message_en
-        if not self.details:
-            return head
-        shown = self.details[:20]
-        more = len(self.details) - len(shown)
-        return f"{head}: " + "; ".join(shown) + (f" … (+{more})" if more else "")
+class ScenarioError(StoreError, ValueError):
+    """A scenario edit or parameter that cannot be applied; Chinese and English message
+    (formatted like every store error)."""
 
 
 # ====================================================================== pure: inputs and edits
