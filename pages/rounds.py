@@ -19,6 +19,7 @@ import importer
 from services import exports
 from services import rounds as svc
 from ui import charts
+from ui.jobs import job_panel
 from ui.labels import OBJECTIVES, OWN_UNIT, PART_NAMES, PRIORITY, WEIGHTS, t2
 from ui.tables import display_frame
 
@@ -110,18 +111,22 @@ def handle_finished_job() -> None:
         st.session_state[PICK] = out["round_id"]
 
 
-@st.fragment(run_every=0.5)
-def job_panel() -> None:
-    job = st.session_state.get(JOB)
-    if job is None:
-        return
-    if job.done:
-        st.rerun(scope="app")
-    with st.container(border=True):
-        st.markdown(f"**{tr(job.label_zh, job.label_en)}**")
-        st.progress(job.fraction, text=f"{job.message} · {job.elapsed:.0f} s")
-        st.button(tr("取消求解", "Cancel"), key="rounds_cancel", icon=":material/cancel:", on_click=job.cancel,
-                  disabled=job.cancel_event.is_set())
+
+
+def coverage_bars(frame, field: str, field_zh: str, title: str, key: str, row_px: int, min_px: int) -> None:
+    """Covered / uncovered classes per group as one stacked bar a row."""
+    melted = frame.melt(id_vars=field, value_vars=["covered", "uncovered"], var_name="state", value_name="n")
+    melted["state"] = melted["state"].map({"covered": "已覆盖", "uncovered": "未覆盖"})
+    chart = alt.Chart(melted).mark_bar().encode(
+        y=alt.Y(f"{field}:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=200)),
+        x=alt.X("n:Q", title="班级数", stack="zero"),
+        color=alt.Color("state:N", title="覆盖", scale=alt.Scale(domain=["已覆盖", "未覆盖"],
+                                                                 range=["#2e7d32", "#ef9a9a"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip(f"{field}:N", title=field_zh), alt.Tooltip("state:N", title="覆盖"),
+                 alt.Tooltip("n:Q", title="班级数")])
+    st.altair_chart(charts.style(chart.properties(height=max(min_px, row_px * len(frame))), title),
+                    key=key, width="stretch", theme=None)
 
 
 def start_job(factory, *args) -> None:
@@ -244,7 +249,7 @@ handle_finished_job()
 for kind, text in st.session_state.pop(FLASH, []):
     getattr(st, kind)(text)
 if st.session_state.get(JOB) is not None:
-    job_panel()
+    job_panel(JOB, "rounds_cancel", "取消求解")
 
 version = svc.store_version()
 views = ["rounds", "new"] if CAN_EDIT else ["rounds"]
@@ -527,30 +532,8 @@ if section == "review":
             st.altair_chart(charts.style(ch1.properties(height=260), "志愿满足分布"), key="chart_prefs",
                             width="stretch", theme=None)
         with g2:
-            tagm = by_tag.melt(id_vars="tag", value_vars=["covered", "uncovered"], var_name="state", value_name="n")
-            tagm["state"] = tagm["state"].map({"covered": "已覆盖", "uncovered": "未覆盖"})
-            ch2 = alt.Chart(tagm).mark_bar().encode(
-                y=alt.Y("tag:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False)),
-                x=alt.X("n:Q", title="班级数", stack="zero"),
-                color=alt.Color("state:N", title="覆盖", scale=alt.Scale(domain=["已覆盖", "未覆盖"],
-                                                                         range=["#2e7d32", "#ef9a9a"]),
-                                legend=alt.Legend(orient="bottom")),
-                tooltip=[alt.Tooltip("tag:N", title="标签"), alt.Tooltip("state:N", title="覆盖"),
-                         alt.Tooltip("n:Q", title="班级数")])
-            st.altair_chart(charts.style(ch2.properties(height=max(230, 30 * len(by_tag))), "按标签的班级覆盖"),
-                            key="chart_tags", width="stretch", theme=None)
-        colm = by_col.melt(id_vars="college", value_vars=["covered", "uncovered"], var_name="state", value_name="n")
-        colm["state"] = colm["state"].map({"covered": "已覆盖", "uncovered": "未覆盖"})
-        ch3 = alt.Chart(colm).mark_bar().encode(
-            y=alt.Y("college:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False, labelLimit=200)),
-            x=alt.X("n:Q", title="班级数", stack="zero"),
-            color=alt.Color("state:N", title="覆盖", scale=alt.Scale(domain=["已覆盖", "未覆盖"],
-                                                                     range=["#2e7d32", "#ef9a9a"]),
-                            legend=alt.Legend(orient="bottom")),
-            tooltip=[alt.Tooltip("college:N", title="学院"), alt.Tooltip("state:N", title="覆盖"),
-                     alt.Tooltip("n:Q", title="班级数")])
-        st.altair_chart(charts.style(ch3.properties(height=max(200, 24 * len(by_col))), "按学院的班级覆盖"),
-                        key="chart_colleges", width="stretch", theme=None)
+            coverage_bars(by_tag, "tag", "标签", "按标签的班级覆盖", "chart_tags", 30, 230)
+        coverage_bars(by_col, "college", "学院", "按学院的班级覆盖", "chart_colleges", 24, 200)
         st.markdown("**" + tr(f"未覆盖的重点班级（{len(left)}个）", f"Priority classes left uncovered ({len(left)})") + "**")
         if len(left):
             st.dataframe(display_frame(left), hide_index=True, width="stretch", key="review_uncovered")

@@ -17,6 +17,7 @@ from services import scenarios as svc
 from services import sweeps
 from services.rounds import SolveJob
 from ui.charts import style
+from ui.jobs import job_panel
 from ui.labels import LEVELS, OBJECTIVES, OWN_UNIT, PRIORITY, WEIGHTS, t2
 from ui.tables import display_frame, problems_frame
 
@@ -89,18 +90,6 @@ def handle_finished_job() -> None:
                  f"Trade-off curve {'cancelled' if out['cancelled'] else 'done'}: {len(out['points'])} points."))
 
 
-@st.fragment(run_every=0.5)
-def job_panel() -> None:
-    job = st.session_state.get(JOB)
-    if job is None:
-        return
-    if job.done:
-        st.rerun(scope="app")
-    with st.container(border=True):
-        st.markdown(f"**{tr(job.label_zh, job.label_en)}**")
-        st.progress(job.fraction, text=f"{job.message} · {job.elapsed:.0f} s")
-        st.button(tr("取消", "Cancel"), key="scn_cancel", icon=":material/cancel:", on_click=job.cancel,
-                  disabled=job.cancel_event.is_set())
 
 
 # ---------------------------------------------------------------- cached reads
@@ -127,7 +116,7 @@ st.caption(tr("情景是当前数据（或另一情景）的副本加上修改�
               "only an admin can turn a scenario into a draft round, reviewed and published on the Rounds page."))
 handle_finished_job()
 show_flash()
-job_panel()
+job_panel(JOB, "scn_cancel")
 
 scenarios = svc.list_scenarios()
 by_id = {s.id: s for s in scenarios}
