@@ -27,3 +27,13 @@ def problems_frame(problems, lang: str = "zh") -> pd.DataFrame:
         rows.append([p.file, "" if p.row is None else p.row, p.column or "", "" if p.value is None else str(p.value),
                      p.expected_en if lang == "en" else p.expected_zh])
     return pd.DataFrame(rows, columns=cols)
+
+
+ROW_PX = 35      # st.dataframe's row height
+HEADER_PX = 38   # header row plus borders
+
+
+def table_height(n_rows: int, max_px: int | None = None) -> int:
+    """Tall enough to show every row of a short table without an inner scrollbar (up to `max_px`)."""
+    px = HEADER_PX + ROW_PX * n_rows
+    return px if max_px is None else min(px, max_px)
