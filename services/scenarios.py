@@ -23,6 +23,7 @@ from matching import ConfigError, InputError, MatchConfig, MatchingInput, solve
 from services import access, solve_params
 from services.db import session_scope
 from services.jobs import BackgroundJob
+from services.round_lifecycle import store_version  # noqa: F401 - the Scenarios page's cache key
 from services.round_inputs import current_inputs
 from services.round_inputs import published_assignment as _in_force
 from services.scenario_edits import INPUT_KINDS, ScenarioError, apply_edit, empty_frames
@@ -146,12 +147,6 @@ class Opened:
     frames: dict
     report: dict | None
     assignment: pd.DataFrame | None
-
-
-def store_version() -> str:
-    """The store's change marker (store.version): keys every page cache."""
-    from services.round_lifecycle import store_version as version
-    return version()
 
 
 def published_assignment() -> pd.DataFrame:

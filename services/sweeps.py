@@ -5,9 +5,10 @@ No Streamlit here: each function takes the scenario's frames and parameters, a p
 
 Capacity sweep — what "n cadres" means
     The cadres of the scenario with capacity > 0 are put in a stated order (ORDERS): cadres with a
-    lock first (the office has fixed their class), then by level — 校领导, 中层正职, 中层副职 (or the
-    reverse) — then by 工号. "n cadres" are the first n of that order with their capacities; every
-    other cadre gets capacity 0 for that solve. This is NOT a search over which n cadres to pick.
+    lock first (the office has fixed their class), then by level in protocol order (or the
+    reverse; common.vocabulary.LEVEL_ORDER) — then by 工号. "n cadres" are the first n of that order
+    with their capacities; every other cadre gets capacity 0 for that solve. This is NOT a search
+    over which n cadres to pick.
     Each point maximises, exactly and lexicographically, first the number of priority classes
     covered and then the total fit (objective "total"), under all the scenario's rules — locks,
     forbids, quotas, level caps, change budget, fairness bound (priority is switched to
@@ -38,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common import vocabulary
 from services import access
 from services import scenarios as sc
 from services.jobs import BackgroundJob
@@ -45,11 +47,13 @@ from services.scenario_edits import ScenarioError
 from services.scenario_metrics import locked_cadres, worst_rank
 from store.auth import UserInfo
 
+_LEVELS_ZH = [vocabulary.label(vocabulary.LEVELS, code) for code in vocabulary.LEVEL_ORDER]
+_LEVELS_EN = list(vocabulary.LEVEL_ORDER)
 ORDERS = {
-    "level": ("锁定干部优先，再按层级：校领导→中层正职→中层副职，同层按工号",
-              "locked cadres first, then by level: school → head → deputy, then by staff number"),
-    "level_desc": ("锁定干部优先，再按层级：中层副职→中层正职→校领导，同层按工号",
-                   "locked cadres first, then by level: deputy → head → school, then by staff number"),
+    "level": (f"锁定干部优先，再按层级：{'→'.join(_LEVELS_ZH)}，同层按工号",
+              f"locked cadres first, then by level: {' → '.join(_LEVELS_EN)}, then by staff number"),
+    "level_desc": (f"锁定干部优先，再按层级：{'→'.join(reversed(_LEVELS_ZH))}，同层按工号",
+                   f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
 }
 SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
@@ -104,7 +108,7 @@ def cadre_order(fr: dict[str, pd.DataFrame], order: str = "level") -> list[str]:
     cad = fr["cadres"]
     cad = cad.loc[cad["capacity"] > 0]
     locked = locked_cadres(fr)
-    lv = {"school": 0, "head": 1, "deputy": 2}
+    lv = {code: i for i, code in enumerate(vocabulary.LEVEL_ORDER)}
     def key(r):
         lvl = lv.get(r.level, 3)
         if order == "level_desc":

@@ -147,3 +147,21 @@ def test_admin_promotes_to_a_draft_round(demo_db, as_role):
 def test_other_roles_are_refused(demo_db, as_role, role):
     at = page(as_role, role)
     assert [e.value for e in at.error] == ["您的角色无权访问此页面。"]
+
+
+def test_planner_sees_another_users_scenario_read_only(demo_db, as_role):
+    from services import scenarios as svc
+    sid = svc.create(demo_user("admin"), "管理员的情景")
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, "planner")
+    at.session_state[Keys.PICK] = sid
+    at.run()
+    assert not at.exception
+    keys = [b.key for b in at.button]
+    assert Keys.SOLVE not in keys and Keys.DELETE not in keys and Keys.SAVE_RULES not in keys
+    assert "只有创建人或管理员可以修改" in texts(at)
+    # copying it is allowed: the copy is the planner's own
+    at.text_input(key=Keys.NEW_NAME).input("我的副本")
+    at.selectbox(key=Keys.NEW_BASE).select(sid)
+    button(at, Keys.CREATE).click().run()
+    assert Keys.SOLVE in [b.key for b in at.button]

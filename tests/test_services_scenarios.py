@@ -197,23 +197,27 @@ def _engine():
 
 
 def test_scenario_edits_and_solves_never_touch_rounds_or_published(demo_db):
+    planner = demo_user("planner")
     before = _snapshot(_engine())
     pub_before = sc.published_assignment()
-    sid = sc.create(demo_user("planner"), "副职全部带班")
-    sc.add_edit(demo_user("planner"), sid, {"op": "set_capacity", "level": "deputy", "capacity": 1})
-    sc.add_edit(demo_user("planner"), sid, {"op": "add_hypothetical", "count": 4, "level": "deputy", "expertise": ["心理健康"]})
-    sc.add_edit(demo_user("planner"), sid, {"op": "remove_classes", "grade": 2022})
-    sc.set_params(demo_user("planner"), sid, sc.default_params() | {"objective": "fair", "weights": {"discipline": "3.5"}})
-    opened = sc.solve_scenario(demo_user("planner"), sid)
+    sid = sc.create(planner, "副职全部带班")
+    sc.add_edit(planner, sid, {"op": "set_capacity", "level": "deputy", "capacity": 1})
+    sc.add_edit(planner, sid, {"op": "add_hypothetical", "count": 4, "level": "deputy",
+                               "expertise": ["心理健康"]})
+    sc.add_edit(planner, sid, {"op": "remove_classes", "grade": 2022})
+    sc.set_params(planner, sid, sc.default_params() | {"objective": "fair", "weights": {"discipline": "3.5"}})
+    opened = sc.solve_scenario(planner, sid)
     assert opened.report["status"] == "optimal" and len(opened.assignment) > 0
-    copy = sc.create(demo_user("planner"), "副本", base_scenario=sid)
-    assert sc.get(demo_user("planner"), copy).edits == opened.edits and sc.get(demo_user("planner"), copy).report is None
-    pts, _ = sw.change_curve(sc.get(demo_user("planner"), sid).frames, sc.get(demo_user("planner"), sid).params, points=2)
-    sc.save_solution(demo_user("planner"), "曲线点", opened.frames, pts[0].params, pts[0].result, {"kind": "scenario", "id": sid})
-    sc.delete(demo_user("planner"), copy)
+    copy = sc.create(planner, "副本", base_scenario=sid)
+    assert sc.get(planner, copy).edits == opened.edits and sc.get(planner, copy).report is None
+    again = sc.get(planner, sid)
+    pts, _ = sw.change_curve(again.frames, again.params, points=2)
+    sc.save_solution(planner, "曲线点", opened.frames, pts[0].params, pts[0].result,
+                     {"kind": "scenario", "id": sid})
+    sc.delete(planner, copy)
     assert _snapshot(_engine()) == before
     pd.testing.assert_frame_equal(sc.published_assignment(), pub_before)
-    names = [s.name for s in sc.list_scenarios(demo_user("planner"))]
+    names = [s.name for s in sc.list_scenarios(planner)]
     assert names[:2] == ["曲线点", "副职全部带班"] and "副本" not in names
 
 
