@@ -23,9 +23,9 @@ from matching import ConfigError, InputError, MatchConfig, MatchingInput, solve
 from services import access, solve_params
 from services.db import session_scope
 from services.jobs import BackgroundJob
-from services.round_lifecycle import store_version  # noqa: F401 - the Scenarios page's cache key
 from services.round_inputs import current_inputs
 from services.round_inputs import published_assignment as _in_force
+from services.round_lifecycle import store_version  # noqa: F401 - the Scenarios page's cache key
 from services.scenario_edits import INPUT_KINDS, ScenarioError, apply_edit, empty_frames
 from services.scenario_metrics import locked_cadres, metrics
 from store import frames as store_frames
