@@ -110,47 +110,6 @@ PERIOD_KINDS: Vocab = {
     "year": Term("学年", "School year"),
 }
 
-# --- rounds and solves ----------------------------------------------------------------------
-ROUND_STATUSES: Vocab = {
-    "draft": Term("草稿", "Draft"),
-    "published": Term("已发布", "Published"),
-    "archived": Term("已归档", "Archived"),
-}
-
-SOLVER_STATUSES: Vocab = {
-    "optimal": Term("最优", "Optimal"),
-    "feasible": Term("可行（未证最优）", "Feasible (not proven optimal)"),
-    "infeasible": Term("无可行解", "Infeasible"),
-    "cancelled": Term("已取消", "Cancelled"),
-    "published": Term("已发布", "Published"),
-}
-SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignment
-
-
-def is_solved(status) -> bool:
-    return status in SOLVED
-
-ROUND_KINDS: Vocab = {
-    "initial": Term("新一轮", "New round"),
-    "topup": Term("补充轮", "Top-up round"),
-    "scenario": Term("情景", "Scenario"),
-}
-
-ROUND_RESULTS: Vocab = {   # what a round's result can say (a solver status, or a hand-made import)
-    **SOLVER_STATUSES,
-    "imported": Term("导入（手工分配）", "Imported (hand-made)"),
-    "error": Term("出错", "Error"),
-}
-
-# Round-level rules a diagnosis can name (matching's rule ref {"kind": "round", "name": ...}).
-ROUND_RULES: Vocab = {
-    "capacity": Term("每名干部带班数（干部名单“带班数”列）", "each cadre's capacity (cadres file)"),
-    "priority": Term("重点班级必须有班主任（参数“重点班级”）", "every priority class gets an adviser (parameter)"),
-    "change_budget": Term("调整数量上限（参数“调整上限”）", "change budget (parameter)"),
-    "supply": Term("干部与班级的数量（名单数据）", "the numbers of cadres and classes (rosters)"),
-    "own_unit": Term("本单位回避（参数“本单位规则”）", "own-unit rule (parameter)"),
-}
-
 # --- solve parameters (same wording on the Rounds and Scenarios pages) -----------------------
 OBJECTIVES: Vocab = {
     "total": Term("总匹配度最高", "Highest total fit"),
@@ -182,4 +141,45 @@ SCORE_PARTS: Vocab = {   # the assignment's part_* columns
     "part_preference": Term("意向分", "Preference"),
     "part_continuity": Term("连续性分", "Continuity"),
     "part_own_unit": Term("本单位分", "Own unit"),
+}
+
+# --- rounds and solves ----------------------------------------------------------------------
+ROUND_STATUSES: Vocab = {
+    "draft": Term("草稿", "Draft"),
+    "published": Term("已发布", "Published"),
+    "archived": Term("已归档", "Archived"),
+}
+
+SOLVER_STATUSES: Vocab = {
+    "optimal": Term("最优", "Optimal"),
+    "feasible": Term("可行（未证最优）", "Feasible (not proven optimal)"),
+    "infeasible": Term("无可行解", "Infeasible"),
+    "cancelled": Term("已取消", "Cancelled"),
+    "published": Term("已发布", "Published"),
+}
+SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignment
+
+
+def is_solved(status) -> bool:
+    return status in SOLVED
+
+ROUND_RESULTS: Vocab = {   # what a round's result can say (a solver status, or a hand-made import)
+    **SOLVER_STATUSES,
+    "imported": Term("导入（手工分配）", "Imported (hand-made)"),
+    "error": Term("出错", "Error"),
+}
+
+# Round-level rules a diagnosis can name (matching's rule ref {"kind": "round", "name": ...}).
+ROUND_RULES: Vocab = {
+    "capacity": Term("每名干部带班数（干部名单“带班数”列）", "each cadre's capacity (cadres file)"),
+    "priority": Term("重点班级必须有班主任（参数“重点班级”）", "every priority class gets an adviser (parameter)"),
+    "change_budget": Term("调整数量上限（参数“调整上限”）", "change budget (parameter)"),
+    "supply": Term("干部与班级的数量（名单数据）", "the numbers of cadres and classes (rosters)"),
+    "own_unit": Term("本单位回避（参数“本单位规则”）", "own-unit rule (parameter)"),
+}
+
+ROUND_KINDS: Vocab = {
+    "initial": Term("新一轮", "New round"),
+    "topup": Term("补充轮", "Top-up round"),
+    "scenario": Term("情景", "Scenario"),
 }
