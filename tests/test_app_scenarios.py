@@ -165,3 +165,19 @@ def test_planner_sees_another_users_scenario_read_only(demo_db, as_role):
     at.selectbox(key=Keys.NEW_BASE).select(sid)
     button(at, Keys.CREATE).click().run()
     assert Keys.SOLVE in [b.key for b in at.button]
+
+
+def test_english_labels(demo_db, as_role):
+    from services import scenarios as svc
+    admin = demo_user("admin")
+    sid = svc.create(admin, "英文")
+    svc.solve_scenario(admin, sid)
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, "admin")
+    at.session_state["lang"] = "en"
+    at.session_state[Keys.PICK] = sid
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Scenarios"
+    table = frame_with(at, "英文")
+    assert table.iloc[0, 0] == "Status" and table.iloc[0, 2] == "Optimal"
