@@ -162,3 +162,34 @@ def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     # the reminder list, the annual report, and one PNG export per chart
     assert {"cov_dl_reminders", "cov_dl_report", "cov_by_college_png", "cov_heat_college_png",
             "cov_heat_cadre_png", "cov_trend_png", "cov_venues_png", "cov_prefs_png"} <= keys
+
+
+def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_activities(demo_db, as_role):
+    """高彬清 (20020700) advised a class of 马克思主义学院 until 2026-03-31 and one of the demo college
+    user's college (体育教育学院) from 2026-04-01: that college's drill-down shows only the activities
+    that belong to its own class, never the ones recorded in the other college."""
+    at = _open(as_role, "college", as_of=None)
+    own = at.session_state["user"].college
+    at.selectbox(key="cov_term").set_value("__all__").run()
+    mover = "20020700"
+    options = at.selectbox(key="cov_cadre").options
+    assert any(o.endswith(f"（{mover}）") for o in options)
+    at.selectbox(key="cov_cadre").set_value(mover).run()
+    assert not at.exception, at.exception
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    college_of = inputs.classes.set_index("class_id")["college"]
+    led = inputs.ledger.loc[inputs.ledger["cadre_id"] == mover]
+    tenure = inputs.assignment.loc[(inputs.assignment["cadre_id"] == mover)
+                                   & (inputs.assignment["college"] == own)]
+    start = tenure["start"].min()
+    mine = led.loc[led["class_id"].map(college_of).eq(own) | (led["class_id"].eq("") & (led["date"] >= start))]
+    elsewhere = len(led) - len(mine)
+    assert elsewhere > 30 and len(mine) > 0
+    acts = _table(at, "cov_activities")
+    assert len(acts) == len(mine)
+    assert (acts["日期"] >= str(start.date())).all()
+    assert set(acts["班级编号"]) - {""} <= set(college_of[college_of == own].index)
+    # the scorecard's periods are those of the cadre's time in this college
+    card = _table(at, "cov_scorecard")
+    assert len(card) > 0 and (card["结束"] >= str(start.date())).all()
