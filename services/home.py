@@ -24,6 +24,14 @@ class Metric:
     label_zh: str
     label_en: str
     value: int | str
+    value_en: int | str | None = None     # when the value is words: its English
+
+    def shown(self, lang: str = "zh") -> int | str:
+        return self.value if lang == "zh" or self.value_en is None else self.value_en
+
+
+SCOPE_CAPTIONS = {"university": ("全校", "University-wide"), "college": ("本学院：", "Your college: "),
+                  "cadre": ("本人：", "You: ")}
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,10 @@ class HomeSummary:
     scope_name: str                 # the college, or the cadre's name ("" for the university)
     metrics: list[Metric]
     classes: pd.DataFrame = field(default_factory=pd.DataFrame)   # a cadre's classes in force
+
+    def caption(self, lang: str = "zh") -> str:
+        zh, en = SCOPE_CAPTIONS[self.scope]
+        return (zh if lang == "zh" else en) + self.scope_name
 
 
 def summary(user: UserInfo) -> HomeSummary:
@@ -82,7 +94,8 @@ def _cadre(inputs: Inputs, cadre_id: str) -> HomeSummary:
     metrics = [Metric("classes", "我带的班级", "My classes", len(mine)),
                Metric("ledger", "我的台账活动", "My activities", n_led)]
     if prog["assigned"]:
-        metrics += [Metric("on_track", "履职状态", "Status", "on_track" if prog["on_track"] else "attention"),
+        ok = prog["on_track"]
+        metrics += [Metric("on_track", "履职状态", "Status", "正常" if ok else "需关注", "On track" if ok else "Needs attention"),
                     Metric("must_act", "本周待办", "To do this week", len(prog["must_act"])),
                     Metric("venues", "九进场所", "Venues reached", f"{len(prog['venues'])} / 9")]
     return HomeSummary("cadre", str(cad.iloc[0]) if len(cad) else "", metrics, mine.reset_index(drop=True))
