@@ -125,7 +125,13 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.pop("DATABASE_URL", None)
     os.environ["YIXIAN_DB_PATH"] = str(db)
     from services import compliance_view as cv
+    from services import coverage, ledger
     from services.db import reset_engines
+    from store.auth import UserInfo
+
+    # the acting users (services check roles and scope on every call, as for the page)
+    leader = UserInfo(0, "bench-leader", "bench", "leader", None, None)
+    admin = UserInfo(0, "bench", "bench", "admin", None, None)
 
     reset_engines()
     fresh = not db.exists() or db.stat().st_size == 0
@@ -141,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
         inputs = cv.load_inputs(version, incremental=incremental)
         comp = cv.compute(inputs, AS_OF)
         prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
-        v = cv.view(comp, cv.Filters(AS_OF, term=cv.term_of(inputs, AS_OF)), prev)
+        v = coverage.view(leader, comp, coverage.Filters(AS_OF, term=cv.term_of(inputs, AS_OF)), prev)
         chart_specs(v)
         return inputs, comp, prev
 
@@ -176,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     c0 = cv.compute(inp, cv.previous_as_of(inp, AS_OF))
     parts["compute x2"] = time.perf_counter() - t
     t = time.perf_counter()
-    vv = cv.view(c1, cv.Filters(AS_OF), c0)
+    vv = coverage.view(leader, c1, coverage.Filters(AS_OF), c0)
     parts["view"] = time.perf_counter() - t
     t = time.perf_counter()
     chart_specs(vv)
@@ -186,11 +192,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def filter_change():
         i[0] += 1
-        f = cv.Filters(AS_OF, term=None if i[0] % 2 else "2026春", college=colleges[i[0] % len(colleges)]
+        f = coverage.Filters(AS_OF, term=None if i[0] % 2 else "2026春", college=colleges[i[0] % len(colleges)]
                        if i[0] % 3 else None, level=("school", "head", None)[i[0] % 3])
         cv.store_version()
         comp.forget_views()          # measure building the view, not the memo
-        chart_specs(cv.view(comp, f, prev))
+        chart_specs(coverage.view(leader, comp, f, prev))
 
     def as_of_change():
         cv.store_version()
@@ -198,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         i[0] += 1
         c = cv.compute(inputs, d)
         p = cv.compute(inputs, cv.previous_as_of(inputs, d))
-        chart_specs(cv.view(c, cv.Filters(d), p))
+        chart_specs(coverage.view(leader, c, coverage.Filters(d), p))
 
     n_written = [0]
 
@@ -207,9 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         the audit log instead of read again; evaluations and views are rebuilt."""
         cadre = str(inputs.assignment["cadre_id"].iloc[n_written[0] % len(inputs.assignment)])
         n_written[0] += 1
-        chk = cv.check_activity({"cadre_id": cadre, "date": date(2026, 5, 18), "type": "face_to_face",
+        chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": date(2026, 5, 18), "type": "face_to_face",
                                  "venue": "食堂", "summary": f"bench {n_written[0]}"})
-        cv.record_activity(chk, actor="bench")
+        ledger.record_activity(admin, chk)
         t, c = time.perf_counter(), time.process_time()
         cold(incremental=True)
         return time.perf_counter() - t, time.process_time() - c
@@ -217,11 +223,12 @@ def main(argv: list[str] | None = None) -> int:
     def college_user():
         cv.store_version()
         comp.forget_views()
-        chart_specs(cv.view(comp, cv.Filters(AS_OF), prev, restrict_college=colleges[0]))
+        college = UserInfo(0, "bench-college", "bench", "college", colleges[0], None)
+        chart_specs(coverage.view(college, comp, coverage.Filters(AS_OF), prev))
 
     def refresh_tick():
         cv.store_version()
-        chart_specs(cv.view(comp, cv.Filters(AS_OF), prev))   # same filters, unchanged store: memoised view
+        chart_specs(coverage.view(leader, comp, coverage.Filters(AS_OF), prev))   # unchanged store: memoised view
 
     print("one cold rerun, by part: " + ", ".join(f"{k} {v:.3f} s" for k, v in parts.items()))
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
