@@ -244,10 +244,11 @@ def class_college(inputs: Inputs) -> pd.Series:
         a = inputs.assignment
         old = a.drop_duplicates("class_id", keep="last").set_index("class_id")["college"]
         return inputs.classes.set_index("class_id")["college"].combine_first(old)
-    return _inputs_memo(inputs, ("class_college",), run)
+    return inputs_memo(inputs, ("class_college",), run)
 
 
-def _inputs_memo(inputs: Inputs, key: tuple, fn):
+def inputs_memo(inputs: Inputs, key: tuple, fn):
+    """`fn()` memoised on the inputs (roll-ups that depend on the inputs only; shared across threads)."""
     value = inputs.memo.get(key)
     if value is None:
         value = fn()
@@ -296,7 +297,7 @@ def tenure(inputs: Inputs, college: str) -> pd.DataFrame:
         rows = a.loc[here, ["cadre_id", "start", "end"]].reset_index(drop=True)
         movers = frozenset(a.loc[~here, "cadre_id"]) & frozenset(rows["cadre_id"])
         return rows, movers
-    return _inputs_memo(inputs, ("tenure", college), run)
+    return inputs_memo(inputs, ("tenure", college), run)
 
 
 def rows_in_college(df: pd.DataFrame, inputs: Inputs, college: str) -> pd.DataFrame:

@@ -27,8 +27,8 @@ from services.compliance_view import (
     Computed,
     Inputs,
     activities_in_college,
-    rows_in_college,
     class_college,
+    rows_in_college,
     rule_names,
     term_span,
     venues_this_year,
@@ -55,7 +55,7 @@ ROLES = ("admin", "leader", "college")
 STATUS_ZH = vocabulary.labels(vocabulary.COMPLIANCE_STATUSES)
 KIND_ZH = vocabulary.labels(vocabulary.PERIOD_KINDS)
 
-__all__ = ["ROLES", "Filters", "Kpi", "View", "viewer_college", "view", "scorecard", "annual_report"]
+__all__ = ["ROLES", "Filters", "Kpi", "View", "annual_report", "scorecard", "view", "viewer_college"]
 
 
 @dataclass

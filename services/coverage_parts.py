@@ -18,8 +18,8 @@ from services.compliance_view import (
     F2F,
     Computed,
     Inputs,
-    _memo_lock,
     class_college,
+    inputs_memo,
     rows_in_college,
     rule_names,
     term_span,
@@ -97,15 +97,10 @@ def coverage_rows(comp: Computed, college: str | None) -> pd.DataFrame:
     """class_coverage() rows for the classes in view on the as-of date. Coverage depends only on which
     classes have an adviser that day, so it is memoised on that set: the week-earlier figure is
     usually the same set and costs nothing."""
-    inputs = comp.inputs
-    key = ("coverage", college, frozenset(comp.active["class_id"]))
-    value = inputs.memo.get(key)
-    if value is None:
-        classes = _classes_in_view(inputs, college)
-        value = class_coverage(classes, comp.active, comp.as_of) if len(classes) else pd.DataFrame()
-        with _memo_lock:
-            inputs.memo[key] = value
-    return value
+    def run():
+        classes = _classes_in_view(comp.inputs, college)
+        return class_coverage(classes, comp.active, comp.as_of) if len(classes) else pd.DataFrame()
+    return inputs_memo(comp.inputs, ("coverage", college, frozenset(comp.active["class_id"])), run)
 
 
 def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[str, float | None]:
