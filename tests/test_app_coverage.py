@@ -165,8 +165,10 @@ def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     assert at.date_input(key=Keys.AS_OF).value == date(2026, 7, 5)   # today is after the demo calendar
     keys = {b.key for b in at.get("download_button")}
     # the reminder list, the annual report, and one PNG export per chart
-    assert {Keys.DL_REMINDERS, Keys.DL_REPORT, "cov_by_college_png", "cov_heat_college_png",
-            "cov_heat_cadre_png", "cov_trend_png", "cov_venues_png", "cov_prefs_png"} <= keys
+    charts = (Keys.CHART_BY_COLLEGE, Keys.CHART_HEAT_COLLEGE, Keys.CHART_HEAT_CADRE, Keys.CHART_TREND,
+              Keys.CHART_VENUES, Keys.CHART_PREFS)
+    assert {Keys.DL_REMINDERS, Keys.DL_REPORT, *map(Keys.png, charts)} <= keys
+    assert Keys.png(Keys.CHART_BY_COLLEGE) == "cov_by_college_png"
 
 
 def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_activities(demo_db, as_role):

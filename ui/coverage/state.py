@@ -17,6 +17,17 @@ class Keys:
     REMINDERS = "cov_reminders"
     DL_REMINDERS = "cov_dl_reminders"
     DL_REPORT = "cov_dl_report"
+    # charts: each drawn with key `<chart>_chart` and a PNG button `<chart>_png`
+    CHART_BY_COLLEGE = "cov_by_college"
+    CHART_PREFS = "cov_prefs"
+    CHART_HEAT_COLLEGE = "cov_heat_college"
+    CHART_HEAT_CADRE = "cov_heat_cadre"
+    CHART_TREND = "cov_trend"
+    CHART_VENUES = "cov_venues"
+
+    @staticmethod
+    def png(chart: str) -> str:
+        return f"{chart}_png"
 
 
 ALL = "__all__"                          # the "every term / college / level / rule" option
