@@ -6,9 +6,10 @@
   last load of this process, it patches the previous ledger from the audit log instead.
 - `compute(inputs, as_of)` runs `compliance` once for the whole university; the views
   (services.coverage, services.ledger, services.home) filter its rows for the acting user.
-- College scope of rows (`tenure`, `rows_in_college`, `activities_in_college`): what belongs to a
-  college is the time a cadre advised one of its classes and the activities for its classes, so a
-  cadre who moved in from another college shows only their time here.
+- College scope of rows (`tenure`, `activities_in_college`, `college_part`, `scoped_rows`): what
+  belongs to a college is the time a cadre advised one of its classes and the activities for its
+  classes. A cadre who moved in from another college (a "mover") is evaluated apart on exactly
+  that, so their rows, counts and venues in the college's view are those of their time here.
 
 These functions take no user: they are building blocks for the services that do.
 """
@@ -288,33 +289,15 @@ def compute(inputs: Inputs, as_of: date) -> Computed:
 
 # ============================================================== what belongs to a college
 
-def tenure(inputs: Inputs, college: str) -> pd.DataFrame:
-    """cadre_id, start, end (NaT = open) of the assignment rows for the college's classes, and
-    `movers`: the cadres who also advised a class elsewhere (only their rows need a closer look)."""
+def tenure(inputs: Inputs, college: str) -> tuple[pd.DataFrame, frozenset]:
+    """cadre_id, start, end (NaT = open) of the assignment rows for the college's classes, and the
+    `movers`: cadres who also advised a class elsewhere (only they need evaluating apart)."""
     def run():
         a = inputs.assignment
         here = a["class_id"].map(class_college(inputs)).fillna(a["college"]) == college
         rows = a.loc[here, ["cadre_id", "start", "end"]].reset_index(drop=True)
-        movers = frozenset(a.loc[~here, "cadre_id"]) & frozenset(rows["cadre_id"])
-        return rows, movers
+        return rows, frozenset(a.loc[~here, "cadre_id"]) & frozenset(rows["cadre_id"])
     return inputs_memo(inputs, ("tenure", college), run)
-
-
-def rows_in_college(df: pd.DataFrame, inputs: Inputs, college: str) -> pd.DataFrame:
-    """Rows with cadre_id, period_start, period_end (status, forecast) restricted to periods that
-    overlap the cadre's time in `college`; rows of cadres who never advised there are dropped."""
-    rows, movers = tenure(inputs, college)
-    known = df["cadre_id"].isin(frozenset(rows["cadre_id"])).to_numpy()
-    moved = df["cadre_id"].isin(movers).to_numpy()
-    if not moved.any():
-        return df.loc[known]
-    keep = known & ~moved
-    sub = pd.DataFrame({"cadre_id": df["cadre_id"].to_numpy()[moved], "ps": df["period_start"].to_numpy()[moved],
-                        "pe": df["period_end"].to_numpy()[moved], "_pos": np.flatnonzero(moved)})
-    m = sub.merge(rows.loc[rows["cadre_id"].isin(movers)], on="cadre_id")
-    hit = (m["start"].isna() | (m["start"] <= m["pe"])) & (m["end"].isna() | (m["end"] >= m["ps"]))
-    keep[m.loc[hit, "_pos"].to_numpy(dtype=np.int64)] = True
-    return df.loc[keep]
 
 
 def activities_in_college(led: pd.DataFrame, inputs: Inputs, college: str) -> pd.DataFrame:
@@ -331,32 +314,70 @@ def activities_in_college(led: pd.DataFrame, inputs: Inputs, college: str) -> pd
     return led.loc[keep]
 
 
+@dataclass(eq=False)
+class CollegePart:
+    """The movers of one college evaluated on what belongs to it: their assignment rows for its
+    classes and their activities for its classes (the same evaluation the annual report makes)."""
+    movers: frozenset
+    ev: Evaluation
+    fc: pd.DataFrame
+    venues: pd.DataFrame
+
+
+def college_part(comp: Computed, college: str) -> CollegePart | None:
+    """None when no cadre of `college` ever advised elsewhere (the university's rows are theirs)."""
+    def run():
+        inputs = comp.inputs
+        _, movers = tenure(inputs, college)
+        if not movers:
+            return False
+        a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(movers)]
+        a = a.loc[a["class_id"].map(class_college(inputs)).fillna(a["college"]) == college]
+        led = activities_in_college(inputs.ledger.loc[inputs.ledger["cadre_id"].isin(movers)], inputs, college)
+        ex = inputs.exemptions.loc[inputs.exemptions["cadre_id"].isin(movers)]
+        ev = Evaluation(inputs.calendar, a, led, ex, inputs.rules, as_of=comp.as_of)
+        venues = nine_venues_coverage(ev) if "nine_venues" in inputs.rules.ids else comp.venues.iloc[:0]
+        return CollegePart(movers, ev, forecast(ev), venues)
+    return comp.cached(("college_part", college), run) or None
+
+
+def scoped_rows(comp: Computed, college: str | None, which: str = "status") -> pd.DataFrame:
+    """The university's status (`which="status"`) or forecast (`"fc"`) rows, with the rows of the
+    college's movers replaced by their rows in that college."""
+    base = comp.ev.status if which == "status" else comp.fc
+    part = None if college is None else college_part(comp, college)
+    if part is None:
+        return base
+
+    def run():
+        sub = part.ev.status if which == "status" else part.fc
+        sub = _during(sub, tenure(comp.inputs, college)[0])      # not the periods before they came
+        return pd.concat([base.loc[~base["cadre_id"].isin(part.movers)], sub], ignore_index=True)
+    return comp.cached(("scoped_rows", college, which), run)
+
+
+def _during(df: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """Rows (cadre_id, period_start, period_end) whose period overlaps one of the cadre's spans
+    (cadre_id, start, end; NaT = open)."""
+    m = pd.DataFrame({"cadre_id": df["cadre_id"].to_numpy(), "ps": df["period_start"].to_numpy(),
+                      "pe": df["period_end"].to_numpy(), "_pos": np.arange(len(df))}).merge(spans, on="cadre_id")
+    hit = (m["start"].isna() | (m["start"] <= m["pe"])) & (m["end"].isna() | (m["end"] >= m["ps"]))
+    keep = np.zeros(len(df), dtype=bool)
+    keep[m.loc[hit, "_pos"].to_numpy(dtype=np.int64)] = True
+    return df.loc[keep]
+
+
 def venues_this_year(comp: Computed, college: str | None = None) -> pd.Series:
     """cadre_id → tuple of the 九进 venues reached in the current academic year (as the nine_venues
-    rule counts them); with a college, a mover's venues only at activities belonging to it."""
+    rule counts them); with a college, a mover's venues only at that college's activities."""
+    def latest(v: pd.DataFrame) -> pd.Series:
+        # nine_venues_coverage rows are cadre × started year in time order: the last is the current year
+        return v.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")["venues"]
+
     def run():
-        v = comp.venues
-        if v.empty:
-            return pd.Series(dtype=object)
-        latest = v.drop_duplicates("cadre_id", keep="last").set_index("cadre_id")
-        reached = latest["venues"].copy()
-        if college is None:
+        reached = latest(comp.venues) if len(comp.venues) else pd.Series(dtype=object)
+        part = None if college is None else college_part(comp, college)
+        if part is None or part.venues.empty:
             return reached
-        _, movers = tenure(comp.inputs, college)
-        for c in movers & frozenset(reached.index):
-            here = set(activities_in_college(_year_ledger(comp, c, latest.at[c, "period"]), comp.inputs,
-                                             college)["venue"])
-            reached.at[c] = tuple(x for x in reached.at[c] if x in here)
-        return reached
+        return pd.concat([reached.loc[~reached.index.isin(part.movers)], latest(part.venues)])
     return comp.cached(("venues_this_year", college), run)
-
-
-def _year_ledger(comp: Computed, cadre_id: str, year: str) -> pd.DataFrame:
-    """The cadre's activities in academic year `year` up to the as-of date."""
-    cal = comp.ev.cal
-    p = cal.periods["year"]
-    i = list(p.labels).index(year)
-    start, end = pd.Timestamp(cal.date_of(int(p.start[i]))), pd.Timestamp(cal.date_of(int(p.end[i])))
-    led = comp.inputs.ledger
-    end = min(end, pd.Timestamp(comp.as_of))
-    return led.loc[(led["cadre_id"] == cadre_id) & (led["date"] >= start) & (led["date"] <= end)]

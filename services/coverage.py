@@ -28,7 +28,6 @@ from services.compliance_view import (
     Inputs,
     activities_in_college,
     class_college,
-    rows_in_college,
     rule_names,
     term_span,
     venues_this_year,
@@ -110,7 +109,7 @@ def _reminder_rows(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataF
 def _view(comp: Computed, f: Filters, prev: Computed | None, heat_limit: int) -> View:
     inputs = comp.inputs
     cadre_ids = cadres_in_view(comp, f)
-    status = filter_rows(comp.ev.status, inputs, f, cadre_ids)
+    status = filter_rows(comp, "status", f, cadre_ids)
     _, ot = on_track_rate(comp, f, cadre_ids)
     heat_college, heat_rule = heat_by_college(status, comp, f, cadre_ids)
     heat_cadre, heat_total = heat_by_cadre(status, comp, heat_limit)
@@ -153,7 +152,7 @@ def cadre_card(comp: Computed, cadre_id: str, term: str | None = None, college: 
     """The scorecard without the access check (also the cadre's own progress, services.ledger)."""
     inputs = comp.inputs
     f = Filters(comp.as_of, term=term, college=college)
-    st_rows = filter_rows(comp.ev.status, inputs, f, [cadre_id]).copy()
+    st_rows = filter_rows(comp, "status", f, [cadre_id]).copy()
     st_rows.insert(2, "rule_name", st_rows["rule"].map(rule_names(inputs)))
     st_rows["status_zh"] = st_rows["status"].map(STATUS_ZH)
     st_rows["kind_zh"] = st_rows["period_kind"].map(KIND_ZH)
@@ -165,9 +164,8 @@ def cadre_card(comp: Computed, cadre_id: str, term: str | None = None, college: 
         led = activities_in_college(led, inputs, college)
     led = led.sort_values("date", ascending=False, kind="stable").reset_index(drop=True)
     reached = tuple(venues_this_year(comp, college).get(cadre_id, ()))
-    fc = comp.fc.loc[(comp.fc["cadre_id"] == cadre_id) & comp.fc["must_act_this_week"]]
-    if college is not None:
-        fc = rows_in_college(fc, inputs, college)
+    fc = filter_rows(comp, "fc", Filters(comp.as_of, college=college), [cadre_id])
+    fc = fc.loc[fc["must_act_this_week"]]
     return {"status": st_rows.reset_index(drop=True), "activities": led, "venues": reached,
             "venues_missing": tuple(x for x in VENUES if x not in reached), "must_act": fc.reset_index(drop=True),
             "name": comp.ev.names.get(cadre_id, "")}

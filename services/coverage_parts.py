@@ -1,7 +1,7 @@
 """The frames the coverage dashboard draws, each built from one evaluation (`Computed`) for a set of
 filters. Pure pandas over the evaluation's rows; services.coverage assembles them into a `View` for
 the acting user. With a college in the filters, rows are that college's (compliance_view's
-`rows_in_college`): a cadre who moved in shows only the periods of their time there.
+`scoped_rows`): a cadre who moved in shows only what belongs to their time there.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from services.compliance_view import (
     Inputs,
     class_college,
     inputs_memo,
-    rows_in_college,
     rule_names,
+    scoped_rows,
     term_span,
     venues_this_year,
 )
@@ -80,17 +80,17 @@ def cadres_in_view(comp: Computed, f: Filters) -> list[str]:
     return [c for c in comp.ev.cadre_ids if c in keep]
 
 
-def filter_rows(df: pd.DataFrame, inputs: Inputs, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
-    """Status or forecast rows of `cadre_ids` for the filters' rule and term, and (with a college)
-    only the periods of each cadre's time in that college."""
+def filter_rows(comp: Computed, which: str, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
+    """Status (`which="status"`) or forecast (`"fc"`) rows of `cadre_ids` for the filters' rule and
+    term; with a college, the college's rows (`scoped_rows`: a mover's rows are those of their time there)."""
+    df = scoped_rows(comp, f.college, which)
     m = df["cadre_id"].isin(cadre_ids)
     if f.rule is not None:
         m &= df["rule"] == f.rule
     if f.term is not None:
-        s, e = term_span(inputs, f.term)
+        s, e = term_span(comp.inputs, f.term)
         m &= (df["period_start"] <= e) & (df["period_end"] >= s)   # periods overlapping the term
-    rows = df.loc[m]
-    return rows if f.college is None else rows_in_college(rows, inputs, f.college)
+    return df.loc[m]
 
 
 def coverage_rows(comp: Computed, college: str | None) -> pd.DataFrame:
@@ -116,7 +116,7 @@ def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[
 
 def on_track_rate(comp: Computed, f: Filters, cadre_ids: list[str]) -> tuple[float | None, pd.DataFrame]:
     def run():
-        fc = filter_rows(comp.fc, comp.inputs, f, cadre_ids)
+        fc = filter_rows(comp, "fc", f, cadre_ids)
         if fc.empty:
             return None, pd.DataFrame(columns=["cadre_id", "missed", "pending", "unreachable", "act_this_week",
                                                "on_track"])
@@ -129,7 +129,7 @@ def f2f_weeks(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
     """Face-to-face rows by teaching week: period, start, counted, met, mean_done, rate."""
     if F2F not in comp.inputs.rules.ids:
         return pd.DataFrame(columns=["period", "start", "counted", "met", "mean_done", "rate"])
-    rows = filter_rows(comp.ev.status, comp.inputs, replace(f, rule=F2F), cadre_ids)
+    rows = filter_rows(comp, "status", replace(f, rule=F2F), cadre_ids)
     rows = rows.loc[rows["status"] != "exempt"]
     g = rows.assign(_met=rows["status"] == "met").groupby("period", sort=False).agg(
         start=("period_start", "first"), counted=("_met", "size"), met=("_met", "sum"), mean_done=("done", "mean"))
@@ -183,7 +183,7 @@ def coverage_by_college(inputs: Inputs, comp: Computed, college: str | None) -> 
 
 def heat_by_college(status: pd.DataFrame, comp: Computed, f: Filters, cadre_ids: list[str]) -> tuple[pd.DataFrame, str]:
     rule = f.rule or (F2F if F2F in comp.inputs.rules.ids else comp.inputs.rules.ids[0])
-    rows = filter_rows(comp.ev.status, comp.inputs, replace(f, rule=rule), cadre_ids)
+    rows = filter_rows(comp, "status", replace(f, rule=rule), cadre_ids)
     cc = comp.cadre_college if f.college is None else comp.cadre_college.loc[comp.cadre_college["college"] == f.college]
     rows = rows.merge(cc, on="cadre_id", how="inner")
     rows = rows.loc[rows["status"] != "exempt"]

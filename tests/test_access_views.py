@@ -140,6 +140,23 @@ def test_college_view_rows_of_a_mover_are_their_time_in_the_college(world):
     pd.testing.assert_frame_equal(same.cadres, v.cadres)
 
 
+def test_a_movers_year_counts_only_this_colleges_activities(world):
+    """高彬清 reported to the Party committee on 2026-01-16 for his 马克思主义学院 class: that report
+    counts in the university's view of the year, not in his new college's."""
+    from services import coverage
+
+    f = coverage.Filters(AS_OF, rule="annual_report")
+    here = coverage.view(demo_user("college"), world["comp"], f).status
+    everywhere = coverage.view(demo_user("leader"), world["comp"], f).status
+    year_here = here.loc[here["cadre_id"] == MOVER]
+    year_all = everywhere.loc[everywhere["cadre_id"] == MOVER]
+    assert list(year_all["done"]) == [1] and list(year_here["done"]) == [0]
+    venues_here = coverage.view(demo_user("college"), world["comp"], coverage.Filters(AS_OF)).cadres
+    venues_all = coverage.view(demo_user("leader"), world["comp"], coverage.Filters(AS_OF)).cadres
+    n_here = int(venues_here.set_index("cadre_id").at[MOVER, "venues"])
+    assert 0 < n_here < int(venues_all.set_index("cadre_id").at[MOVER, "venues"])
+
+
 def test_college_user_cannot_open_a_cadre_of_another_college(world):
     from services import coverage
     from services.access import AccessDenied
