@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .problems import Problem
+from .writers import csv_unescape
 
 Row = tuple[int, list[Any]]      # (row number as the user sees it, cell values)
 
@@ -135,7 +136,8 @@ def _read_csv(data: bytes, label: str) -> Workbook:
     end = 0
     try:
         for values in reader:
-            rows.append((end + 1, values))     # a quoted field may span lines: report where the row starts
+            # a field Yixian neutralised against formula injection ('=…) reads back as written
+            rows.append((end + 1, [csv_unescape(v) if v[:1] == "'" else v for v in values]))     # a quoted field may span lines: report where the row starts
             end = reader.line_num
     except csv.Error as e:
         raise _fail(label, f"CSV 格式错误：{e}", f"malformed CSV: {e}", row=reader.line_num) from None

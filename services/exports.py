@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from importer.writers import neutralise_formulas
+
 OFFICIAL_TITLE = "领导干部担任班主任名单"
 PUBLICITY_TITLE = "领导干部担任班主任公示名单"
 OFFICIAL_COLUMNS = ["序号", "姓名", "工号", "单位", "职务", "层级", "班级编号", "班级", "学院", "专业", "年级",
@@ -68,7 +70,7 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)         # a name like =HYPERLINK(…) stays text
     return buf.getvalue()
 
 
