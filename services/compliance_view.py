@@ -673,7 +673,7 @@ def reminders_xlsx(rem: pd.DataFrame, as_of: date) -> bytes:
         ws.cell(ws.max_row, cols.index("period_end") + 1).number_format = "yyyy-mm-dd"
     for letter, width in zip("ABCDEFGHIJK", (12, 10, 16, 26, 14, 12, 6, 8, 6, 12, 60)):
         ws.column_dimensions[letter].width = width
-    from importer.writers import neutralise_formulas    # names stay text, never formulas
+    from importer.writers import neutralise_formulas  # names stay text, never formulas
 
     buf = io.BytesIO()
     neutralise_formulas(wb).save(buf)
