@@ -10,6 +10,7 @@ from typing import Any
 
 from compliance.calendar import Term
 
+from .limits import bad_char, char_label, shown
 from .problems import ImportFailed, Problem
 from .tables import Unreadable, decode_text, load_source
 from .values import parse_date_text
@@ -67,6 +68,10 @@ def read_calendar(source: Any, filename: str | None = None) -> list[Term]:
         name_ = t.get("name")
         if not isinstance(name_, str) or not name_.strip():
             bad("name", name_, "学期名称不能为空，如 2025秋", "term name is required, e.g. 2025秋")
+            ok = False
+        elif (ch := bad_char(name_.strip())) is not None:
+            bad("name", shown(name_.strip()), f"学期名称含有不可见字符或控制字符 {char_label(ch)}",
+                f"the term name contains an invisible or control character {char_label(ch)}")
             ok = False
         start = _as_date(t.get("start"))
         if start is None:

@@ -111,7 +111,7 @@ def test_csv_round_trip_keeps_apostrophes_the_user_typed():
     ws = wb.active
     ws.append(["工号", "姓名", "单位", "层级"])
     for i, n in enumerate(TRICKY):
-        ws.append([f"T{i:03d}", n.strip("\t"), "x" + n, "中层副职"])
+        ws.append([f"T{i:03d}", n.strip("\t"), "x" + n.strip("\t"), "中层副职"])
     for row in ws.iter_rows():
         for cell in row:
             cell.data_type = "s"
