@@ -5,8 +5,8 @@ must not keep a second copy of every person's data, nor write a 147 MB row):
 - bulk replaces of a roster or rule list (action "replace") and bulk ledger imports ("import"):
   before = {"rows": n, "sha256": …} of what was stored, after = {"rows", "sha256", "summary"}
   plus, when there are at most DETAIL_LIMIT differences, "added"/"removed" (ids for cadres and
-  classes, the rows themselves for preferences/constraints/exemptions) and "changed"
-  ({id: {field: [old, new]}});
+  classes; for preferences/constraints/exemptions the rows added, and the rows removed without
+  their free text, e.g. a reason, but with their sha256) and "changed" ({id: {field: [old, new]}});
 - small ledger writes ("upsert", at most DETAIL_LIMIT activities): after = the activities as they
   now are (the dashboard applies them incrementally), before = the changed fields' old values;
 - a deleted activity keeps only cadre, date, type and the sha256 of the record.
@@ -87,6 +87,15 @@ def keyed_diff(old_by: dict[str, dict], new_by: dict[str, dict],
     return before, after
 
 
+FREE_TEXT = ("name", "unit", "position", "reason", "summary")
+
+
+def _without_free_text(rec: dict[str, Any]) -> dict[str, Any]:
+    """A removed row as kept in the log: its identifying fields and a hash, not what people wrote."""
+    kept = {f: v for f, v in rec.items() if f not in FREE_TEXT}
+    return kept | {"sha256": digest(rec)} if len(kept) < len(rec) else kept
+
+
 def rows_diff(old: list[dict], new: list[dict], key: Callable[[dict], Hashable],
               summary: dict[str, int]) -> tuple[dict[str, Any], dict[str, Any]]:
     """before/after of a bulk replace of rows without ids (preferences, constraints, exemptions):
@@ -98,7 +107,7 @@ def rows_diff(old: list[dict], new: list[dict], key: Callable[[dict], Hashable],
     if sum(plus.values()) + sum(minus.values()) <= DETAIL_LIMIT:
         by_key = {key(r): r for r in old + new}
         after |= {"added": [by_key[k] for k, n in plus.items() for _ in range(n)],
-                  "removed": [by_key[k] for k, n in minus.items() for _ in range(n)]}
+                  "removed": [_without_free_text(by_key[k]) for k, n in minus.items() for _ in range(n)]}
     return before, after
 
 

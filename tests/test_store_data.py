@@ -43,7 +43,7 @@ def test_downgrade_to_base_and_up_again(db_url):
 
     engine = make_engine(db_url)
     migrate(engine)
-    downgrade(engine, "base")
+    downgrade(engine, "base", yes_i_have_a_backup=True)     # refused without it (test_harden_backup)
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
