@@ -119,9 +119,8 @@ def test_audit_log_rows_cannot_be_updated_or_deleted(db_session):
     load_all(db_session)
     n = len(audit.audit_rows(db_session, limit=None))
     for sql in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"):
-        with pytest.raises(DBAPIError, match="insert-only"):
-            with db_session.begin_nested():
-                db_session.execute(text(sql))
+        with pytest.raises(DBAPIError, match="insert-only"), db_session.begin_nested():
+            db_session.execute(text(sql))
     db_session.commit()
     rows = audit.audit_rows(db_session, limit=None)
     assert len(rows) == n and "mallory" not in set(rows.actor)
@@ -164,15 +163,14 @@ def test_postgres_runtime_role_may_only_insert_into_the_log(db_url, runtime_role
         for sql in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log",
                     "TRUNCATE audit_log", "ALTER TABLE audit_log DISABLE TRIGGER audit_log_insert_only",
                     "UPDATE alembic_version SET version_num = 'x'"):
-            with pytest.raises(DBAPIError) as exc:
-                with s.begin_nested():
-                    s.execute(text(sql))
+            with pytest.raises(DBAPIError) as exc, s.begin_nested():
+                s.execute(text(sql))
             assert "permission denied" in str(exc.value) or "must be owner" in str(exc.value)
         assert len(audit.audit_rows(s, limit=None)) == n
     as_app.dispose()
-    with owner.begin() as conn:                      # even the owner is stopped by the trigger
-        with pytest.raises(DBAPIError, match="insert-only"):
-            conn.execute(text("UPDATE audit_log SET actor = 'mallory'"))
+    # even the owner is stopped by the trigger
+    with owner.connect() as conn, pytest.raises(DBAPIError, match="insert-only"):
+        conn.execute(text("UPDATE audit_log SET actor = 'mallory'"))
     owner.dispose()
 
 
