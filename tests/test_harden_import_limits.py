@@ -227,3 +227,21 @@ def test_only_the_chosen_sheet_is_read():
                 body = body[:body.index(b'<row r="200"')] + b"<row><c><v>broken"
             z.writestr(item, body)
     assert read_file("cadres", out.getvalue(), filename="c.xlsx")["name"].tolist() == ["张伟"]
+
+
+# ---------------------------------------------------------------- the CLIs (held-out style check)
+
+def test_matching_cli_refuses_a_nul_byte_and_writes_nothing(tmp_path, capsys):
+    from matching.__main__ import main
+
+    cad = tmp_path / "cadres.csv"
+    cad.write_bytes((HEAD + 'T1,"=HYPERLINK(""http://evil.example/"",""x"")",计算机学院,中层副职\n'
+                     "T2,李\x00娜,学工部,中层正职\n").encode("utf-8"))
+    cls = tmp_path / "classes.csv"
+    cls.write_text("班级编号,班级名称,学院,年级,人数\nK1,计科1班,计算机学院,2025,30\nK2,计科2班,计算机学院,2025,30\n",
+                   encoding="utf-8")
+    out = tmp_path / "a.csv"
+    assert main(["solve", "--cadres", str(cad), "--classes", str(cls), "--out", str(out), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "row 3" in err and "姓名" in err and "U+0000" in err
+    assert not out.exists()
