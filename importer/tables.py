@@ -232,12 +232,13 @@ def _read_csv(data: bytes, label: str, lim: Limits) -> Workbook:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     end = 0
+    quoted = "'" in text          # else no field can carry the neutralising apostrophe: skip the check
     try:
         for values in reader:
             if len(rows) >= lim.physical_rows:
                 raise Unreadable(too_many_rows(label, lim.rows, lim.source["rows"], end + 1))
             # a field Yixian neutralised against formula injection ('=…) reads back as written
-            rows.append((end + 1, [csv_unescape(v) if v[:1] == "'" else v for v in values]))
+            rows.append((end + 1, [csv_unescape(v) if v[:1] == "'" else v for v in values] if quoted else values))
             end = reader.line_num     # a quoted field may span lines: report where the row starts
     except csv.Error as e:
         raise _fail(label, f"CSV 格式错误：{e}", f"malformed CSV: {e}", row=reader.line_num) from None
