@@ -81,7 +81,8 @@ def ledger_csv(rows: int, summary_chars: int) -> bytes:
 _CHILD = """
 import json, resource, sys, time
 from importer import ImportFailed, read_file
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+u0 = resource.getrusage(resource.RUSAGE_SELF)
+base, cpu0 = u0.ru_maxrss / 1024, u0.ru_utime + u0.ru_stime
 t = time.perf_counter()
 try:
     df = read_file(sys.argv[1], sys.argv[2])
@@ -89,7 +90,8 @@ try:
 except ImportFailed as e:
     outcome = "refused: " + e.problems[0].message("en")[:150]
 secs = time.perf_counter() - t
-print(json.dumps({"seconds": secs, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+u = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": secs, "cpu": u.ru_utime + u.ru_stime - cpu0, "peak_mb": u.ru_maxrss / 1024,
                   "base_mb": base, "outcome": outcome}))
 """
 
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"importer at {code}")
         for label, kind, path, env in cases:
             r = run_case(code, kind, path, env)
-            print(f"  {label:46s} {r['seconds']:8.3f} s  peak {r['peak_mb']:5.0f} MB "
+            print(f"  {label:46s} {r['seconds']:8.3f} s ({r['cpu']:7.3f} s CPU)  peak {r['peak_mb']:5.0f} MB "
                   f"(imports alone {r['base_mb']:.0f} MB)  {r['outcome']}")
 
 
