@@ -167,7 +167,7 @@ def test_published_lists_have_no_formula_cells(which):
 
 
 def test_reminder_list_has_no_formula_cells():
-    from services.compliance_view import REMINDER_HEADERS, reminders_xlsx
+    from services.view_exports import REMINDER_HEADERS, reminders_xlsx
 
     rem = pd.DataFrame([{c: 1 for c in REMINDER_HEADERS} | {
         "cadre_id": p, "name": p, "college": p, "rule_name": "x", "period": "W1",
