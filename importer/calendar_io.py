@@ -10,9 +10,9 @@ from typing import Any
 
 from compliance.calendar import Term
 
-from .limits import bad_char, char_label, shown
+from .limits import bad_char, calendar_bytes, char_label, shown
 from .problems import ImportFailed, Problem
-from .tables import Unreadable, decode_text, load_source
+from .tables import Unreadable, decode_text, load_source, too_big
 from .values import parse_date_text
 
 MAX_WEEKS = 30
@@ -34,6 +34,9 @@ def read_calendar(source: Any, filename: str | None = None) -> list[Term]:
     """Read the calendar TOML (formats.md); raises ImportFailed listing every problem."""
     data, name = load_source(source, filename)
     file = name or "校历"
+    cap, setting = calendar_bytes()
+    if len(data) > cap:
+        raise ImportFailed([too_big(file, len(data), cap, setting).problem])
     try:
         text = decode_text(data, file)
     except Unreadable as e:

@@ -75,6 +75,12 @@ def limits(kind_id: str, n_columns: int) -> Limits:
     return Limits(rows, mb * 1_000_000, unzipped, source)
 
 
+def calendar_bytes() -> tuple[int, str]:
+    """The teaching calendar is a few terms of TOML: 1 MB (YIXIAN_IMPORT_MAX_MB_CALENDAR) is plenty."""
+    v, name = _env_int(["YIXIAN_IMPORT_MAX_MB_CALENDAR"])
+    return (v or 1) * 1_000_000, name or "default"
+
+
 def mb(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB"
 

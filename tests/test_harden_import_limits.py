@@ -88,6 +88,15 @@ def test_calendar_term_name_with_a_bidi_override_is_refused():
 
 # ---------------------------------------------------------------- caps
 
+def test_calendar_over_its_cap_is_refused(monkeypatch):
+    big = ("# " + "x" * 1000 + "\n") * 1100 + '[[term]]\nname = "2025秋"\nstart = 2025-09-08\nweeks = 18\n'
+    with pytest.raises(ImportFailed) as exc:
+        read_calendar(big.encode(), "cal.toml")
+    assert "too large" in exc.value.problems[0].expected_en
+    monkeypatch.setenv("YIXIAN_IMPORT_MAX_MB_CALENDAR", "2")
+    assert read_calendar(big.encode(), "cal.toml")[0].name == "2025秋"
+
+
 def test_row_cap_per_kind_from_the_environment(monkeypatch):
     monkeypatch.setenv("YIXIAN_IMPORT_MAX_ROWS_CADRES", "5")
     rows = "".join(f"T{i},张{i},计算机学院,中层副职\n" for i in range(6))
