@@ -97,15 +97,19 @@ def check_file(filename: str, content: bytes) -> str:
     return mime
 
 
-def attach(user: UserInfo, activity_id: str, filename: str, content: bytes) -> int:
-    """Store one file as evidence of an activity; returns the attachment id (audit-logged)."""
-    owner = _owned_activity(user, activity_id, "evidence.attach")
-    mime = check_file(filename, content)
+def _refuse_if_confirmed(user: UserInfo, activity_id: str) -> None:
     if user.role == "cadre":
         with session_scope() as s:
             review = store_ledger.review_of(s, activity_id)
         if review and review["status"] == "confirmed":
-            raise EvidenceError("该记录已确认，不能再添加附件", "this entry is confirmed; no more files can be added")
+            raise EvidenceError("该记录已确认，附件不能再增删", "this entry is confirmed; its files can no longer change")
+
+
+def attach(user: UserInfo, activity_id: str, filename: str, content: bytes) -> int:
+    """Store one file as evidence of an activity; returns the attachment id (audit-logged)."""
+    owner = _owned_activity(user, activity_id, "evidence.attach")
+    mime = check_file(filename, content)
+    _refuse_if_confirmed(user, activity_id)
     digest = hashlib.sha256(content).hexdigest()
     try:
         with session_scope() as s:
@@ -160,5 +164,6 @@ def remove_attachment(user: UserInfo, attachment_id: int) -> None:
     if activity_id is None:
         raise NotFound(f"附件 {attachment_id} 不存在", f"attachment {attachment_id} does not exist")
     _owned_activity(user, activity_id, "evidence.remove")
+    _refuse_if_confirmed(user, activity_id)
     with session_scope() as s:
         store_evidence.remove(s, int(attachment_id), user.username)

@@ -122,7 +122,7 @@ def acknowledge(session: Session, round_id: int, cadre_id: str, actor: str) -> b
         return False
     session.add(Acknowledgement(round_id=round_id, cadre_id=cadre_id, at=utcnow()))
     session.flush()
-    audit.record(session, actor, "acknowledge", "assignment", f"{round_id}:{cadre_id}")
+    audit.record(session, actor, "acknowledge", "acknowledgement", f"{round_id}:{cadre_id}")
     return True
 
 
