@@ -97,22 +97,24 @@ def test_a_cadre_sees_only_their_own_ledger(demo_db, as_role):
     ids = set(_table(at, Keys.TABLE)["编号"])
     assert ids == set(led.loc[led["cadre_id"] == me, "activity_id"])
     assert not ids & set(led.loc[led["cadre_id"] == other, "activity_id"])
-    assert len(at.selectbox(key=Keys.DELETE_PICK).options) == len(ids)
+    assert len(at.selectbox(key=Keys.ENTRY_PICK).options) == len(ids)
 
 
-def test_cadre_deletes_an_own_entry(demo_db, as_role):
+def test_cadre_withdraws_an_own_entry_with_a_reason(demo_db, as_role):
     at = _open(as_role, "cadre")
     me = at.session_state["user"].cadre_id
     n = len(_stored(me))
-    victim = at.selectbox(key=Keys.DELETE_PICK).value
-    at.checkbox(key=Keys.DELETE_CONFIRM).check().run()
-    at.button(key=Keys.DELETE).click().run()
+    victim = at.selectbox(key=Keys.ENTRY_PICK).value
+    at.button(key=Keys.WITHDRAW).click().run()           # no reason: refused, nothing changes
+    assert at.error and "原因" in at.error[0].value and len(_stored(me)) == n
+    at.text_input(key=Keys.WITHDRAW_REASON).input("重复录入").run()
+    at.button(key=Keys.WITHDRAW).click().run()
     assert not at.exception
-    assert at.success and victim in at.success[0].value
+    assert at.success and victim in at.success[0].value.replace("\\", "")   # shown Markdown-escaped
     stored = _stored(me)
     assert len(stored) == n - 1 and victim not in set(stored["activity_id"])
     assert victim not in set(_table(at, Keys.TABLE)["编号"])
-    assert at.checkbox(key=Keys.DELETE_CONFIRM).value is False
+    assert at.text_input(key=Keys.WITHDRAW_REASON).value == ""
 
 
 def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
