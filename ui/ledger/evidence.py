@@ -40,7 +40,7 @@ def render_upload(user: UserInfo, activity_id: str) -> None:
     up = st.file_uploader(tr(f"添加照片或PDF（JPEG/PNG/PDF，单个不超过 {limit:.0f} MB）",
                              f"Add photos or a PDF (JPEG/PNG/PDF, up to {limit:.0f} MB each)"),
                           type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
-                          key=f"{Keys.UPLOAD}_{activity_id}")
+                          key=f"{Keys.UPLOAD}_{activity_id}_{st.session_state.get(Keys.UPLOAD_NONCE, 0)}")
     if up and st.button(tr("上传附件", "Upload"), key=Keys.UPLOAD_SAVE, type="primary", icon=":material/upload:"):
         saved, refused = 0, []
         for f in up:
@@ -50,5 +50,6 @@ def render_upload(user: UserInfo, activity_id: str) -> None:
             except YixianError as exc:
                 refused.append(exc.headline(lang()))
         kind = "error" if refused else "success"
+        st.session_state[Keys.UPLOAD_NONCE] = st.session_state.get(Keys.UPLOAD_NONCE, 0) + 1   # empty the uploader
         flash(Keys.FLASH, kind, tr(f"已上传 {saved} 个附件。", f"Uploaded {saved} file(s). ") + " ".join(refused))
         st.rerun()

@@ -18,6 +18,7 @@ class Keys:
     ENTRY_PICK = "ledger_entry_pick"       # the entry opened below the table
     UPLOAD = "ledger_upload"
     UPLOAD_SAVE = "ledger_upload_save"
+    UPLOAD_NONCE = "ledger_upload_nonce"   # a new uploader after each upload (it forgets the sent files)
     WITHDRAW_REASON = "ledger_withdraw_reason"
     WITHDRAW = "ledger_withdraw"
     FIX_FORM = "ledger_fix_form"

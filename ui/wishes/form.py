@@ -63,7 +63,9 @@ def render_form(user: UserInfo, col: wishes.Collection) -> None:
                                 tr(f"第 {rank} 志愿", f"Wish {rank}"), closed)
             if kind:
                 picked.append({"kind": kind, "value": value})
-    st.subheader(tr("回避申报（亲属/利益回避，原因仅组织部可见）", "Conflicts (kin / interest; only the admin sees the reason)"))
+    st.subheader(tr("回避申报", "Conflicts"))
+    st.caption(tr("亲属/利益回避：不宜联系的班级或学院；原因仅组织部可见。",
+                  "Kin or interest: a class or college you must not advise; only the admin sees the reason."))
     ckinds = vocabulary.labels(vocabulary.CONFLICT_KINDS, lang())
     declared = []
     for i in range(1, MAX_CONFLICTS + 1):
