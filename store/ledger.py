@@ -17,8 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store import frames
-from store import audit
+from store import audit, frames
 from store.models import Acknowledgement, Activity, ActivityReview, AuditEntry, utcnow
 
 REVIEW_COLUMNS = ["activity_id", "cadre_id", "status", "reason", "by", "at", "record"]

@@ -40,9 +40,10 @@ def world(demo_db):
 
 
 def _n_attachments() -> int:
+    from sqlalchemy import func, select
+
     from services.db import session_scope
     from store.data import counts  # noqa: F401 - same engine
-    from sqlalchemy import func, select
     from store.models import Attachment
     with session_scope() as s:
         return int(s.scalar(select(func.count()).select_from(Attachment)))
@@ -117,7 +118,7 @@ def test_college_sees_files_of_its_college_only(world):
 
 def test_college_confirms_and_returns_within_its_college(world):
     from services import compliance_view as cv
-    from services import ledger, review
+    from services import review
     from services.data import audit_rows
     from store.errors import NotFound
 
@@ -144,10 +145,10 @@ def test_college_confirms_and_returns_within_its_college(world):
         frame = store_ledger.load_ledger(s, confirmed=True)
     assert set(frame.loc[frame["confirmed"], "activity_id"]) == set(ids[1:])
     assert list(frame.columns[:-1]) == list(cv.load_inputs().ledger.columns)
+    from services.access import AccessDenied
     for role in ("cadre", "leader", "planner"):
-        with pytest.raises(Exception):
+        with pytest.raises(AccessDenied):
             review.confirm(demo_user(role), inputs, ids)
-    del ledger
 
 
 def test_returned_entry_goes_back_to_the_cadre_and_confirmed_ones_are_locked(world):
@@ -185,7 +186,6 @@ def test_returned_entry_goes_back_to_the_cadre_and_confirmed_ones_are_locked(wor
 def test_withdrawal_needs_a_reason_and_is_visible_to_the_college(world):
     from services import compliance_view as cv
     from services import ledger, review
-
     from store.auth import UserInfo
 
     col, inputs = demo_user("college"), world["inputs"]
@@ -200,7 +200,8 @@ def test_withdrawal_needs_a_reason_and_is_visible_to_the_college(world):
     assert target not in set(fresh.ledger["activity_id"])          # no longer counts
     seen = review.entries(col, fresh, status="withdrawn")
     assert seen["activity_id"].tolist() == [target] and seen["review_reason"].iloc[0] == "重复录入"
-    with pytest.raises(Exception):
+    from store.errors import NotFound
+    with pytest.raises(NotFound, match="已撤回"):
         review.confirm(col, fresh, [target])                       # withdrawn: nothing to confirm
 
 

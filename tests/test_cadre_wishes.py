@@ -120,8 +120,9 @@ def test_only_own_answer_and_only_the_admin_sees_reasons(opened):
 
 
 def test_reminder_list_names_who_has_not_answered(opened):
-    from openpyxl import load_workbook
     import io
+
+    from openpyxl import load_workbook
 
     from services import wishes
 

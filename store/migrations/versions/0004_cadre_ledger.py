@@ -2,7 +2,7 @@
 attachments, activity reviews (confirmed / returned / withdrawn).
 
 Revision ID: 0004
-Revises: 0001 (the lead re-chains it after 0002 accounts and 0003 audit)
+Revises: 0003 (the lead re-chains it after 0002 accounts when that lands)
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0004'
-down_revision = '0001'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
