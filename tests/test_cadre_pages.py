@@ -104,3 +104,24 @@ def test_nav_lists_the_new_pages_for_their_roles():
     assert {"pages/wishes.py", "pages/ledger.py"} <= paths("cadre") and "pages/confirm.py" not in paths("cadre")
     assert "pages/confirm.py" in paths("college") and "pages/wish_rounds.py" not in paths("college")
     assert {"pages/confirm.py", "pages/wish_rounds.py"} <= paths("admin")
+
+
+def test_admin_reviews_every_college_and_filters_by_cadre(demo_db, as_role):
+    from services import compliance_view as cv
+    from services import review
+    from ui.confirm.review import MAX_PICKS
+    from ui.confirm.state import Keys
+
+    at = _open(as_role, "confirm.py", "admin")
+    every = review.entries(demo_user("admin"), cv.load_inputs(), "pending")
+    assert len(at.container(key=f"{Keys.TABLE}_box").dataframe[0].value) == len(every)
+    assert len(at.multiselect(key=Keys.PICK).options) == min(len(every), MAX_PICKS)
+    cadre = str(every["cadre_id"].iloc[0])
+    at.selectbox(key=Keys.CADRE).set_value(cadre).run()
+    shown = at.container(key=f"{Keys.TABLE}_box").dataframe[0].value
+    assert len(shown) == int((every["cadre_id"] == cadre).sum())
+    at.checkbox(key=Keys.ALL).check().run()
+    at.button(key=Keys.CONFIRM).click().run()
+    assert at.success and f"已确认 {len(shown)} 条" in at.success[0].value
+    after = review.entries(demo_user("admin"), cv.load_inputs(), "confirmed")
+    assert set(after["cadre_id"]) == {cadre}

@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from store.auth import UserInfo
 
 
+MAX_PICKS = 300       # entries offered in the pick lists at once (the table shows them all)
+
+
 def _label(r, type_label: dict) -> str:
     return f"{r.date:%m-%d} · {r.cadre_name} · {type_label.get(r.type, r.type)} · {r.summary[:12]}"
 
@@ -60,11 +63,19 @@ def render_review(user: UserInfo, inputs: Inputs) -> None:
     status = st.segmented_control(tr("状态", "Status"), list(status_label), format_func=status_label.get,
                                   key=Keys.STATUS, default="pending")
     rows = review.entries(user, inputs, status)
+    names = dict(zip(rows["cadre_id"], rows["cadre_name"]))
+    who = st.selectbox(tr("干部", "Cadre"), ["", *sorted(names, key=names.get)], key=Keys.CADRE,
+                       format_func=lambda c: names.get(c, "") or tr("全部干部", "Every cadre"))
+    if who:
+        rows = rows.loc[rows["cadre_id"] == who].reset_index(drop=True)
     type_label = vocabulary.labels(vocabulary.ACTIVITY_TYPES, lang())
     st.caption(tr(f"共 {len(rows)} 条", f"{len(rows)} entries"))
     _table(rows, type_label, status_label)
     if rows.empty or status == "withdrawn":
         return
+    if len(rows) > MAX_PICKS:
+        st.caption(tr(f"下方只列最近 {MAX_PICKS} 条；请按干部筛选。", f"Only the newest {MAX_PICKS} are listed below; filter by cadre."))
+        rows = rows.iloc[:MAX_PICKS]
     labels = {r.activity_id: _label(r, type_label) for r in rows.itertuples()}
     with st.container(border=True):
         st.markdown("**" + tr("批量确认", "Confirm in bulk") + "**")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 class Keys:
     STATUS = "confirm_status"
+    CADRE = "confirm_cadre"
     TABLE = "confirm_table"
     PICK = "confirm_pick"            # the entries of a batch confirmation
     ALL = "confirm_all"
