@@ -245,3 +245,17 @@ def test_acknowledgement_of_the_published_class(world):
     stranger = UserInfo(id=0, username="nobody", display_name="x", role="cadre", college=None, cadre_id="NO-CADRE")
     with pytest.raises(acknowledge.AcknowledgeError):
         acknowledge.acknowledge(stranger)
+
+
+def test_recording_a_withdrawn_entry_again_makes_it_pending(world):
+    from services import compliance_view as cv
+    from services import ledger
+
+    me = world["me"]
+    form = {"cadre_id": me.cadre_id, "date": AS_OF, "type": "face_to_face", "venue": "食堂", "summary": "午餐交流"}
+    aid = ledger.record_activity(me, ledger.check_activity(me, form))
+    ledger.withdraw_activity(me, aid, "日期记错")
+    assert ledger.entry_status(me, me.cadre_id).set_index("activity_id").at[aid, "status"] == "withdrawn"
+    assert ledger.record_activity(me, ledger.check_activity(me, form)) == aid
+    assert aid not in set(ledger.entry_status(me, me.cadre_id)["activity_id"])
+    assert aid in set(cv.load_inputs().ledger["activity_id"])
