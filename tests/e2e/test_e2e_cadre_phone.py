@@ -64,6 +64,7 @@ def _go(page, title: str) -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_text(title, exact=True).first.wait_for()
     if title == "工作台账":
+        page.wait_for_timeout(700)          # the sidebar slides in
         page.screenshot(path=str(SHOTS / "cadre-phone-nav-open.png"))
     sidebar.get_by_text(title, exact=True).first.click()
     page.wait_for_timeout(1200)
@@ -100,6 +101,8 @@ def test_cadre_week_on_a_phone(app_server, phone):
     page.screenshot(path=str(SHOTS / "cadre-phone-home.png"), full_page=True)
     page.get_by_role("button", name="确认知晓本次分配").click()
     page.get_by_text("已确认知晓").first.wait_for()
+    _idle(page)
+    assert page.get_by_role("button", name="确认知晓本次分配").count() == 0
 
     # Wednesday: quick-add a dormitory visit in well under 30 seconds, then a photo of it
     _go(page, "工作台账")
