@@ -17,6 +17,7 @@ import pandas as pd
 
 from common import vocabulary
 from common.errors import YixianError
+from importer.writers import neutralise_formulas
 from services import access
 from services.db import session_scope
 from store import data as store_data
@@ -206,10 +207,9 @@ def reminder_xlsx(user: UserInfo, collection_id: int) -> bytes:
         ws.append([r.cadre_id, r.name, r.unit, f"{col.deadline:%Y-%m-%d %H:%M}"])
     for row in ws.iter_rows(min_row=2):
         for cell in row:
-            cell.data_type = "s"
             cell.number_format = "@"
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)
     return buf.getvalue()
 
 

@@ -135,6 +135,17 @@ def test_reminder_list_names_who_has_not_answered(opened):
     assert me.cadre_id not in set(after["cadre_id"]) and len(after) == len(before) - 1
     ws = load_workbook(io.BytesIO(wishes.reminder_xlsx(admin, col.id))).active
     assert ws.max_row == len(after) + 1 and ws.cell(2, 1).data_type == "s"
+    # user text is written as text, never as a formula
+    from sqlalchemy import update
+
+    from services.db import session_scope
+    from store.models import Cadre
+    victim = str(after["cadre_id"].iloc[0])
+    with session_scope() as s:
+        s.execute(update(Cadre).where(Cadre.cadre_id == victim).values(name="=HYPERLINK(\"http://x\")"))
+    ws = load_workbook(io.BytesIO(wishes.reminder_xlsx(admin, col.id))).active
+    cells = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK")]
+    assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_wishes_become_round_inputs(opened):

@@ -7,7 +7,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import acknowledge, home
-from ui.feedback import flash, show_flash
+from ui.feedback import flash, md_escape, show_flash
 from ui.home.state import Keys
 from ui.i18n import lang, tr
 
@@ -22,10 +22,10 @@ def _ack(user: UserInfo) -> None:
 
 def _class_card(row) -> None:
     with st.container(border=True):
-        st.subheader(row.name)
+        st.subheader(md_escape(row.name))
         st.text(f"{row.college} · {row.size} " + tr("人", "students"))
         if row.tags:
-            st.caption("、".join(row.tags))
+            st.caption(md_escape("、".join(row.tags)))
         if row.counselor:
             st.text(tr("辅导员：", "Counselor: ") + row.counselor)
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import acknowledge, wishes
-from ui.feedback import flash, show_error, show_flash
+from ui.feedback import flash, md_escape, show_error, show_flash
 from ui.i18n import lang, tr
 from ui.tables import display_frame, show_table
 from ui.wishes.state import Keys
@@ -37,7 +37,7 @@ def render_open(user: UserInfo) -> None:
 
 
 def render_status(user: UserInfo, col: wishes.Collection) -> None:
-    st.subheader(col.name)
+    st.subheader(md_escape(col.name))
     state = tr("进行中", "open") if col.is_open() else tr("已截止", "closed")
     st.text(tr(f"截止 {col.deadline:%Y-%m-%d %H:%M}（UTC）· {state} · 每人最多 {col.max_wishes} 个志愿",
                f"closes {col.deadline:%Y-%m-%d %H:%M} UTC · {state} · up to {col.max_wishes} wishes"))
