@@ -131,3 +131,22 @@ def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
     from services.data import audit_rows
     from tests.fixtures_app import demo_user
     assert audit_rows(demo_user("admin"), limit=1)["actor"].iloc[0] == "admin"
+
+
+def test_cadre_attaches_a_photo_sees_it_and_removes_it(demo_db, as_role):
+    import io
+
+    from PIL import Image
+
+    from services import evidence
+    from tests.fixtures_app import demo_user
+
+    at = _open(as_role, "cadre")
+    aid = at.selectbox(key=Keys.ENTRY_PICK).value
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (0, 90, 0)).save(buf, "PNG")
+    att = evidence.attach(demo_user("cadre"), aid, "photo.png", buf.getvalue())   # the uploader's service call
+    at.run()
+    at.button(key=f"mine_rm_{att}").click().run()
+    assert not at.exception and at.success and "已移除" in at.success[0].value
+    assert evidence.list_attachments(demo_user("cadre"), [aid]) == []

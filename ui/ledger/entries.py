@@ -64,8 +64,9 @@ def _card(user: UserInfo, row, type_label: dict) -> None:
         st.caption(vocabulary.label(vocabulary.REVIEW_STATUSES, status, lang()))
         if status == "returned":
             st.warning(tr("学院退回，原因：", "Returned by the college: ") + md_escape(row.review_reason))
-        render_files(user, evidence.list_attachments(user, [row.activity_id]), key="mine")
-        if status == "confirmed" and user.role != "admin":
+        locked = status == "confirmed" and user.role != "admin"
+        render_files(user, evidence.list_attachments(user, [row.activity_id]), key="mine", can_remove=not locked)
+        if locked:
             st.info(tr("学院已确认：该记录已锁定。", "Confirmed by the college: this entry is locked."))
             return
         render_upload(user, row.activity_id)

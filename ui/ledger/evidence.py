@@ -16,8 +16,19 @@ if TYPE_CHECKING:
     from store.auth import UserInfo
 
 
-def render_files(user: UserInfo, files: list[dict], inputs: Inputs | None = None, key: str = "ev") -> None:
-    """Thumbnails in a narrow grid (3 a row; they wrap on a phone), each with its download."""
+def _remove(user: UserInfo, attachment_id: int) -> None:
+    try:
+        evidence.remove_attachment(user, attachment_id)
+    except YixianError as exc:
+        flash(Keys.FLASH, "error", exc.headline(lang()))
+    else:
+        flash(Keys.FLASH, "success", tr("已移除附件。", "File removed."))
+
+
+def render_files(user: UserInfo, files: list[dict], inputs: Inputs | None = None, key: str = "ev",
+                 can_remove: bool = False) -> None:
+    """Thumbnails in a narrow grid (3 a row; they wrap on a phone), each with its download (and, for
+    the owner of an unlocked entry, a remove button)."""
     if not files:
         st.caption(tr("暂无附件", "No files yet"))
         return
@@ -33,6 +44,9 @@ def render_files(user: UserInfo, files: list[dict], inputs: Inputs | None = None
                 att = evidence.open_attachment(user, f["id"], inputs)
                 st.download_button(tr("保存文件", "Save file"), att["content"], file_name=att["filename"],
                                    mime=att["mime"], key=f"{key}_dl_{f['id']}")
+            if can_remove:
+                st.button(tr("移除", "Remove"), key=f"{key}_rm_{f['id']}", icon=":material/delete:",
+                          on_click=_remove, args=(user, f["id"]))
 
 
 def render_upload(user: UserInfo, activity_id: str) -> None:
