@@ -150,3 +150,22 @@ def test_cadre_attaches_a_photo_sees_it_and_removes_it(demo_db, as_role):
     at.button(key=f"mine_rm_{att}").click().run()
     assert not at.exception and at.success and "已移除" in at.success[0].value
     assert evidence.list_attachments(demo_user("cadre"), [aid]) == []
+
+
+def test_a_returned_entry_is_listed_first_and_fixed_by_its_cadre(demo_db, as_role):
+    from services import compliance_view as cv
+    from services import ledger, review
+    from tests.fixtures_app import demo_user
+
+    me = demo_user("cadre")
+    victim = str(_stored(me.cadre_id)["activity_id"].iloc[-1])
+    review.return_entry(demo_user("admin"), cv.load_inputs(), victim, "请写明地点")
+    at = _open(as_role, "cadre")
+    assert at.warning and "被学院退回" in at.warning[0].value
+    assert at.selectbox(key=Keys.ENTRY_PICK).value == victim
+    assert any("请写明地点" in w.value for w in at.warning)
+    at.text_area(key=f"{Keys.FIX_SUMMARY}_{victim}").input("在食堂与学生交流")
+    at.button(key=f"FormSubmitter:{Keys.FIX_FORM}_{victim}-保存修改并重新提交").click().run()
+    assert not at.exception and at.success and "重新提交" in at.success[0].value
+    assert victim not in set(ledger.entry_status(me, me.cadre_id)["activity_id"])
+    assert _stored(me.cadre_id).set_index("activity_id").at[victim, "summary"] == "在食堂与学生交流"

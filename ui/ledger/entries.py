@@ -93,8 +93,15 @@ def render_entries(user: UserInfo, led: pd.DataFrame, reviews: pd.DataFrame) -> 
         Keys.TABLE, hide_index=True, width="stretch", height=280)
     if not len(led):
         return
-    labels = {r.activity_id: f"{r.date:%m-%d} · {type_label.get(r.type, r.type)} · {r.summary[:14]}"
-              for r in led.itertuples()}
+    returned = led.loc[led["review_status"] == "returned", "activity_id"].tolist()
+    if returned:
+        st.warning(tr(f"有 {len(returned)} 条记录被学院退回，请打开修改后重新提交（已排在下方列表最前）。",
+                      f"{len(returned)} entries were returned by the college: open, fix and resubmit them "
+                      "(listed first below)."))
+    order = returned + [a for a in led["activity_id"] if a not in set(returned)]
+    by_id = led.set_index("activity_id")
+    labels = {a: f"{by_id.at[a, 'date']:%m-%d} · {type_label.get(by_id.at[a, 'type'], by_id.at[a, 'type'])} · "
+                 f"{by_id.at[a, 'summary'][:14]}" for a in order}
     pick = st.selectbox(tr("打开一条记录（附件、修改、撤回）", "Open an entry (files, change, withdraw)"),
                         list(labels), format_func=lambda a: labels[a], key=Keys.ENTRY_PICK)
     _card(user, led.set_index("activity_id").loc[[pick]].reset_index().iloc[0], type_label)
