@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pandas as pd
 
@@ -113,7 +114,7 @@ class MyClass:
 
 def _term_of(inputs: Inputs, day) -> tuple | None:
     for t in inputs.terms or ():
-        last = t.start + pd.Timedelta(days=7 * t.weeks - 1)
+        last = t.start + timedelta(days=7 * t.weeks - 1)
         if t.start <= day <= last:
             return (t.name, t.start, last)
     return None
