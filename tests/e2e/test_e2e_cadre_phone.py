@@ -68,6 +68,7 @@ def _go(page, title: str) -> None:
         page.screenshot(path=str(SHOTS / "cadre-phone-nav-open.png"))
     sidebar.get_by_text(title, exact=True).first.click()
     page.wait_for_timeout(1200)
+    _idle(page)
     box = sidebar.bounding_box()
     closed = box is None or box["x"] + box["width"] <= 1 or not sidebar.is_visible()
     assert closed and page.get_by_test_id("stExpandSidebarButton").is_visible(), \
@@ -107,6 +108,7 @@ def test_cadre_week_on_a_phone(app_server, phone):
     # Wednesday: quick-add a dormitory visit in well under 30 seconds, then a photo of it
     _go(page, "工作台账")
     page.get_by_text("记录活动", exact=True).first.wait_for(timeout=60_000)
+    _idle(page)
     started = time.monotonic()
     page.get_by_label("内容", exact=True).first.fill("晚间走访宿舍，了解期末复习情况")
     page.get_by_role("button", name="保存活动").click()
@@ -130,6 +132,7 @@ def test_cadre_week_on_a_phone(app_server, phone):
     page.screenshot(path=str(SHOTS / "cadre-phone-progress.png"))
     _go(page, "联系意向")
     page.get_by_text("第 1 志愿").first.wait_for(timeout=60_000)
+    _idle(page)
     page.get_by_test_id("stSelectbox").filter(has_text="第 1 志愿").click()
     page.get_by_role("option", name="学院", exact=True).click()
     page.get_by_role("button", name="提交意向").click()
