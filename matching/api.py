@@ -141,7 +141,7 @@ class MatchResult:
     # ------------------------------------------------------------ explanations
     def _resolve(self, requires) -> Core:
         o = dataclasses.replace(self.opts, requires=tuple(requires), progress=None, cancel=None,
-                                warm_pool=self.core.pool)
+                                warm=self.core.duals, last=[0.0])
         return solve_core(self.problem, o)
 
     def move_cost(self, i: int, js) -> Fraction | None:
