@@ -29,6 +29,7 @@ seed, on models built in id order — the same input gives the same answer.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import time
@@ -104,6 +105,8 @@ class Core:
     pool: object = None          # final LP column pool (pair keys), reusable as Opts.warm_pool
     phase_seconds: dict = dataclasses.field(default_factory=dict)
     duals: Duals | None = None
+    lp: object = None            # warm LP of the solve (explanations)
+    solve: object = None         # the solve's shared data (explanations)
 
 
 def _check(opts: Opts, frac: float, msg: str):
@@ -277,6 +280,7 @@ class LPResult:
     duals: Duals
     prices: Prices
     rounds: int
+    model: object = None       # the _PoolLP, kept warm for explanations (MatchResult.move_cost)
 
 
 def _best_per_cadre(keys, rc, m: int, k: int, tol: float):
@@ -289,14 +293,14 @@ def _best_per_cadre(keys, rc, m: int, k: int, tol: float):
     return keys[np.arange(len(keys)) - np.searchsorted(i, i, "left") < k]
 
 
-def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True) -> LPResult | None:
+def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=None) -> LPResult | None:
     """LP optimum over all pairs (up to PRICE_TOL), or None when even the pool LP is infeasible.
 
     A dense pricing pass over every pair also keeps, per cadre, the CORE_PER_CADRE pairs with the
     largest reduced costs above −CORE_GAP·(1 + max|w|) (the "core"); the next rounds price only the
     core, and a dense pass is due again when the core has nothing left to add. The loop ends with a
     dense pass that finds nothing: its multipliers and its Σ max(0, rc) give the bound."""
-    lp = _PoolLP(S, keys, phase1, allow_artificial)
+    lp = lp or _PoolLP(S, keys, phase1, allow_artificial)
     m = S.m
     tol = PRICE_TOL * (1.0 + S.space.maxabs)
     core = np.zeros(0, np.int64)
@@ -325,7 +329,7 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True) -> L
             v = lp.model.values()
             ub = _bound(S, lam, lp.link_y, mu, priced.bound_part)
             d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * m + lp.J)
-            return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it)
+            return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it, lp)
         lp.add(new // m, new % m)
         solved = False
     raise AssertionError("unreachable")
@@ -459,9 +463,16 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         lp = lp_over_all_pairs(S, initial_pool(S))
     if lp is None:
         return Core("infeasible", [], phase_seconds={"lp": time.perf_counter() - t0})
-    ph = {"lp": time.perf_counter() - t0}
+    core = prove(S, lp, {"lp": time.perf_counter() - t0})
+    core.solve = S
+    return core
+
+
+def prove(S: _Solve, lp: LPResult, ph: dict) -> Core:
+    """Phases 3–5 on a finished LP: bound, integral LP, price and branch, reduced-cost fixing."""
+    t0 = time.perf_counter()
     UB, T = lp.duals.bound, math.floor(lp.duals.bound + S.slack)
-    _check(opts, 0.65, "整数解 / integer solution")
+    _check(S.opts, 0.65, "整数解 / integer solution")
     pool = lp.I * S.m + lp.J
     if lp.x is not None and _integral(lp.x) and _integral(lp.y):
         sel = np.round(lp.x) == 1
@@ -474,9 +485,38 @@ def solve_core(prob: Problem, opts: Opts) -> Core:
         best, kept = reduced_cost_fixing(S, lp.prices, UB, best)
         if best is None:
             return Core("infeasible", [], iterations=lp.rounds)
-    ph["mip"] = time.perf_counter() - t0 - ph["lp"]
+    ph["mip"] = time.perf_counter() - t0
     status = "optimal" if best.proven else "feasible"
     return _core(S, status, best.keys, best.value, lp, S.total_pairs - kept, False, ph)
+
+
+def move(core: Core, i: int, j: int, time_limit: float) -> Core:
+    """Exact re-solve of a finished solve with pair (i, j) forced, from its warm LP: the pair's column
+    is fixed to 1 (like a lock) and column generation continues from the optimal basis, so the new
+    multipliers give a tight bound at the cost of a few simplex pivots and pricing passes."""
+    S0, lp = core.solve, core.lp
+    key = i * S0.m + j
+    if not np.isfinite(S0.space.weight(np.array([i]), np.array([j])))[0]:
+        return Core("infeasible", [])
+    S = copy.copy(S0)
+    S.opts = dataclasses.replace(S0.opts, requires=((i, np.array([j])),), progress=None, cancel=None, last=[0.0])
+    S.lock_keys = np.union1d(S0.lock_keys, [key]).astype(np.int64)
+    S.deadline = time.perf_counter() + time_limit
+    if len(np.unique(S.lock_keys % S.m)) < len(S.lock_keys):
+        return Core("infeasible", [])              # the class is locked to someone else
+    lp.S, lp.model.deadline = S, S.deadline
+    if not lp.in_model(np.array([i]), np.array([j]))[0]:
+        lp.add(np.array([i]), np.array([j]))
+    col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
+    lp.model.h.changeColBounds(col, 1.0, 1.0)
+    try:
+        out = column_generation(S, None, lp=lp)
+        if out is None or out.artificial > INT_TOL:
+            return Core("infeasible", [])
+        return prove(S, out, {})
+    finally:
+        lp.model.h.changeColBounds(col, 0.0, 1.0)
+        lp.S = S0
 
 
 def _integral(v) -> bool:
@@ -491,7 +531,7 @@ def _core(S: _Solve, status, keys, Z, lp: LPResult, pruned, integral, ph) -> Cor
            min_fit=o.min_fit)
     bound = float(Z) if status == "optimal" else lp.duals.bound
     return Core(status, pairs, int(Z), bound, int(max(pruned, 0)), integral, lp.rounds, lp.duals.pool, ph,
-                lp.duals)
+                lp.duals, lp=lp.model)
 
 
 def _warm_lp(S: _Solve, warm: Duals) -> LPResult:
