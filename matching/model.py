@@ -61,6 +61,13 @@ def _s(v) -> str:
     return str(v).strip()
 
 
+def _ids(col: pd.Series) -> list[str]:
+    """Id column as stripped text ("" for empty)."""
+    if not pd.api.types.is_string_dtype(col):
+        col = col.astype(object).where(col.notna(), "").astype(str)
+    return col.str.strip().fillna("").tolist()
+
+
 def _opt_int(v):
     if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return None
@@ -293,12 +300,12 @@ class Problem:
     def _scores(self, sc, probs):
         """Scores file: each listed pair's text scaled exactly to an integer (scaling.scale_scores)."""
         cfg, n, m = self.cfg, self.n, self.m
-        texts = sc["score_text"].tolist() if "score_text" in sc else sc["score"].map(repr).tolist()
-        a = pd.Series([_s(x) for x in sc["cadre_id"].tolist()], dtype=object)
-        b = pd.Series([_s(x) for x in sc["class_id"].tolist()], dtype=object)
-        I = a.map(self.ci).to_numpy()
-        J = b.map(self.cj).to_numpy()
-        okI, okJ = ~pd.isna(I), ~pd.isna(J)
+        texts = (sc["score_text"] if "score_text" in sc else sc["score"].map(repr)).to_numpy(dtype=object)
+        a, b = _ids(sc["cadre_id"]), _ids(sc["class_id"])
+        ci, cj = self.ci, self.cj
+        I = np.array([ci.get(x, -1) for x in a], dtype=np.int64)
+        J = np.array([cj.get(x, -1) for x in b], dtype=np.int64)
+        okI, okJ = I >= 0, J >= 0
         for r in np.flatnonzero(~okI).tolist():
             probs.append((f"评分第{r + 1}行：工号 {a[r]!r} 不在干部名单中",
                           f"scores row {r + 1}: cadre_id {a[r]!r} not in the cadre list"))
@@ -316,7 +323,7 @@ class Problem:
             if okI[r] and okJ[r]:
                 probs.append((f"评分第{r + 1}行：评分 {t!r} 不是数字", f"scores row {r + 1}: score {t!r} is not a number"))
         ok = np.flatnonzero(okI & okJ)
-        keys = I[ok].astype(np.int64) * m + J[ok].astype(np.int64)
+        keys = I[ok] * m + J[ok]
         o = ok[np.argsort(keys, kind="stable")]
         ks = np.sort(keys, kind="stable")
         for k in np.flatnonzero(ks[1:] == ks[:-1]).tolist():

@@ -2,22 +2,47 @@
 
 A text "−12.3450" is the integer mantissa N = −123450 over 10^4; reduced, N/10^d = p/q with q = 2^a·5^b.
 The common scale D is the least common multiple of every q (and of the other weights' denominators),
-so every score becomes the integer p·(D/q) — no rounding anywhere. Texts the fast path cannot read
-exactly (exponents, more than 18 digits) go through Python's Decimal/Fraction one by one; results are
-identical, only slower. The caller refuses (InputError) anything whose integer sums could leave the
-exactly representable range (see model._check_range).
+so every score becomes the integer p·(D/q) — no rounding anywhere. The texts are read as a character
+matrix (numpy): sign, digits and one optional point, at most 18 digits (so N fits int64). Other texts
+(exponents, more digits) go through Python's Decimal/Fraction one by one; results are identical, only
+slower. OverflowError when an integer would not fit int64; the caller refuses (InputError) anything whose
+sums could leave the exactly representable range (model._check_range).
 """
 from __future__ import annotations
 
 import math
-import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
 
-_SIMPLE = re.compile(r"[+-]?\d{1,18}(\.\d{0,17})?$|[+-]?\.\d{1,17}$")
 _MAX_DIGITS = 18          # mantissas below 10^18 fit int64 exactly
+_POW10 = 10 ** np.arange(19, dtype=np.int64)
+
+
+def _read_simple(texts: np.ndarray):
+    """(ok, mantissa, decimals) for every text of the form [+-]digits[.digits] with ≤ 18 digits."""
+    k = len(texts)
+    U = np.strings.strip(texts.astype("U")) if k else texts.astype("U")
+    width = U.dtype.itemsize // 4
+    if not k or not width:
+        return np.zeros(k, bool), np.zeros(k, np.int64), np.zeros(k, np.int64)
+    C = U.view(np.uint32).reshape(k, width)
+    C = np.where(C < 128, C, 127).astype(np.int8)           # non-ASCII never forms a simple number
+    digit = (C >= 48) & (C <= 57)
+    dot = C == 46
+    sign = np.zeros_like(digit)
+    sign[:, 0] = (C[:, 0] == 45) | (C[:, 0] == 43)
+    ndig = digit.sum(axis=1)
+    ok = ((digit | dot | sign | (C == 0)).all(axis=1) & (dot.sum(axis=1) <= 1) & (ndig >= 1)
+          & (ndig <= _MAX_DIGITS))
+    after = np.cumsum(dot, axis=1) > 0                      # positions after the point
+    decimals = (digit & after).sum(axis=1)
+    right = ndig[:, None] - np.cumsum(digit, axis=1)        # digits to the right of each digit
+    D = np.where(digit & ok[:, None], (C - 48).astype(np.int64) * _POW10[np.clip(right, 0, 18)], 0)
+    mant = D.sum(axis=1)
+    mant = np.where(C[:, 0] == 45, -mant, mant)
+    return ok, mant, decimals
 
 
 def _valuation(x: np.ndarray, p: int, cap: np.ndarray) -> np.ndarray:
@@ -36,40 +61,29 @@ def _valuation(x: np.ndarray, p: int, cap: np.ndarray) -> np.ndarray:
 
 
 def scale_scores(texts, extra: list[Fraction]):
-    """Returns (int64 array, scale D, bad) where bad lists (row, text) that are not numbers.
-    Raises OverflowError when an integer would not fit int64 (the caller reports it as an InputError)."""
-    texts = ["" if t is None else str(t).strip() for t in texts]
-    simple = np.fromiter((_SIMPLE.match(t) is not None for t in texts), dtype=bool, count=len(texts))
-    k = len(texts)
-    mant = np.zeros(k, dtype=np.int64)
-    dec = np.zeros(k, dtype=np.int64)
-    idx = np.flatnonzero(simple)
-    if len(idx):
-        ip, _, fp = zip(*(texts[x].partition(".") for x in idx.tolist()))
-        dec[idx] = [len(f) for f in fp]
-        mant[idx] = [int((a if a not in ("", "+", "-") else a + "0") + f) for a, f in zip(ip, fp)]
-        # a total digit count over 18 is not simple after all
-        wide = np.array([len(a.lstrip("+-")) + len(f) > _MAX_DIGITS for a, f in zip(ip, fp)], dtype=bool)
-        simple[idx[wide]] = False
+    """Returns (int64 array, scale D, bad) where bad lists (row, text) that are not numbers."""
+    arr = np.array(["" if t is None else str(t) for t in texts] if not isinstance(texts, np.ndarray) else texts,
+                   dtype=object)
+    simple, mant, dec = _read_simple(arr)
     other: dict[int, Fraction] = {}
     bad = []
     for x in np.flatnonzero(~simple).tolist():
         try:
-            d = Decimal(texts[x])
+            d = Decimal(str(arr[x]).strip())
             if not d.is_finite():
                 raise InvalidOperation
             other[x] = Fraction(d)
         except (InvalidOperation, ValueError):
-            bad.append((x, texts[x]))
+            bad.append((x, arr[x]))
     if bad:
         return None, 1, bad
     # reduced denominators q = 2^a 5^b of the simple rows
-    a = dec - _valuation(mant, 2, dec)
-    b = dec - _valuation(mant, 5, dec)
-    D = 2 ** int(a[simple].max(initial=0)) * 5 ** int(b[simple].max(initial=0))
+    a = np.where(simple, dec - _valuation(mant, 2, dec), 0)
+    b = np.where(simple, dec - _valuation(mant, 5, dec), 0)
+    D = 2 ** int(a.max(initial=0)) * 5 ** int(b.max(initial=0))
     for f in list(other.values()) + list(extra):
         D = D * f.denominator // math.gcd(D, f.denominator)
-    out = np.zeros(k, dtype=np.int64)
+    out = np.zeros(len(arr), dtype=np.int64)
     if simple.any():
         s = simple
         q = (2 ** a[s]) * (5 ** b[s])
