@@ -201,12 +201,12 @@ def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
     for s in sizes:
         n, m = SIZES[s]
         inp = generate(n, m, seed)
-        med, res = _timed(lambda: solve(inp, cfg), repeat)
+        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat)
         lsa = statistics.median(lsa_seconds(res.problem) for _ in range(repeat))
         proven = res.status == "optimal" and res.report["bound"] == res.report["objective"]
         plain = generate(n, m, seed, rules=False)
         pcfg = cfg.replace(priority="off")
-        pmed, pres = _timed(lambda: solve(plain, pcfg), 1)
+        pmed, pres = _timed(lambda plain=plain, pcfg=pcfg: solve(plain, pcfg), 1)
         W = _lsa_weights(pres.problem)
         r, c = linear_sum_assignment(W, maximize=True)
         same = int(W[r, c].sum()) == pres.core.obj

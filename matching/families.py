@@ -11,12 +11,14 @@ from constraint rows; they are listed in ROUND_FAMILIES with their labels and `h
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
 LEVELS = ("school", "head", "deputy")
 LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+
+from . import prechecks as _pre  # after LEVELS: prechecks reads them
 
 
 @dataclasses.dataclass
@@ -60,9 +62,11 @@ class Family:
     label_en: str
     parse: Callable          # (row, prob, bad) -> Rule | None; bad(zh, en) records an input problem
     holds: Callable          # (rule, prob, pairs: set[(i, j)]) -> bool
-    excludes: bool = False   # the rule removes pairs (see excluded_pairs)
+    excludes: bool = False   # the rule removes pairs (space.PairSpace leaves them out)
     fixes: bool = False      # the rule fixes a pair to 1
     count_rows: Callable | None = None   # (rule, prob) -> [(college, cadre mask, coef, bound)]
+    prechecks: Callable | None = None    # (prechecks.Context, rules of the family) -> [(refs, zh, en)]
+    deletion_rank: int = 0   # order in which diagnosis tries to drop the family's rules
 
 
 def _reason(row: Row) -> tuple[str, str]:
@@ -206,10 +210,13 @@ def _level_cap_rows(rule, prob):
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("forbid", "回避", "forbid", _parse_forbid, _forbid_holds, excludes=True),
-    Family("lock", "锁定", "lock", _parse_lock, _lock_holds, fixes=True),
-    Family("college_quota", "学院名额", "college quota", _parse_quota, _quota_holds, count_rows=_quota_rows),
-    Family("level_cap", "层级上限", "level cap", _parse_level_cap, _level_cap_holds, count_rows=_level_cap_rows),
+    Family("forbid", "回避", "forbid", _parse_forbid, _forbid_holds, excludes=True, prechecks=_pre.forbid,
+           deletion_rank=0),
+    Family("lock", "锁定", "lock", _parse_lock, _lock_holds, fixes=True, prechecks=_pre.lock, deletion_rank=1),
+    Family("college_quota", "学院名额", "college quota", _parse_quota, _quota_holds, count_rows=_quota_rows,
+           prechecks=_pre.college_quota, deletion_rank=3),
+    Family("level_cap", "层级上限", "level cap", _parse_level_cap, _level_cap_holds, count_rows=_level_cap_rows,
+           prechecks=_pre.level_cap, deletion_rank=2),
 )}
 
 
@@ -233,11 +240,15 @@ def _own_unit_holds(rule, prob, pairs) -> bool:
 
 
 ROUND_FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("capacity", "带班数", "capacity", None, _capacity_holds),
-    Family("priority", "重点班级", "priority classes", None, _priority_holds),
-    Family("change_budget", "调整上限", "change budget", None, _budget_holds),
-    Family("own_unit", "本单位回避", "own unit", None, _own_unit_holds, excludes=True),
+    Family("capacity", "带班数", "capacity", None, _capacity_holds, deletion_rank=7),
+    Family("priority", "重点班级", "priority classes", None, _priority_holds, deletion_rank=6),
+    Family("change_budget", "调整上限", "change budget", None, _budget_holds, deletion_rank=4),
+    Family("own_unit", "本单位回避", "own unit", None, _own_unit_holds, excludes=True, deletion_rank=5),
 )}
+
+
+def deletion_order() -> list[str]:
+    return sorted([*FAMILIES, *ROUND_FAMILIES], key=lambda f: family(f).deletion_rank)
 
 
 def family(name: str) -> Family:

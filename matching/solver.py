@@ -151,7 +151,7 @@ class _Solve:
         return Model(seed=cfg.seed, threads=cfg.workers, deadline=self.deadline, cancel=self.opts.cancel)
 
     def exact_value(self, I, J) -> int:
-        return int(round(float(self.space.weight(I, J).sum())))
+        return round(float(self.space.weight(I, J).sum()))
 
 
 # ====================================================================== phase 1: initial pool

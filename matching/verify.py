@@ -29,8 +29,8 @@ def verify(prob, pairs, value: int, weight, *, disabled=frozenset(), requires=()
     w = weight(I, J) if len(I) else np.zeros(0)
     if not np.isfinite(w).all():
         problems.append("a pair the data do not allow (not listed, capacity 0, or filtered out)")
-    elif int(round(float(w.sum()))) != value:
-        problems.append(f"objective {value} is not the sum of the pairs' weights {int(round(float(w.sum())))}")
+    elif round(float(w.sum())) != value:
+        problems.append(f"objective {value} is not the sum of the pairs' weights {round(float(w.sum()))}")
     active = [r for r in prob.rules if r.key not in disabled]
     for r in families.broken(active, prob, pairs):
         problems.append(f"breaks {r.label_en}")
