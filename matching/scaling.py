@@ -23,7 +23,7 @@ _POW10 = 10 ** np.arange(19, dtype=np.int64)
 def _read_simple(texts: np.ndarray):
     """(ok, mantissa, decimals) for every text of the form [+-]digits[.digits] with ≤ 18 digits."""
     k = len(texts)
-    U = np.strings.strip(texts.astype("U")) if k else texts.astype("U")
+    U = np.char.strip(texts.astype("U")) if k else texts.astype("U")
     width = U.dtype.itemsize // 4
     if not k or not width:
         return np.zeros(k, bool), np.zeros(k, np.int64), np.zeros(k, np.int64)
