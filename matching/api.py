@@ -13,8 +13,8 @@ from .config import MatchConfig, load_config
 from .diagnosis import Conflict, diagnose
 from .model import MatchingInput, Problem
 from .solver import Cancelled, Core, Opts, move, solve_core
-from .solver import _prices as solver_prices
-from .solver import _rc as solver_rc
+from .state import _prices as solver_prices
+from .state import _rc as solver_rc
 
 PART_COLS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
