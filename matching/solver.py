@@ -8,14 +8,16 @@ mip.reduced_cost_fixing, and mip.mip for every MIP):
                        pairs (or the pool and multipliers of an earlier solve: `Opts.warm`).
 2. column_generation   HiGHS LP over the pool; every allowed pair is priced (space.PairSpace.price)
                        and the ADD_PER_CADRE best pairs per cadre with reduced cost > PRICE_TOL join;
-                       repeated until none is left [1, ch. 3]. Artificial columns keep each LP
+                       rounds between dense passes price only the core the last pass kept; it ends
+                       with a dense pass that adds nothing [1]. Artificial columns keep each LP
                        feasible; if any stays positive, phase 1 over all pairs decides feasibility.
 3. bound               for the final multipliers λ (sign-correct), every assignment is worth at most
                        UB = λ·b + Σ_pairs max(0, rc_ij) + Σ_y max(0, rc_y)   (locks: rc, not max)
                        [2]; objective values are integers, so none exceeds T = ⌊UB + slack⌋.
 4. reduced-cost fixing a pair with rc_ij < −g lowers that bound by more than g: it cannot be in any
-                       assignment worth ≥ UB − g [3]. First a MIP over the pool pairs that an
-                       assignment worth T may use ("price and branch"); reaching T proves optimality.
+                       assignment worth ≥ UB − g [3]. If the LP optimum is integral and worth T:
+                       done. Else "price and branch": a MIP over the LP's support, then over the
+                       pool pairs an assignment worth T may use; reaching T proves optimality.
 5. final MIP           otherwise, with the best value Z found, g = UB + slack − Z and a MIP over every
                        pair with rc ≥ −g: its optimum is optimal over all pairs. Without any Z, g grows
                        ×4 until the MIP is feasible (or every pair is in it) — the only loop.
