@@ -6,7 +6,8 @@ A new family is one `Family(...)` entry here (plus its test). The solver model (
 space (space.py), diagnosis, `verify` and tests/test_matching_exact.py read this table.
 
 Round-level rules (capacity, priority, change_budget, own_unit) come from the configuration, not
-from constraint rows; they are listed in ROUND_FAMILIES with their labels and `holds`.
+from constraint rows; they are listed in ROUND_FAMILIES with their labels and `holds`. Family and
+level labels come from common/vocabulary.py (CONSTRAINT_TYPES, LEVELS).
 """
 from __future__ import annotations
 
@@ -15,10 +16,17 @@ from collections.abc import Callable
 
 import numpy as np
 
-LEVELS = ("school", "head", "deputy")
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+from common import vocabulary
+
+LEVELS = vocabulary.LEVEL_ORDER
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 
 from . import prechecks as _pre  # after LEVELS: prechecks reads them
+
+
+def _label(code: str) -> tuple[str, str]:
+    t = vocabulary.CONSTRAINT_TYPES[code]
+    return t.zh, t.en
 
 
 @dataclasses.dataclass
@@ -210,12 +218,12 @@ def _level_cap_rows(rule, prob):
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("forbid", "回避", "forbid", _parse_forbid, _forbid_holds, excludes=True, prechecks=_pre.forbid,
+    Family("forbid", *_label("forbid"), _parse_forbid, _forbid_holds, excludes=True, prechecks=_pre.forbid,
            deletion_rank=0),
-    Family("lock", "锁定", "lock", _parse_lock, _lock_holds, fixes=True, prechecks=_pre.lock, deletion_rank=1),
-    Family("college_quota", "学院名额", "college quota", _parse_quota, _quota_holds, count_rows=_quota_rows,
+    Family("lock", *_label("lock"), _parse_lock, _lock_holds, fixes=True, prechecks=_pre.lock, deletion_rank=1),
+    Family("college_quota", *_label("college_quota"), _parse_quota, _quota_holds, count_rows=_quota_rows,
            prechecks=_pre.college_quota, deletion_rank=3),
-    Family("level_cap", "层级上限", "level cap", _parse_level_cap, _level_cap_holds, count_rows=_level_cap_rows,
+    Family("level_cap", *_label("level_cap"), _parse_level_cap, _level_cap_holds, count_rows=_level_cap_rows,
            prechecks=_pre.level_cap, deletion_rank=2),
 )}
 
