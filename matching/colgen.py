@@ -132,7 +132,7 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
     lp = lp or _PoolLP(S, keys, phase1, allow_artificial)
     m = S.m
     tol = PRICE_TOL * (1.0 + S.space.maxabs)
-    core = np.zeros(0, np.int64)
+    core = getattr(lp, "core", np.zeros(0, np.int64))      # a warm LP keeps its last core
     solved = False
     for it in range(1, MAX_LP_ROUNDS + 1):
         _check(S.opts, min(0.6, 0.05 + 0.05 * it), f"线性松弛第{it}轮 / LP round {it}")
@@ -152,7 +152,7 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
                 continue
         priced = S.space.price(P, S.lock_keys, phase1, collect=CORE_PER_CADRE, in_model=lp.in_model,
                                tol=-CORE_GAP * (1.0 + S.space.maxabs))
-        core = priced.new_I * m + priced.new_J
+        core = lp.core = priced.new_I * m + priced.new_J
         new = _best_per_cadre(core, priced.new_rc, m, ADD_PER_CADRE, tol)
         if not len(new) or it == MAX_LP_ROUNDS or time.perf_counter() > S.deadline:
             v = lp.model.values()
