@@ -8,7 +8,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .highs import INF
-from .space import Prices
+from .space import Priced, Prices
 from .state import (
     ADD_PER_CADRE,
     ARTIFICIAL_PENALTY,
@@ -122,7 +122,8 @@ def _best_per_cadre(keys, rc, m: int, k: int, tol: float):
     return keys[np.arange(len(keys)) - np.searchsorted(i, i, "left") < k]
 
 
-def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=None) -> LPResult | None:
+def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=None,
+                      bounded=False) -> LPResult | None:
     """LP optimum over all pairs (up to PRICE_TOL), or None when even the pool LP is infeasible.
 
     A dense pricing pass over every pair also keeps, per cadre, the CORE_PER_CADRE pairs with the
@@ -150,8 +151,8 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
                 lp.add(new // m, new % m)
                 solved = False
                 continue
-        priced = S.space.price(P, S.lock_keys, phase1, collect=CORE_PER_CADRE, in_model=lp.in_model,
-                               tol=-CORE_GAP * (1.0 + S.space.maxabs))
+        priced = full_or_bounded_pass(S, lp, P, phase1, bounded, collect=CORE_PER_CADRE,
+                                      tol=-CORE_GAP * (1.0 + S.space.maxabs))
         core = lp.core = priced.new_I * m + priced.new_J
         new = _best_per_cadre(core, priced.new_rc, m, ADD_PER_CADRE, tol)
         if not len(new) or it == MAX_LP_ROUNDS or time.perf_counter() > S.deadline:
@@ -162,6 +163,79 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
         lp.add(new // m, new % m)
         solved = False
     raise AssertionError("unreachable")
+
+
+def full_or_bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, phase1=False, bounded=False, collect=0, tol=0.0,
+                         keep_gap=None) -> Priced:
+    """A pricing pass over every pair; a full one is remembered in `lp` (its prices, row bounds and
+    core) so that later passes of a warm re-solve (`bounded`) can skip what those bounds rule out."""
+    if bounded and getattr(lp, "rho", None) is not None:
+        out = _bounded_pass(S, lp, P, collect, tol, keep_gap)
+        if out is not None:
+            return out
+    out = S.space.price(P, S.lock_keys, phase1, collect=collect, in_model=lp.in_model, tol=tol, keep_gap=keep_gap)
+    if not bounded and collect and not phase1 and S.space.dense:
+        lp.rho, lp.rho_P, lp.core0 = out.row_bound, P, out.new_I * S.m + out.new_J
+    return out
+
+
+def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> Priced | None:
+    """The same result as a full pass, pricing only pairs the stored bounds cannot rule out.
+
+    A pair outside the model and the stored core had rc0 ≤ ρ_i under the stored prices P0; now
+    rc = rc0 − Δu_i − Δbudget − Δvg(i, j) (no sparse corrections apply to it), so it is at most
+    ρ_i − Δu_i − Δbudget − Δvg(i, j). Rows where that can exceed the threshold (0 for the bound and
+    new pairs, −gap for kept pairs) at a class whose Δvg ≥ 0 are priced in full; elsewhere only
+    the classes whose Δvg lets it exceed the threshold. None when that is most of the pairs."""
+    m, n = S.m, S.prob.n
+    P0 = lp.rho_P
+    thr = 0.0 if keep_gap is None else -keep_gap
+    bplus = lp.rho - (P.u - P0.u) - (P.budget - P0.budget)
+    full = np.flatnonzero(bplus >= thr)
+    rest = np.setdiff1d(np.arange(n), full)
+    base = int(P0.group.max(initial=0)) + 1
+    uc, inv = np.unique(P.group[rest].astype(np.int64) * base + P0.group[rest], return_inverse=True)
+    parts = []
+    for k, c in enumerate(uc.tolist()):
+        rows = rest[inv.ravel() == k]
+        d = P.vg[c // base] - P0.vg[c % base]
+        js = np.flatnonzero(bplus[rows].max() - d >= thr)
+        if len(js):
+            parts.append((rows[:, None] * m + js[None, :]).ravel())
+    model_keys = lp.I * m + lp.J
+    K = np.unique(np.concatenate([model_keys, lp.core0, *parts]).astype(np.int64))
+    K = K[~np.isin(K // m, full)]
+    if len(K) + len(full) * m > 0.4 * n * m:
+        return None
+    none = np.zeros(0, np.int64)
+    out = S.space.price(P, S.lock_keys, False, collect=collect, in_model=lp.in_model, tol=tol,
+                        keep_gap=keep_gap, rows=full) if len(full) else \
+        Priced(0.0, new_I=none, new_J=none, new_rc=np.zeros(0), kept_I=none, kept_J=none)
+    rc = _rc(S, P, K)
+    ok = np.isfinite(rc)
+    K, rc = K[ok], rc[ok]
+    out.bound_part += float(rc[rc > 0].sum())
+    lk = np.isin(K, S.lock_keys)
+    out.bound_part += float(np.minimum(rc[lk], 0.0).sum())
+    if collect:
+        fresh = (rc > tol) & ~lp.in_model(K // m, K % m)
+        new = _top_per_cadre(K[fresh], rc[fresh], m, collect)
+        out.new_I = np.concatenate([out.new_I, new[0] // m])
+        out.new_J = np.concatenate([out.new_J, new[0] % m])
+        out.new_rc = np.concatenate([out.new_rc, new[1]])
+    if keep_gap is not None:
+        kk = K[rc >= -keep_gap]
+        out.kept_I = np.concatenate([out.kept_I, kk // m])
+        out.kept_J = np.concatenate([out.kept_J, kk % m])
+    return out
+
+
+def _top_per_cadre(keys, rc, m: int, k: int):
+    o = np.lexsort((keys, -rc, keys // m))
+    keys, rc = keys[o], rc[o]
+    i = keys // m
+    top = np.arange(len(keys)) - np.searchsorted(i, i, "left") < k
+    return keys[top], rc[top]
 
 
 def lp_over_all_pairs(S: _Solve, keys) -> LPResult | None:

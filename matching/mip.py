@@ -7,7 +7,7 @@ import math
 import numpy as np
 import scipy.sparse as sp
 
-from .colgen import LPResult
+from .colgen import LPResult, full_or_bounded_pass
 from .highs import INF
 from .space import Prices
 from .state import INT_TOL, _check, _rc, _Solve
@@ -97,7 +97,8 @@ def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None)
     g = top - best.value if best else max(1.0, 4.0 * (top - math.floor(top)))
     while True:
         _check(S.opts, 0.8, "约简后精确求解 / exact solve of the reduced model")
-        kept = S.space.price(P, S.lock_keys, keep_gap=g + S.slack)
+        kept = full_or_bounded_pass(S, S.warm_lp, P, bounded=True, keep_gap=g + S.slack) \
+            if S.warm_lp is not None else S.space.price(P, S.lock_keys, keep_gap=g + S.slack)
         keys = kept.kept_I * S.m + kept.kept_J
         r = mip(S, keys, best)
         everything = len(keys) >= S.total_pairs

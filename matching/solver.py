@@ -103,13 +103,13 @@ def move(core: Core, i: int, j: int, time_limit: float) -> Core:
     S.deadline = time.perf_counter() + time_limit
     if len(np.unique(S.lock_keys % S.m)) < len(S.lock_keys):
         return Core("infeasible", [])              # the class is locked to someone else
-    lp.S, lp.model.deadline = S, S.deadline
+    lp.S, lp.model.deadline, S.warm_lp = S, S.deadline, lp
     if not lp.in_model(np.array([i]), np.array([j]))[0]:
         lp.add(np.array([i]), np.array([j]))
     col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
     lp.model.h.changeColBounds(col, 1.0, 1.0)
     try:
-        out = column_generation(S, None, lp=lp)
+        out = column_generation(S, None, lp=lp, bounded=True)
         if out is None or out.artificial > INT_TOL:
             return Core("infeasible", [])
         return prove(S, out, {})

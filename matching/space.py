@@ -34,6 +34,7 @@ class Priced:
     new_I: np.ndarray = None                # pairs with rc > tolerance outside the model (best first per cadre)
     new_J: np.ndarray = None
     new_rc: np.ndarray = None
+    row_bound: np.ndarray = None            # per cadre: rc of every collectable pair not returned is ≤ this
     kept_I: np.ndarray = None               # pairs with rc ≥ −gap
     kept_J: np.ndarray = None
 
@@ -123,22 +124,22 @@ class PairSpace:
 
     # ------------------------------------------------------------------ pricing
     def price(self, P: Prices, lock_keys, phase1: bool = False, collect: int = 0, in_model=None,
-              tol: float = 0.0, keep_gap: float | None = None) -> Priced:
-        """One pass over every allowed pair: the bound's Σ max(0, rc), optionally the `collect` best
-        pairs per cadre with rc > tol not yet `in_model`, and the pairs with rc ≥ −keep_gap."""
+              tol: float = 0.0, keep_gap: float | None = None, rows=None) -> Priced:
+        """One pass over every allowed pair (or every pair of `rows`): the bound's Σ max(0, rc),
+        optionally the `collect` best pairs per cadre with rc > tol not yet `in_model` (and in
+        `row_bound` the largest rc of the others, at least tol), and the pairs with rc ≥ −keep_gap."""
         out = Priced(0.0)
+        out.row_bound = np.full(self.n, tol)
         new_i, new_j, new_r, keep_i, keep_j = [], [], [], [], []
-        for a, b, R, keys in self._blocks(P, phase1):
+        for rowids, R in self._blocks(P, phase1, rows):
             if len(lock_keys):
-                s = (lock_keys >= a * self.m) & (lock_keys < b * self.m) if self.dense else None
-                lk = lock_keys[s] if self.dense else lock_keys
-                pos = self._positions(lk, a, keys)
+                pos = self._flat_positions(lock_keys, rowids)
                 out.bound_part += float(np.minimum(R[pos], 0.0).sum())
             out.bound_part += float(R[R > 0].sum())
             if collect:
                 ii = np.flatnonzero(R > tol)
                 if len(ii):
-                    ci, cj = self._pairs_at(ii, a, keys)
+                    ci, cj = self._pairs_at(ii, rowids)
                     fresh = ~in_model(ci, cj)
                     ci, cj, rv = ci[fresh], cj[fresh], R[ii[fresh]]
                     o = np.lexsort((cj, -rv, ci))
@@ -147,9 +148,9 @@ class PairSpace:
                     new_i.append(ci[top])
                     new_j.append(cj[top])
                     new_r.append(rv[top])
+                    np.maximum.at(out.row_bound, ci[~top], rv[~top])
             if keep_gap is not None:
-                ii = np.flatnonzero(R >= -keep_gap)
-                ci, cj = self._pairs_at(ii, a, keys)
+                ci, cj = self._pairs_at(np.flatnonzero(R >= -keep_gap), rowids)
                 keep_i.append(ci)
                 keep_j.append(cj)
         cat = (lambda L: np.concatenate(L).astype(np.int64) if L else np.zeros(0, np.int64))
@@ -158,50 +159,58 @@ class PairSpace:
         out.kept_I, out.kept_J = cat(keep_i), cat(keep_j)
         return out
 
-    def _blocks(self, P: Prices, phase1: bool):
-        """Yield (first row, end row, rc block, keys) — dense: rc as a flat row-major block."""
-        if self.dense:
-            n, m = self.W.shape
-            step = max(1, BLOCK_ENTRIES // max(m, 1))
-            buf = np.empty((min(step, n), m))
-            for a in range(0, n, step):
-                b = min(n, a + step)
-                R = buf[:b - a]
-                if phase1:
-                    np.copyto(R, np.where(np.isfinite(self.W[a:b]), 0.0, NEG))
-                    R -= P.vg[P.group[a:b]]
-                else:
-                    np.take(P.vg, P.group[a:b], axis=0, out=R)
-                    np.subtract(self.W[a:b], R, out=R)
-                R -= (P.u[a:b] + P.budget)[:, None]
-                flat = R.reshape(-1)
-                self._correct(flat, P, a * m, b * m, a)
-                yield a, b, flat, None
-        else:
+    def _blocks(self, P: Prices, phase1: bool, rows=None):
+        """Yield (cadre of each row, rc as a flat row-major block); sparse: one block of all pairs."""
+        if not self.dense:
             R = (np.zeros(len(self.w)) if phase1 else self.w.copy()) - P.u[self.I]
             R -= P.vg[P.group[self.I], self.J]
             if P.budget:
                 R -= P.budget
-            self._correct(R, P, None, None, 0)
-            yield 0, self.n, R, self.keys
+            self._correct(R, P, None)
+            yield None, R
+            return
+        n, m = self.W.shape
+        step = max(1, BLOCK_ENTRIES // max(m, 1))
+        chunks = ([np.arange(a, min(n, a + step)) for a in range(0, n, step)] if rows is None
+                  else [rows[a:a + step] for a in range(0, len(rows), step)])
+        buf = np.empty((min(step, n), m))
+        for rowids in chunks:
+            R = buf[:len(rowids)]
+            W = self.W[rowids[0]:rowids[-1] + 1] if rows is None else self.W[rowids]
+            if phase1:
+                np.copyto(R, np.where(np.isfinite(W), 0.0, NEG))
+                R -= P.vg[P.group[rowids]]
+            else:
+                np.take(P.vg, P.group[rowids], axis=0, out=R)
+                np.subtract(W, R, out=R)
+            R -= (P.u[rowids] + P.budget)[:, None]
+            flat = R.reshape(-1)
+            self._correct(flat, P, rowids)
+            yield rowids, flat
 
-    def _correct(self, R, P: Prices, lo, hi, a):
+    def _flat_positions(self, keys, rowids):
+        """Positions in a block of the given pair keys that fall in it (dense) / in the pair list."""
+        if not self.dense:
+            return np.searchsorted(self.keys, keys)
+        i, j = keys // self.m, keys % self.m
+        loc = np.minimum(np.searchsorted(rowids, i), len(rowids) - 1)
+        hit = rowids[loc] == i
+        return loc[hit] * self.m + j[hit]
+
+    def _correct(self, R, P: Prices, rowids):
         if not len(P.corr_keys):
             return
         if self.dense:
-            s = (P.corr_keys >= lo) & (P.corr_keys < hi)
-            R[P.corr_keys[s] - lo] += P.corr_vals[s]
+            i, j = P.corr_keys // self.m, P.corr_keys % self.m
+            loc = np.minimum(np.searchsorted(rowids, i), len(rowids) - 1)
+            hit = rowids[loc] == i
+            R[loc[hit] * self.m + j[hit]] += P.corr_vals[hit]
         else:
             pos = np.minimum(np.searchsorted(self.keys, P.corr_keys), max(len(self.keys) - 1, 0))
             s = self.keys[pos] == P.corr_keys if len(self.keys) else np.zeros(0, bool)
             np.add.at(R, pos[s], P.corr_vals[s])
 
-    def _positions(self, keys_wanted, a, keys):
+    def _pairs_at(self, flat, rowids):
         if self.dense:
-            return keys_wanted - a * self.m
-        return np.searchsorted(keys, keys_wanted)
-
-    def _pairs_at(self, flat, a, keys):
-        if self.dense:
-            return flat // self.m + a, flat % self.m
+            return rowids[flat // self.m], flat % self.m
         return self.I[flat], self.J[flat]

@@ -105,6 +105,7 @@ class _Solve:
         self.required_keys = np.unique(np.concatenate(req)) if req else np.zeros(0, np.int64)
         self.required_keys = self._allowed(self.required_keys)
         self.total_pairs = self.space.count()
+        self.warm_lp = None            # explanations: the solve's warm LP (bounded pricing passes)
         self.slack = 2.0 ** -48 * (self.total_pairs + self.rows.count + 1) * (self.space.maxabs + 1.0) * \
             max(1.0, float(prob.cap.sum()))
 
