@@ -184,14 +184,15 @@ def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> 
 
     A pair outside the model and the stored core had rc0 ≤ ρ_i under the stored prices P0; now
     rc = rc0 − Δu_i − Δbudget − Δvg(i, j) (no sparse corrections apply to it), so it is at most
-    ρ_i − Δu_i − Δbudget − Δvg(i, j). Rows where that can exceed the threshold (0 for the bound and
-    new pairs, −gap for kept pairs) at a class whose Δvg ≥ 0 are priced in full; elsewhere only
-    the classes whose Δvg lets it exceed the threshold. None when that is most of the pairs."""
+    ρ_i − Δu_i − Δbudget − Δvg(i, j). Rows where that can be > 0 (bound and new pairs) or ≥ −gap
+    (kept pairs) at a class whose Δvg ≥ 0 are priced in full; elsewhere only the classes whose Δvg
+    allows it. None when that is most of the pairs."""
     m, n = S.m, S.prob.n
     P0 = lp.rho_P
-    thr = 0.0 if keep_gap is None else -keep_gap
+    # a pair must be priced if it may have rc > 0 (bound, new pairs) or rc ≥ −gap (kept pairs)
+    exceeds = (lambda b: b > 0.0) if keep_gap is None else (lambda b: b >= -keep_gap)
     bplus = lp.rho - (P.u - P0.u) - (P.budget - P0.budget)
-    full = np.flatnonzero(bplus >= thr)
+    full = np.flatnonzero(exceeds(bplus))
     rest = np.setdiff1d(np.arange(n), full)
     base = int(P0.group.max(initial=0)) + 1
     uc, inv = np.unique(P.group[rest].astype(np.int64) * base + P0.group[rest], return_inverse=True)
@@ -199,7 +200,7 @@ def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> 
     for k, c in enumerate(uc.tolist()):
         rows = rest[inv.ravel() == k]
         d = P.vg[c // base] - P0.vg[c % base]
-        js = np.flatnonzero(bplus[rows].max() - d >= thr)
+        js = np.flatnonzero(exceeds(bplus[rows].max() - d))
         if len(js):
             parts.append((rows[:, None] * m + js[None, :]).ravel())
     model_keys = lp.I * m + lp.J
