@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import threading
 import time
 from fractions import Fraction
 
@@ -39,6 +40,7 @@ class MatchResult:
         self.report = self._report()
         self._explained: dict = {}
         self._prices = None
+        self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
 
     # ------------------------------------------------------------ per pair
     def _parts(self, i, j) -> dict:
@@ -155,7 +157,10 @@ class MatchResult:
         forcing (i, j) costs at least −rc_ij − (UB − Z) (rounded up to the integer scale). Classes are
         tried in order of reduced cost and an exact re-solve (solver.move) is run only until that bound
         shows no remaining class can do better."""
-        js = np.asarray(js, dtype=np.int64)
+        with self._lock:
+            return self._move_cost(i, np.asarray(js, dtype=np.int64))
+
+    def _move_cost(self, i: int, js: np.ndarray) -> Fraction | None:
         core = self.core
         if core.lp is None or core.solve is None:
             c = self._resolve([(i, js)])
@@ -182,6 +187,10 @@ class MatchResult:
         return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
     def explain(self, cadre_id: str, alternates: int = 3) -> dict:
+        with self._lock:
+            return self._explain(cadre_id, alternates)
+
+    def _explain(self, cadre_id: str, alternates: int) -> dict:
         if cadre_id in self._explained:
             return self._explained[cadre_id]
         p = self.problem
