@@ -165,6 +165,9 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
     raise AssertionError("unreachable")
 
 
+BOUNDED_MAX_SHARE = 0.4   # a bounded pass that must price more than this share of all pairs does a full one
+
+
 def full_or_bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, phase1=False, bounded=False, collect=0, tol=0.0,
                          keep_gap=None) -> Priced:
     """A pricing pass over every pair; a full one is remembered in `lp` (its prices, row bounds and
@@ -206,7 +209,7 @@ def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> 
     model_keys = lp.I * m + lp.J
     K = np.unique(np.concatenate([model_keys, lp.core0, *parts]).astype(np.int64))
     K = K[~np.isin(K // m, full)]
-    if len(K) + len(full) * m > 0.4 * n * m:
+    if len(K) + len(full) * m > BOUNDED_MAX_SHARE * n * m:
         return None
     none = np.zeros(0, np.int64)
     out = S.space.price(P, S.lock_keys, False, collect=collect, in_model=lp.in_model, tol=tol,

@@ -121,3 +121,47 @@ def test_changing_thread_count_between_solves():
     inp = generate(30, 90, 4, n_colleges=4)
     objs = {solve(inp, CFG.replace(workers=w)).objective_exact for w in (1, 2, 3)}
     assert len(objs) == 1
+
+
+def test_bounded_pricing_equals_a_full_pass(monkeypatch):
+    """Explanations price only what stored row bounds cannot rule out; that must give exactly what a
+    full pass over every pair gives: the bound's Σ max(0, rc), the new pairs and the kept pairs."""
+    import copy
+
+    import matching.colgen as colgen
+    from matching.bench import generate
+    from matching.state import _prices
+    monkeypatch.setattr(colgen, "BOUNDED_MAX_SHARE", 2.0)          # never fall back to a full pass here
+    res = solve(generate(60, 300, 5, n_colleges=5), CFG)
+    S0, lp = res.core.solve, res.core.lp
+    checked = 0
+    for i, j in [(a, b) for a, b in res.core.pairs[:6]] + [(3, 7), (10, 200), (25, 31)]:
+        j = (j + 11) % S0.m                                       # a class the cadre does not have
+        key = i * S0.m + j
+        if not np.isfinite(S0.space.weight(np.array([i]), np.array([j])))[0] or j in S0.lock_keys % S0.m:
+            continue
+        S = copy.copy(S0)
+        S.lock_keys = np.union1d(S0.lock_keys, [key]).astype(np.int64)
+        if not lp.in_model(np.array([i]), np.array([j]))[0]:
+            lp.add(np.array([i]), np.array([j]))
+        col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
+        lp.model.h.changeColBounds(col, 1.0, 1.0)
+        try:
+            duals = lp.solve()
+            if duals is None:
+                continue
+            P = _prices(S, duals[0], lp.link_keys, duals[1])
+            for gap in (None, 0.5, 3.0 * res.problem.scale):
+                full = S.space.price(P, S.lock_keys, collect=5, in_model=lp.in_model, tol=1e-7, keep_gap=gap)
+                bounded = colgen._bounded_pass(S, lp, P, 5, 1e-7, gap)
+                assert bounded is not None
+                assert abs(bounded.bound_part - full.bound_part) < 1e-6
+                assert set(zip(bounded.new_I.tolist(), bounded.new_J.tolist())) == \
+                    set(zip(full.new_I.tolist(), full.new_J.tolist()))
+                if gap is not None:
+                    assert set(zip(bounded.kept_I.tolist(), bounded.kept_J.tolist())) == \
+                        set(zip(full.kept_I.tolist(), full.kept_J.tolist()))
+                checked += 1
+        finally:
+            lp.model.h.changeColBounds(col, 0.0, 1.0)
+    assert checked >= 6
