@@ -128,7 +128,7 @@ def test_bounded_pricing_equals_a_full_pass(monkeypatch):
     full pass over every pair gives: the bound's Σ max(0, rc), the new pairs and the kept pairs."""
     import copy
 
-    import matching.colgen as colgen
+    from matching import colgen
     from matching.bench import generate
     from matching.state import _prices
     monkeypatch.setattr(colgen, "BOUNDED_MAX_SHARE", 2.0)          # never fall back to a full pass here
