@@ -130,7 +130,7 @@ def _parse_forbid(row, prob, bad):
 def _forbid_holds(rule, prob, pairs) -> bool:
     if rule.j >= 0:
         return (rule.i, rule.j) not in pairs
-    return not any(i == rule.i and prob.col[j] == rule.c for i, j in pairs)
+    return not any(prob.col[j] == rule.c for j in _classes_of(pairs, rule.i))
 
 
 # ------------------------------------------------------------------ lock
@@ -172,8 +172,28 @@ def _parse_quota(row, prob, bad):
                 f"college quota: {row.college} {' and '.join(pe)} cadres{en}", c=c, lo=lo, hi=hi)
 
 
+class Assignment(frozenset):
+    """A set of pairs (i, j) with the look-ups the `holds` predicates need, built once."""
+
+    def __new__(cls, pairs, prob):
+        self = super().__new__(cls, pairs)
+        self.by_cadre, self.by_college = {}, {}
+        for i, j in self:
+            self.by_cadre.setdefault(i, []).append(j)
+            self.by_college.setdefault(int(prob.col[j]), set()).add(i)
+        return self
+
+
+def _classes_of(pairs, i) -> list:
+    if isinstance(pairs, Assignment):
+        return pairs.by_cadre.get(i, [])
+    return [j for a, j in pairs if a == i]
+
+
 def _cadres_in(prob, pairs, c, level=None) -> int:
-    return len({i for i, j in pairs if prob.col[j] == c and (level is None or prob.level[i] == level)})
+    who = pairs.by_college.get(c, set()) if isinstance(pairs, Assignment) else \
+        {i for i, j in pairs if prob.col[j] == c}
+    return len(who) if level is None else sum(1 for i in who if prob.level[i] == level)
 
 
 def _quota_holds(rule, prob, pairs) -> bool:
@@ -278,5 +298,5 @@ def count_rows(rule: Rule, prob) -> list:
 
 def broken(rules, prob, pairs) -> list[Rule]:
     """Rules (constraint and round rules) that the assignment `pairs` breaks."""
-    s = set(pairs)
+    s = Assignment(pairs, prob)
     return [r for r in rules if not family(r.family).holds(r, prob, s)]
