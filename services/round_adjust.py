@@ -18,6 +18,7 @@ from services.round_inputs import with_rows
 from services.round_lifecycle import revise
 from services.round_rules import (
     RoundsError,
+    RuleNames,
     constraints_of,
     numbered_rule_label,
     people_labels,
@@ -45,7 +46,7 @@ def _breaks(row: dict[str, Any], cadre_id: str, class_id: str, college: str, loc
 
 def _check_move(info, cadre_id: str, class_id: str) -> list[str]:
     """Rules a manual move breaks for certain, named (the engine then checks the rest)."""
-    names, class_names = people_labels(info)
+    names, _ = people_labels(info)
     cad = info.inputs["cadres"].set_index("cadre_id")
     cls = info.inputs["classes"].set_index("class_id")
     if cadre_id not in cad.index:
@@ -59,7 +60,8 @@ def _check_move(info, cadre_id: str, class_id: str) -> list[str]:
     college = cls.loc[class_id, "college"]
     recs = constraints_of(info.inputs).to_dict("records")
     own_locks = sum(1 for r in recs if r["type"] == "lock" and r["cadre_id"] == cadre_id and r["class_id"] != class_id)
-    broken += [numbered_rule_label(i, r, names, class_names) for i, r in enumerate(recs)
+    labels = RuleNames.of(info.inputs)
+    broken += [numbered_rule_label(i, r, labels) for i, r in enumerate(recs)
                if _breaks(r, cadre_id, class_id, college, own_locks >= cap)]
     if info.parameters.get("own_unit") == "forbid" and cad.loc[cadre_id, "unit"] == college:
         broken.append(round_rule_label("own_unit"))
@@ -83,7 +85,8 @@ def adjust(user: UserInfo, round_id: int, action: str, cadre_id: str, class_id: 
     who = f"{names.get(cadre_id, cadre_id)}（{cadre_id}）"
     what = f"{class_names.get(class_id, class_id)}（{class_id}）"
     recs = constraints_of(info.inputs).to_dict("records")
-    locked = [numbered_rule_label(i, r, names, class_names) for i, r in enumerate(recs)
+    labels = RuleNames.of(info.inputs)
+    locked = [numbered_rule_label(i, r, labels) for i, r in enumerate(recs)
               if r["type"] == "lock" and r["cadre_id"] == cadre_id and r["class_id"] == class_id]
     if action == "forbid":
         if locked:

@@ -20,7 +20,7 @@ from common import vocabulary
 from matching import ConfigError, InputError, MatchConfig, MatchingInput
 from services import access
 from services.db import session_scope
-from services.round_rules import RoundsError
+from services.round_rules import RoundsError, family_label, rule_families
 from services.solve_params import make_config
 from store import data as store_data
 from store import frames
@@ -121,8 +121,9 @@ def canonical_constraints(df: pd.DataFrame) -> pd.DataFrame:
         r = _row(rec)
         if not any(r[k] not in ("", None) for k in r):
             continue
-        if r["type"] not in vocabulary.CONSTRAINT_TYPES:
-            problems.append(f"第{n}行：类型 {r['type']!r} 无效（回避/锁定/学院名额/层级上限） / row {n}: bad type")
+        if r["type"] not in rule_families():
+            problems.append(f"第{n}行：类型 {r['type']!r} 无效（{'/'.join(family_label(t) for t in rule_families())}）"
+                            f" / row {n}: bad type")
             continue
         if r["level"] and r["level"] not in vocabulary.LEVELS:
             problems.append(f"第{n}行：层级 {r['level']!r} 无效 / row {n}: bad level")

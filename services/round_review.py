@@ -9,7 +9,7 @@ import importer
 from common import vocabulary
 from services import access
 from services.round_inputs import published_assignment
-from services.round_rules import constraints_of, people_labels, rule_label
+from services.round_rules import RuleNames, constraints_of, people_labels, rule_label
 from services.round_solve import READERS, cached_result
 from store import frames
 from store.auth import UserInfo
@@ -100,6 +100,7 @@ class _DiffContext:
         self.cad = inp["cadres"].set_index("cadre_id")
         self.cls_ids = set(inp["classes"]["class_id"])
         self.names, self.class_names = people_labels(info)
+        self.rule_names = RuleNames.of(inp)
         self.locks = {(r["cadre_id"], r["class_id"]): r for r in con if r["type"] == "lock"}
         self.forbids = [r for r in con if r["type"] == "forbid"]
         self.col_of = dict(zip(inp["classes"]["class_id"], inp["classes"]["college"]))
@@ -139,7 +140,7 @@ class _DiffContext:
         for f in self.forbids:
             if f["cadre_id"] == cid and (f["class_id"] == old or (not f["class_id"]
                                                                  and f["college"] == self.col_of.get(old))):
-                why.append("原配对被回避：" + rule_label(f, self.names, self.class_names))
+                why.append("原配对被回避：" + rule_label(f, self.rule_names))
         return why
 
     def why_joined(self, cid: str, new: str) -> list[str]:

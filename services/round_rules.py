@@ -9,6 +9,7 @@ import pandas as pd
 
 from common import vocabulary
 from common.errors import YixianError
+from matching import families
 from store import frames
 
 
@@ -64,42 +65,67 @@ def round_rule_label(name: str, lang: str = "zh") -> str:
 
 # ------------------------------------------------------------------ labels
 
+def rule_families() -> dict[str, families.Family]:
+    """The constraint families a rules table may use (matching.families: one registry)."""
+    return dict(families.FAMILIES)
+
+
+def family_label(code: str, lang: str = "zh") -> str:
+    fam = families.FAMILIES.get(code)
+    if fam is None:
+        return code or "—"
+    return fam.label_zh if lang == "zh" else fam.label_en
+
+
+class RuleNames:
+    """What a constraint family needs to label a row (matching.families parse): the names and
+    positions of a round's cadres, classes and colleges."""
+
+    def __init__(self, names: dict[str, str], class_names: dict[str, str], colleges=()):
+        self.ci = {c: k for k, c in enumerate(names)}
+        self.names = list(names.values())
+        self.cj = {c: k for k, c in enumerate(class_names)}
+        self.class_names = list(class_names.values())
+        self.colx = {c: k for k, c in enumerate(dict.fromkeys(colleges))}
+
+    @classmethod
+    def of(cls, inputs: dict[str, pd.DataFrame]) -> RuleNames:
+        cad, cls_ = inputs["cadres"], inputs["classes"]
+        return cls(dict(zip(cad["cadre_id"], cad["name"])), dict(zip(cls_["class_id"], cls_["name"])),
+                   cls_["college"])
+
+
 def _int_or_none(v) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
+    return None if v is None or v is pd.NA or (isinstance(v, float) and pd.isna(v)) else int(v)
 
 
-def rule_label(row: dict[str, Any], names: dict[str, str] | None = None,
-               class_names: dict[str, str] | None = None, lang: str = "zh") -> str:
-    """A constraint row as the user reads it (the same wording as matching's rule labels)."""
-    names, class_names = names or {}, class_names or {}
-    t = row.get("type", "")
-    who = f"{names.get(row.get('cadre_id', ''), '')}（{row.get('cadre_id', '')}）" if row.get("cadre_id") else ""
-    cls = f"{class_names.get(row.get('class_id', ''), '')}（{row.get('class_id', '')}）" if row.get("class_id") else ""
-    lo, hi = _int_or_none(row.get("min")), _int_or_none(row.get("max"))
-    if lang == "en":
-        reason = f"［{row['reason']}］" if row.get("reason") else ""
-        text = {"lock": f"lock: {who} → {cls} {reason}",
-                "forbid": f"forbid: {who} not with {cls or row.get('college', '')} {reason}",
-                "college_quota": f"college quota: {row.get('college')} min {lo} max {hi} {reason}"}.get(
-            t, f"level cap: {row.get('college')} at most {hi} {row.get('level')} {reason}")
-        return text.strip()
-    reason = f"［{row['reason']}］" if row.get("reason") else ""
-    if t == "lock":
-        return f"锁定：{who} → {cls}{reason}"
-    if t == "forbid":
-        return f"回避：{who} 不带 {cls or (row.get('college', '') + '的班级')}{reason}"
-    if t == "college_quota":
-        parts = ([f"至少{lo}名"] if lo is not None else []) + ([f"至多{hi}名"] if hi is not None else [])
-        return f"学院名额：{row.get('college')}{'、'.join(parts)}干部{reason}"
-    level = vocabulary.label(vocabulary.LEVELS, row.get("level", ""))
-    return f"层级上限：{row.get('college')}至多{hi}名{level}{reason}"
+def _row(index: int, row: dict[str, Any]) -> families.Row:
+    text = {k: "" if row.get(k) is None or row.get(k) is pd.NA else str(row.get(k))
+            for k in ("type", "cadre_id", "class_id", "college", "level", "reason")}
+    return families.Row(index, lo=_int_or_none(row.get("min")), hi=_int_or_none(row.get("max")), **text)
 
 
-def numbered_rule_label(i: int, row: dict[str, Any], names: dict[str, str], class_names: dict[str, str],
-                        lang: str = "zh") -> str:
+def rule_label(row: dict[str, Any], names: RuleNames, lang: str = "zh", index: int = -1) -> str:
+    """A constraint row as the user reads it: the label its family (matching.families) gives it,
+    the same words as the solver's diagnosis. A row the family cannot read is shown as it is."""
+    problems: list[str] = []
+    fam = families.FAMILIES.get(row.get("type", ""))
+    rule = fam.parse(_row(index, row), names, lambda zh, en: problems.append(zh if lang == "zh" else en)) \
+        if fam is not None else None
+    if rule is not None:
+        return rule.label_zh if lang == "zh" else rule.label_en
+    fields = [str(row.get(k)) for k in ("cadre_id", "class_id", "college", "level", "min", "max", "reason")
+              if row.get(k) not in (None, "") and not (isinstance(row.get(k), float) and pd.isna(row.get(k)))]
+    kind = vocabulary.label(vocabulary.CONSTRAINT_TYPES, row.get("type", ""), lang)
+    if lang == "zh":
+        return f"{kind}：{' '.join(fields)}" + (f"（{'；'.join(problems)}）" if problems else "")
+    return f"{kind}: {' '.join(fields)}" + (f" ({'; '.join(problems)})" if problems else "")
+
+
+def numbered_rule_label(i: int, row: dict[str, Any], names: RuleNames, lang: str = "zh") -> str:
     """Rule `i` (0-based) with its position as the user sees it in the rules table."""
     prefix = f"规则第{i + 1}条 " if lang == "zh" else f"rule #{i + 1} "
-    return prefix + rule_label(row, names, class_names, lang)
+    return prefix + rule_label(row, names, lang, index=i)
 
 
 def people_labels(info) -> tuple[dict[str, str], dict[str, str]]:
@@ -127,15 +153,15 @@ class ResolvedRule:
 
 def resolve_rules(info, refs: list[dict]) -> list[ResolvedRule]:
     """Rule refs from the engine → the user's own rules: label and where to edit it."""
-    names, class_names = people_labels(info)
+    names = RuleNames.of(info.inputs)
     con = constraints_of(info.inputs)
     out = []
     for ref in refs:
         if ref.get("kind") == "constraint":
             i = int(ref["rule_index"])
             row = con.iloc[i].to_dict() if 0 <= i < len(con) else {}
-            out.append(ResolvedRule(ref, RuleTarget(i), numbered_rule_label(i, row, names, class_names, "zh"),
-                                    numbered_rule_label(i, row, names, class_names, "en")))
+            out.append(ResolvedRule(ref, RuleTarget(i), numbered_rule_label(i, row, names, "zh"),
+                                    numbered_rule_label(i, row, names, "en")))
         else:
             name = ref.get("name", "")
             out.append(ResolvedRule(ref, ROUND_RULE_TARGET.get(name, DataTarget()), round_rule_label(name, "zh"),

@@ -369,3 +369,19 @@ def test_explanations_after_a_restart_come_from_a_reproduced_solve(demo_db):
     exp = res.explain(cadre)
     assert exp["pairs"] and {"why_not_first", "alternates"} <= set(exp)
     assert solving.result_for(admin(), 1) is None          # the imported demo round has nothing to explain
+
+
+
+def test_rule_labels_are_the_solvers_words(demo_db):
+    """The page names every rule with the words the engine's model gives it (one registry of families)."""
+    from matching.model import Problem
+    from services.round_rules import RuleNames, rule_label
+    from services.solve_params import make_config
+    inp = inputs.current_inputs()
+    prob = Problem(inputs.matching_input(inp), make_config(default_params()))
+    engine = {r.ref["rule_index"]: (r.label_zh, r.label_en) for r in prob.rules if r.ref["kind"] == "constraint"}
+    names = RuleNames.of(inp)
+    rows = inp["constraints"].to_dict("records")
+    assert len(engine) == len(rows) > 0
+    for i, row in enumerate(rows):
+        assert (rule_label(row, names, "zh", i), rule_label(row, names, "en", i)) == engine[i]

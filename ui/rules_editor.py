@@ -6,11 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from common import vocabulary
+from services.round_rules import family_label, rule_families
 from ui.feedback import md_escape
 from ui.i18n import lang, tr
 from ui.labels import formatter
 
-TYPE_OPTIONS = list(vocabulary.CONSTRAINT_TYPES)
+TYPE_OPTIONS = list(rule_families())       # every family of matching.families, in its order
 LEVEL_OPTIONS = ["", *vocabulary.LEVELS]
 EDITOR_HEIGHT = 320
 
@@ -19,7 +20,7 @@ def _columns() -> dict:
     return {
         "rule_no": st.column_config.NumberColumn(tr("序号", "No."), disabled=True, width="small"),
         "type": st.column_config.SelectboxColumn(tr("类型", "Type"), options=TYPE_OPTIONS, required=True,
-                                                 format_func=formatter(vocabulary.CONSTRAINT_TYPES)),
+                                                 format_func=lambda t: family_label(t, lang())),
         "cadre_id": st.column_config.TextColumn(tr("工号", "Cadre id")),
         "class_id": st.column_config.TextColumn(tr("班级编号", "Class id")),
         "college": st.column_config.TextColumn(tr("学院", "College")),
