@@ -1,0 +1,210 @@
+"""One language per screen: every page, for every role that sees it, rendered in both languages.
+
+English mode fails on Chinese characters anywhere the app speaks: element texts (titles, labels,
+help, options, captions, alerts), table headers, table cells and chart specs (titles, axes, legends,
+data). Data as entered (names, units, class names, reasons, …) stays as it is: the whitelist is
+every string stored in the demo database that is not a vocabulary label.
+Chinese mode fails on code ids shown to the user: vocabulary codes (`school`, `optimal`, …) as a
+cell or header, snake_case column names (`cadre_id`), a literal `None`/`nan`.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from functools import cache
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from common import vocabulary as V
+from ui.i18n import LANG_KEY
+from ui.nav import PAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
+IDEOGRAPH = re.compile(r"（无）|[\u3400-\u9fff]+")
+SNAKE = re.compile(r"(?<![\w./-])[a-z]+(?:_[a-z0-9]+)+(?![\w.])")
+NULLS = {"None", "nan", "NaN", "NaT", "<NA>", "null"}
+# proto fields that never reach the screen as text
+SKIP_FIELDS = {"id", "form_id", "key", "icon", "spec", "data", "type", "format", "url", "deprecated",
+               "arrow_data", "vega_lite_theme", "selection_mode", "datasets", "theme", "styles",
+               "column_order", "editing_mode", "help_icon", "color", "default", "value", "step",
+               "min", "max", "page_script_hash", "page", "placeholder_page", "column_config",
+               "dataframe_schema", "selection_state", "fragment_id", "script_hash", "label_visibility"}
+
+CASES = [(p.path, role) for p in PAGES for role in p.roles if (ROOT / p.path).exists()]
+
+
+def _vocab_tables() -> list[dict]:
+    return [t for t in vars(V).values()
+            if isinstance(t, dict) and t and all(isinstance(x, V.Term) for x in t.values())]
+
+
+@cache
+def _codes() -> frozenset[str]:
+    return frozenset(c for t in _vocab_tables() for c in t if isinstance(c, str) and c.isascii()) | {"id"}
+
+
+@cache
+def _zh_labels() -> frozenset[str]:
+    return frozenset(s for t in _vocab_tables() for term in t.values() for s in (term.zh, *term.aliases))
+
+
+@cache
+def _data_strings(db_path: str) -> tuple[str, ...]:
+    """Every CJK string stored in the demo database, except vocabulary labels (data as entered)."""
+    out: set[str] = set()
+    con = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in con.execute("select name from sqlite_master where type='table'")]
+        for t in tables:
+            cols = [r[1] for r in con.execute(f'pragma table_info("{t}")')]
+            for c in cols:
+                for (v,) in con.execute(f'select distinct "{c}" from "{t}" where typeof("{c}")=\'text\''):
+                    if CJK.search(v) and v not in _zh_labels():
+                        out.add(v)
+                        out.update(p.strip() for p in re.split(r'[、,，;；/"\[\]]', v) if p.strip())
+    finally:
+        con.close()
+    return tuple(sorted(out - _zh_labels(), key=len, reverse=True))
+
+
+def _repeated(field) -> bool:
+    rep = getattr(field, "is_repeated", None)
+    if rep is not None:
+        return rep if isinstance(rep, bool) else rep()
+    return field.label == field.LABEL_REPEATED
+
+
+class Checker:
+    def __init__(self, lang: str, data: tuple[str, ...]):
+        self.lang, self.data, self.found, self.seen = lang, data, [], 0
+        self._ok_runs: dict[str, tuple[str, ...]] = {}
+
+    def _covering(self, run: str) -> tuple[str, ...]:
+        if run not in self._ok_runs:
+            self._ok_runs[run] = tuple(d for d in self.data if run in d)
+        return self._ok_runs[run]
+
+    def _truncated_data(self, run: str, s: str) -> bool:
+        """A shortened note: the piece of `s` (between ' · ') holding `run` is part of one stored string."""
+        piece = next((p.strip() for p in re.split(r"\s+·\s+|\n", s) if run in p), "")
+        return bool(piece) and piece not in _zh_labels() and any(piece in d for d in self._covering(run))
+
+    def text(self, where: str, s: str, *, cell: bool = False) -> None:
+        if not isinstance(s, str) or not s:
+            return
+        self.seen += 1
+        if self.lang == "en":
+            rest = s
+            for run in re.findall(r"[\u3400-\u9fff]+", s):
+                for d in self._covering(run):
+                    rest = rest.replace(d, " ")
+            left = [r for r in IDEOGRAPH.findall(rest) if not self._truncated_data(r, s)]
+            if left:
+                self.found.append(f"{where}: Chinese {left[0]!r} in {s[:120]!r}")
+        else:
+            bad = [s] if (cell and (s in _codes() or s in NULLS)) else []
+            bad += [w for w in SNAKE.findall(s) if not w.endswith(("_xlsx", "_csv"))]
+            bad += [w for w in re.findall(r"\b(None|nan|NaT)\b", s)]
+            bad += [w for w in re.findall(r"(?<![\w./-])([a-z]{4,})(?![\w.])", s) if w in _codes()]
+            if bad:
+                self.found.append(f"{where}: code id {bad[0]!r} in {s[:120]!r}")
+
+    def frame(self, where: str, df, headers: bool = True) -> None:
+        for col in df.columns if headers else ():
+            self.text(f"{where} header", str(col), cell=True)
+        for col in df.columns:
+            vals = df[col]
+            if vals.dtype != object:
+                continue
+            for v in vals.dropna().astype(str).unique()[:400]:
+                self.text(f"{where} [{col}]", v, cell=True)
+
+    def proto(self, where: str, msg) -> None:
+        for field, value in msg.ListFields():
+            if field.name in SKIP_FIELDS:
+                continue
+            items = value if _repeated(field) else [value]
+            for item in items:
+                if isinstance(item, str):
+                    self.text(f"{where}.{field.name}", item)
+                elif hasattr(item, "ListFields"):
+                    self.proto(f"{where}.{field.name}", item)
+
+    def chart(self, where: str, el) -> None:
+        from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+        spec = json.loads(el.proto.spec)
+        for ds in el.proto.datasets:
+            self.frame(f"{where} data", convert_arrow_bytes_to_pandas_df(ds.data.data), self.lang == "en")
+        for name, rows in (spec.pop("datasets", None) or {}).items():
+            import pandas as pd
+            self.frame(f"{where} data {name}", pd.DataFrame(rows), self.lang == "en")
+        self._spec(where, spec)
+
+    def _spec(self, where: str, node, key: str = "") -> None:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k not in {"$schema", "name", "data", "usermeta", "params", "selection", "scale",
+                             "format", "type", "mark", "color", "fill", "stroke", "timeUnit"}:
+                    self._spec(f"{where}.{k}", v, k)
+        elif isinstance(node, list):
+            for v in node:
+                self._spec(where, v, key)
+        elif isinstance(node, str):
+            # in Chinese mode a field name is fine when a title is shown instead
+            if self.lang == "en" or key in {"title", "text", "labelExpr"}:
+                self.text(where, node)
+
+
+def _shown(node):
+    """The table as the user sees it: column_config labels as headers, hidden columns dropped."""
+    df = node.value
+    conf = json.loads(node.proto.columns or "{}") if hasattr(node.proto, "columns") else {}
+    order = list(getattr(node.proto, "column_order", []) or [])
+    keep = [c for c in df.columns if not (conf.get(str(c)) or {}).get("hidden")]
+    if order:
+        keep = [c for c in keep if str(c) in order]
+    df = df[keep]
+    return df.rename(columns={c: (conf.get(str(c)) or {}).get("label") or c for c in df.columns})
+
+
+def _walk(at: AppTest, chk: Checker) -> None:
+    from streamlit.testing.v1.element_tree import Block, Element
+
+    for node in at._tree:
+        if isinstance(node, Block):
+            if getattr(node, "proto", None) is not None:
+                chk.proto(f"block:{node.type}", node.proto)
+            continue
+        if not isinstance(node, Element):
+            continue
+        kind = node.type
+        if kind in {"vega_lite_chart", "arrow_vega_lite_chart"}:
+            chk.chart(kind, node)
+            continue
+        if kind in {"arrow_data_frame", "dataframe", "table", "arrow_table"}:
+            chk.frame(kind, _shown(node))
+            continue
+        if kind == "exception":
+            chk.found.append(f"exception: {node.value}")
+            continue
+        chk.proto(kind, node.proto)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("page", "role"), CASES, ids=[f"{Path(p).stem}-{r}" for p, r in CASES])
+def test_page_speaks_one_language(demo_db, as_role, page, role, lang):
+    at = AppTest.from_file(str(ROOT / page), default_timeout=90)
+    as_role(at, role)
+    at.session_state[LANG_KEY] = lang
+    at.run()
+    assert not at.exception, at.exception
+    chk = Checker(lang, _data_strings(str(demo_db)))
+    _walk(at, chk)
+    assert chk.seen > 2, "the walk saw no text: the checker is blind"
+    found = list(dict.fromkeys(chk.found))
+    assert not found, f"{len(found)} problems:\n" + "\n".join(found[:60])
