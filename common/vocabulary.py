@@ -210,3 +210,52 @@ CONFLICT_KINDS: Vocab = {            # 亲属/利益回避 a cadre declares with
     "class": Term("班级", "Class"),
     "college": Term("学院", "College"),
 }
+
+# --- what charts and tables show (issue 17) --------------------------------------------------
+COVERAGE_STATES: Vocab = {           # a class in a coverage chart
+    "covered_priority": Term("已覆盖·重点班", "Covered · priority"),
+    "covered": Term("已覆盖", "Covered"),
+    "uncovered_priority": Term("未覆盖·重点班", "Uncovered · priority"),
+    "uncovered": Term("未覆盖", "Uncovered"),
+}
+WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N志愿 is built by wish_rank)
+    "rank4plus": Term("第4志愿及以后", "4th wish or later"),
+    "no_match": Term("未对应志愿", "No wish matched"),
+    "unmet": Term("志愿未满足", "Wishes not met"),
+    "no_wish": Term("无意向", "No wishes"),
+}
+
+
+def wish_rank(rank: int, lang: str = "zh") -> str:
+    if lang == "zh":
+        return f"第{rank}志愿"
+    return f"{rank}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(rank if rank < 20 else rank % 10, 'th')} wish"
+
+
+def relabel(table: Vocab, text, lang: str = "zh") -> str:
+    """A value a frame carries as code or as Chinese label, shown in `lang` (unknown text unchanged)."""
+    if not isinstance(text, str):
+        return "" if text is None else str(text)
+    if text in table:
+        return table[text].label(lang)
+    for term in table.values():
+        if text in term.spellings:
+            return term.label(lang)
+    if table is WISH_BUCKETS and text.startswith("第") and text.endswith("志愿") and text[1:-2].isdigit():
+        return wish_rank(int(text[1:-2]), lang)
+    return text
+
+AUDIT_ACTIONS: Vocab = {             # what an audit row says was done (store.audit.record's action)
+    "create": Term("创建", "Created"),
+    "save_result": Term("保存求解结果", "Result saved"),
+    "publish": Term("发布", "Published"),
+    "archive": Term("归档", "Archived"),
+    "replace": Term("替换数据", "Data replaced"),
+    "delete": Term("删除", "Deleted"),
+    "attach": Term("添加附件", "Attachment added"),
+    "resubmit": Term("重新提交", "Resubmitted"),
+    "acknowledge": Term("确认知晓", "Acknowledged"),
+    "set_password": Term("设置密码", "Password set"),
+    "set_active": Term("启用/停用账号", "Account enabled/disabled"),
+    "rehash_password": Term("更新密码存储", "Password storage updated"),
+}

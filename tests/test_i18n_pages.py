@@ -52,6 +52,26 @@ def _zh_labels() -> frozenset[str]:
     return frozenset(s for t in _vocab_tables() for term in t.values() for s in (term.zh, *term.aliases))
 
 
+def _strings(v: str) -> list[str]:
+    """A stored text, or the strings inside it when it holds JSON (tags, parameters)."""
+    if v[:1] in "[{":
+        try:
+            return _json_strings(json.loads(v))
+        except ValueError:
+            pass
+    return [v]
+
+
+def _json_strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for x in node.values() for s in _json_strings(x)]
+    if isinstance(node, list):
+        return [s for x in node for s in _json_strings(x)]
+    return []
+
+
 @cache
 def _data_strings(db_path: str) -> tuple[str, ...]:
     """Every CJK string stored in the demo database, except vocabulary labels (data as entered)."""
@@ -63,9 +83,10 @@ def _data_strings(db_path: str) -> tuple[str, ...]:
             cols = [r[1] for r in con.execute(f'pragma table_info("{t}")')]
             for c in cols:
                 for (v,) in con.execute(f'select distinct "{c}" from "{t}" where typeof("{c}")=\'text\''):
-                    if CJK.search(v) and v not in _zh_labels():
-                        out.add(v)
-                        out.update(p.strip() for p in re.split(r'[、,，;；/"\[\]]', v) if p.strip())
+                    for text in _strings(v):
+                        if CJK.search(text):
+                            out.add(text)
+                            out.update(p.strip() for p in re.split(r"[、,，;；/]", text) if p.strip())
     finally:
         con.close()
     return tuple(sorted(out - _zh_labels(), key=len, reverse=True))
@@ -93,7 +114,7 @@ class Checker:
         piece = next((p.strip() for p in re.split(r"\s+·\s+|\n", s) if run in p), "")
         return bool(piece) and piece not in _zh_labels() and any(piece in d for d in self._covering(run))
 
-    def text(self, where: str, s: str, *, cell: bool = False) -> None:
+    def text(self, where: str, s: str, *, cell: bool = False, header: bool = False) -> None:
         if not isinstance(s, str) or not s:
             return
         self.seen += 1
@@ -107,6 +128,7 @@ class Checker:
                 self.found.append(f"{where}: Chinese {left[0]!r} in {s[:120]!r}")
         else:
             bad = [s] if (cell and (s in _codes() or s in NULLS)) else []
+            bad += [s] if header and re.fullmatch(r"[a-z][a-z0-9_]*", s) else []
             bad += [w for w in SNAKE.findall(s) if not w.endswith(("_xlsx", "_csv"))]
             bad += [w for w in re.findall(r"\b(None|nan|NaT)\b", s)]
             bad += [w for w in re.findall(r"(?<![\w./-])([a-z]{4,})(?![\w.])", s) if w in _codes()]
@@ -115,7 +137,7 @@ class Checker:
 
     def frame(self, where: str, df, headers: bool = True) -> None:
         for col in df.columns if headers else ():
-            self.text(f"{where} header", str(col), cell=True)
+            self.text(f"{where} header", str(col), cell=True, header=True)
         for col in df.columns:
             vals = df[col]
             if vals.dtype != object:
@@ -154,10 +176,8 @@ class Checker:
         elif isinstance(node, list):
             for v in node:
                 self._spec(where, v, key)
-        elif isinstance(node, str):
-            # in Chinese mode a field name is fine when a title is shown instead
-            if self.lang == "en" or key in {"title", "text", "labelExpr"}:
-                self.text(where, node)
+        elif isinstance(node, str) and (self.lang == "en" or key in {"title", "text", "labelExpr"}):
+            self.text(where, node)   # in Chinese mode a field name is fine: a title is shown instead
 
 
 def _shown(node):

@@ -13,6 +13,8 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 
+from common import vocabulary as V
+
 FONT = "Noto Sans CJK SC"
 FONT_STACK = f"'{FONT}', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
@@ -65,75 +67,98 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int = 760) -> by
 
 
 # ---------------------------------------------------------------- the coverage page's charts
-# Each builder takes the tidy frame that services.coverage.view produces and returns a styled chart.
+# Each builder takes the tidy frame that services.coverage.view produces and returns a styled chart
+# in `lang` (titles, axes, legends and the enumerated values in the data).
 
-def coverage_by_college(df: pd.DataFrame) -> alt.TopLevelMixin:
+def _t(lang: str, zh: str, en: str) -> str:
+    return en if lang == "en" else zh
+
+
+def coverage_by_college(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Stacked bar per college: covered / uncovered classes, priority classes in their own (darker) segment.
     df: college, bucket (label), bucket_order, classes."""
-    order = ["已覆盖·重点班", "已覆盖", "未覆盖·重点班", "未覆盖"]
+    order = [t.label(lang) for t in V.COVERAGE_STATES.values()]
     colors = ["#1b5e20", "#66bb6a", "#b71c1c", "#ef9a9a"]
+    df = df.assign(bucket=df["bucket"].map(lambda b: V.relabel(V.COVERAGE_STATES, b, lang)))
     height = max(160, 26 * df["college"].nunique()) + 90   # axis and legend sit inside the height
+    n_classes = _t(lang, "班级数", "Classes")
     base = alt.Chart(df).mark_bar().encode(
         y=alt.Y("college:N", title=None, sort="-x"),
-        x=alt.X("classes:Q", title="班级数", stack="zero"),
-        color=alt.Color("bucket:N", title="覆盖情况", scale=alt.Scale(domain=order, range=colors),
+        x=alt.X("classes:Q", title=n_classes, stack="zero"),
+        color=alt.Color("bucket:N", title=_t(lang, "覆盖情况", "Coverage"), scale=alt.Scale(domain=order, range=colors),
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("bucket_order:Q"),
-        tooltip=[alt.Tooltip("college:N", title="学院"), alt.Tooltip("bucket:N", title="类别"),
-                 alt.Tooltip("classes:Q", title="班级数")],
+        tooltip=[alt.Tooltip("college:N", title=_t(lang, "学院", "College")),
+                 alt.Tooltip("bucket:N", title=_t(lang, "类别", "Group")), alt.Tooltip("classes:Q", title=n_classes)],
     ).properties(height=height)
-    return style(base, "各学院班级覆盖（深色为重点班）")
+    return style(base, _t(lang, "各学院班级覆盖（深色为重点班）", "Class coverage by college (dark: priority classes)"))
 
 
 def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str, title: str,
-            col_sort: list[str] | None = None, row_sort: list[str] | None = None) -> alt.TopLevelMixin:
-    """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted."""
+            col_sort: list[str] | None = None, row_sort: list[str] | None = None,
+            lang: str = "zh") -> alt.TopLevelMixin:
+    """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted.
+    Titles come translated from the caller; a missing cell (white) means nothing to assess there."""
     n_rows = max(df[row].nunique(), 1)
     # Streamlit sizes charts with autosize "fit" (axes inside the height): add room for the rotated labels
     longest = max((len(str(v)) for v in df[col].unique()), default=4)
+    rate = _t(lang, "达标率", "Rate met")
     chart = alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
-        color=alt.Color("rate:Q", title="达标率", scale=RATE_SCALE, legend=alt.Legend(format=".0%")),
+        color=alt.Color("rate:Q", title=rate, scale=RATE_SCALE, legend=alt.Legend(format=".0%")),
         tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip(f"{col}:N", title=col_title),
-                 alt.Tooltip("rate:Q", title="达标率", format=".0%"), alt.Tooltip("met:Q", title="达标"),
-                 alt.Tooltip("counted:Q", title="应考核")],
+                 alt.Tooltip("rate:Q", title=rate, format=".0%"), alt.Tooltip("met:Q", title=_t(lang, "达标", "Met")),
+                 alt.Tooltip("counted:Q", title=_t(lang, "应考核", "Assessed"))],
     ).properties(height=min(max(20 * n_rows, 40), 1000) + 60 + 11 * min(longest, 16))
     return style(chart, title)
 
 
-def weekly_trend(df: pd.DataFrame, target: float, rule_name: str) -> alt.TopLevelMixin:
+def weekly_trend(df: pd.DataFrame, target: float, rule_name: str, lang: str = "zh") -> alt.TopLevelMixin:
     """Mean activities per in-scope cadre each teaching week, against the rule's threshold (dashed).
     df: period, n (order), mean_done, rate."""
-    x = alt.X("period:N", title="教学周", sort=list(df["period"]), axis=alt.Axis(labelAngle=-45))
+    week, mean = _t(lang, "教学周", "Teaching week"), _t(lang, "人均次数", "Mean per cadre")
+    x = alt.X("period:N", title=week, sort=list(df["period"]), axis=alt.Axis(labelAngle=-45))
     line = alt.Chart(df).mark_line(point=True, color="#1565c0").encode(
-        x=x, y=alt.Y("mean_done:Q", title="人均次数"),
-        tooltip=[alt.Tooltip("period:N", title="教学周"), alt.Tooltip("mean_done:Q", title="人均次数", format=".2f"),
-                 alt.Tooltip("rate:Q", title="达标率", format=".0%")])
-    rule = alt.Chart(pd.DataFrame({"target": [target], "label": [f"要求：每人每周≥{target:g}次"]})).mark_rule(
-        color="#c62828", strokeDash=[6, 4], size=2).encode(y="target:Q", tooltip=alt.Tooltip("label:N", title="目标"))
-    text = alt.Chart(pd.DataFrame({"target": [target], "label": [f"目标 {target:g}"]})).mark_text(
+        x=x, y=alt.Y("mean_done:Q", title=mean),
+        tooltip=[alt.Tooltip("period:N", title=week), alt.Tooltip("mean_done:Q", title=mean, format=".2f"),
+                 alt.Tooltip("rate:Q", title=_t(lang, "达标率", "Rate met"), format=".0%")])
+    need = _t(lang, f"要求：每人每周≥{target:g}次", f"Required: ≥ {target:g} per cadre a week")
+    rule = alt.Chart(pd.DataFrame({"target": [target], "label": [need]})).mark_rule(
+        color="#c62828", strokeDash=[6, 4], size=2).encode(
+        y="target:Q", tooltip=alt.Tooltip("label:N", title=_t(lang, "目标", "Target")))
+    goal = _t(lang, f"目标 {target:g}", f"Target {target:g}")
+    text = alt.Chart(pd.DataFrame({"target": [target], "label": [goal]})).mark_text(
         align="left", dx=4, dy=-8, color="#c62828").encode(y="target:Q", x=alt.value(0), text="label:N")
-    return style(alt.layer(line, rule, text).properties(height=280), f"{rule_name}：每周趋势与目标线")
+    title = _t(lang, f"{rule_name}：每周趋势与目标线", f"{rule_name}: weekly trend against the target")
+    return style(alt.layer(line, rule, text).properties(height=280), title)
 
 
-def venue_coverage(df: pd.DataFrame, n_cadres: int) -> alt.TopLevelMixin:
+def venue_coverage(df: pd.DataFrame, n_cadres: int, lang: str = "zh") -> alt.TopLevelMixin:
     """Share of cadres who reached each 九进 venue this academic year. df: venue, cadres, share."""
+    df = df.assign(venue=df["venue"].map(lambda v: V.relabel(V.VENUES, v, lang)))
+    venue = _t(lang, "场所", "Venue")
     bars = alt.Chart(df).mark_bar(color="#6a1b9a").encode(
-        x=alt.X("venue:N", title="场所", sort=list(df["venue"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("share:Q", title="已到达干部占比", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-        tooltip=[alt.Tooltip("venue:N", title="场所"), alt.Tooltip("cadres:Q", title="干部数"),
-                 alt.Tooltip("share:Q", title="占比", format=".0%")])
+        x=alt.X("venue:N", title=venue, sort=list(df["venue"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("share:Q", title=_t(lang, "已到达干部占比", "Share of cadres reached"), axis=alt.Axis(format="%"),
+                scale=alt.Scale(domain=[0, 1])),
+        tooltip=[alt.Tooltip("venue:N", title=venue), alt.Tooltip("cadres:Q", title=_t(lang, "干部数", "Cadres")),
+                 alt.Tooltip("share:Q", title=_t(lang, "占比", "Share"), format=".0%")])
     labels = bars.mark_text(dy=-6, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
-    return style(alt.layer(bars, labels).properties(height=260), f"九进场所覆盖（{n_cadres}位干部，本学年）")
+    title = _t(lang, f"九进场所覆盖（{n_cadres}位干部，本学年）",
+               f"Nine venues reached ({n_cadres} cadres, this school year)")
+    return style(alt.layer(bars, labels).properties(height=260), title)
 
 
-def preference_satisfaction(df: pd.DataFrame) -> alt.TopLevelMixin:
+def preference_satisfaction(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Pairs of the assignment in force by the preference they satisfy. df: label, order, pairs, share."""
+    df = df.assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
+    pairs = _t(lang, "配对数", "Pairs")
     bars = alt.Chart(df).mark_bar(color="#00838f").encode(
-        x=alt.X("label:N", title="满足的志愿", sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("pairs:Q", title="配对数"),
-        tooltip=[alt.Tooltip("label:N", title="志愿"), alt.Tooltip("pairs:Q", title="配对数"),
-                 alt.Tooltip("share:Q", title="占比", format=".0%")])
+        x=alt.X("label:N", title=_t(lang, "满足的志愿", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pairs:Q", title=pairs),
+        tooltip=[alt.Tooltip("label:N", title=_t(lang, "志愿", "Wish")), alt.Tooltip("pairs:Q", title=pairs),
+                 alt.Tooltip("share:Q", title=_t(lang, "占比", "Share"), format=".0%")])
     labels = bars.mark_text(dy=-6, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
-    return style(alt.layer(bars, labels).properties(height=260), "现行分配的志愿满足情况")
+    title = _t(lang, "现行分配的志愿满足情况", "Wishes met by the assignment in force")
+    return style(alt.layer(bars, labels).properties(height=260), title)

@@ -47,6 +47,10 @@ def render_cadre_table(v: View) -> None:
                    tr("达标率", "Rate"), format="percent", min_value=0, max_value=1)})
 
 
+def _venues(codes) -> str:
+    return ", ".join(vocabulary.label(vocabulary.VENUES, c, "en") for c in codes) or "—"
+
+
 def render_drilldown(user: UserInfo, comp: Computed, v: View) -> None:
     names = dict(zip(v.cadres["cadre_id"], v.cadres["name"]))
     pick = st.selectbox(tr("查看干部履职详情", "Drill down to a cadre"), v.cadre_ids,
@@ -57,7 +61,7 @@ def render_drilldown(user: UserInfo, comp: Computed, v: View) -> None:
     reached, missing = card["venues"], card["venues_missing"]
     st.markdown(f"**{md_escape(card['name'])}（{md_escape(pick)}）** · " + tr(
         f"九进已到 {len(reached)}/9：{'、'.join(reached) or '—'}；未到：{'、'.join(missing) or '—'}",
-        f"venues reached {len(reached)}/9: {', '.join(reached) or '—'}; missing: {', '.join(missing) or '—'}"))
+        f"venues reached {len(reached)}/9: {_venues(reached)}; missing: {_venues(missing)}"))
     sc = card["status"]
     if v.filters.rule is not None:
         sc = sc.loc[sc["rule"] == v.filters.rule]

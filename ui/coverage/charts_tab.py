@@ -23,30 +23,39 @@ def _heatmaps(v: View, rule_names: dict[str, str]) -> None:
         st.info(tr("所选范围内没有可考核的周期。", "No assessed period in this selection."))
     else:
         order = list(dict.fromkeys(v.heat_college.sort_values("start")["period"]))
-        chart_block(charts.heatmap(v.heat_college, "college", "period", "学院", "周期",
-                                   f"学院×周期 达标率（{heat_name}）", col_sort=order),
-                    "学院周期热力图", Keys.CHART_HEAT_COLLEGE)
+        chart_block(charts.heatmap(v.heat_college, "college", "period", tr("学院", "College"), tr("周期", "Period"),
+                                   tr(f"学院×周期 达标率（{heat_name}）", f"Rate met by college and period ({heat_name})"),
+                                   col_sort=order, lang=lang()),
+                    tr("学院周期热力图", "heatmap_college_period"), Keys.CHART_HEAT_COLLEGE)
     if not v.heat_cadre.empty:
         rows = list(dict.fromkeys(v.heat_cadre["cadre"]))
-        chart_block(charts.heatmap(v.heat_cadre, "cadre", "rule", "干部", "规则",
-                                   f"干部×规则 达标率（最低的 {len(rows)} 位 / 共 {v.heat_cadre_total} 位）",
-                                   row_sort=rows), "干部规则热力图", Keys.CHART_HEAT_CADRE)
+        chart_block(charts.heatmap(v.heat_cadre, "cadre", "rule", tr("干部", "Cadre"), tr("规则", "Rule"),
+                                   tr(f"干部×规则 达标率（最低的 {len(rows)} 位 / 共 {v.heat_cadre_total} 位）",
+                                      f"Rate met by cadre and rule (lowest {len(rows)} of {v.heat_cadre_total})"),
+                                   row_sort=rows, lang=lang()),
+                    tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE)
+    st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）。",
+                  "A blank cell in a heatmap means there was nothing to assess there (exempt for leave or a trip, "
+                  "or a period not yet started)."))
 
 
 def render_charts(v: View, inputs: cv.Inputs) -> None:
     rule_names = cv.rule_names(inputs, lang())
     left, right = st.columns(2)
     with left:
-        chart_block(charts.coverage_by_college(v.coverage_college), "各学院班级覆盖", Keys.CHART_BY_COLLEGE)
+        chart_block(charts.coverage_by_college(v.coverage_college, lang()),
+                    tr("各学院班级覆盖", "coverage_by_college"), Keys.CHART_BY_COLLEGE)
     with right:
-        chart_block(charts.preference_satisfaction(v.preferences), "志愿满足情况", Keys.CHART_PREFS)
+        chart_block(charts.preference_satisfaction(v.preferences, lang()),
+                    tr("志愿满足情况", "wishes_met"), Keys.CHART_PREFS)
     _heatmaps(v, rule_names)
     left, right = st.columns(2)
     with left:
         if v.trend.empty:
             st.info(tr("所选范围内没有教学周。", "No teaching week in this selection."))
         else:
-            chart_block(charts.weekly_trend(v.trend, v.trend_target, rule_names.get(cv.F2F, cv.F2F)),
-                        "每周面对面趋势", Keys.CHART_TREND)
+            chart_block(charts.weekly_trend(v.trend, v.trend_target, rule_names.get(cv.F2F, cv.F2F), lang()),
+                        tr("每周面对面趋势", "face_to_face_weekly"), Keys.CHART_TREND)
     with right:
-        chart_block(charts.venue_coverage(v.venues, v.venue_cadres), "九进场所覆盖", Keys.CHART_VENUES)
+        chart_block(charts.venue_coverage(v.venues, v.venue_cadres, lang()),
+                    tr("九进场所覆盖", "venues_reached"), Keys.CHART_VENUES)

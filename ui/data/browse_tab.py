@@ -5,10 +5,10 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from services import uploads
+from services import kind_display, uploads
 from ui.data.import_tab import kind_label
 from ui.data.state import Keys
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.tables import display_frame
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def render_templates(user: UserInfo) -> None:
     st.caption(tr("模板使用中文表头，附一行示例，并在“说明”工作表中解释每一列。",
-                  "Templates use Chinese headers with one example row; the 说明 sheet explains each column."))
+                  "Templates use Chinese headers with one example row; a notes sheet explains each column."))
     cols = st.columns(3)
     for i, kind in enumerate(uploads.IMPORTABLE_KINDS):
         data, filename, mime = uploads.template(user, kind)
@@ -33,4 +33,4 @@ def render_browse(user: UserInfo) -> None:
         mask = frame.astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False)).any(axis=1)
         frame = frame[mask]
     st.caption(tr(f"共 {len(frame)} 行", f"{len(frame)} row(s)"))
-    st.dataframe(display_frame(frame), hide_index=True, width="stretch")
+    st.dataframe(kind_display.display(display_frame(frame), kind, lang()), hide_index=True, width="stretch")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from common import vocabulary
 from common.errors import YixianError
-from services import uploads
+from services import kind_display, uploads
 from ui.data.state import Keys
 from ui.feedback import md_escape, show_error
 from ui.i18n import lang, tr
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def kind_label(kind: str) -> str:
-    return f"{vocabulary.label(vocabulary.DATA_KINDS, kind, lang())} ({kind})"
+    return vocabulary.label(vocabulary.DATA_KINDS, kind, lang())
 
 
 def _parsed(user: UserInfo, kind: str, upload) -> uploads.ParseResult:
@@ -38,7 +38,7 @@ def _parsed(user: UserInfo, kind: str, upload) -> uploads.ParseResult:
 def _confirm(user: UserInfo, kind: str, result: uploads.ParseResult) -> None:
     st.success(tr(f"校验通过：{result.rows} 行。请确认预览后导入。",
                   f"Valid: {result.rows} row(s). Check the preview, then import."))
-    st.dataframe(display_frame(result.preview), hide_index=True, width="stretch")
+    st.dataframe(kind_display.display(display_frame(result.preview), kind, lang()), hide_index=True, width="stretch")
     if st.button(tr("确认导入", "Import"), type="primary", key=Keys.CONFIRM):
         try:
             summary = uploads.commit_upload(user, kind, result, lang=lang())

@@ -39,6 +39,7 @@ def _fix(user: UserInfo, row) -> None:
     with st.form(f"{Keys.FIX_FORM}_{row.activity_id}", border=False):
         summary = st.text_area(tr("内容", "Summary"), value=row.summary, key=f"{Keys.FIX_SUMMARY}_{row.activity_id}", height=70)
         venue = st.selectbox(tr("场所", "Venue"), venues, index=venues.index(row.venue) if row.venue in venues else 0,
+                             format_func=lambda v: vocabulary.label(vocabulary.VENUES, v, lang()) if v else "—",
                              key=f"{Keys.FIX_VENUE}_{row.activity_id}")
         students = st.number_input(tr("学生人数", "Students"), min_value=0,
                                    value=int(row.students) if pd.notna(row.students) else 0, key=f"{Keys.FIX_STUDENTS}_{row.activity_id}")
@@ -59,7 +60,8 @@ def _fix(user: UserInfo, row) -> None:
 def _card(user: UserInfo, row, type_label: dict) -> None:
     status = row.review_status
     with st.container(border=True):
-        st.text(f"{row.date:%Y-%m-%d} · {type_label.get(row.type, row.type)} · {row.venue or '—'}")
+        venue = vocabulary.label(vocabulary.VENUES, row.venue, lang()) if row.venue else "—"
+        st.text(f"{row.date:%Y-%m-%d} · {type_label.get(row.type, row.type)} · {venue}")
         st.text(row.summary or "—")
         st.caption(vocabulary.label(vocabulary.REVIEW_STATUSES, status, lang()))
         if status == "returned":

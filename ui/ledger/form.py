@@ -42,7 +42,8 @@ def _form(classes: pd.DataFrame, led: pd.DataFrame, as_of: date) -> dict | None:
         types = ["face_to_face", *[t for t in type_label if t != "face_to_face"]]
         typ = c2.selectbox(tr("类型", "Type"), types, format_func=lambda t: type_label[t], key=Keys.TYPE)
         venue = c3.selectbox(tr("场所（九进）", "Venue (nine venues)"), venues, index=venues.index(last_venue),
-                             format_func=lambda v: v or tr("（不填，仅“向党委汇报”可不填）", "(none — only for a report)"),
+                             format_func=lambda v: vocabulary.label(vocabulary.VENUES, v, lang()) if v else
+                             tr("（不填，仅“向党委汇报”可不填）", "(none — only for a report)"),
                              key=Keys.VENUE)
         class_names = dict(zip(classes["class_id"], classes["class_name"]))
         c4, c5, c6 = st.columns(3)

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common import vocabulary
 from services import round_lifecycle, round_solve
 from ui.feedback import user_errors
 from ui.i18n import tr
+from ui.labels import label
 from ui.rounds.state import Keys, RoundView
 
 
@@ -13,11 +15,13 @@ def _reproduce(view: RoundView) -> None:
     with st.spinner(tr("正在重算……", "Re-running…")):
         rep = round_solve.reproduce(view.user, view.rid)
     if rep.same:
-        st.success(tr(f"重算结果与保存结果完全一致（{len(view.info.assignment)}对，{rep.status}）。",
-                      f"The re-run reproduces the stored result exactly ({rep.status})."))
+        status = label(vocabulary.SOLVER_STATUSES, rep.status)
+        st.success(tr(f"重算结果与保存结果完全一致（{len(view.info.assignment)}对，{status}）。",
+                      f"The re-run reproduces the stored result exactly ({len(view.info.assignment)} pairs, {status})."))
         return
-    st.error(tr(f"重算结果与保存结果不一致：{len(rep.differences)}处差异（保存：{rep.stored_status}，重算：{rep.status}）",
-                f"The re-run differs: {len(rep.differences)} differences"))
+    stored, now = label(vocabulary.SOLVER_STATUSES, rep.stored_status), label(vocabulary.SOLVER_STATUSES, rep.status)
+    st.error(tr(f"重算结果与保存结果不一致：{len(rep.differences)}处差异（保存：{stored}，重算：{now}）",
+                f"The re-run differs: {len(rep.differences)} differences (stored: {stored}, re-run: {now})"))
     st.dataframe(rep.differences, hide_index=True, key="history_diff")
 
 
@@ -30,4 +34,9 @@ def render_history(view: RoundView) -> None:
             _reproduce(view)
     st.markdown("##### " + tr("审计记录", "Audit trail"))
     trail = round_lifecycle.audit_trail(view.user, view.rid)
-    st.dataframe(trail[["at", "actor", "action"]], hide_index=True, width="stretch", key="history_audit")
+    shown = trail[["at", "actor", "action"]].assign(
+        at=trail["at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}" if hasattr(t, "strftime") else str(t or "")),
+        action=trail["action"].map(lambda a: label(vocabulary.AUDIT_ACTIONS, a)))
+    st.dataframe(shown.rename(columns={"at": tr("时间", "Time"), "actor": tr("操作人", "By"),
+                                       "action": tr("操作", "Action")}),
+                 hide_index=True, width="stretch", key="history_audit")

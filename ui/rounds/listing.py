@@ -21,7 +21,7 @@ def _revision(r) -> str:
 
 def _table(listed: list) -> pd.DataFrame:
     return pd.DataFrame([{
-        "id": r.id, tr("名称", "Name"): r.name + _revision(r),
+        tr("编号", "No."): r.id, tr("名称", "Name"): r.name + _revision(r),
         tr("类型", "Kind"): label(vocabulary.ROUND_KINDS, r.kind),
         tr("状态", "Status"): label(vocabulary.ROUND_STATUSES, r.status),
         tr("结果", "Result"): label(vocabulary.ROUND_RESULTS, (r.result or {}).get("status")) or "—",
