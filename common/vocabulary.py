@@ -259,3 +259,28 @@ AUDIT_ACTIONS: Vocab = {             # what an audit row says was done (store.au
     "set_active": Term("启用/停用账号", "Account enabled/disabled"),
     "rehash_password": Term("更新密码存储", "Password storage updated"),
 }
+
+
+# --- protocol order of school leaders (书记, 校长, 副书记, 副校长, …), read from the position text ---
+_PROTOCOL = (("党委书记", "书记"), ("校长",), ("常务副书记",), ("副书记",), ("常务副校长",), ("纪委书记",),
+             ("副校长",), ("总会计师",), ("校长助理",))
+
+
+def protocol_rank(position) -> int:
+    """Where a position stands in protocol order (lower first); unknown positions after the known ones."""
+    text = str(position or "").replace(" ", "")
+    for rank, names in enumerate(_PROTOCOL):
+        for name in names:
+            if name not in text:
+                continue
+            # 书记 matches 副书记 and 纪委书记 by text: only the plain one counts as 书记
+            if names[0] == "党委书记" and ("副书记" in text or "纪委" in text):
+                break
+            if names[0] == "校长" and ("副校长" in text or "校长助理" in text):
+                break
+            if names[0] == "副书记" and "常务" in text:
+                break
+            if names[0] == "副校长" and "常务" in text:
+                break
+            return rank
+    return len(_PROTOCOL)

@@ -33,9 +33,25 @@ def _rows(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame)
     missing = df[df["unit"].isna()]["cadre_id"].tolist()
     if missing:
         raise ValueError(f"分配中的干部不在干部名单中 / cadres not in the roster: {', '.join(missing[:10])}")
-    # school leaders first, then heads, deputies; within a level by college and class
+    # school leaders first in protocol order (书记, 校长, 副书记, 副校长, … from the position), then heads,
+    # deputies; within a level by college and class
     df["_lv"] = df["level"].map(_LEVEL_ORDER).fillna(9)
-    return df.sort_values(["_lv", "college", "class_id", "cadre_id"]).reset_index(drop=True)
+    df["_proto"] = [vocabulary.protocol_rank(p) if lv == "school" else 0 for p, lv in zip(df["position"], df["level"])]
+    df["_col"] = df["college"].where(df["level"] != "school", "")
+    out = df.sort_values(["_lv", "_proto", "_col", "class_id", "cadre_id"], kind="stable")
+    return out.drop(columns=["_proto", "_col"]).reset_index(drop=True)
+
+
+def _print_setup(ws, n_columns: int) -> None:
+    """A4, landscape when wide, fitted to one page width, the header row repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if n_columns > 6 else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = "3:3"
+    ws.page_margins.left = ws.page_margins.right = 0.5
 
 
 def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
@@ -68,8 +84,10 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
             c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             if isinstance(c.value, str):
                 c.number_format = "@"     # staff and class numbers keep their leading zeros
+            elif isinstance(c.value, date):
+                c.number_format = "yyyy-mm-dd"   # a real date cell (sorts and filters as a date)
     ws.freeze_panes = "A4"
-    ws.print_title_rows = "3:3"
+    _print_setup(ws, n)
     buf = io.BytesIO()
     neutralise_formulas(wb).save(buf)         # a name like =HYPERLINK(…) stays text
     return buf.getvalue()
@@ -84,7 +102,7 @@ def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: 
         start = r.start if "start" in df.columns and not pd.isna(r.start) else effective
         rows.append([k, r.name, r.cadre_id, r.unit, r.position, LEVEL_ZH.get(r.level, r.level), r.class_id,
                      r.class_name, r.college, r.major, int(r.grade), int(r.size),
-                     pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None and not pd.isna(start) else ""])
+                     pd.Timestamp(start).date() if start is not None and not pd.isna(start) else ""])
     sub = f"{round_name}" + (f" · 自{effective:%Y年%m月%d日}起执行" if effective else "") + f" · 共{len(rows)}人次"
     return _workbook(OFFICIAL_TITLE, sub, OFFICIAL_COLUMNS, rows,
                      [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12])

@@ -49,3 +49,14 @@ def display(frame: pd.DataFrame, kind: str, lang: str) -> pd.DataFrame:
     out = out.astype(object).where(out.notna(), "")
     names = headers(kind, lang)
     return out.rename(columns={c: names.get(c, _english(str(c)) if lang == "en" else c) for c in out.columns})
+
+
+def upload_mb(kind: str) -> int:
+    """The largest upload of `kind` the importer accepts, in whole MB (what the upload box announces)."""
+    from importer import limits as L
+
+    if kind == "calendar":
+        size = L.calendar_bytes()[0]
+    else:
+        size = L.limits(kind, len(schema.kind(kind).columns)).bytes
+    return max(1, -(-size // 1_000_000))

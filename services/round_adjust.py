@@ -130,7 +130,7 @@ def start_adjust(user: UserInfo, round_id: int, action: str, cadre_id: str, clas
         if res.status == "infeasible":
             return {"round_id": round_id, "status": "refused", "note": note_zh, "refused": _refused(info, inputs, res),
                     "diagnosis": [c.to_dict() for c in res.diagnosis]}
-        new_id = revise(user, round_id, inputs=inputs, note=note_zh)
+        new_id = revise(user, round_id, inputs=inputs, note=note_zh, note_en=note_en)
         save_result(new_id, res, user.username)
         return {"round_id": new_id, "status": res.status, "note": note_zh}
     return BackgroundJob(note_zh, note_en, work).start()

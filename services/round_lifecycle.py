@@ -74,7 +74,7 @@ def create_round(user: UserInfo, name: str, kind: str, params: dict[str, Any],
 
 
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
-           params: dict[str, Any] | None = None, note: str = "") -> int:
+           params: dict[str, Any] | None = None, note: str = "", note_en: str = "") -> int:
     """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""
     access.require(user, "admin", action="revise_round")
     with session_scope() as s:
@@ -86,6 +86,7 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
         new_params["revision_of"] = old.id
         new_params["revision"] = int(old.parameters.get("revision", 0)) + 1
         new_params["revision_note"] = note
+        new_params["revision_note_en"] = note_en or note
         make_config(new_params)
         new_id = store_rounds.create_round(s, old.name, old.kind, snapshot_inputs(dict(old.inputs) | (inputs or {})),
                                            new_params, user.username, parent_id=old.id)
@@ -99,7 +100,7 @@ def start_revision_solve(user: UserInfo, round_id: int, constraints: pd.DataFram
     with their diagnosis: the user asked for these rules)."""
     access.require(user, "admin", action="revise_round")
     inputs = None if constraints is None else {"constraints": canonical_constraints(constraints)}
-    new_id = revise(user, round_id, inputs=inputs, params=params, note="修改规则与参数")
+    new_id = revise(user, round_id, inputs=inputs, params=params, note="修改规则与参数", note_en="rules and parameters changed")
     return start_solve(user, new_id)
 
 

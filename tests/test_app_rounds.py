@@ -234,7 +234,8 @@ def test_history_reproduces_an_archived_round(demo_db, as_role):
     assert {m.label: m.value for m in at.metric}["状态"] == "已归档"
     at.button(key=Keys.HISTORY_REPRODUCE).click().run()
     assert any("完全一致" in s for s in texts(at.success))
-    assert {"create", "save_result", "archive"} <= set(frame_with(at, "action")["action"])
+    # the audit trail in the page's language (common.vocabulary.AUDIT_ACTIONS)
+    assert {"创建", "保存求解结果", "归档"} <= set(frame_with(at, "操作")["操作"])
 
 
 def test_diff_against_published(demo_db, as_role):

@@ -15,6 +15,7 @@ import sqlite3
 from functools import cache
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -145,6 +146,12 @@ class Checker:
             for v in vals.dropna().astype(str).unique()[:400]:
                 self.text(f"{where} [{col}]", v, cell=True)
 
+    def editor_blanks(self, df) -> None:
+        """st.data_editor draws a missing text as a grey "None": editors get "" instead."""
+        for col in df.columns:
+            if df[col].dtype == object and df[col].map(lambda v: v is None or v is pd.NA).any():
+                self.found.append(f"data_editor [{col}]: None shown in an empty cell")
+
     def proto(self, where: str, msg) -> None:
         for field, value in msg.ListFields():
             if field.name in SKIP_FIELDS:
@@ -163,7 +170,6 @@ class Checker:
         for ds in el.proto.datasets:
             self.frame(f"{where} data", convert_arrow_bytes_to_pandas_df(ds.data.data), self.lang == "en")
         for name, rows in (spec.pop("datasets", None) or {}).items():
-            import pandas as pd
             self.frame(f"{where} data {name}", pd.DataFrame(rows), self.lang == "en")
         self._spec(where, spec)
 
@@ -208,6 +214,8 @@ def _walk(at: AppTest, chk: Checker) -> None:
             continue
         if kind in {"arrow_data_frame", "dataframe", "table", "arrow_table"}:
             chk.frame(kind, _shown(node))
+            if getattr(node, "editing_mode", "read_only") != "read_only":
+                chk.editor_blanks(_shown(node))
             continue
         if kind == "exception":
             chk.found.append(f"exception: {node.value}")

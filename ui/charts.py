@@ -54,15 +54,20 @@ def register_fonts() -> None:
             _fonts_registered = True
 
 
-def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int = 760) -> bytes:
+def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int = 760, stamp: str | None = None) -> bytes:
     """The chart as PNG bytes, rendered server-side with the CJK font registered. In the page a chart
-    stretches to its column; a file needs a fixed width."""
+    stretches to its column; a file needs a fixed width. `stamp` (date and filters) goes under the title,
+    so a picture pasted into a report still says what it shows."""
     import vl_convert as vlc
 
     register_fonts()
     spec = chart.to_dict()
     if "width" not in spec:
         spec["width"] = width
+    if stamp:
+        title = spec.get("title")
+        title = dict(title) if isinstance(title, dict) else {"text": title or ""}
+        spec["title"] = title | {"subtitle": stamp, "subtitleFont": FONT_STACK, "subtitleColor": "#555"}
     return vlc.vegalite_to_png(spec, scale=scale)
 
 

@@ -5,7 +5,17 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.feedback import error_text, flash, md_escape, show_error
-from ui.i18n import tr
+from ui.i18n import lang, tr
+
+
+def one_language(message: str, lang_: str) -> str:
+    """A progress message in one language. Solvers and services report "中文 / English" pairs, joined
+    with " · " when one step reports inside another ("志愿≤3 / rank ≤ 3 · 线性松弛第2轮 / LP round 2")."""
+    parts = []
+    for seg in str(message).split(" · "):
+        zh, sep, en = seg.partition(" / ")
+        parts.append((en if lang_ == "en" else zh) if sep else seg)
+    return " · ".join(parts)
 
 
 def start_job(job_key: str, factory, *args, busy_zh: str = "已有求解在进行，请等待或取消。",
@@ -47,6 +57,6 @@ def job_panel(job_key: str, cancel_key: str, cancel_zh: str = "取消", cancel_e
         st.rerun(scope="app")
     with st.container(border=True):
         st.markdown(f"**{md_escape(tr(job.label_zh, job.label_en))}**")
-        st.progress(job.fraction, text=f"{job.message} · {job.elapsed:.0f} s")
+        st.progress(job.fraction, text=f"{md_escape(one_language(job.message, lang()))} · {job.elapsed:.0f} s")
         st.button(tr(cancel_zh, cancel_en), key=cancel_key, icon=":material/cancel:", on_click=job.cancel,
                   disabled=job.cancel_event.is_set())

@@ -36,6 +36,9 @@ def rules_editor(key: str, con: pd.DataFrame, disabled: bool = False, focus: int
     """Edit a constraints table; returns the edited rows in their original order (new rows last).
     `focus` (0-based row) is shown first — put it in `key`: pending edits are by row position."""
     view = con.copy()
+    text_cols = [c for c in view.columns if view[c].dtype == object]
+    # an empty text cell shows as a grey "None" in the editor: show it blank, give it back as None
+    view[text_cols] = view[text_cols].astype(object).where(view[text_cols].notna(), "")
     view.insert(0, "rule_no", range(1, len(view) + 1))
     if focus is not None and 0 <= focus < len(view):
         st.info(tr(f"诊断指向规则第{focus + 1}条（已在表中置顶）", f"The diagnosis points at rule #{focus + 1} (shown first)"))
@@ -43,6 +46,8 @@ def rules_editor(key: str, con: pd.DataFrame, disabled: bool = False, focus: int
     edited = st.data_editor(view, key=key, num_rows="fixed" if disabled else "dynamic", disabled=disabled,
                             hide_index=True, column_config=_columns(), width="stretch", height=EDITOR_HEIGHT)
     out = edited.sort_values("rule_no", na_position="last", kind="stable").drop(columns=["rule_no"])
+    for c in text_cols:
+        out[c] = out[c].map(lambda v: None if v == "" or v is pd.NA else v).astype(object)
     return out.reset_index(drop=True)
 
 

@@ -24,7 +24,7 @@ MAX_PICKS = 300       # entries offered in the pick lists at once (the table sho
 
 
 def _label(r, type_label: dict) -> str:
-    return f"{r.date:%m-%d} · {r.cadre_name} · {type_label.get(r.type, r.type)} · {r.summary[:12]}"
+    return f"{r.date:%Y-%m-%d} · {r.cadre_name} · {type_label.get(r.type, r.type)} · {r.summary[:12]}"
 
 
 def _confirm(user: UserInfo, inputs: Inputs, ids: list[str]) -> None:

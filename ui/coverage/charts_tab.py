@@ -3,21 +3,35 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common import vocabulary
 from services import compliance_view as cv
 from services.coverage import View
 from ui import charts
 from ui.coverage.state import Keys
 from ui.i18n import lang, tr
+from ui.labels import label
 
 
-def chart_block(chart, name: str, key: str) -> None:
-    """The chart, stretched to its column, with a PNG export button under it."""
+def stamp(v: View, rule_names: dict[str, str]) -> str:
+    """What a chart exported as PNG shows: the date and every filter."""
+    f = v.filters
+    every = tr("全部", "all")
+    parts = [tr(f"截至 {f.as_of:%Y-%m-%d}", f"As of {f.as_of:%Y-%m-%d}"),
+             tr("学期：", "Term: ") + (f.term or every), tr("学院：", "College: ") + (f.college or every),
+             tr("层级：", "Level: ") + (label(vocabulary.LEVELS, f.level) if f.level else every),
+             tr("规则：", "Rule: ") + (rule_names.get(f.rule, f.rule) if f.rule else every)]
+    return " · ".join(parts)
+
+
+def chart_block(chart, name: str, key: str, note: str | None = None) -> None:
+    """The chart, stretched to its column, with a PNG export button under it (stamped with `note`)."""
     st.altair_chart(chart, width="stretch", theme=None, key=f"{key}_chart")
-    st.download_button(tr("导出 PNG", "Export PNG"), data=lambda: charts.to_png(chart), file_name=f"{name}.png",
+    st.download_button(tr("导出 PNG", "Export PNG"), data=lambda: charts.to_png(chart, stamp=note),
+                       file_name=f"{name}.png",
                        mime="image/png", icon=":material/image:", key=Keys.png(key), on_click="ignore")
 
 
-def _heatmaps(v: View, rule_names: dict[str, str]) -> None:
+def _heatmaps(v: View, rule_names: dict[str, str], note: str) -> None:
     heat_name = rule_names.get(v.heat_rule, v.heat_rule)
     if v.heat_college.empty:
         st.info(tr("所选范围内没有可考核的周期。", "No assessed period in this selection."))
@@ -26,14 +40,14 @@ def _heatmaps(v: View, rule_names: dict[str, str]) -> None:
         chart_block(charts.heatmap(v.heat_college, "college", "period", tr("学院", "College"), tr("周期", "Period"),
                                    tr(f"学院×周期 达标率（{heat_name}）", f"Rate met by college and period ({heat_name})"),
                                    col_sort=order, lang=lang()),
-                    tr("学院周期热力图", "heatmap_college_period"), Keys.CHART_HEAT_COLLEGE)
+                    tr("学院周期热力图", "heatmap_college_period"), Keys.CHART_HEAT_COLLEGE, note)
     if not v.heat_cadre.empty:
         rows = list(dict.fromkeys(v.heat_cadre["cadre"]))
         chart_block(charts.heatmap(v.heat_cadre, "cadre", "rule", tr("干部", "Cadre"), tr("规则", "Rule"),
                                    tr(f"干部×规则 达标率（最低的 {len(rows)} 位 / 共 {v.heat_cadre_total} 位）",
                                       f"Rate met by cadre and rule (lowest {len(rows)} of {v.heat_cadre_total})"),
                                    row_sort=rows, lang=lang()),
-                    tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE)
+                    tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE, note)
     st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）。",
                   "A blank cell in a heatmap means there was nothing to assess there (exempt for leave or a trip, "
                   "or a period not yet started)."))
@@ -41,21 +55,22 @@ def _heatmaps(v: View, rule_names: dict[str, str]) -> None:
 
 def render_charts(v: View, inputs: cv.Inputs) -> None:
     rule_names = cv.rule_names(inputs, lang())
+    note = stamp(v, rule_names)
     left, right = st.columns(2)
     with left:
         chart_block(charts.coverage_by_college(v.coverage_college, lang()),
-                    tr("各学院班级覆盖", "coverage_by_college"), Keys.CHART_BY_COLLEGE)
+                    tr("各学院班级覆盖", "coverage_by_college"), Keys.CHART_BY_COLLEGE, note)
     with right:
         chart_block(charts.preference_satisfaction(v.preferences, lang()),
-                    tr("志愿满足情况", "wishes_met"), Keys.CHART_PREFS)
-    _heatmaps(v, rule_names)
+                    tr("志愿满足情况", "wishes_met"), Keys.CHART_PREFS, note)
+    _heatmaps(v, rule_names, note)
     left, right = st.columns(2)
     with left:
         if v.trend.empty:
             st.info(tr("所选范围内没有教学周。", "No teaching week in this selection."))
         else:
             chart_block(charts.weekly_trend(v.trend, v.trend_target, rule_names.get(cv.F2F, cv.F2F), lang()),
-                        tr("每周面对面趋势", "face_to_face_weekly"), Keys.CHART_TREND)
+                        tr("每周面对面趋势", "face_to_face_weekly"), Keys.CHART_TREND, note)
     with right:
         chart_block(charts.venue_coverage(v.venues, v.venue_cadres, lang()),
-                    tr("九进场所覆盖", "venues_reached"), Keys.CHART_VENUES)
+                    tr("九进场所覆盖", "venues_reached"), Keys.CHART_VENUES, note)

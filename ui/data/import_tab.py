@@ -58,8 +58,12 @@ def render_import(user: UserInfo) -> None:
     else:
         st.caption(tr("导入将整体替换该类数据；任何一行有误则不写入任何数据。",
                       "An import replaces this kind as a whole; one bad row and nothing is written."))
-    upload = st.file_uploader(tr("选择文件（xlsx / csv / toml）", "Choose a file (xlsx / csv / toml)"),
-                              type=["xlsx", "csv", "toml"], key=Keys.upload(kind))
+    mb = kind_display.upload_mb(kind)
+    upload = st.file_uploader(tr(f"选择文件（xlsx / csv / toml，不超过 {mb} MB）",
+                                 f"Choose a file (xlsx / csv / toml, up to {mb} MB)"),
+                              type=["xlsx", "csv", "toml"], key=Keys.upload(kind), max_upload_size=mb,
+                              help=tr("把文件拖到框内，或点击框内按钮（Browse files）选择文件。",
+                                      "Drag the file onto the box, or use its Browse files button."))
     if upload is None:
         return
     result = _parsed(user, kind, upload)

@@ -42,8 +42,8 @@ def _due(mc: home.MyClass) -> None:
             st.markdown("**" + vocabulary.label(vocabulary.PERIOD_KINDS, kind, lang()) + "**")
             for r in part.itertuples():
                 rule = r.rule_zh if lang() == "zh" else r.rule_en
-                st.text(f"{rule}：{r.done}/{r.required} " + tr(f"（截至 {r.period_end:%m-%d}）",
-                                                              f"(by {r.period_end:%m-%d})"))
+                st.text(f"{rule}：{r.done}/{r.required} " + tr(f"（截至 {r.period_end:%Y-%m-%d}）",
+                                                              f"(by {r.period_end:%Y-%m-%d})"))
 
 
 def render_my_class(user: UserInfo) -> None:

@@ -102,7 +102,7 @@ def render_entries(user: UserInfo, led: pd.DataFrame, reviews: pd.DataFrame) -> 
                       "(listed first below)."))
     order = returned + [a for a in led["activity_id"] if a not in set(returned)]
     by_id = led.set_index("activity_id")
-    labels = {a: f"{by_id.at[a, 'date']:%m-%d} · {type_label.get(by_id.at[a, 'type'], by_id.at[a, 'type'])} · "
+    labels = {a: f"{by_id.at[a, 'date']:%Y-%m-%d} · {type_label.get(by_id.at[a, 'type'], by_id.at[a, 'type'])} · "
                  f"{by_id.at[a, 'summary'][:14]}" for a in order}
     pick = st.selectbox(tr("打开一条记录（附件、修改、撤回）", "Open an entry (files, change, withdraw)"),
                         list(labels), format_func=lambda a: labels[a], key=Keys.ENTRY_PICK)

@@ -54,6 +54,9 @@ def render_upload(user: UserInfo, activity_id: str) -> None:
     up = st.file_uploader(tr(f"添加照片或PDF（JPEG/PNG/PDF，单个不超过 {limit:.0f} MB）",
                              f"Add photos or a PDF (JPEG/PNG/PDF, up to {limit:.0f} MB each)"),
                           type=["jpg", "jpeg", "png", "pdf"], accept_multiple_files=True,
+                          max_upload_size=max(1, -(-evidence.max_bytes() // 1048576)),
+                          help=tr("把文件拖到框内，或点击框内按钮（Browse files）选择文件。",
+                                  "Drag the files onto the box, or use its Browse files button."),
                           key=f"{Keys.UPLOAD}_{activity_id}_{st.session_state.get(Keys.UPLOAD_NONCE, 0)}")
     if up and st.button(tr("上传附件", "Upload"), key=Keys.UPLOAD_SAVE, type="primary", icon=":material/upload:"):
         saved, refused = 0, []

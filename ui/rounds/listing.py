@@ -89,8 +89,9 @@ def render_summary(view: RoundView) -> None:
     params = view.info.parameters
     if params.get("revision_note"):
         note = md_escape(params["revision_note"])
+        note_en = md_escape(params.get("revision_note_en") or params["revision_note"])
         st.caption(tr(f"本版本由 #{params.get('revision_of')} 修改而来：{note}",
-                      f"Revision of #{params.get('revision_of')}: {note}"))
+                      f"Revision of #{params.get('revision_of')}: {note_en}"))
     if not view.editable:
         return
     b1, b2, _ = st.columns([1, 1, 4])

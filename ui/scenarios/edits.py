@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from common import vocabulary
-from services import scenario_edits, scenarios
+from services import kind_display, scenario_edits, scenarios
 from ui.feedback import flash, show_error
 from ui.i18n import lang, tr
 from ui.labels import formatter
@@ -64,7 +64,9 @@ def _classes_file(user, sc) -> None:
     st.markdown(tr("**新增班级**（如：下一年的新生班，按“班级名单”模板）",
                    "**Add classes** (e.g. next year's freshman classes, classes template)"))
     up = st.file_uploader(tr("班级文件（xlsx / csv）", "Classes file (xlsx / csv)"), type=["xlsx", "csv"],
-                          key=Keys.CLASSES_FILE)
+                          key=Keys.CLASSES_FILE, max_upload_size=kind_display.upload_mb("classes"),
+                          help=tr("把文件拖到框内，或点击框内按钮（Browse files）选择文件。",
+                                  "Drag the file onto the box, or use its Browse files button."))
     if up is None:
         return
     edit, problems = scenario_edits.read_classes_file(up.getvalue(), up.name)
