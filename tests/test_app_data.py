@@ -83,7 +83,7 @@ def test_browse_and_search(at, admin):
     at.selectbox(key=Keys.BROWSE_KIND).select("classes").run()
     full = at.dataframe[-1].value
     assert len(full) == data_service.counts(admin)["classes"]
-    college = full["college"].iloc[0]
+    college = full["学院"].iloc[0]          # headers in the page's language (services.kind_display)
     at.text_input(key=Keys.SEARCH).input(college).run()
     hit = at.dataframe[-1].value
     assert 0 < len(hit) < len(full)
