@@ -83,8 +83,8 @@ def _all_str(cells: list[Any]) -> bool:
     return all(type(v) is str for v in cells)
 
 
-def _text(cells: list[Any], c: Column) -> list[Any]:
-    if _all_str(cells):
+def _text(cells: list[Any], c: Column, plain: bool = False) -> list[Any]:
+    if plain or _all_str(cells):
         return cells                       # to_text of a stripped string is the string itself
     return [None if v is None else to_text(v) for v in cells]
 
@@ -124,7 +124,7 @@ def _typed(cells: list[Any], c: Column, plain: bool) -> list[Any]:
         raise NotPlain                     # the row path names the character and the cell
     fn = _VECTOR.get(c.type)
     if fn is not None and (plain or (None not in cells and (c.type == TEXT or _all_str(cells)))):
-        return fn(cells, c)
+        return _text(cells, c, plain) if c.type == TEXT else fn(cells, c)
     return _per_cell(cells, c)
 
 

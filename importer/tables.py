@@ -242,9 +242,21 @@ def _split_plain(text: str, delimiter: str, most: int) -> list[Row] | None:
     return [(n, ln.split(delimiter) if ln else []) for n, ln in enumerate(lines, start=1)]
 
 
+def _first_line(text: str) -> str:
+    """The first non-blank line (splitlines' idea of a line), without splitting the whole text."""
+    head = text[:65536]
+    lines = head.splitlines()
+    if len(head) < len(text):
+        lines = lines[:-1]                # the last line of the head may be cut short
+    first = next((ln for ln in lines if ln.strip()), None)
+    if first is None:
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return first
+
+
 def _read_csv(data: bytes, label: str, lim: Limits) -> Workbook:
     text = decode_text(data, label)
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = _first_line(text)
     delimiter = "\t" if ("\t" in first and "," not in first) else ","
     rows = _split_plain(text, delimiter, lim.physical_rows)
     if rows is not None:
