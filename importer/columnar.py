@@ -23,12 +23,11 @@ from .values import _WS, BadValue, clean, parse_cell, to_text
 
 ENABLED = True          # tests switch it off to compare both paths
 
-# The per-cell regexes of values.py, repeated over "\n"-joined text (no cell holds "\n": every
-# cell passed str.isprintable). ASCII text is its own NFKC form, so no normalisation is needed.
+# values.py's integer regex repeated over "\n"-joined text (no cell holds "\n": every cell passed
+# str.isprintable). ASCII text is its own NFKC form, so no normalisation is needed.
 _INT_CELL = r"[+-]?\d+(?:\.0*)?"
-_FLOAT_CELL = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
 _INT_COLUMN = re.compile(rf"(?:{_INT_CELL}\n)*{_INT_CELL}", re.ASCII)
-_FLOAT_COLUMN = re.compile(rf"(?:{_FLOAT_CELL}\n)*{_FLOAT_CELL}", re.ASCII)
+_NOT_FLOAT_CHAR = re.compile(r"[^0-9+\-.eE\n]")
 
 
 class NotPlain(Exception):
@@ -100,10 +99,14 @@ def _int(cells: list[Any], c: Column) -> list[Any]:
 
 
 def _float(cells: list[Any], c: Column) -> list[Any]:
-    joined = "\n".join(cells)
-    if not joined.isascii() or _FLOAT_COLUMN.fullmatch(joined) is None:
+    # Only digits, signs, points and e/E: float() then accepts exactly what values._FLOAT_RE matches
+    # (no "inf"/"nan" letters, no spaces or underscores), and refuses the rest with ValueError.
+    if _NOT_FLOAT_CHAR.search("\n".join(cells)) is not None:
         raise NotPlain
-    out = list(map(float, cells))
+    try:
+        out = list(map(float, cells))
+    except ValueError:
+        raise NotPlain from None
     if np.isinf(out).any():
         raise NotPlain
     return out
