@@ -38,6 +38,11 @@ def users(actor: UserInfo, search: str = "") -> pd.DataFrame:
     return _as_admin(actor, lambda s, _: accounts.users_frame(s, search))
 
 
+def options(actor: UserInfo) -> tuple[list[str], list[tuple[str, str]]]:
+    """Colleges and (工号, name) of the rosters, for the scope and link pickers."""
+    return _as_admin(actor, lambda s, _: accounts.scope_options(s))
+
+
 def create(actor: UserInfo, username: str, password: str, role: str, display_name: str,
            college: str | None = None, cadre_id: str | None = None) -> UserInfo:
     """A new account; it must change the password the admin chose at its first login."""

@@ -157,3 +157,10 @@ def _provision(session: Session, username: str, name: str, role: str, actor: str
 def check_cadre(session: Session, cadre_id: str) -> None:
     if session.get(Cadre, cadre_id) is None:
         raise InvalidData(f"工号 {cadre_id} 不在干部名册中", f"cadre_id {cadre_id!r} is not in the cadre roster")
+
+
+def scope_options(session: Session) -> tuple[list[str], list[tuple[str, str]]]:
+    """The colleges of the class roster and the (工号, name) pairs of the cadre roster."""
+    colleges = sorted(set(session.scalars(select(SchoolClass.college))))
+    cadres = [(c.cadre_id, c.name) for c in session.scalars(select(Cadre).order_by(Cadre.cadre_id))]
+    return colleges, cadres

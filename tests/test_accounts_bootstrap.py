@@ -16,11 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _run(tmp_path, *args, **env_extra):
-    env = dict(os.environ, YIXIAN_DB_PATH=str(tmp_path / "prod.sqlite3"), PYTHONPATH=str(ROOT), **env_extra)
-    env.pop("DATABASE_URL", None)
-    env.pop("YIXIAN_ADMIN_PASSWORD", None) if "YIXIAN_ADMIN_PASSWORD" not in env_extra else None
-    return subprocess.run([sys.executable, "-m", "store.bootstrap", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=180, stdin=subprocess.DEVNULL)
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "YIXIAN_ADMIN_PASSWORD")}
+    env.update(YIXIAN_DB_PATH=str(tmp_path / "prod.sqlite3"), PYTHONPATH=str(ROOT), **env_extra)
+    return subprocess.run([sys.executable, "-m", "store.bootstrap", *args], check=False, cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL)
 
 
 @pytest.mark.slow
