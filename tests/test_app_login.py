@@ -36,7 +36,9 @@ def test_without_a_session_only_the_login_link_shows(demo_db, as_role):
     at = _app(as_role, None)
     assert not at.exception
     assert [w.value for w in at.warning] == ["请先登录。"]
-    assert "/auth/login?next=/" in at.markdown[0].value
+    bodies = [h.proto.body for h in at.get("html")]
+    assert '<a href="/auth/login?next=/">前往登录</a>' in bodies
+    assert '<script>window.location.replace("/auth/login?next=/");</script>' in bodies
     assert len(at.metric) == 0 and len(at.dataframe) == 0 and len(at.sidebar.button) == 0
 
 
@@ -58,9 +60,10 @@ def test_logout_ends_the_server_session_and_clears_the_whole_session_state(demo_
     assert not at.exception
     assert resume(token) is None
     assert "data_upload_parsed" not in at.session_state and "user" not in at.session_state
-    assert "session_token" not in at.session_state
+    assert "session_token" not in at.session_state and at.session_state["logged_out"] is True
     assert len(at.metric) == 0 and len(at.dataframe) == 0
     assert [w.value for w in at.warning] == ["请先登录。"]
+    assert '<script>window.location.replace("/auth/logout");</script>' in [h.proto.body for h in at.get("html")]
 
 
 def test_a_forced_password_change_comes_first_then_the_app_opens(demo_db, as_role):

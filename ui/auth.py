@@ -9,6 +9,8 @@ first: a page run without app.py (deep link on a fresh server) must refuse on it
 """
 from __future__ import annotations
 
+import html
+import json
 from urllib.parse import quote
 
 import streamlit as st
@@ -17,6 +19,7 @@ from ui.i18n import tr
 
 USER_KEY = "user"
 TOKEN_KEY = "session_token"
+LOGGED_OUT_KEY = "logged_out"
 
 ROLE_NAMES = {
     "admin": ("组织部管理员", "Organization dept. (admin)"),
@@ -62,9 +65,14 @@ def login_url(next_path: str = "/") -> str:
 
 
 def login_needed(next_path: str = "/") -> None:
+    """The notice for a run without a valid session, and the way to the login page: a plain link
+    (same tab; the login page is an HTTP form outside Streamlit) and, in a browser, an automatic
+    move there. The script is our own constant text; `next` is one of our page paths, JSON-quoted."""
     st.warning(tr("请先登录。", "Please log in first."))
-    # A plain link: the login page is an HTTP form outside the Streamlit app.
-    st.markdown(f"[{tr('前往登录', 'Go to login')}]({login_url(next_path)})")
+    # after a logout, through /auth/logout: it also deletes the (now dead) cookie from the browser
+    url = "/auth/logout" if st.session_state.get(LOGGED_OUT_KEY) else login_url(next_path)
+    st.html(f'<a href="{html.escape(url)}">{html.escape(tr("前往登录", "Go to login"))}</a>')
+    st.html(f"<script>window.location.replace({json.dumps(url)});</script>", unsafe_allow_javascript=True)
 
 
 def guard(*roles: str, allow_password_change: bool = False):
@@ -84,11 +92,13 @@ def guard(*roles: str, allow_password_change: bool = False):
 
 
 def logout() -> None:
-    """Button callback: ends the session on the server and clears the whole session state."""
+    """Button callback: ends the session on the server and clears the whole session state (all
+    that remains is a marker that sends the browser to /auth/logout)."""
     from services.auth import logout as end
 
     end(st.session_state.get(TOKEN_KEY) or _cookie_token())
     st.session_state.clear()
+    st.session_state[LOGGED_OUT_KEY] = True
 
 
 def mode_banner() -> None:
