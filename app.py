@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import current_user, login_needed, logout, role_label
+from ui.feedback import user_errors
 from ui.i18n import language_switch, tr
 from ui.nav import ACCOUNT_PAGE, PAGES, ROOT, url_path
 
@@ -41,8 +42,10 @@ if user.must_change_password:
     page = st.navigation(_pages({ACCOUNT_PAGE}), position="hidden")
     if page.url_path != url_path(next(p for p in PAGES if p.path == ACCOUNT_PAGE)):
         st.switch_page(ACCOUNT_PAGE)
-    page.run()
+    with user_errors():
+        page.run()
     st.stop()
 
 page = st.navigation(_pages({p.path for p in PAGES if user.role in p.roles}))
-page.run()
+with user_errors():   # a refusal or an unexpected error: one sentence (and an id), never a trace
+    page.run()
