@@ -4,12 +4,13 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import TOKEN_KEY, guard, role_label
-from ui.i18n import lang, tr
+from ui.i18n import tr
 
 user = guard(allow_password_change=True)
 
+from common.errors import YixianError
 from services import auth as auth_service
-from store.errors import StoreError
+from ui.feedback import show_error
 
 st.title(tr("我的账号", "My account"))
 st.text(f"{user.username} · {user.display_name} · {role_label(user.role)}")
@@ -35,8 +36,8 @@ if submitted:
     else:
         try:
             ok = auth_service.change_password(user.username, old, new, st.session_state.get(TOKEN_KEY))
-        except StoreError as exc:
-            st.error(exc.message(lang()))
+        except YixianError as exc:
+            show_error(exc)
         else:
             if ok:
                 st.session_state["account_changed"] = True

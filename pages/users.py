@@ -5,13 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import guard, role_label
-from ui.i18n import lang, tr
+from ui.i18n import tr
 
 user = guard("admin")
 
+from common.errors import YixianError
 from services import users as users_service
 from store.auth import ROLES
-from store.errors import StoreError
+from ui.feedback import show_error
 
 CREDS_KEY = "users_credentials"
 
@@ -24,8 +25,8 @@ def _do(action, done_zh: str, done_en: str, keep=None) -> None:
     of the result (one-time passwords), note the success and redraw everything from the store."""
     try:
         result = action()
-    except StoreError as exc:
-        st.error(exc.message(lang()))
+    except YixianError as exc:
+        show_error(exc)
         return
     if keep is not None:
         st.session_state[CREDS_KEY] = keep(result)

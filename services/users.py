@@ -10,22 +10,21 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from services.access import AccessDenied, require
 from services.db import session_scope
 from store import accounts
 from store.auth import UserInfo, create_user, get_user_by_id, set_active
-from store.errors import StoreError
 
 CREDENTIAL_HEADERS = ["用户名 username", "姓名/学院 name", "角色 role", "单位 unit", "初始密码 one-time password"]
 
 
-class Forbidden(StoreError):
-    """The acting user may not do this."""
-
-
 def _admin(session, actor: UserInfo) -> str:
-    found = get_user_by_id(session, getattr(actor, "id", -1)) if actor is not None else None
-    if found is None or not found[1] or found[0].role != "admin":
-        raise Forbidden("只有组织部管理员可以管理账号", "only an admin may manage accounts")
+    """The acting admin's username, checked twice: the role it claims (services.access, which
+    audits a refusal) and the account as stored now (active, still an admin)."""
+    require(actor, "admin", action="manage_accounts")
+    found = get_user_by_id(session, getattr(actor, "id", -1))
+    if found is None or not found[1] or found[0].role != "admin" or found[0].username != actor.username:
+        raise AccessDenied("只有组织部管理员可以管理账号", "only an admin may manage accounts")
     return found[0].username
 
 
@@ -61,7 +60,7 @@ def update(actor: UserInfo, username: str, **changes) -> None:
 def set_account_active(actor: UserInfo, username: str, active: bool) -> None:
     def work(s, who):
         if not active and username == who:
-            raise Forbidden("不能停用自己的账号", "you cannot deactivate your own account")
+            raise AccessDenied("不能停用自己的账号", "you cannot deactivate your own account")
         set_active(s, username, active, who)
     _as_admin(actor, work)
 

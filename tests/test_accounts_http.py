@@ -56,7 +56,7 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(demo_db):
     c = _client()
     wrong, unknown = _login(c, "admin", "not-the-password"), _login(c, "nobody", "not-the-password")
     assert wrong.status_code == unknown.status_code == 401
-    strip = lambda t: t.replace('value="admin"', "").replace('value="nobody"', "")  # noqa: E731
+    strip = lambda t: t.replace('value="admin"', "").replace('value="nobody"', "")
     assert strip(wrong.text) == strip(unknown.text)
     assert "连续 5 次错误后账号将被锁定 15 分钟" in wrong.text
 
