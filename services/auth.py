@@ -81,6 +81,15 @@ def sso_session(campus_id: str, via: str, client: str = "") -> Started | None:
     return _open(user, via, client)
 
 
+def sso_failed(via: str, reason: str, client: str = "") -> None:
+    """A sign-on that did not get as far as a campus id (bad ticket, state or token): audit-logged."""
+    from store import audit
+
+    with session_scope() as session:
+        audit.record(session, "anonymous", "sso_failed", "security", via,
+                     after={"reason": reason[:200], "client": client[:200]})
+
+
 def resume(token: str | None) -> UserInfo | None:
     """The session's user as stored now (None when it ended or expired)."""
     if not token:
