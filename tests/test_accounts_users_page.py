@@ -73,6 +73,7 @@ def test_create_account_with_rules_and_bulk_provisioning(demo_db, as_role):
     assert not at.exception
     assert any("个账号的初始密码" in i.value for i in at.info)
     from openpyxl import load_workbook
+
     from services.users import credentials_xlsx
     made = at.session_state["users_credentials"]
     ws = load_workbook(io.BytesIO(credentials_xlsx(made))).active

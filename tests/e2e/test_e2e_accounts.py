@@ -3,6 +3,7 @@ user must change the password first; a deactivation ends the user's open tab on 
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_provision_colleges_download_passwords_and_first_login(app_server, page,
     page.get_by_text("已开通学院账号。").wait_for(timeout=120_000)
     with page.expect_download() as dl:
         page.get_by_role("button", name="下载初始密码（Excel）").click()
-    ws = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read())).active
+    ws = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes())).active
     rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
     assert rows and all(r[2] == "college" and len(r[4]) == 14 for r in rows)
     username, college, password = rows[0][0], rows[0][1], rows[0][4]
