@@ -35,7 +35,7 @@ if submitted:
         st.error(tr("两次输入的新密码不一致。", "The two new passwords differ."))
     else:
         try:
-            ok = auth_service.change_password(user.username, old, new, st.session_state.get(TOKEN_KEY))
+            ok = auth_service.change_password(user, old, new, st.session_state.get(TOKEN_KEY))
         except YixianError as exc:
             show_error(exc)
         else:

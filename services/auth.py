@@ -104,19 +104,22 @@ def logout(token: str | None) -> None:
             ss.end_session(session, token)
 
 
-def change_password(username: str, old_password: str, new_password: str, token: str | None = None) -> bool:
-    """A user changing their own password: False when the old password is wrong. The rules
-    apply (InvalidData names each broken rule); every other session of the account ends."""
+def change_password(actor: UserInfo, old_password: str, new_password: str, token: str | None = None) -> bool:
+    """The acting user changing their own password: False when the old password is wrong (it
+    counts as a failed login). The rules apply (InvalidData names each broken rule); every other
+    session of the account ends, this one (`token`) stays."""
+    from services.access import require
     from store.auth import set_password
     from store.passwords import check_password
 
+    require(actor, action="change_password")
     if new_password == old_password:
         raise InvalidData("新密码不能与旧密码相同", "the new password must differ from the old one")
-    check_password(new_password, username)
-    if login(username, old_password) is None:
+    check_password(new_password, actor.username)
+    if login(actor.username, old_password) is None:
         return False
     with session_scope() as session:
-        set_password(session, username, new_password, actor=username,
+        set_password(session, actor.username, new_password, actor=actor.username,
                      keep_session=ss.token_hash(token) if token else None)
     return True
 

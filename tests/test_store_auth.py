@@ -115,10 +115,13 @@ def test_services_login_uses_the_configured_database(db):
     assert user is not None and user.role == "leader" and user.display_name == "校领导"
     assert login("leader", "wrong-password") is None
     assert login("ghost", "leader-pass-1") is None
-    assert change_password("leader", "nope-nope", "another-pass") is False
+    assert change_password(user, "nope-nope", "another-pass") is False
     with pytest.raises(InvalidData, match="common password"):
-        change_password("leader", "leader-pass-1", "password123")
-    assert change_password("leader", "leader-pass-1", "another-pass") is True
+        change_password(user, "leader-pass-1", "password123")
+    from services.access import AccessDenied
+    with pytest.raises(AccessDenied):
+        change_password(None, "leader-pass-1", "another-pass")
+    assert change_password(user, "leader-pass-1", "another-pass") is True
     assert login("leader", "another-pass") is not None
 
 
