@@ -132,3 +132,30 @@ def test_session_survives_an_app_process_restart(app_server, browser, tmp_path):
     finally:
         ctx.close()
         stop(proc)
+
+
+@pytest.mark.slow
+def test_an_idle_session_ends_and_the_next_click_asks_for_login(app_server, browser, tmp_path):
+    """With a 6-second idle limit (YIXIAN_SESSION_IDLE_MINUTES=0.1): a click after 8 s idle lands on
+    the login page, and logging in again returns to the page."""
+    _, env = app_server
+    env = dict(copy_database(env, tmp_path), YIXIAN_SESSION_IDLE_MINUTES="0.1")
+    port = free_port()
+    proc = start_app(env, port, tmp_path / "idle.log")
+    base = f"http://127.0.0.1:{port}"
+    ctx = browser.new_context(locale="zh-CN")
+    page = ctx.new_page()
+    try:
+        login(page, base, "leader")
+        page.goto(f"{base}/coverage")
+        page.get_by_text("班级覆盖率").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(8000)
+        page.get_by_text("English", exact=True).click()
+        page.get_by_label("用户名").wait_for(timeout=60_000)
+        assert "next=/coverage" in page.url
+        _fill(page, "leader", DEMO_PASSWORDS["leader"])
+        page.get_by_role("button", name="退出登录").wait_for(timeout=60_000)
+        assert page.url == f"{base}/coverage"
+    finally:
+        ctx.close()
+        stop(proc)
