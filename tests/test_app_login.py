@@ -30,6 +30,7 @@ def test_session_per_role_opens_the_app(demo_db, as_role, role):
     assert any(user.display_name in t.value for t in at.sidebar.text)
     assert pages_for(role)[0].path == "pages/home.py"
     assert ("pages/users.py" in [p.path for p in pages_for(role)]) == (role == "admin")
+    assert any("演示模式" in i.value for i in at.info)                  # the home page names the mode
 
 
 def test_without_a_session_only_the_login_link_shows(demo_db, as_role):
@@ -40,6 +41,12 @@ def test_without_a_session_only_the_login_link_shows(demo_db, as_role):
     assert '<a href="/auth/login?next=/">前往登录</a>' in bodies
     assert '<script>window.location.replace("/auth/login?next=/");</script>' in bodies
     assert len(at.metric) == 0 and len(at.dataframe) == 0 and len(at.sidebar.button) == 0
+
+
+def test_home_says_production_mode(demo_db, as_role, monkeypatch):
+    monkeypatch.setenv("YIXIAN_ENV", "production")
+    at = _app(as_role, "leader")
+    assert any("生产模式" in c.value for c in at.caption) and not any("演示模式" in i.value for i in at.info)
 
 
 def test_english_labels(demo_db, as_role):
