@@ -117,6 +117,10 @@ def test_unknown_paths_go_home_assets_pass_and_headers_are_set(demo_db):
         assert resp.headers["x-frame-options"] == "DENY"
         assert resp.headers["content-security-policy"] == "frame-ancestors 'none'"
     assert c.get("/auth/favicon.png").headers["content-type"] == "image/png"
+    assert c.get("/media/abc123.xlsx").status_code == 401                 # downloads need a session
+    r = _login(c, "admin", "yixian-admin")
+    c.cookies.set(sa.COOKIE_NAME, r.cookies[sa.COOKIE_NAME])
+    assert c.get("/media/abc123.xlsx").text == "APP /media/abc123.xlsx"
 
 
 def test_production_cookie_is_secure_and_demo_passwords_are_refused(demo_db, monkeypatch):

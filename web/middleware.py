@@ -5,7 +5,8 @@
   page with `next` = the path asked for, so a deep link lands on its page after login;
 - a page load of a path that is no page of the app is redirected to `/`, so Streamlit's
   "page not found" dialog never shows.
-Assets, Streamlit's own endpoints (/_stcore/…, /static/…, /media/…) and /auth/… pass through;
+- /media/… (Streamlit's downloads and images) answers only with a valid session cookie.
+Assets, Streamlit's own endpoints (/_stcore/…, /static/…) and /auth/… pass through;
 the websocket is not HTTP and is guarded by the script itself (ui/auth.py).
 """
 from __future__ import annotations
@@ -49,6 +50,9 @@ class YixianMiddleware(BaseHTTPMiddleware):
             response = await self._page_gate(request)
             if response is not None:
                 return _secure(response)
+        elif request.url.path.startswith("/media/") and await _user(request) is None:
+            # downloads and images (e.g. the one-time passwords workbook) only with a session
+            return _secure(Response("login required", status_code=401, media_type="text/plain"))
         return _secure(await call_next(request))
 
     async def _page_gate(self, request: Request) -> Response | None:
@@ -56,9 +60,7 @@ class YixianMiddleware(BaseHTTPMiddleware):
         if segment not in page_paths():
             return RedirectResponse("/", status_code=303)
         cookie = request.cookies.get(sa.COOKIE_NAME)
-        token = sa.unsign(cookie)
-        user = await run_in_threadpool(sa.resume, token) if token else None
-        if user is not None:
+        if await _user(request) is not None:
             return None
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         response = RedirectResponse(f"/auth/login?next={quote(target, safe='/')}", status_code=303)
@@ -67,6 +69,11 @@ class YixianMiddleware(BaseHTTPMiddleware):
 
             clear_session_cookie(response)
         return response
+
+
+async def _user(request: Request):
+    token = sa.unsign(request.cookies.get(sa.COOKIE_NAME))
+    return await run_in_threadpool(sa.resume, token) if token else None
 
 
 def _secure(response: Response) -> Response:
