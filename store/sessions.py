@@ -7,6 +7,7 @@ click) and moves `last_seen_at` forward (at most once a minute, to spare writes)
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import secrets
@@ -82,7 +83,12 @@ def resume(session: Session, token: str, now: datetime | None = None,
         return None
     if now - row.last_seen_at >= TOUCH_EVERY:
         row.last_seen_at = now
-    return found[0]
+    user = found[0]
+    if row.via != "password" and user.must_change_password:
+        # signed on through the campus (CAS/OIDC): the app password is not in use, so its forced
+        # change does not stand in the way (it stays due for a password login)
+        user = dataclasses.replace(user, must_change_password=False)
+    return user
 
 
 def end_session(session: Session, token: str, actor: str | None = None) -> bool:

@@ -187,6 +187,18 @@ def test_cas_refuses_unknown_inactive_and_bad_tickets(demo_db, sso_env):
         assert set(refused[refused.action == "sso_refused"].entity_id) == {"NOBODY", "cadre"}
 
 
+def test_a_provisioned_account_signing_on_through_the_campus_is_not_stopped_by_the_password_change(
+        demo_db, sso_env):
+    from services.db import session_scope
+    from store import accounts
+
+    with session_scope() as s:
+        one_time = accounts.reset_password(s, "leader", "admin")
+    r = _cas(_client(), sso_env, "leader")
+    assert _user(r).must_change_password is False
+    assert sa.login("leader", one_time).must_change_password is True    # still due for a password login
+
+
 def test_cas_attribute_can_carry_the_campus_id(demo_db, sso_env, monkeypatch):
     monkeypatch.setenv("YIXIAN_CAS_ATTRIBUTE", "employeeNumber")
     _link("college", "E-T2002")
