@@ -80,6 +80,11 @@ def _edit(df, colleges, cadres):
                                                             "role": row.role, "unit": row.college, "password": pw}])
     if c3.button(tr("解锁", "Unlock"), key="users_unlock"):
         _do(lambda: users_service.unlock(user, name), f"账号 {name} 已解锁。", f"Account {name} unlocked.")
+    with st.expander(tr("该账号的审计记录", "Audit log of this account")):
+        log = users_service.history(user, name)
+        st.dataframe(log[["at", "actor", "action", "after"]].astype({"after": str}), hide_index=True,
+                     width="stretch", column_config={"at": tr("时间", "Time"), "actor": tr("操作人", "By"),
+                                                     "action": tr("操作", "Action"), "after": tr("内容", "Details")})
 
 
 def _create(colleges, cadres):

@@ -37,6 +37,13 @@ def users(actor: UserInfo, search: str = "") -> pd.DataFrame:
     return _as_admin(actor, lambda s, _: accounts.users_frame(s, search))
 
 
+def history(actor: UserInfo, username: str, limit: int = 50) -> pd.DataFrame:
+    """The audit rows of one account (changes, logins, failures, lockouts), newest first."""
+    from store import audit
+
+    return _as_admin(actor, lambda s, _: audit.audit_rows(s, limit=limit, entity="user", entity_id=username))
+
+
 def options(actor: UserInfo) -> tuple[list[str], list[tuple[str, str]]]:
     """Colleges and (工号, name) of the rosters, for the scope and link pickers."""
     return _as_admin(actor, lambda s, _: accounts.scope_options(s))

@@ -53,6 +53,8 @@ def test_admin_resets_deactivates_and_unlocks(demo_db, as_role):
     assert login("planner", one_time) is None
     at.button(key="users_unlock").click().run()
     assert {"reset_password", "set_active", "unlock"} <= set(_audit("planner"))
+    shown = at.dataframe[1].value                                   # the account's audit log on the page
+    assert {"reset_password", "set_active", "unlock", "login_failed"} <= set(shown.action)
 
 
 def test_create_account_with_rules_and_bulk_provisioning(demo_db, as_role):
