@@ -81,12 +81,13 @@ def sso_session(campus_id: str, via: str, client: str = "") -> Started | None:
     return _open(user, via, client)
 
 
-def sso_failed(via: str, reason: str, client: str = "") -> None:
-    """A sign-on that did not get as far as a campus id (bad ticket, state or token): audit-logged."""
+def security_event(action: str, subject: str, reason: str, client: str = "") -> None:
+    """A refused attempt that names no account (a bad sign-on ticket, state or token; an address
+    throttled for too many failures): one audit row, entity "security"."""
     from store import audit
 
     with session_scope() as session:
-        audit.record(session, "anonymous", "sso_failed", "security", via,
+        audit.record(session, "anonymous", action, "security", subject,
                      after={"reason": reason[:200], "client": client[:200]})
 
 

@@ -143,3 +143,23 @@ def test_session_settings_from_environment(demo_db, monkeypatch):
     assert (p.idle.total_seconds(), p.absolute.total_seconds()) == (300, 3600)
     r = _login(_client(), "leader", "yixian-leader")
     assert "Max-Age=3600" in r.headers["set-cookie"]
+
+
+def test_many_failures_from_one_address_are_throttled(demo_db, monkeypatch):
+    """One password tried on many accounts: no account locks, the address does."""
+    from services.db import session_scope
+    from store import audit
+    from web import routes
+
+    monkeypatch.setenv("YIXIAN_LOGIN_IP_FAILURES", "4")
+    monkeypatch.setattr(routes, "THROTTLE", routes.AddressThrottle())
+    c = _client()
+    for name in ("admin", "leader", "planner", "college"):
+        assert _login(c, name, "Spring-2026!").status_code == 401
+    blocked = _login(c, "cadre", "yixian-cadre")
+    assert blocked.status_code == 429 and "set-cookie" not in blocked.headers
+    assert "此地址登录失败次数过多" in blocked.text
+    with session_scope() as s:
+        rows = audit.audit_rows(s, entity="security")
+    assert list(rows.action) == ["login_throttled"] and rows.iloc[0].entity_id == "testclient"
+    assert routes.THROTTLE.blocked("testclient", now=10**9) is False       # the window passes

@@ -16,6 +16,7 @@ TEXT = {
     "failed": ("用户名或密码错误。连续 {n} 次错误后账号将被锁定 {m} 分钟。",
                "Wrong username or password. After {n} failures in a row an account is locked for {m} minutes."),
     "busy": ("登录人数过多，请稍后再试。", "Too many logins at once; please try again in a moment."),
+    "throttled": ("此地址登录失败次数过多，请稍后再试。", "Too many failed logins from this address; please try again later."),
     "forbidden": ("请求来源无效，请重新打开登录页。", "Invalid request origin; please reopen the login page."),
     "sso_failed": ("统一身份认证未能登录：没有与该校园身份对应的有效账号。",
                    "Campus sign-on did not log you in: no active account matches that campus identity."),

@@ -13,6 +13,9 @@ A POST is accepted only when its Origin (or Referer) is this host (login CSRF).
 from __future__ import annotations
 
 import os
+import threading
+import time
+from collections import deque
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,6 +28,46 @@ from services import auth as sa
 from web import login_page
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+class AddressThrottle:
+    """Failed logins per client address in this process (a browser stays on one process behind
+    nginx's ip_hash): past `YIXIAN_LOGIN_IP_FAILURES` (default 50) failures within the lockout
+    window the address gets 429 without a password check. Guards against trying one password on
+    many accounts, which the per-account lockout does not see."""
+
+    def __init__(self):
+        self._fails: dict[str, deque] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def limits() -> tuple[int, float]:
+        from store.auth import LoginPolicy
+
+        limit = int(os.environ.get("YIXIAN_LOGIN_IP_FAILURES", "50") or 50)
+        return limit, LoginPolicy.from_env().lock_minutes * 60
+
+    def blocked(self, address: str, now: float | None = None) -> bool:
+        limit, window = self.limits()
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._fails.get(address)
+            while q and q[0] <= now - window:
+                q.popleft()
+            return bool(q) and len(q) >= limit
+
+    def failed(self, address: str, now: float | None = None) -> bool:
+        """Count one failure; True when this one reached the limit."""
+        limit, _ = self.limits()
+        with self._lock:
+            q = self._fails.setdefault(address, deque())
+            q.append(time.monotonic() if now is None else now)
+            if len(self._fails) > 10_000:          # bounded memory under a spread-out attack
+                self._fails.pop(next(iter(self._fails)))
+            return len(q) == limit
+
+
+THROTTLE = AddressThrottle()
 
 
 def safe_next(value: str | None) -> str:
@@ -89,12 +132,18 @@ async def login_post(request: Request) -> Response:
         return page(lang, next_path, 403, username=username, message=login_page.t("forbidden", lang))
     from store.auth import Busy, LoginPolicy
 
+    address = client_of(request)
+    if THROTTLE.blocked(address):
+        return page(lang, next_path, 429, username=username, message=login_page.t("throttled", lang))
     try:
         started = await run_in_threadpool(sa.start_session, username, str(form.get("password", "")),
                                           client_of(request))
     except Busy:
         return page(lang, next_path, 503, username=username, message=login_page.t("busy", lang))
     if started is None:
+        if THROTTLE.failed(address):
+            await run_in_threadpool(sa.security_event, "login_throttled", address,
+                                    f"{THROTTLE.limits()[0]} failed logins from one address", address)
         p = LoginPolicy.from_env()
         msg = login_page.t("failed", lang, n=p.max_failures, m=f"{p.lock_minutes:g}")
         return page(lang, next_path, 401, username=username, message=msg)

@@ -88,7 +88,7 @@ async def cas_callback(request: Request) -> Response:
     except Exception as exc:  # noqa: BLE001 - an unreachable or malformed CAS answer is a refused login
         campus_id, reason = None, f"{type(exc).__name__}: {exc}"
     if not campus_id:
-        await run_in_threadpool(sa.sso_failed, "cas", reason, client_of(request))
+        await run_in_threadpool(sa.security_event, "sso_failed", "cas", reason, client_of(request))
         return _failed(next_path)
     return _finish(await run_in_threadpool(sa.sso_session, str(campus_id), "cas", client_of(request)), next_path)
 
@@ -159,7 +159,7 @@ def _flow(request: Request) -> dict | None:
 async def oidc_callback(request: Request) -> Response:
     flow = _flow(request)
     if flow is None or not secrets.compare_digest(str(flow.get("state", "")), request.query_params.get("state", "")):
-        await run_in_threadpool(sa.sso_failed, "oidc", "state missing or wrong", client_of(request))
+        await run_in_threadpool(sa.security_event, "sso_failed", "oidc", "state missing or wrong", client_of(request))
         return _failed()
     next_path = safe_next(flow.get("next"))
     code = request.query_params.get("code", "")
@@ -171,7 +171,7 @@ async def oidc_callback(request: Request) -> Response:
     except Exception as exc:  # noqa: BLE001 - a bad token, signature or answer is a refused login
         campus_id, reason = None, f"{type(exc).__name__}: {exc}"
     if not campus_id:
-        await run_in_threadpool(sa.sso_failed, "oidc", reason, client_of(request))
+        await run_in_threadpool(sa.security_event, "sso_failed", "oidc", reason, client_of(request))
         return _failed(next_path)
     return _finish(await run_in_threadpool(sa.sso_session, str(campus_id), "oidc", client_of(request)), next_path)
 
