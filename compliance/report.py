@@ -151,6 +151,8 @@ def annual_report_xlsx(ev: Evaluation, year: str | None = None) -> bytes:
         for col in "BCD":
             cs.column_dimensions[col].width = 14
     ws.column_dimensions["A"].width = 12
+    from importer.writers import neutralise_formulas  # names stay text, never formulas
+
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)
     return buf.getvalue()
