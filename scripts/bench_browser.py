@@ -1,6 +1,6 @@
 """Browser timings of the demo: login → home, page switches, Coverage first render and a filter change.
 
-Starts `streamlit run app.py` on 127.0.0.1 with a fresh demo database, drives Debian's Chromium with
+Starts `streamlit run server.py` (the app behind its login page) on 127.0.0.1 with a fresh demo database, drives Debian's Chromium with
 Playwright (the flags of tests/e2e/conftest.py) and prints one table: each step's median and worst
 time over --repeat runs against its goal (issue 17). A step ends when the app's running indicator is
 gone and the step's own element is on screen, so the figure is what a person waits, not a fixed pause.
@@ -39,7 +39,7 @@ def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
