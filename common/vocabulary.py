@@ -258,6 +258,7 @@ AUDIT_ACTIONS: Vocab = {             # what an audit row says was done (store.au
     "set_password": Term("设置密码", "Password set"),
     "set_active": Term("启用/停用账号", "Account enabled/disabled"),
     "rehash_password": Term("更新密码存储", "Password storage updated"),
+    "set_settings": Term("修改设置", "Settings changed"),
 }
 
 

@@ -1,7 +1,7 @@
 """Browser timings of the demo: login → home, page switches, Coverage first render and a filter change.
 
-Starts `streamlit run server.py` (the app behind its login page) on 127.0.0.1 with a fresh demo database, drives Debian's Chromium with
-Playwright (the flags of tests/e2e/conftest.py) and prints one table: each step's median and worst
+Starts `streamlit run server.py` (the app behind its login page) on 127.0.0.1 with a fresh demo
+database, drives Debian's Chromium with Playwright (the flags of tests/e2e/conftest.py) and prints one table: each step's median and worst
 time over --repeat runs against its goal (issue 17). A step ends when the app's running indicator is
 gone and the step's own element is on screen, so the figure is what a person waits, not a fixed pause.
 

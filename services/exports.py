@@ -42,6 +42,21 @@ def _rows(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame)
     return out.drop(columns=["_proto", "_col"]).reset_index(drop=True)
 
 
+def _footer(ws, lines: list[str], n_columns: int) -> None:
+    """Lines under the table (公示期, 反映渠道, the issuing office and date), one merged row each."""
+    from openpyxl.styles import Alignment
+
+    if not lines:
+        return
+    ws.append([])
+    for k, line in enumerate(lines):
+        ws.append([line])
+        r = ws.max_row
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=n_columns)
+        last = k >= len(lines) - 2 and line and not line.startswith(("公示期", "反映"))
+        ws.cell(r, 1).alignment = Alignment(horizontal="right" if last else "left", wrap_text=True)
+
+
 def _print_setup(ws, n_columns: int) -> None:
     """A4, landscape when wide, fitted to one page width, the header row repeated on every page."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -54,7 +69,8 @@ def _print_setup(ws, n_columns: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.5
 
 
-def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
+def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int],
+              footer: list[str] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -88,6 +104,7 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
                 c.number_format = "yyyy-mm-dd"   # a real date cell (sorts and filters as a date)
     ws.freeze_panes = "A4"
     _print_setup(ws, n)
+    _footer(ws, footer or [], n)
     buf = io.BytesIO()
     neutralise_formulas(wb).save(buf)         # a name like =HYPERLINK(…) stays text
     return buf.getvalue()
@@ -108,13 +125,24 @@ def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: 
                      [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12])
 
 
+def publicity_notice(period_days: int, channel: str, office: str, issued: date) -> list[str]:
+    """The lines a 公示 carries under the names: 公示期, 反映渠道, the issuing office and date."""
+    lines = [f"公示期：{issued:%Y年%m月%d日}起{period_days}个工作日。公示期间如有意见，请实名向发布单位反映。"]
+    if channel:
+        lines.append(f"反映渠道：{channel}")
+    if office:
+        lines.append(office)
+    lines.append(f"{issued:%Y年%m月%d日}")
+    return lines
+
+
 def publicity_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame,
-                        round_name: str, effective: date | None) -> bytes:
-    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person."""
+                        round_name: str, effective: date | None, notice: list[str] | None = None) -> bytes:
+    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person; `notice` (publicity_notice) under it."""
     df = _rows(assignment, cadres, classes)
     rows = [[r.name, r.unit, r.class_name, r.college] for r in df.itertuples(index=False)]
     sub = f"{round_name}" + (f" · 拟自{effective:%Y年%m月%d日}起" if effective else "")
-    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20])
+    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20], footer=notice)
 
 
 def read_header(xlsx: bytes) -> list[str]:

@@ -353,3 +353,12 @@ class ActivityReview(Base):
     by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Setting(Base):
+    """One value the admin sets once in the app (e.g. the 公示 period, channel and issuing office)."""
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(TEXT)
+    updated_by: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -56,3 +56,36 @@ def test_chart_png_carries_its_stamp():
     df = pd.DataFrame({"label": ["第1志愿", "无意向"], "order": [0, 1], "pairs": [3, 4], "share": [0.4, 0.6]})
     chart = charts.preference_satisfaction(df, "en")
     assert charts.to_png(chart, scale=1, stamp="As of 2025-11-20 · College: all") != charts.to_png(chart, scale=1)
+
+
+def test_publicity_list_carries_period_channel_and_office():
+    notice = exports.publicity_notice(5, "电话 010-12345678", "中共演示大学委员会组织部", date(2026, 7, 6))
+    ws = load_workbook(io.BytesIO(exports.publicity_list_xlsx(*_frames(), "2025轮", None, notice))).active
+    text = [r[0] for r in ws.iter_rows(values_only=True) if r and r[0]]
+    assert any(t.startswith("公示期：2026年07月06日起5个工作日") for t in text)
+    assert "反映渠道：电话 010-12345678" in text and "中共演示大学委员会组织部" in text
+    assert text[-1] == "2026年07月06日"
+
+
+def test_publicity_settings_are_set_once_by_the_admin(demo_db):
+    import pytest
+
+    from services import settings
+    from services.access import AccessDenied
+    from tests.fixtures_app import demo_user
+
+    admin, planner = demo_user("admin"), demo_user("planner")
+    assert settings.publicity(admin) == settings.Publicity()
+    settings.set_publicity(admin, 7, "邮箱 zzb@demo.edu.cn", "组织部")
+    assert settings.publicity(planner) == settings.Publicity(7, "邮箱 zzb@demo.edu.cn", "组织部")
+    with pytest.raises(AccessDenied):
+        settings.set_publicity(planner, 5, "", "")
+    with pytest.raises(AccessDenied):
+        settings.publicity(demo_user("cadre"))
+    with pytest.raises(settings.SettingsError):
+        settings.set_publicity(admin, 0, "", "")
+    from services.db import session_scope
+    from store.audit import audit_rows
+
+    with session_scope() as s:
+        assert "set_settings" in set(audit_rows(s, limit=5)["action"])

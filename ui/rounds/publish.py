@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from services import exports, round_lifecycle, round_review
+from services import exports, round_lifecycle, round_review, settings
 from ui.feedback import flash, md_escape, show_error
 from ui.i18n import tr
 from ui.page_state import goto
@@ -49,6 +49,30 @@ def _publish_form(view: RoundView) -> None:
         _publish(view, eff)
 
 
+def _notice(view: RoundView) -> list[str]:
+    p = settings.publicity(view.user)
+    return exports.publicity_notice(p.period_days, p.channel, p.office, date.today())
+
+
+def _publicity_settings(view: RoundView) -> None:
+    """公示期, 反映渠道 and the issuing office, set once by the admin; printed under the publicity list."""
+    p = settings.publicity(view.user)
+    with (st.expander(tr("公示名单设置（公示期、反映渠道、发布单位）", "Publicity list settings (period, channel, office)")),
+          st.form("publicity_settings", border=False)):
+        days = st.number_input(tr("公示期（工作日）", "Period (working days)"), 1, 30, p.period_days)
+        channel = st.text_input(tr("反映渠道（电话、邮箱、地址）", "Feedback channel (phone, mail, address)"), p.channel)
+        office = st.text_input(tr("发布单位（落款）", "Issuing office"), p.office)
+        if not st.form_submit_button(tr("保存", "Save"), icon=":material/save:"):
+            return
+    try:
+        settings.set_publicity(view.user, int(days), channel, office)
+    except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
+        show_error(exc)
+        return
+    flash(Keys.FLASH, "success", tr("已保存公示名单设置。", "Publicity list settings saved."))
+    st.rerun()
+
+
 def _exports(view: RoundView) -> None:
     info = view.info
     if info.published_at is None:
@@ -57,7 +81,8 @@ def _exports(view: RoundView) -> None:
     files = [("export_official", tr("领导干部担任班主任名单（xlsx）", "Official list (xlsx)"), "领导干部担任班主任名单",
               lambda: exports.official_list_xlsx(info.assignment, inp["cadres"], inp["classes"], info.name, eff)),
              ("export_publicity", tr("公示名单（xlsx）", "Publicity list (xlsx)"), "公示名单",
-              lambda: exports.publicity_list_xlsx(info.assignment, inp["cadres"], inp["classes"], info.name, eff)),
+              lambda: exports.publicity_list_xlsx(info.assignment, inp["cadres"], inp["classes"], info.name, eff,
+                                                  _notice(view))),
              ("export_assignment", tr("分配结果数据文件（可再导入）", "Assignment data file (re-importable)"), "分配结果",
               lambda: round_review.assignment_file(info))]
     for col, (key, text, suffix, data) in zip(st.columns(3), files):
@@ -69,6 +94,8 @@ def render_publish(view: RoundView) -> None:
     if view.editable:
         _publish_form(view)
     st.markdown("##### " + tr("导出", "Exports"))
+    if view.user.role == "admin":
+        _publicity_settings(view)
     if not view.has_result:
         st.info(tr("本轮没有分配结果可导出。", "Nothing to export."))
     else:
