@@ -48,7 +48,10 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     labels = [m.label for m in at.metric]
     assert labels == ["班级覆盖率", "学生覆盖率", "重点班已覆盖", "干部履职正常率", "本周面对面达标率"]
     assert at.metric[4].help.startswith("教学周 2025秋-W11")
-    assert all(m.delta for m in at.metric)           # every KPI shows its change since last week
+    # each KPI shows its change since last week, and no arrow at all when nothing changed (issue 17)
+    deltas = [m.delta for m in at.metric]
+    assert deltas[4], deltas                          # face to face changed since the week before
+    assert not any(d and d.lstrip("+-").startswith(("0.0 ", "0 ")) for d in deltas), deltas
     assert len(at.get("vega_lite_chart")) >= 6
     cadres = _table(at, Keys.CADRE_TABLE)
     from services import compliance_view as cv
