@@ -131,7 +131,9 @@ def test_round_end_to_end(app_server, page, tmp_path):
     assert _header(publicity) == ["姓名", "单位", "班级", "学院"]
     ws = load_workbook(publicity, read_only=True).active
     rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if any(r)]
-    assert len(rows) == 121 and all(len([v for v in r if v is not None]) == 4 for r in rows)
+    table, notice = rows[:121], rows[121:]      # the names, then the 公示 notice (period, office, date)
+    assert all(len([v for v in r if v is not None]) == 4 for r in table)
+    assert notice and str(notice[0][0]).startswith("公示期") and all(len([v for v in r if v]) == 1 for r in notice)
 
 
 def test_diagnosis_screenshot(app_server, page):
