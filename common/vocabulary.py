@@ -149,3 +149,10 @@ DATA_KINDS: Vocab = {
     "exemptions": Term("请假/公差", "Exemptions"),
     "calendar": Term("校历", "Calendar"),
 }
+
+# --- fit model (人岗相宜) ---------------------------------------------------------------------
+FIT_WORD_KINDS: Vocab = {
+    "expertise": Term("专长", "expertise"),
+    "unit": Term("单位", "unit"),
+    "tag": Term("班级标签", "class tag"),
+}

@@ -10,6 +10,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from . import reasons
 from .config import MatchConfig, load_config
 from .diagnosis import Conflict, diagnose
 from .model import MatchingInput, Problem
@@ -17,9 +18,9 @@ from .solver import Cancelled, Core, Opts, move, solve_core
 from .state import _prices as solver_prices
 from .state import _rc as solver_rc
 
-PART_COLS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
+PART_COLS = ("part_expertise", "part_unit", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
-                   "preference_rank", "locked", "changed", "start", "end"]
+                   "preference_rank", "locked", "changed", "start", "end", "reason"]
 
 
 def _f(x: Fraction) -> float:
@@ -39,6 +40,7 @@ class MatchResult:
         self.assignment = self._assignment()
         self.report = self._report()
         self._explained: dict = {}
+        self._without: dict = {}
         self._prices = None
         self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
 
@@ -66,8 +68,9 @@ class MatchResult:
             rows.append({"cadre_id": p.cadre_ids[i], "name": p.names[i], "class_id": p.class_ids[j],
                          "class_name": p.class_names[j], "college": p.college_names[p.col[j]],
                          "score": _f(p.score_of(i, j)), **parts, "preference_rank": self._rank(i, j),
-                         "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False})
-        df = pd.DataFrame(rows, columns=ASSIGNMENT_COLS[:-2])
+                         "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False,
+                         "reason": reasons.text(p, i, j, "zh", self.pairs)})
+        df = pd.DataFrame(rows, columns=[c for c in ASSIGNMENT_COLS if c not in ("start", "end")])
         for c in ("cadre_id", "name", "class_id", "class_name", "college"):
             df[c] = df[c].astype(object)
         for c in ("score", *PART_COLS):
@@ -77,7 +80,38 @@ class MatchResult:
         df["changed"] = df["changed"].astype(bool)
         df["start"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         df["end"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        df["reason"] = df["reason"].astype(object)
         return df[ASSIGNMENT_COLS]
+
+    # ------------------------------------------------------------ reasons
+    def without(self, rule) -> MatchResult | None:
+        """The best answer of the same round without `rule` (cached per rule); None if it cannot be
+        dropped on its own (capacity) or the input is not kept."""
+        key = rule.key
+        if key not in self._without:
+            inp = getattr(self, "input", None)
+            changed = reasons.without_rule(inp, self.cfg, rule) if inp is not None else None
+            self._without[key] = None if changed is None else solve(*changed)
+        return self._without[key]
+
+    def verified_reasons(self, lang: str = "zh", max_resolves: int = 4) -> pd.Series:
+        """The reason of every pair; for a zero-fit pair the binding rule is checked by re-solving
+        without it (at most `max_resolves` distinct rules) and what that answer does is said."""
+        p = self.problem
+        out = []
+        for i, j in self.pairs:
+            text = None
+            if p.score_of(i, j) == 0 and self.objective_exact is not None:
+                rule = reasons.binding_rule(p, self.pairs, i, j)
+                known = rule is not None and rule.key in self._without
+                if rule is not None and (known or len(self._without) < max_resolves):
+                    other = self.without(rule)
+                    what = None if other is None else \
+                        reasons.counterfactual_text(p, i, j, other, self.objective_exact, lang)
+                    if what is not None:
+                        text = reasons.text(p, i, j, lang, self.pairs, without=what)
+            out.append(text or reasons.text(p, i, j, lang, self.pairs))
+        return pd.Series(out, index=self.assignment.index, dtype=object, name="reason")
 
     # ------------------------------------------------------------ report
     def _report(self) -> dict:
@@ -341,4 +375,6 @@ def solve(inp: MatchingInput, cfg: MatchConfig | None = None, progress=None, can
         core, diag = Core("cancelled", []), []
     if progress:
         progress(1.0, "完成 / done")
-    return MatchResult(prob, cfg, core, opts, time.perf_counter() - t0, diag, fair)
+    res = MatchResult(prob, cfg, core, opts, time.perf_counter() - t0, diag, fair)
+    res.input = inp
+    return res

@@ -12,11 +12,12 @@ PRIORITY = {"hard": ("必须有班主任", "Must be covered"), "weighted": ("优
             "off": ("不特殊处理", "No special treatment")}
 OWN_UNIT = {"neutral": ("不影响", "No effect"), "prefer": ("优先本单位", "Prefer own college"),
             "forbid": ("回避本单位", "Never own college")}
-WEIGHTS = {"expertise": ("专长", "Expertise"), "discipline": ("学科", "Discipline"),
+WEIGHTS = {"expertise": ("专长", "Expertise"), "unit": ("工作领域（单位）", "Unit"), "discipline": ("学科", "Discipline"),
            "preference": ("意向", "Preference"), "continuity": ("连续性", "Continuity"),
            "own_unit": ("本单位", "Own unit"), "priority_bonus": ("重点班加分", "Priority bonus"),
            "change_penalty": ("调整代价", "Change penalty")}
-PART_NAMES = {"part_expertise": ("专长分", "Expertise"), "part_discipline": ("学科分", "Discipline"),
+PART_NAMES = {"part_expertise": ("专长分", "Expertise"), "part_unit": ("单位分", "Unit"),
+              "part_discipline": ("学科分", "Discipline"),
               "part_preference": ("意向分", "Preference"), "part_continuity": ("连续性分", "Continuity"),
               "part_own_unit": ("本单位分", "Own unit")}
 
