@@ -41,6 +41,7 @@ class MatchResult:
         self.report = self._report()
         self._explained: dict = {}
         self._without: dict = {}
+        self._moves: dict = {}             # (cadre, classes) -> pairs of the best answer granting them
         self._prices = None
         self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
 
@@ -198,8 +199,10 @@ class MatchResult:
         core = self.core
         if core.lp is None or core.solve is None:
             c = self._resolve([(i, js)])
-            return None if c.status not in ("optimal", "feasible") else \
-                self.objective_exact - Fraction(c.obj, self.problem.scale)
+            if c.status not in ("optimal", "feasible"):
+                return None
+            self._moves[(i, tuple(js.tolist()))] = list(c.pairs)
+            return self.objective_exact - Fraction(c.obj, self.problem.scale)
         rc = self._rc(i, js)
         gap = core.duals.bound - core.obj + core.solve.slack
         best = None
@@ -208,8 +211,9 @@ class MatchResult:
             if best is not None and bound >= best:
                 break
             c = move(core, i, int(js[k]), self.opts.time_limit)
-            if c.status in ("optimal", "feasible"):
-                best = core.obj - c.obj if best is None else min(best, core.obj - c.obj)
+            if c.status in ("optimal", "feasible") and (best is None or core.obj - c.obj < best):
+                best = core.obj - c.obj
+                self._moves[(i, tuple(js.tolist()))] = list(c.pairs)
         return None if best is None else Fraction(best, self.problem.scale)
 
     def _rc(self, i: int, js) -> np.ndarray:
@@ -272,6 +276,7 @@ class MatchResult:
             wnf["feasible"] = mc is not None
             wnf["move_cost"] = _f(mc) if mc is not None else None
             wnf["move_cost_exact"] = str(mc) if mc is not None else None
+            wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc))
             if mc is None:
                 wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
                 wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)

@@ -177,3 +177,58 @@ def counterfactual_text(prob: Problem, i: int, j: int, other, base: Fraction, la
     who = f"the class would go to {holder}" if holder else "the class would have no adviser"
     goes = f", this cadre would take {', '.join(mine)}" if mine else ""
     return f"without it: {who}{goes} (objective {gain})" if gain is not None else f"without it: {who}{goes}"
+
+
+# ------------------------------------------------------------------ why not my first wish
+def _name(prob: Problem, i: int) -> str:
+    return prob.names[i] or prob.cadre_ids[i]
+
+
+def chain(prob: Problem, before, after) -> list[dict]:
+    """The moves from one answer to another: for each cadre whose classes differ, cadre → class."""
+    old, new = {}, {}
+    for a, b in before:
+        old.setdefault(a, set()).add(b)
+    for a, b in after:
+        new.setdefault(a, set()).add(b)
+    out = []
+    for i in sorted(set(old) | set(new)):
+        gone, got = sorted(old.get(i, set()) - new.get(i, set())), sorted(new.get(i, set()) - old.get(i, set()))
+        for k in range(max(len(gone), len(got))):
+            f = gone[k] if k < len(gone) else None
+            t = got[k] if k < len(got) else None
+            out.append({"cadre_id": prob.cadre_ids[i], "name": _name(prob, i),
+                        "from_class_id": None if f is None else prob.class_ids[f],
+                        "from_class_name": None if f is None else prob.class_names[f],
+                        "to_class_id": None if t is None else prob.class_ids[t],
+                        "to_class_name": None if t is None else prob.class_names[t]})
+    return out
+
+
+def _move_words(m: dict, lang: str) -> str:
+    to = m["to_class_name"] or ("不带班" if lang == "zh" else "no class")
+    return f"{m['name']} → {to}"
+
+
+def wish_detail(res, i: int, js, okjs, holders: list, cost) -> dict:
+    """Readable keys for explain()['why_not_first']: the wished classes by name, who holds them and
+    why (that pair's reason), the chain of moves granting the wish needs, and the total cost."""
+    p = res.problem
+    names = [p.class_names[j] for j in list(js)[:10]]
+    by_id = {p.class_ids[j]: j for j in js}
+    for h in holders:
+        hi, hj = p.ci[h["cadre_id"]], by_id[h["class_id"]]
+        h["class_name"] = p.class_names[hj]
+        h["reason_zh"] = text(p, hi, hj, "zh", res.pairs)
+        h["reason_en"] = text(p, hi, hj, "en", res.pairs)
+    moves = res._moves.get((i, tuple(int(x) for x in okjs))) if cost is not None else None
+    steps = chain(p, res.pairs, moves) if moves is not None else []
+    out = {"first_choice_names": names, "chain": steps,
+           "total_cost": None if cost is None else float(cost),
+           "total_cost_exact": None if cost is None else str(cost)}
+    if cost is not None:
+        zh = "；".join(_move_words(m, "zh") for m in steps)
+        en = "; ".join(_move_words(m, "en") for m in steps)
+        out["summary_zh"] = f"满足「{'、'.join(names[:3])}」需调整：{zh}；总目标值 {fmt(-cost)}"
+        out["summary_en"] = f"granting '{', '.join(names[:3])}' needs: {en}; objective {fmt(-cost)}"
+    return out

@@ -115,3 +115,24 @@ def test_scores_file_pairs_say_external_score():
     cls = classes([("X", "甲院")])
     res = solve(MatchingInput(cad, cls, None, None, scores([("A", "X", "2.5")])), CFG)
     assert res.assignment.reason.iloc[0] == "外部评分 +2.5"
+
+
+def test_why_not_first_wish_names_class_holder_reason_chain_and_cost():
+    # both wish X; B also held it before and fits it by expertise, unit and discipline, so B keeps it
+    cad = cadres([("A", "head", 1), ("B", "head", 1, "招生就业处", ("就业指导",), "理学")])
+    cls = classes([("X", "甲院", False, ("毕业班",), "理学"), ("Y", "乙院")])
+    pr = prefs([("A", 1, "class", "X"), ("B", 1, "class", "X")])
+    res = solve(MatchingInput(cad, cls, pr, None, None, previous([("B", "X")])), CFG)
+    assert set(zip(res.assignment.cadre_id, res.assignment.class_id)) == {("B", "X"), ("A", "Y")}
+    w = res.explain("A")["why_not_first"]
+    assert w["met"] is False and w["first_choice"]["value"] == "X"      # old keys kept
+    assert w["first_choice_names"] == ["班X"]
+    h = w["holders"][0]
+    assert h["cadre_id"] == "B" and h["class_name"] == "班X"
+    assert h["reason_zh"].startswith("第1意向（班级：班X）+10；专长「就业指导」对应标签「毕业班」+3；连任 +3；"
+                                  "单位「招生就业处」对应标签「毕业班」+2；学科相同（理学）+2")
+    moves = {(m["cadre_id"], m["from_class_id"], m["to_class_id"]) for m in w["chain"]}
+    assert moves == {("A", "Y", "X"), ("B", "X", "Y")}
+    # B's X: 10 + 3 + 3 + 2 (unit) + 2 (discipline) = 20; A's X: 10 → cost 10
+    assert w["total_cost"] == w["move_cost"] == 10.0 and w["total_cost_exact"] == "10"
+    assert w["summary_zh"] == "满足「班X」需调整：名A → 班X；名B → 班Y；总目标值 −10"
