@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import tomllib
 from fractions import Fraction
 from pathlib import Path
@@ -199,7 +200,18 @@ def merge_user(base: dict, user: dict) -> dict:
 
 
 def _num_text(f: Fraction) -> str:
-    return str(f.numerator) if f.denominator == 1 else str(f)
+    """Exact text: an integer, a terminating decimal, or n/d (all read back exactly by _frac)."""
+    if f.denominator == 1:
+        return str(f.numerator)
+    d = f.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d != 1:
+        return f"{f.numerator}/{f.denominator}"
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        return str(decimal.Decimal(f.numerator) / decimal.Decimal(f.denominator))
 
 
 def config_to_dict(cfg: MatchConfig) -> dict:

@@ -15,8 +15,8 @@ import pandas as pd
 
 from matching import MatchConfig, MatchingInput
 from matching.config import config_from_dict, config_to_dict, load_config
-from matching.model import Problem
-from matching.vocab_check import VocabWarning, check
+from matching.model import Problem, _tags
+from matching.vocab_check import VocabWarning, check, known_words
 from services import access
 from services.db import session_scope
 from store import data as store_data
@@ -73,6 +73,11 @@ def _fit(inp: MatchingInput, cfg: MatchConfig) -> Problem:
     return Problem(inp, cfg.replace(own_unit="neutral" if cfg.own_unit == "forbid" else cfg.own_unit))
 
 
+def differs(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    """Whether two plain-data configs mean different models (raises ConfigError on a bad value)."""
+    return config_from_dict(new) != config_from_dict(old)
+
+
 def preview(user: UserInfo, new: dict[str, Any]) -> dict[str, Any]:
     """How many cadre × class pairs (and cadres, classes) the change from the model in force to `new`
     changes the fit of, on the current rosters. Raises ConfigError naming every bad value."""
@@ -106,6 +111,23 @@ def warnings(user: UserInfo) -> list[VocabWarning]:
         cfg = config_from_dict(_stored(s))
         cad, cls = store_data.load_kind(s, "cadres"), store_data.load_kind(s, "classes")
     return check(cad, cls, cfg)
+
+
+def known(user: UserInfo) -> dict[str, list[str]]:
+    """Per word kind, the words the fit tables in force mention (targets for a mapping)."""
+    access.require(user, *READ, action="fit_model.read")
+    with session_scope() as s:
+        cfg = config_from_dict(_stored(s))
+    return {k: sorted(v) for k, v in known_words(cfg).items()}
+
+
+def filters(user: UserInfo) -> tuple[list[str], list[str]]:
+    """(colleges, class tags) of the current class list, for the cadre × class view's filters."""
+    access.require(user, *EDIT, action="fit_model.grid")
+    with session_scope() as s:
+        cls = store_data.load_kind(s, "classes")
+    tags = sorted({t for v in cls["tags"] for t in _tags(v)}) if len(cls) else []
+    return sorted(set(cls["college"])) if len(cls) else [], tags
 
 
 def with_alias(config: dict[str, Any], word: str, known: str) -> dict[str, Any]:
