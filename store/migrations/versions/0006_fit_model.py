@@ -1,7 +1,7 @@
 """The school's fit model (人岗相宜): versioned matching configs (fit_model_versions).
 
 Revision ID: 0006
-Revises: 0003 (the lead re-chains to the head on main at merge time)
+Revises: 0004 (the lead re-chains to the head on main at merge time)
 Create Date: 2026-11-30 03:10:00
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
