@@ -161,6 +161,7 @@ REVIEW_STATUSES: Vocab = {           # where a ledger entry stands in the colleg
 CONFLICT_KINDS: Vocab = {            # 亲属/利益回避 a cadre declares with their wishes
     "class": Term("班级", "Class"),
     "college": Term("学院", "College"),
+}
 
 # --- fit model (人岗相宜) ---------------------------------------------------------------------
 FIT_WORD_KINDS: Vocab = {

@@ -322,6 +322,7 @@ class ActivityReview(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
+
 class FitModelVersion(Base):
     """One saved version of the school's fit model (人岗相宜): the matching config as plain data
     (matching.config.config_to_dict), newest id = the one in force. Versions are never edited."""
