@@ -246,7 +246,9 @@ class MatchResult:
             out["pairs"].append({"class_id": p.class_ids[j], "class_name": p.class_names[j],
                                  "college": p.college_names[p.col[j]], "score": _f(p.score_of(i, j)),
                                  **self._parts(i, j), "preference_rank": self._rank(i, j),
-                                 "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev})
+                                 "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev,
+                                 "reason_zh": reasons.text(p, i, j, "zh", self.pairs),
+                                 "reason_en": reasons.text(p, i, j, "en", self.pairs)})
         # first choice: the rank-1 wish, or (no wishes) the best-scoring class allowed to this cadre
         allowed = p.allowed_classes(i)
         for r in p.rules:

@@ -45,10 +45,10 @@ def known_words(cfg: MatchConfig) -> dict[str, set[str]]:
 
 
 def _counts(cadres: pd.DataFrame, classes: pd.DataFrame) -> dict[str, Counter]:
-    exp = Counter(t for x in (cadres["expertise"] if "expertise" in cadres else []) for t in set(_tags(x)))
-    colleges = {_s(c) for c in (classes["college"] if "college" in classes else [])}
-    units = Counter(u for u in (_s(x) for x in (cadres["unit"] if "unit" in cadres else [])) if u and u not in colleges)
-    tags = Counter(t for x in (classes["tags"] if "tags" in classes else []) for t in set(_tags(x)))
+    exp = Counter(t for x in cadres.get("expertise", []) for t in set(_tags(x)))
+    colleges = {_s(c) for c in classes.get("college", [])}
+    units = Counter(u for u in (_s(x) for x in cadres.get("unit", [])) if u and u not in colleges)
+    tags = Counter(t for x in classes.get("tags", []) for t in set(_tags(x)))
     return {"expertise": exp, "unit": units, "tag": tags}
 
 

@@ -36,7 +36,7 @@ def max_cover(prob, ok, chosen, locks):
             return
         base = used | set(fixed)
         free = [j for j in P if ok[i, j] and j not in base]
-        for r in range(0, room - len(fixed) + 1):
+        for r in range(room - len(fixed) + 1):
             for extra in itertools.combinations(free, r):
                 rec(k + 1, base | set(extra))
     rec(0, frozenset())

@@ -73,9 +73,9 @@ def zero_pairs(res):
 
 
 @pytest.mark.parametrize("case,family", [
-    (dict(), "priority"),
-    (dict(cons=[{"type": "lock", "cadre_id": "A", "class_id": "Q"}], cfg=CFG.replace(priority="off")), "lock"),
-    (dict(cons=[{"type": "college_quota", "college": "丁院", "min": 1}], cfg=CFG.replace(priority="off")),
+    ({}, "priority"),
+    ({"cons": [{"type": "lock", "cadre_id": "A", "class_id": "Q"}], "cfg": CFG.replace(priority="off")}, "lock"),
+    ({"cons": [{"type": "college_quota", "college": "丁院", "min": 1}], "cfg": CFG.replace(priority="off")},
      "college_quota"),
 ])
 def test_zero_fit_pair_names_the_binding_rule_and_resolving_without_it_drops_the_pair(case, family):
@@ -135,4 +135,6 @@ def test_why_not_first_wish_names_class_holder_reason_chain_and_cost():
     assert moves == {("A", "Y", "X"), ("B", "X", "Y")}
     # B's X: 10 + 3 + 3 + 2 (unit) + 2 (discipline) = 20; A's X: 10 → cost 10
     assert w["total_cost"] == w["move_cost"] == 10.0 and w["total_cost_exact"] == "10"
+    pair = res.explain("B")["pairs"][0]
+    assert pair["reason_zh"] == h["reason_zh"] and pair["reason_en"].startswith("wish #1 (class: 班X) +10")
     assert w["summary_zh"] == "满足「班X」需调整：名A → 班X；名B → 班Y；总目标值 −10"

@@ -56,7 +56,7 @@ def test_cli_prints_warnings_on_stderr_and_still_solves_with_reasons(tmp_path):
     out = tmp_path / "a.csv"
     r = subprocess.run([sys.executable, "-m", "matching", "solve", "--cadres", str(tmp_path / "cadres.csv"),
                         "--classes", str(tmp_path / "classes.csv"), "--out", str(out)],
-                       cwd=ROOT, capture_output=True, text=True, timeout=120)
+                       check=False, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert "警告：专长「外事接待」（1名干部）" in r.stderr
     assert "警告：单位「后勤管理处」（1名干部）" in r.stderr
