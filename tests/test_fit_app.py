@@ -29,7 +29,7 @@ def test_warning_box_and_one_click_mapping(at):
     at.button(key=Keys.map_button("expertise", "党建")).click().run()
     assert not at.exception
     assert fit_model.current(demo_user("admin"))[1]["aliases"]["党建"] == "思想政治教育"
-    assert "党建" not in at.warning[0].value.split("：", 1)[1].split("；")
+    assert "党建" not in at.warning[0].value and "科研指导" in at.warning[0].value
     assert any("思想政治教育" in s.value for s in at.success)
 
 
@@ -76,3 +76,20 @@ def test_only_admin_sees_the_page(demo_db, as_role):
     as_role(app, "planner")
     app.run()
     assert not [t for t in app.title if "匹配模型" in t.value]
+
+
+def test_import_of_classes_warns_about_an_unknown_tag(demo_db, as_role):
+    from importer import write_csv
+    from ui.data.state import Keys as DataKeys
+    admin = demo_user("admin")
+    cls = data_service.load_kind(admin, "classes")
+    cls.at[cls.index[0], "tags"] = (*tuple(cls.at[cls.index[0], "tags"]), "航模队")
+    app = AppTest.from_file(str(Path(PAGE).with_name("data.py")), default_timeout=90)
+    as_role(app, "admin")
+    app.run()
+    app.selectbox(key=DataKeys.IMPORT_KIND).select("classes").run()
+    app.file_uploader(key=DataKeys.upload("classes")).upload("classes.csv", write_csv("classes", cls)).run()
+    app.button(key=DataKeys.CONFIRM).click().run()
+    assert not app.exception
+    assert any(s.value.startswith("已导入") for s in app.success)
+    assert any("不在匹配表中" in w.value and "航模队" in w.value for w in app.warning)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from common import vocabulary
 from services import fit_model
 from ui.feedback import flash, md_escape
 from ui.fit_model.state import Keys
@@ -21,7 +22,13 @@ def render_warning_box(user: UserInfo) -> list:
         head = tr(f"有 {len(ws)} 个专长、单位或班级标签不在匹配表中，不计分（仅为提示，仍可求解）：",
                   f"{len(ws)} expertise, unit or tag words are in no fit-table row and earn nothing "
                   "(a warning; solving still works):")
-        st.warning(md_escape(head + "\n" + "；".join(w.word for w in ws[:30]) + ("…" if len(ws) > 30 else "")))
+        groups = []
+        for kind in ("expertise", "unit", "tag"):
+            words = [w.word for w in ws if w.kind == kind]
+            if words:
+                label = vocabulary.label(vocabulary.FIT_WORD_KINDS, kind, lang())
+                groups.append(f"{label}（{len(words)}）：{'、'.join(words)}")
+        st.warning("\n\n".join(md_escape(x) for x in [head, *groups]))
     return ws
 
 
