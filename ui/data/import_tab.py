@@ -48,9 +48,9 @@ def _confirm(user: UserInfo, kind: str, result: uploads.ParseResult) -> None:
         else:
             st.session_state.pop(Keys.PARSED, None)
             st.success(md_escape(tr(f"已导入：{summary}", f"Imported: {summary}")))
-            if kind in ("cadres", "classes"):       # words the fit model does not know: a warning
-                if render_warning_box(user):
-                    st.caption(tr("可在“匹配模型”页一键对应。", "Map them in one click on the Fit model page."))
+            # words the fit model does not know: a warning
+            if kind in ("cadres", "classes") and render_warning_box(user):
+                st.caption(tr("可在“匹配模型”页一键对应。", "Map them in one click on the Fit model page."))
 
 
 def render_import(user: UserInfo) -> None:
