@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+from . import families
 from .model import Problem, _tags
 
 KIND_ZH = {"class": "班级", "major": "专业", "college": "学院", "grade": "年级"}
@@ -205,6 +206,32 @@ def chain(prob: Problem, before, after) -> list[dict]:
     return out
 
 
+def needed_moves(prob: Problem, before, after, i: int) -> list:
+    """`after` with only the moves linked to cadre i (the connected part of the change that holds i):
+    other parts of a re-solve are ties (an optimal answer gains nothing from them). Used only when that
+    smaller answer keeps every rule and the same objective (checked); else `after` as it is."""
+    b, a = set(before), set(after)
+    diff = (b - a) | (a - b)
+    seen, todo = {("c", i)}, [("c", i)]
+    while todo:
+        kind, x = todo.pop()
+        for c, k in diff:
+            if (kind == "c" and c == x) or (kind == "k" and k == x):
+                for node in (("c", c), ("k", k)):
+                    if node not in seen:
+                        seen.add(node)
+                        todo.append(node)
+    part = {(c, k) for c, k in diff if ("c", c) in seen}
+    smaller = sorted((b - part) | (a & part))
+    if not prob.dense or prob.cfg.objective == "fair" or smaller == sorted(a):
+        return sorted(a)
+    def worth(pairs):
+        return float(sum(prob.W[c, k] for c, k in pairs))
+    if families.broken(prob.rules, prob, smaller) or worth(smaller) != worth(a):
+        return sorted(a)
+    return smaller
+
+
 def _move_words(m: dict, lang: str) -> str:
     to = m["to_class_name"] or ("不带班" if lang == "zh" else "no class")
     return f"{m['name']} → {to}"
@@ -222,7 +249,7 @@ def wish_detail(res, i: int, js, okjs, holders: list, cost) -> dict:
         h["reason_zh"] = text(p, hi, hj, "zh", res.pairs)
         h["reason_en"] = text(p, hi, hj, "en", res.pairs)
     moves = res._moves.get((i, tuple(int(x) for x in okjs))) if cost is not None else None
-    steps = chain(p, res.pairs, moves) if moves is not None else []
+    steps = chain(p, res.pairs, needed_moves(p, res.pairs, moves, i)) if moves is not None else []
     out = {"first_choice_names": names, "chain": steps,
            "total_cost": None if cost is None else float(cost),
            "total_cost_exact": None if cost is None else str(cost)}
