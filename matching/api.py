@@ -37,7 +37,7 @@ class MatchResult:
         self.seconds = seconds
         self.pairs = core.pairs if core.status in ("optimal", "feasible") else []
         self.objective_exact = Fraction(core.obj, prob.scale) if self.pairs or core.status == "optimal" else None
-        self.assignment = self._assignment()
+        self._frame: pd.DataFrame | None = None
         self.report = self._report()
         self._explained: dict = {}
         self._without: dict = {}
@@ -58,6 +58,14 @@ class MatchResult:
             return None
         r = int(p.pref_r[i, j])
         return r or None
+
+    @property
+    def assignment(self) -> pd.DataFrame:
+        """The answer, one pair a row (ASSIGNMENT_COLS, with each pair's reason in words); built on
+        first use, so a solve does not pay for reasons nobody reads."""
+        if self._frame is None:
+            self._frame = self._assignment()
+        return self._frame
 
     def _assignment(self) -> pd.DataFrame:
         p = self.problem
