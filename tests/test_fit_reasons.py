@@ -138,3 +138,21 @@ def test_why_not_first_wish_names_class_holder_reason_chain_and_cost():
     pair = res.explain("B")["pairs"][0]
     assert pair["reason_zh"] == h["reason_zh"] and pair["reason_en"].startswith("wish #1 (class: 班X) +10")
     assert w["summary_zh"] == "满足「班X」需调整：名A → 班X；名B → 班Y；总目标值 −10"
+
+
+def test_needed_moves_drop_an_unrelated_tie_but_keep_a_linked_chain():
+    from matching.model import Problem
+    cad = cadres([("A", "head", 1), ("B", "head", 1), ("C", "head", 1), ("D", "head", 1)])
+    cls = classes([("W", "甲院"), ("X", "甲院"), ("Y", "乙院"), ("Z", "乙院")])
+    prob = Problem(MatchingInput(cad, cls), CFG)        # every pair worth 0: C and D swapping is a tie
+    A, B, C, D = (prob.ci[x] for x in "ABCD")
+    W, X, Y, Z = (prob.cj[x] for x in "WXYZ")
+    before = [(A, W), (B, X), (C, Y), (D, Z)]
+    after = [(A, X), (B, W), (C, Z), (D, Y)]
+    assert reasons.needed_moves(prob, before, after, A) == sorted([(A, X), (B, W), (C, Y), (D, Z)])
+    steps = reasons.chain(prob, before, reasons.needed_moves(prob, before, after, A))
+    assert {(m["cadre_id"], m["to_class_id"]) for m in steps} == {("A", "X"), ("B", "W")}
+    # a rule that the smaller answer would break keeps the whole re-solve
+    cons = constraints([{"type": "lock", "cadre_id": "C", "class_id": "Z"}])
+    locked = Problem(MatchingInput(cad, cls, None, cons), CFG)
+    assert reasons.needed_moves(locked, before, after, A) == sorted(after)
