@@ -156,3 +156,13 @@ def test_needed_moves_drop_an_unrelated_tie_but_keep_a_linked_chain():
     cons = constraints([{"type": "lock", "cadre_id": "C", "class_id": "Z"}])
     locked = Problem(MatchingInput(cad, cls, None, cons), CFG)
     assert reasons.needed_moves(locked, before, after, A) == sorted(after)
+
+
+def test_a_stored_round_keeps_the_reasons(db_session):
+    from store import rounds as store_rounds
+    res = solve(rich(), CFG)
+    rid = store_rounds.create_round(db_session, "理由", "initial", {}, {}, "tester")
+    store_rounds.save_round_result(db_session, rid, res.assignment, {"status": res.status}, "tester")
+    back = store_rounds.round_assignment(db_session, rid).set_index("cadre_id")
+    mine = res.assignment.set_index("cadre_id")
+    assert back.loc["A", "reason"] == mine.loc["A", "reason"] and back.loc["A", "part_unit"] == 2.0
