@@ -39,6 +39,12 @@ def _stored(session) -> dict[str, Any]:
 def current_config(user: UserInfo) -> MatchConfig:
     """The MatchConfig in force (the newest saved version over the defaults)."""
     access.require(user, *READ, action="fit_model.read")
+    return config_in_force()
+
+
+def config_in_force() -> MatchConfig:
+    """current_config without a user check — for services that already checked their caller (e.g. the
+    round/scenario parameters → engine config step, in place of load_config(None))."""
     with session_scope() as s:
         info = store_fit.latest(s)
     return load_config(None) if info is None else config_from_dict(info.config, f"fit model v{info.id}")

@@ -116,3 +116,13 @@ def test_access_matrix(demo_db, role):
         else:
             with pytest.raises(AccessDenied):
                 call()
+
+
+def test_config_in_force_follows_the_saved_version(demo_db):
+    from services import fit_model
+    admin = demo_user("admin")
+    assert fit_model.config_in_force() == load_config(None)
+    _, cfg = fit_model.current(admin)
+    cfg["objective"] = "fair"
+    fit_model.save(admin, cfg)
+    assert fit_model.config_in_force().objective == "fair" == fit_model.current_config(admin).objective
