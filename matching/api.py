@@ -1,6 +1,7 @@
 """Public entry: solve(inp, cfg) -> MatchResult with assignment, report, explain() and diagnosis."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import threading
@@ -19,6 +20,7 @@ from .state import _prices as solver_prices
 from .state import _rc as solver_rc
 
 PART_COLS = ("part_expertise", "part_unit", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
+FEWEST_MOVES_MAX_PAIRS = 250_000        # one more exact solve per unmet wish explained, on models up to this
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
                    "preference_rank", "locked", "changed", "start", "end", "reason"]
 
@@ -224,6 +226,32 @@ class MatchResult:
                 self._moves[(i, tuple(js.tolist()))] = list(c.pairs)
         return None if best is None else Fraction(best, self.problem.scale)
 
+    def fewest_moves(self, i: int, js, cost: Fraction) -> list | None:
+        """Among the best answers giving cadre i one of `js` (worth `cost` less), one with the fewest
+        changes from this answer: weights × K plus 1 per pair kept (K > any number of pairs), so fit
+        comes first and kept pairs break ties. Dense models up to FEWEST_MOVES_MAX_PAIRS only (one
+        more exact solve); None otherwise or if the check of its fit fails."""
+        p = self.problem
+        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS:
+            return None
+        K = int(p.cap.sum()) + 1
+        W = np.where(np.isfinite(p.W), p.W * K, -np.inf)
+        for a, b in self.pairs:
+            W[a, b] += 1
+        big = float(np.abs(W[np.isfinite(W)]).max(initial=0.0))
+        if big * K >= 2 ** 52:
+            return None
+        q = copy.copy(p)
+        q.W, q.maxabs = W, big
+        o = dataclasses.replace(self.opts, requires=((i, np.asarray(js, dtype=np.int64)),), progress=None,
+                                cancel=None, warm=None, warm_pool=None, last=[0.0])
+        with self._lock:
+            c = solve_core(q, o)
+        want = self.core.obj - cost * p.scale
+        if c.status != "optimal" or c.obj // K != want:
+            return None
+        return list(c.pairs)
+
     def _rc(self, i: int, js) -> np.ndarray:
         """Reduced costs of pairs (i, j) under the solve's final multipliers."""
         core = self.core
@@ -232,13 +260,17 @@ class MatchResult:
             self._prices = solver_prices(core.solve, d.lam, d.link_keys, d.link_mu)
         return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
-    def explain(self, cadre_id: str, alternates: int = 3) -> dict:
+    def explain(self, cadre_id: str, alternates: int = 3, fewest_moves: bool = False) -> dict:
+        """`fewest_moves`: the why-not-first chain from one more exact solve that keeps as many pairs
+        as possible at the same cost (dense models up to FEWEST_MOVES_MAX_PAIRS; the explanation
+        panel asks for it); else the moves of the re-solve that found the cost, ties dropped."""
         with self._lock:
-            return self._explain(cadre_id, alternates)
+            return self._explain(cadre_id, alternates, fewest_moves)
 
-    def _explain(self, cadre_id: str, alternates: int) -> dict:
-        if cadre_id in self._explained:
-            return self._explained[cadre_id]
+    def _explain(self, cadre_id: str, alternates: int, fewest_moves: bool = False) -> dict:
+        key = (cadre_id, fewest_moves)
+        if key in self._explained:
+            return self._explained[key]
         p = self.problem
         if cadre_id not in p.ci:
             raise KeyError(f"工号 {cadre_id!r} 不在干部名单中 / cadre {cadre_id!r} unknown")
@@ -286,7 +318,7 @@ class MatchResult:
             wnf["feasible"] = mc is not None
             wnf["move_cost"] = _f(mc) if mc is not None else None
             wnf["move_cost_exact"] = str(mc) if mc is not None else None
-            wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc))
+            wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc, fewest_moves))
             if mc is None:
                 wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
                 wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)
@@ -311,7 +343,7 @@ class MatchResult:
                              "held_by": None if h is None else {"cadre_id": p.cadre_ids[h], "name": p.names[h]},
                              "move_cost": _f(mc), "move_cost_exact": str(mc)})
         out["alternates"] = alts
-        self._explained[cadre_id] = out
+        self._explained[key] = out
         return out
 
     def _fit_row(self, i) -> np.ndarray:

@@ -237,7 +237,7 @@ def _move_words(m: dict, lang: str) -> str:
     return f"{m['name']} → {to}"
 
 
-def wish_detail(res, i: int, js, okjs, holders: list, cost) -> dict:
+def wish_detail(res, i: int, js, okjs, holders: list, cost, fewest_moves: bool = False) -> dict:
     """Readable keys for explain()['why_not_first']: the wished classes by name, who holds them and
     why (that pair's reason), the chain of moves granting the wish needs, and the total cost."""
     p = res.problem
@@ -249,8 +249,11 @@ def wish_detail(res, i: int, js, okjs, holders: list, cost) -> dict:
         h["reason_zh"] = text(p, hi, hj, "zh", res.pairs)
         h["reason_en"] = text(p, hi, hj, "en", res.pairs)
     moves = res._moves.get((i, tuple(int(x) for x in okjs))) if cost is not None else None
+    fewest = res.fewest_moves(i, okjs, cost) if moves is not None and fewest_moves else None
+    if fewest is not None:
+        moves = fewest
     steps = chain(p, res.pairs, needed_moves(p, res.pairs, moves, i)) if moves is not None else []
-    out = {"first_choice_names": names, "chain": steps,
+    out = {"first_choice_names": names, "chain": steps, "chain_fewest": fewest is not None,
            "total_cost": None if cost is None else float(cost),
            "total_cost_exact": None if cost is None else str(cost)}
     if cost is not None:

@@ -166,3 +166,34 @@ def test_a_stored_round_keeps_the_reasons(db_session):
     back = store_rounds.round_assignment(db_session, rid).set_index("cadre_id")
     mine = res.assignment.set_index("cadre_id")
     assert back.loc["A", "reason"] == mine.loc["A", "reason"] and back.loc["A", "part_unit"] == 2.0
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_fewest_moves_chain_is_minimal_against_brute_force(seed):
+    import itertools
+    import random
+    rnd = random.Random(seed)
+    ids = ["A", "B", "C", "D"]
+    exp = ["就业指导", "心理健康", "教学管理"]
+    tags = ["毕业班", "心理关注", "学业预警"]
+    cad = cadres([(c, "head", 1, "机关", tuple(rnd.sample(exp, rnd.randint(0, 2)))) for c in ids])
+    cls = classes([(f"K{k}", "甲院", False, tuple(rnd.sample(tags, rnd.randint(0, 2)))) for k in range(5)])
+    wish = f"K{rnd.randrange(5)}"
+    res = solve(MatchingInput(cad, cls, prefs([("A", 1, "class", wish)]), None, None, None),
+                CFG.replace(priority="off", weights={**CFG.weights, "preference": Fraction(1, 10)}))
+    w = res.explain("A", fewest_moves=True)["why_not_first"]
+    if w["met"]:
+        pytest.skip("the wish is met in this draw")
+    p = res.problem
+    now = {p.cadre_ids[i]: p.class_ids[j] for i, j in res.pairs}
+    best = None
+    for perm in itertools.permutations(range(p.m), p.n):
+        pairs = list(enumerate(perm))
+        if p.class_ids[perm[p.ci["A"]]] != wish:
+            continue
+        val = sum(p.W[i, j] for i, j in pairs)
+        moved = sum(now[p.cadre_ids[i]] != p.class_ids[j] for i, j in pairs)
+        key = (-val, moved)
+        best = key if best is None or key < best else best
+    assert w["total_cost"] == float(Fraction(res.core.obj) / p.scale - Fraction(-best[0]) / p.scale)
+    assert w["chain_fewest"] and len(w["chain"]) == best[1]
