@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from common import vocabulary
 from matching.config import PREF_KINDS, WEIGHT_KEYS
 from services import fit_model
 from ui.feedback import flash, md_escape, user_errors
 from ui.fit_model import tables
 from ui.fit_model.state import Keys
 from ui.i18n import tr
-from ui.labels import WEIGHTS, t2
+from ui.labels import label
 
 if TYPE_CHECKING:
     from store.auth import UserInfo
@@ -30,7 +31,7 @@ def _weights(cfg: dict) -> dict:
     cols = st.columns(4)
     out = {}
     for k, key in enumerate(WEIGHT_KEYS):
-        out[key] = repr(cols[k % 4].number_input(t2(WEIGHTS[key]), value=_f(cfg["weights"][key]),
+        out[key] = repr(cols[k % 4].number_input(label(vocabulary.WEIGHTS, key), value=_f(cfg["weights"][key]),
                                                  step=0.5, key=Keys.WEIGHT_PREFIX + key))
     return out
 
@@ -39,7 +40,7 @@ def _preference(cfg: dict) -> dict:
     text = st.text_input(tr("各志愿分值（第1、2、3…志愿，逗号分隔）", "Value of wish 1, 2, 3… (comma separated)"),
                          value=", ".join(str(v) for v in cfg["preference"]["by_rank"]), key=Keys.BY_RANK)
     cols = st.columns(len(PREF_KINDS))
-    kinds = {k: repr(cols[n].number_input(t2(KIND_LABELS[k]), value=_f(cfg["preference"]["kind"][k]),
+    kinds = {k: repr(cols[n].number_input(tr(*KIND_LABELS[k]), value=_f(cfg["preference"]["kind"][k]),
                                           step=0.1, key=Keys.KIND_PREFIX + k)) for n, k in enumerate(PREF_KINDS)}
     return {"by_rank": [v.strip() for v in text.replace("，", ",").split(",") if v.strip()], "kind": kinds}
 
