@@ -45,9 +45,16 @@ def current_config(user: UserInfo) -> MatchConfig:
 def config_in_force() -> MatchConfig:
     """current_config without a user check — for services that already checked their caller (e.g. the
     round/scenario parameters → engine config step, in place of load_config(None))."""
+    return model_in_force()[1]
+
+
+def model_in_force() -> tuple[int | None, MatchConfig]:
+    """(version or None for the defaults, its MatchConfig) — solve_params snapshots it into a round."""
     with session_scope() as s:
         info = store_fit.latest(s)
-    return load_config(None) if info is None else config_from_dict(info.config, f"fit model v{info.id}")
+    if info is None:
+        return None, load_config(None)
+    return info.id, config_from_dict(info.config, f"fit model v{info.id}")
 
 
 def current(user: UserInfo) -> tuple[int | None, dict[str, Any]]:

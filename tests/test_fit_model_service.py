@@ -126,3 +126,22 @@ def test_config_in_force_follows_the_saved_version(demo_db):
     cfg["objective"] = "fair"
     fit_model.save(admin, cfg)
     assert fit_model.config_in_force().objective == "fair" == fit_model.current_config(admin).objective
+
+
+def test_rounds_snapshot_the_fit_model_in_force(demo_db):
+    from services import fit_model, solve_params
+    admin = demo_user("admin")
+    old = solve_params.default_params()
+    assert old["fit_model"]["version"] is None
+    _, cfg = fit_model.current(admin)
+    cfg["unit_affinity"] = {"图书馆": {"学业预警": "4"}}
+    cfg["weights"]["unit"] = "2"
+    v = fit_model.save(admin, cfg)
+    new = solve_params.default_params()
+    assert new["fit_model"]["version"] == v and new["weights"]["unit"] == 2.0
+    made = solve_params.make_config(new)
+    assert made.unit_affinity == {"图书馆": {"学业预警": 4}} and made.weights["unit"] == 2
+    # a round created before keeps what it was created with
+    assert solve_params.make_config(old).unit_affinity == load_config(None).unit_affinity
+    assert solve_params.make_config({k: v for k, v in old.items() if k != "fit_model"}) == \
+        solve_params.make_config(old)
