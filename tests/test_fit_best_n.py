@@ -102,3 +102,23 @@ def test_locks_keep_a_chosen_cadre_on_its_class():
     prob = Problem(MatchingInput(cad, cls, None, cons), CFG)
     assert best_n(prob, 1).cadre_ids == ("A1",) and brute(prob, 1) == 1
     assert np.array_equal(_allowed(prob), np.ones((2, 2), bool))
+
+
+def test_scenario_capacity_sweep_best_order(demo_db):
+    import pandas as pd
+
+    from services import scenarios as sc
+    from services import sweeps as sw
+    cad = cadres([("A0", "head", 1), ("A1", "school", 1), ("A2", "deputy", 2)])
+    cls = classes([("P1", "甲院", True), ("P2", "甲院", True), ("N", "乙院")])
+    cons = constraints([{"type": "forbid", "cadre_id": "A0", "college": "甲院"},
+                        {"type": "forbid", "cadre_id": "A1", "class_id": "P2"}])
+    fr = {"cadres": cad, "classes": cls, "constraints": cons,
+          "preferences": pd.DataFrame(columns=["cadre_id", "rank", "kind", "value"])}
+    params = sc.default_params()
+    best = sw.capacity_sweep(fr, params, order="best", sizes=[0, 1, 2], find_minimum=True)
+    level = sw.capacity_sweep(fr, params, order="level", sizes=[1], find_minimum=False)
+    one = next(p for p in best.points if p.n == 1)
+    assert one.chosen == ("A2",) and one.best_exact and one.priority_covered == 2 == one.priority_total
+    assert level.points[0].priority_covered == 1           # the first in level order is A1 (school)
+    assert best.minimum == 1 and best.verification.n == 0 and not best.verification.covers_all
