@@ -176,7 +176,9 @@ def test_review_table_filters_explanation_and_charts(demo_db, as_role):
     at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert not at.exception
     parts = frame_with(at, "得分项")
-    assert list(parts["得分项"]) == ["专长分", "学科分", "意向分", "连续性分", "本单位分"]
+    assert list(parts["得分项"]) == ["专长分", "单位分", "学科分", "意向分", "连续性分", "本单位分"]
+    assert shown["reason"].str.len().gt(0).all()                  # every pair says why, in words
+    assert any(c.startswith("理由：") for c in texts(at.caption))
 
 
 def test_adjust_lock_then_refused_move(demo_db, as_role):
