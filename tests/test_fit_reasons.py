@@ -178,9 +178,10 @@ def test_fewest_moves_chain_is_minimal_against_brute_force(seed):
     tags = ["毕业班", "心理关注", "学业预警"]
     cad = cadres([(c, "head", 1, "机关", tuple(rnd.sample(exp, rnd.randint(0, 2)))) for c in ids])
     cls = classes([(f"K{k}", "甲院", False, tuple(rnd.sample(tags, rnd.randint(0, 2)))) for k in range(5)])
-    wish = f"K{rnd.randrange(5)}"
-    res = solve(MatchingInput(cad, cls, prefs([("A", 1, "class", wish)]), None, None, None),
-                CFG.replace(priority="off", weights={**CFG.weights, "preference": Fraction(1, 10)}))
+    cfg = CFG.replace(priority="off", weights={**CFG.weights, "preference": Fraction(1, 10)})
+    plain = solve(MatchingInput(cad, cls), cfg)                 # wish a class someone else holds
+    wish = rnd.choice(sorted(set(plain.assignment.class_id) - set(plain.assignment.query("cadre_id == 'A'").class_id)))
+    res = solve(MatchingInput(cad, cls, prefs([("A", 1, "class", wish)]), None, None, None), cfg)
     w = res.explain("A", fewest_moves=True)["why_not_first"]
     if w["met"]:
         pytest.skip("the wish is met in this draw")
