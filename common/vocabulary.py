@@ -128,6 +128,7 @@ OWN_UNIT_RULES: Vocab = {
 }
 WEIGHTS: Vocab = {
     "expertise": Term("专长", "Expertise"),
+    "unit": Term("工作领域（单位）", "Unit"),
     "discipline": Term("学科", "Discipline"),
     "preference": Term("意向", "Preference"),
     "continuity": Term("连续性", "Continuity"),
@@ -137,6 +138,7 @@ WEIGHTS: Vocab = {
 }
 SCORE_PARTS: Vocab = {   # the assignment's part_* columns
     "part_expertise": Term("专长分", "Expertise"),
+    "part_unit": Term("单位分", "Unit"),
     "part_discipline": Term("学科分", "Discipline"),
     "part_preference": Term("意向分", "Preference"),
     "part_continuity": Term("连续性分", "Continuity"),
@@ -209,4 +211,11 @@ REVIEW_STATUSES: Vocab = {           # where a ledger entry stands in the colleg
 CONFLICT_KINDS: Vocab = {            # 亲属/利益回避 a cadre declares with their wishes
     "class": Term("班级", "Class"),
     "college": Term("学院", "College"),
+}
+
+# --- fit model (人岗相宜) ---------------------------------------------------------------------
+FIT_WORD_KINDS: Vocab = {
+    "expertise": Term("专长", "expertise"),
+    "unit": Term("单位", "unit"),
+    "tag": Term("班级标签", "class tag"),
 }

@@ -35,6 +35,10 @@ PAGES: list[PageDef] = [
     PageDef("pages/scenarios.py", "情景推演", "Scenarios", ":material/compare_arrows:", ("planner", "admin"),
             "在不影响已发布结果的前提下推演方案并对比。",
             "What-if copies of the inputs, solved and compared side by side; never published directly."),
+    PageDef("pages/fit_model.py", "匹配模型", "Fit model", ":material/tune:", ("admin",),
+            "学校的人岗相宜模型：专长与单位匹配表、权重与意向分值（按版本保存），词汇检查，干部×班级视图。",
+            "The school's fit model: expertise and unit tables, weights and wish values (versioned), "
+            "vocabulary checks, the cadre × class view."),
     PageDef("pages/ledger.py", "工作台账", "My ledger", ":material/edit_note:", ("cadre", "admin"),
             "记录与学生的每次活动，查看本人进度。",
             "Record each activity with students and see your own progress."),
