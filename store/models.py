@@ -355,6 +355,17 @@ class ActivityReview(Base):
     record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class FitModelVersion(Base):
+    """One saved version of the school's fit model (人岗相宜): the matching config as plain data
+    (matching.config.config_to_dict), newest id = the one in force. Versions are never edited."""
+    __tablename__ = "fit_model_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(TEXT)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Setting(Base):
     """One value the admin sets once in the app (e.g. the 公示 period, channel and issuing office)."""
     __tablename__ = "settings"
