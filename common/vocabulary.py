@@ -138,7 +138,7 @@ WEIGHTS: Vocab = {
 }
 SCORE_PARTS: Vocab = {   # the assignment's part_* columns
     "part_expertise": Term("专长分", "Expertise"),
-    "part_unit": Term("单位分", "Unit"),
+    "part_unit": Term("单位分", "Unit fit"),
     "part_discipline": Term("学科分", "Discipline"),
     "part_preference": Term("意向分", "Preference"),
     "part_continuity": Term("连续性分", "Continuity"),

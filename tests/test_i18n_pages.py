@@ -67,7 +67,7 @@ def _json_strings(node) -> list[str]:
     if isinstance(node, str):
         return [node]
     if isinstance(node, dict):
-        return [s for x in node.values() for s in _json_strings(x)]
+        return [*(k for k in node if isinstance(k, str)), *(s for x in node.values() for s in _json_strings(x))]
     if isinstance(node, list):
         return [s for x in node for s in _json_strings(x)]
     return []
@@ -90,6 +90,10 @@ def _data_strings(db_path: str) -> tuple[str, ...]:
                             out.update(p.strip() for p in re.split(r"[、,，;；/]", text) if p.strip())
     finally:
         con.close()
+    # the school's fit model (人岗相宜) is data the school edits: its default words are data too
+    from matching.config import config_to_dict, load_config
+
+    out.update(t for t in _json_strings(config_to_dict(load_config(None))) if CJK.search(t))
     return tuple(sorted(out - _zh_labels(), key=len, reverse=True))
 
 
@@ -152,8 +156,10 @@ class Checker:
     def frame(self, where: str, df, headers: bool = True) -> None:
         for col in df.columns if headers else ():
             self.text(f"{where} header", str(col), cell=True, header=True)
-        for col in df.columns:
-            vals = df[col]
+        if headers and df.columns.duplicated().any():
+            self.found.append(f"{where}: the same header twice: {list(df.columns[df.columns.duplicated()])}")
+        for i, col in enumerate(df.columns):
+            vals = df.iloc[:, i]
             if vals.dtype != object:
                 continue
             for v in vals.dropna().astype(str).unique()[:400]:
