@@ -211,6 +211,7 @@ def test_publish_with_confirmation_and_exports(demo_db, as_role):
     eff = date.today() + timedelta(days=3)
     at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
     at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()     # the demo calendar is an earlier year
     before = eff - timedelta(days=1)
     assert any(c.startswith("现行分配 #1") and f"{before:%Y-%m-%d} 结束" in c for c in texts(at.caption))
     at.button(key=Keys.PUBLISH_GO).click().run()
@@ -339,3 +340,27 @@ def test_empty_database_asks_for_rosters_first(db):
     assert not at.exception
     assert "还没有干部或班级名单：请先在“数据管理”页导入。" in texts(at.warning)
     assert at.button(key=Keys.NEW_CREATE).disabled
+
+
+def test_publish_date_floor_warnings_and_a_stale_view(demo_db, as_role):
+    """Issue 12 (3) and 18: the picker cannot go below the floor; warnings must be confirmed; a
+    publish made by someone else after the page was drawn refuses this one, in one sentence."""
+    rid, other = solved_round(), solved_round()
+    floor = lifecycle.earliest_effective_date(admin())
+    at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
+    picker = at.date_input(key=Keys.PUBLISH_DATE)
+    assert picker.proto.min == floor.isoformat()
+    eff = date.today() + timedelta(days=3)
+    at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
+    at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
+    assert [w for w in texts(at.warning) if "校历" in w]        # the demo calendar is an earlier year
+    assert at.button(key=Keys.PUBLISH_GO).disabled
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()
+    assert not at.button(key=Keys.PUBLISH_GO).disabled
+    # another admin publishes meanwhile
+    lifecycle.publish(admin(), other, eff + timedelta(days=60), warnings_confirmed=True)
+    at.button(key=Keys.PUBLISH_GO).click().run()
+    assert not at.exception
+    errors = texts(at.error)
+    assert any(f"#{other}" in e and "重新查看" in e for e in errors), errors
+    assert lifecycle.get_round(admin(), rid).status == "draft"
