@@ -235,7 +235,14 @@ def test_history_reproduces_an_archived_round(demo_db, as_role):
     assert {m.label: m.value for m in at.metric}["状态"] == "已归档"
     at.button(key=Keys.HISTORY_REPRODUCE).click().run()
     assert any("完全一致" in s for s in texts(at.success))
-    assert {"create", "save_result", "archive"} <= set(frame_with(at, "action")["action"])
+    trail = frame_with(at, "操作", "时间", "说明")
+    assert {"创建", "保存求解结果", "归档"} <= set(trail["操作"])     # in words (issue 12, 6)
+    assert any("最优" in w and "对" in w for w in trail["说明"])
+    # Beijing time, not UTC: the newest entry is the UTC time of the audit row + 8 hours
+    utc = lifecycle.audit_trail(admin(), rid)["at"].iloc[0]
+    assert trail["时间"].iloc[0] == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    params = frame_with(at, "参数", "取值")                          # a table in words, not JSON
+    assert at.get("json") == [] and "总匹配度最高" in set(params["取值"])
 
 
 def test_diff_against_published(demo_db, as_role):
@@ -364,3 +371,14 @@ def test_publish_date_floor_warnings_and_a_stale_view(demo_db, as_role):
     errors = texts(at.error)
     assert any(f"#{other}" in e and "重新查看" in e for e in errors), errors
     assert lifecycle.get_round(admin(), rid).status == "draft"
+
+
+def test_page_opens_on_the_round_in_force_not_an_infeasible_draft(demo_db, as_role):
+    """Issue 12 (6): the newest round is an infeasible draft; the page opens on the round in force."""
+    con = inputs.current_inputs()["constraints"].copy()
+    row = con.index[con["type"] == "college_quota"][0]
+    con.loc[row, "min"] = 25
+    rid = lifecycle.create_round(admin(), "无解草稿", "initial", default_params(), constraints=con)
+    assert solving.solve_round(admin(), rid).status == "infeasible"
+    at = page(as_role)
+    assert at.session_state[Keys.PICK] == lifecycle.in_force_id(admin()) != rid

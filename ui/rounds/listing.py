@@ -31,6 +31,16 @@ def _table(listed: list) -> pd.DataFrame:
     } for r in listed])
 
 
+def default_pick(listed: list) -> int:
+    """What the page opens on: the round in force, else the newest draft with a feasible result,
+    else the first listed (never an infeasible draft while a better one exists)."""
+    in_force = [r for r in listed if r.status == "published"]
+    if in_force:
+        return in_force[0].id
+    solved = [r for r in listed if r.status == "draft" and vocabulary.is_solved((r.result or {}).get("status"))]
+    return max(solved, key=lambda r: r.id).id if solved else listed[0].id
+
+
 def render_round_picker(rounds: list) -> int | None:
     """The rounds table and the picker; the id picked, or None when there is nothing to show."""
     show_archived = st.toggle(tr("显示已归档的轮次（旧版本、被替换的轮次）", "Show archived rounds"), key=Keys.SHOW_ARCHIVED)
@@ -42,7 +52,7 @@ def render_round_picker(rounds: list) -> int | None:
     st.dataframe(table, hide_index=True, width="stretch", key="rounds_table", height=table_height(len(table), 260))
     ids = [r.id for r in listed]
     if st.session_state.get(Keys.PICK) not in ids:
-        st.session_state[Keys.PICK] = ids[0]
+        st.session_state[Keys.PICK] = default_pick(listed)
     # no status in the label: the picker keeps the label it drew while the status changes underneath
     labels = {r.id: f"#{r.id} {r.name}" + _revision(r) for r in listed}
     rid = st.selectbox(tr("查看轮次", "Round"), ids, format_func=lambda i: labels[i], key=Keys.PICK)
