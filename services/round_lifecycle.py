@@ -73,6 +73,19 @@ def create_round(user: UserInfo, name: str, kind: str, params: dict[str, Any],
                                          parent_id=parent)
 
 
+def round_number(round_id: int, params: dict[str, Any]) -> int:
+    """The number a round keeps for its life (the id of the round as created; its revisions carry
+    it as "round_no"; rounds revised before that existed know only their parent)."""
+    if params.get("round_no"):
+        return int(params["round_no"])
+    return int(params["revision_of"]) if params.get("revision") == 1 and params.get("revision_of") else round_id
+
+
+def version_number(params: dict[str, Any]) -> int:
+    """v1 for a round as created; each revision (stored "revision": edits so far) adds one."""
+    return int(params.get("revision") or 0) + 1
+
+
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
            params: dict[str, Any] | None = None, note: str = "") -> int:
     """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""
@@ -84,7 +97,8 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
                               f"round {round_id} is {old.status}; only a draft can be changed")
         new_params = dict(old.parameters) | (params or {})
         new_params["revision_of"] = old.id
-        new_params["revision"] = int(old.parameters.get("revision", 0)) + 1
+        new_params["revision"] = int(old.parameters.get("revision") or 0) + 1
+        new_params["round_no"] = round_number(old.id, old.parameters)
         new_params["revision_note"] = note
         make_config(new_params)
         new_id = store_rounds.create_round(s, old.name, old.kind, snapshot_inputs(dict(old.inputs) | (inputs or {})),

@@ -115,3 +115,18 @@ def test_publish_dates_have_a_floor_and_warnings(demo_db):
         lifecycle.publish(admin(), second, eff + timedelta(days=10), seen_in_force=first)
     lifecycle.publish(admin(), second, eff + timedelta(days=10), seen_in_force=first, warnings_confirmed=True)
     assert lifecycle.get_round(admin(), second).status == "published"
+
+
+def test_a_round_keeps_its_number_through_revisions(demo_db):
+    """Issue 12 (6): revisions are v1, v2, v3 under one number (the round as created)."""
+    rid = _solved("编号轮")
+    params = lifecycle.get_round(admin(), rid).parameters
+    assert (lifecycle.round_number(rid, params), lifecycle.version_number(params)) == (rid, 1)
+    second = lifecycle.revise(admin(), rid, params={"seed": 1}, note="改种子")
+    third = lifecycle.revise(admin(), second, params={"seed": 2}, note="再改种子")
+    for r, v in ((second, 2), (third, 3)):
+        p = lifecycle.get_round(admin(), r).parameters
+        assert (lifecycle.round_number(r, p), lifecycle.version_number(p)) == (rid, v)
+    from ui.rounds.listing import round_label
+    labels = [round_label(r) for r in lifecycle.list_rounds(admin()) if r.id in (rid, second, third)]
+    assert labels == [f"#{rid} 编号轮 · v3", f"#{rid} 编号轮 · v2", f"#{rid} 编号轮 · v1"]

@@ -87,7 +87,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
     _section(page, "调整")
     page.get_by_role("button", name="锁定当前配对").click()
     _wait_solved(page)
-    page.get_by_text("本版本由").first.wait_for()
+    page.get_by_text("本版本 v2 由 v1 修改而来").first.wait_for()
     locked = _store(env, """
         from services import round_lifecycle as svc
         from tests.fixtures_app import demo_user
