@@ -6,6 +6,7 @@ or nothing (the store's services are transactional).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -63,7 +64,8 @@ def parse_upload(user: UserInfo, kind: str, raw: bytes, filename: str) -> ParseR
             access.require(user, *data_service.ROLES, action="data.parse")
             result.terms = importer.read_calendar(raw, filename=filename)
         else:
-            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs(user))
+            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs(user),
+                                              today=date.today())
     except importer.ImportFailed as exc:
         result.problems = list(exc.problems)
     return result

@@ -84,6 +84,9 @@ def test_planner_may_view_but_not_change(demo_db, as_role):
 def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at = page(as_role)
     at.radio(key=Keys.VIEW).set_value("新建轮次").run()
+    assert at.radio(key=Keys.NEW_KIND).value == "topup"         # continuity by default (issue 12, 5)
+    assert any("默认是补充轮" in c for c in texts(at.caption))
+    at.radio(key=Keys.NEW_KIND).set_value("initial").run()
     assert not at.exception
     assert any(x.startswith("规则与参数校验通过") for x in texts(at.success))
     # a quota above the number of cadres is flagged before solving

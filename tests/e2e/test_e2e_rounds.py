@@ -65,6 +65,8 @@ def test_round_end_to_end(app_server, page, tmp_path):
 
     # create a round from the demo data and solve it
     page.get_by_text("新建轮次", exact=True).click()
+    page.get_by_text("默认是补充轮").wait_for()          # continuity by default while a round is in force
+    page.get_by_text("新一轮（按当前名单全部重新分配）").click()
     page.get_by_text("规则与参数校验通过").wait_for()
     page.get_by_role("textbox", name="轮次名称").fill("E2E 分配轮次")
     page.get_by_role("button", name="创建并求解").click()
