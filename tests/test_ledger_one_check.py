@@ -37,3 +37,17 @@ def test_form_and_file_refuse_the_same_future_row(demo_db):
     parsed = uploads.parse_upload(admin, "ledger", _csv("2025-09-08", tomorrow.isoformat()), "台账.csv")
     assert parsed.frame is None
     assert [(q.row, q.column) for q in parsed.problems] == [(3, "日期")]
+
+
+def test_a_big_ledger_file_on_the_fast_path_is_checked_too():
+    """The demo's 6,450-row ledger (read column by column) with one row dated after today."""
+    from store.bootstrap import DEMO_DIR
+    lines = (DEMO_DIR / "ledger.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    assert len(importer.read_file("ledger", "".join(lines).encode(), filename="台账.csv",
+                                  today=date(2026, 9, 1))) == len(lines) - 1
+    cells = lines[100].split(",")
+    cells[2] = "2026-09-02"
+    lines[100] = ",".join(cells)
+    with pytest.raises(importer.ImportFailed) as err:
+        importer.read_file("ledger", "".join(lines).encode(), filename="台账.csv", today=date(2026, 9, 1))
+    assert [(p.row, p.column, str(p.value)) for p in err.value.problems] == [(101, "日期", "2026-09-02")]
