@@ -100,3 +100,13 @@ def load_for_browse(user: UserInfo, kind: str) -> pd.DataFrame:
     if kind == "calendar":
         return terms_frame(data_service.load_calendar(user))
     return data_service.load_kind(user, kind)      # "assignment": the rows in force
+
+
+def change_summary(user: UserInfo, kind: str, result: ParseResult):
+    """What committing `result` would change (services.import_preview.ChangeSummary); None for a
+    calendar or a file with problems."""
+    from services.import_preview import change_summary as summary
+    access.require(user, *data_service.ROLES, action="data.parse")
+    if kind == "calendar" or result.frame is None:
+        return None
+    return summary(user, kind, result.frame)

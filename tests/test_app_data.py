@@ -88,3 +88,15 @@ def test_browse_and_search(at, admin):
     hit = at.dataframe[-1].value
     assert 0 < len(hit) < len(full)
     assert (hit.astype(str).apply(lambda r: college in " ".join(r), axis=1)).all()
+
+
+def test_the_change_summary_comes_before_the_import_button(at, admin):
+    """Issue 12 (4): the unchanged one-row template says it would remove every other cadre and what
+    they leave behind — before anything is written."""
+    import importer
+    cadres = data_service.load_kind(admin, "cadres")
+    _upload(at, "cadres", "干部.xlsx", importer.write_xlsx("cadres", cadres.head(1)))
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "导入将" in w.value)
+    assert f"删除 {len(cadres) - 1}" in warning and "意向" in warning and "分配结果（现行）" in warning
+    assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
