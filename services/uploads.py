@@ -84,7 +84,8 @@ def commit_upload(user: UserInfo, kind: str, result: ParseResult, lang: str = "z
         return (f"{r.rows} 行（新增 {r.added}，更新 {r.changed}，删除 {r.removed}）" if lang == "zh"
                 else f"{r.rows} rows ({r.added} added, {r.changed} changed, {r.removed} removed)")
     except StoreError as exc:  # store refuses (e.g. would orphan a published assignment)
-        raise DataError(exc.message("zh"), exc.message("en")) from exc
+        # one sentence; the references behind it are details (shown folded)
+        raise DataError(exc.headline("zh"), exc.headline("en"), exc.detail_lines("zh")) from exc
 
 
 def template(user: UserInfo, kind: str) -> tuple[bytes, str, str]:

@@ -100,3 +100,10 @@ def test_the_change_summary_comes_before_the_import_button(at, admin):
     warning = next(w.value for w in at.warning if "导入将" in w.value)
     assert f"删除 {len(cadres) - 1}" in warning and "意向" in warning and "分配结果（现行）" in warning
     assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
+    # the store's refusal is one sentence, its references folded into the details
+    at.button(key=Keys.CONFIRM).click().run()
+    assert not at.exception
+    [err] = [e.value for e in at.error]
+    assert len(err) < 120 and "仍在已发布轮次" not in err, err
+    assert any(x.label.startswith("详情（") for x in at.expander)
+    assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
