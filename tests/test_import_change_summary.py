@@ -31,3 +31,22 @@ def test_an_unchanged_file_changes_nothing(demo_db):
     parsed = uploads.parse_upload(admin, "classes", importer.write_xlsx("classes", classes), "班级.xlsx")
     s = uploads.change_summary(admin, "classes", parsed)
     assert (s.added, s.updated, s.removed) == (0, 0, 0) and not any(s.orphans.values())
+
+
+def test_add_and_edit_one_cadre_without_a_roster(demo_db):
+    """Issue 12 (7): one cadre added, one edited, checked as a file row would be; a bad row is refused
+    naming the column, and nothing is written."""
+    import pytest
+    admin = demo_user("admin")
+    before = data_service.load_kind(admin, "cadres")
+    first = before.iloc[0].to_dict()
+    new = first | {"cadre_id": "T-NEW-1", "name": "新干部", "capacity": 1}
+    assert "新增 1" in uploads.save_one(admin, "cadres", new)
+    edited = first | {"position": "新职务"}
+    assert "更新 1" in uploads.save_one(admin, "cadres", edited)
+    after = data_service.load_kind(admin, "cadres").set_index("cadre_id")
+    assert len(after) == len(before) + 1 and after.loc[first["cadre_id"], "position"] == "新职务"
+    with pytest.raises(uploads.DataError) as err:
+        uploads.save_one(admin, "cadres", first | {"level": "局长"})
+    assert "局长" in " ".join(err.value.detail_lines("zh")) and "层级" in " ".join(err.value.detail_lines("zh"))
+    assert len(data_service.load_kind(admin, "cadres")) == len(before) + 1
