@@ -107,3 +107,19 @@ def test_the_change_summary_comes_before_the_import_button(at, admin):
     assert len(err) < 120 and "仍在已发布轮次" not in err, err
     assert any(x.label.startswith("详情（") for x in at.expander)
     assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
+
+
+def test_edit_one_class_in_the_app(at, admin):
+    """Issue 12 (7): one class edited without re-uploading the class list; a bad value is refused."""
+    at.selectbox(key=Keys.BROWSE_KIND).select("classes").run()
+    first = data_service.load_kind(admin, "classes").iloc[0]
+    at.selectbox(key=Keys.ONE_PICK + "classes").select(first.class_id).run()
+    field = f"{Keys.ONE_FIELD}classes_{first.class_id}_size"
+    at.text_input(key=field).input("abc").run()
+    at.button(key=Keys.ONE_SAVE + "classes").click().run()
+    assert not at.exception and any("未保存" in e.value for e in at.error)
+    at.text_input(key=field).input(str(int(first["size"]) + 1)).run()
+    at.button(key=Keys.ONE_SAVE + "classes").click().run()
+    assert any(s.value.startswith("已保存") and "更新 1" in s.value for s in at.success)
+    after = data_service.load_kind(admin, "classes").set_index("class_id")
+    assert int(after.loc[first.class_id, "size"]) == int(first["size"]) + 1

@@ -113,7 +113,20 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     page.get_by_role("button", name="将此解保存为情景并打开").click()
     _wait_done(page, "已保存为情景")
 
+    # the saved solution keeps the hypothetical cadres: its promotion is refused too
     page.get_by_role("tab", name="情景").click()
+    page.get_by_role("button", name="转为草稿轮次").click()
+    _wait_done(page, "假设或名单外的干部")
+
+    # a scenario of real people only is promoted
+    name_box = page.get_by_label("名称", exact=True)
+    if not name_box.is_visible():
+        page.get_by_text("新建情景", exact=True).click()
+    name_box.fill("只用现有干部")
+    page.get_by_role("button", name="新建", exact=True).click()
+    _wait_done(page, "已新建情景")
+    page.get_by_role("button", name="求解此情景").click()
+    _wait_done(page, "求解完成")
     page.get_by_role("button", name="转为草稿轮次").click()
     _wait_done(page, "已创建草稿轮次")
 
