@@ -17,9 +17,15 @@ from common import vocabulary
 from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
-from services.round_publish import (  # noqa: F401 - publishing lives there
-    PublishRefused, PublishWarning, earliest_effective_date, in_force_id, publish, publish_warnings)
 from services.round_inputs import canonical_constraints, current_inputs, snapshot_inputs, topup_inputs
+from services.round_publish import (  # noqa: F401 - publishing lives there
+    PublishRefused,
+    PublishWarning,
+    earliest_effective_date,
+    in_force_id,
+    publish,
+    publish_warnings,
+)
 from services.round_rules import RoundsError
 from services.round_solve import READERS, load_round, start_solve
 from services.solve_params import default_params, make_config

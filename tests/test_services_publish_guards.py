@@ -56,6 +56,7 @@ def test_publishing_a_round_with_an_invented_cadre_is_refused(demo_db):
     row = cad.iloc[[0]].copy()
     row["cadre_id"], row["name"] = "H-001", "假设干部1"
     import pandas as pd
+
     from services.db import session_scope
     from store import rounds as store_rounds
     inputs = dict(info.inputs) | {"cadres": pd.concat([cad, row], ignore_index=True)}

@@ -1,6 +1,7 @@
 """The Templates and Browse tabs."""
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -44,7 +45,7 @@ def render_browse(user: UserInfo) -> None:
 def _cell(v) -> str:
     if isinstance(v, (list, tuple)):
         return ";".join(map(str, v))
-    return "" if v is None or (isinstance(v, float) and v != v) else str(v)
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
 
 
 def render_one_row(user: UserInfo, kind: str, frame) -> None:
