@@ -22,6 +22,8 @@ PUBLICITY_TITLE = "领导干部担任班主任公示名单"
 OFFICIAL_COLUMNS = ["序号", "姓名", "工号", "单位", "职务", "层级", "班级编号", "班级", "学院", "专业", "年级",
                     "人数", "起始日期"]
 PUBLICITY_COLUMNS = ["姓名", "单位", "班级", "学院"]
+DRAFT_MARK = "（草稿）"               # an unpublished round's official list says so in the file
+COMMENT_MARK = "（征求意见稿）"        # and its publicity list
 LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 _LEVEL_ORDER = {"school": 0, "head": 1, "deputy": 2}
 
@@ -38,7 +40,8 @@ def _rows(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame)
     return df.sort_values(["_lv", "college", "class_id", "cadre_id"]).reset_index(drop=True)
 
 
-def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int]) -> bytes:
+def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int],
+              mark: str = "") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -47,7 +50,10 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
     ws = wb.active
     ws.title = title[:31]
     n = len(headers)
-    ws.append([title])
+    ws.append([title + mark])
+    if mark:                                  # printed on every page too
+        ws.oddHeader.center.text = mark.strip("（）")
+        ws.evenHeader.center.text = mark.strip("（）")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
@@ -76,8 +82,9 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
 
 
 def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame,
-                       round_name: str, effective: date | None) -> bytes:
-    """领导干部担任班主任名单: one row per cadre-class pair, header on row 3 (title rows above)."""
+                       round_name: str, effective: date | None, draft: bool = False) -> bytes:
+    """领导干部担任班主任名单: one row per cadre-class pair, header on row 3 (title rows above).
+    `draft` (the round is not published): the title and the printed page header say 草稿."""
     df = _rows(assignment, cadres, classes)
     rows = []
     for k, r in enumerate(df.itertuples(index=False), start=1):
@@ -87,16 +94,17 @@ def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: 
                      pd.Timestamp(start).strftime("%Y-%m-%d") if start is not None and not pd.isna(start) else ""])
     sub = f"{round_name}" + (f" · 自{effective:%Y年%m月%d日}起执行" if effective else "") + f" · 共{len(rows)}人次"
     return _workbook(OFFICIAL_TITLE, sub, OFFICIAL_COLUMNS, rows,
-                     [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12])
+                     [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12], DRAFT_MARK if draft else "")
 
 
 def publicity_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame,
-                        round_name: str, effective: date | None) -> bytes:
-    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person."""
+                        round_name: str, effective: date | None, draft: bool = False) -> bytes:
+    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person. `draft`: 征求意见稿."""
     df = _rows(assignment, cadres, classes)
     rows = [[r.name, r.unit, r.class_name, r.college] for r in df.itertuples(index=False)]
     sub = f"{round_name}" + (f" · 拟自{effective:%Y年%m月%d日}起" if effective else "")
-    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20])
+    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20],
+                     COMMENT_MARK if draft else "")
 
 
 def read_header(xlsx: bytes) -> list[str]:

@@ -224,11 +224,11 @@ def test_allowed_move_is_applied(demo_db):
 def test_publish_then_reproduce_the_archived_round(demo_db):
     first = _solved("第一轮")
     eff = date.today() + timedelta(days=7)
-    lifecycle.publish(admin(), first, eff)
+    lifecycle.publish(admin(), first, eff, warnings_confirmed=True)
     pub = lifecycle.get_round(admin(), first)
     assert pub.status == "published" and pub.effective_date == eff
     second = _solved("第二轮", objective="min_change")
-    lifecycle.publish(admin(), second, eff + timedelta(days=30))
+    lifecycle.publish(admin(), second, eff + timedelta(days=30), warnings_confirmed=True)
     assert lifecycle.get_round(admin(), first).status == "archived"
     ends = lifecycle.get_round(admin(), first).assignment["end"].dropna().dt.date.unique()
     assert list(ends) == [eff + timedelta(days=29)]           # the previous round ends the day before
