@@ -104,6 +104,7 @@ class Evaluation:
                  exemptions: pd.DataFrame | None, rules: RuleSet | Requirements | None, as_of=None,
                  cadres: pd.DataFrame | None = None):
         self.cal = cal
+        self.roster, self._assign_src = cadres, assignments
         self.requirements = as_requirements(rules)
         self.as_of = _as_date(as_of)
         self.as_of_idx = cal.idx(self.as_of)
