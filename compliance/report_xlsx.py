@@ -13,6 +13,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .report import AnnualReport, CadreReport
 
@@ -71,6 +72,12 @@ def _print_setup(ws, title_rows: str, last_col: int) -> None:
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     ws.oddFooter.right.text = "&A"
     ws.print_area = f"A1:{get_column_letter(last_col)}{ws.max_row}"
+
+
+def _link(cell, sheet: str) -> None:
+    """An internal link (a hyperlink location, not a HYPERLINK formula)."""
+    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{sheet}'!A1", display=str(cell.value))
+    cell.font = Font(color="0563C1", underline="single")
 
 
 def sheet_title(cr: CadreReport, used: set[str]) -> str:
@@ -144,8 +151,7 @@ def _index(ws, rep: AnnualReport) -> None:
         for c, v in enumerate([i, cr.cadre_id, cr.name, cr.unit, cr.position, cr.level_zh, cr.conclusion], start=1):
             put(ws, r, c, v, box=True)
         link = put(ws, r, 8, f"查看：{cr.sheet}", box=True)
-        link.hyperlink = f"#'{cr.sheet}'!A1"
-        link.font = Font(color="0563C1", underline="single")
+        _link(link, cr.sheet)
     for c, w in enumerate([5, 11, 9, 18, 14, 9, 12, 30], start=1):
         ws.column_dimensions[get_column_letter(c)].width = w
     _print_setup(ws, "4:4", len(labels))
@@ -192,8 +198,7 @@ def _cadre_sheet(ws, rep: AnnualReport, cr: CadreReport) -> None:
     put(ws, r + 1, 1, "完成率", bold=True, box=True)
     put(ws, r + 1, 2, cr.rate, fmt=PCT, box=True)
     back = put(ws, r + 1, 7, "返回目录")
-    back.hyperlink = "#'目录'!A1"
-    back.font = Font(color="0563C1", underline="single")
+    _link(back, "目录")
     r += 3
     r = _table(ws, r, "一、工作要求完成情况", ["工作要求", "周期", "达标", "未达标", "进行中", "免予考核", "达标率"],
                rule_rows(rep, cr), {7: PCT})

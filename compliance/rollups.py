@@ -26,7 +26,7 @@ def on_track(fc: pd.DataFrame) -> pd.DataFrame:
     """Per cadre: on_track = assessed, nothing missed and every pending period still reachable (takes
     forecast()). A cadre whose every period is exempt (no duty) is not assessed: state `exempt`
     (免予考核), never counted as on track. `state` is on_track / off_track / exempt; `period` names the
-    periods the verdict covers (first to last period label, e.g. `2025秋-W01…2026-03`)."""
+    days the verdict covers (first day of its first period to last day of its last, `2025-09-08至2026-03-29`)."""
     g = fc.assign(_missed=fc["status"] == "missed", _pending=fc["status"] == "pending",
                   _unreach=(fc["status"] == "pending") & ~fc["reachable"],
                   _act=fc["must_act_this_week"], _assessed=fc["status"] != "exempt")
@@ -36,9 +36,9 @@ def on_track(fc: pd.DataFrame) -> pd.DataFrame:
     out["on_track"] = out["assessed"] & (out["missed"] == 0) & (out["unreachable"] == 0)
     out["state"] = np.where(~out["assessed"], "exempt", np.where(out["on_track"], "on_track", "off_track"))
     if len(fc):
-        first = fc.sort_values("period_start", kind="stable").groupby("cadre_id", sort=False)["period"].first()
-        last = fc.sort_values("period_end", kind="stable").groupby("cadre_id", sort=False)["period"].last()
-        out["period"] = (first + "…" + last).reindex(out.index)
+        g = fc.groupby("cadre_id", sort=False)
+        first, last = g["period_start"].min().dt.strftime("%Y-%m-%d"), g["period_end"].max().dt.strftime("%Y-%m-%d")
+        out["period"] = (first + "至" + last).reindex(out.index)
     else:
         out["period"] = pd.Series(dtype=object)
     return out.reset_index()

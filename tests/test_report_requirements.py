@@ -10,8 +10,16 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from compliance import (Calendar, Evaluation, RulesError, Term, dump_requirements, load_rules,
-                        parse_requirements, requirements_from_dict)
+from compliance import (
+    Calendar,
+    Evaluation,
+    RulesError,
+    Term,
+    dump_requirements,
+    load_rules,
+    parse_requirements,
+    requirements_from_dict,
+)
 from compliance.requirements import Conclusion, default_requirements_text
 
 CAL = Calendar([Term("2025秋", date(2025, 9, 8), 9, ((date(2025, 10, 1), date(2025, 10, 8)),)),
