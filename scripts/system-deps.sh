@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages the tests need: Chromium for Playwright, a CJK font so Chinese renders in charts.
+# Debian packages the tests need: Chromium for Playwright, a CJK font so Chinese renders in charts,
+# a CJK font with TrueType outlines for the report PDF (Noto CJK is CFF and cannot be embedded by fpdf2),
+# and poppler-utils (pdftotext/pdftoppm) to check and render the PDF.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v fc-list >/dev/null 2>&1 || need+=(fontconfig)
+[ -f /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || need+=(fonts-wqy-zenhei)
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"

@@ -9,6 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from compliance.report_pdf import FONT_CANDIDATES
+
 ROOT = Path(__file__).resolve().parents[1]
 CAL = """
 [[term]]
@@ -68,7 +70,8 @@ def test_single_year_is_the_calendar_year(tmp_path):
     assert "2025年度" in openpyxl.load_workbook(out)["汇总"]["A2"].value
 
 
-@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils not installed")
+@pytest.mark.skipif(shutil.which("pdfinfo") is None or not any(Path(f).is_file() for f in FONT_CANDIDATES),
+                    reason="poppler-utils or fonts-wqy-zenhei not installed (scripts/system-deps.sh)")
 def test_pdf_written_too(tmp_path):
     f = files(tmp_path)
     out, pdf = tmp_path / "r.xlsx", tmp_path / "r.pdf"

@@ -18,6 +18,7 @@ import io
 import shutil
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -25,6 +26,7 @@ import pytest
 
 from compliance import Calendar, Term, parse_requirements
 from compliance.report import ReportError, build_report, parse_year, position_rank, unit_group
+from compliance.report_pdf import FONT_CANDIDATES
 from compliance.report_xlsx import write_xlsx
 
 CAL = Calendar([Term("2025秋", date(2025, 9, 8), 9, ((date(2025, 10, 1), date(2025, 10, 8)),)),
@@ -188,7 +190,8 @@ def test_index_and_cadre_sheets(wb):
     assert "未带班" in flat and "2025秋" in flat and "2026春" in flat
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.skipif(shutil.which("pdftotext") is None or not any(Path(f).is_file() for f in FONT_CANDIDATES),
+                    reason="poppler-utils or fonts-wqy-zenhei not installed (scripts/system-deps.sh)")
 def test_pdf_has_the_same_content(tmp_path):
     from compliance.report_pdf import write_pdf
     pdf = write_pdf(report())
