@@ -69,7 +69,7 @@ def _title(pdf: _Pdf, rep: AnnualReport, title: str) -> None:
 
 
 def _table(pdf: _Pdf, labels: list[str], rows: list[list], widths: list[float], size: float = 8,
-           align: str = "LEFT") -> None:
+           align: str | tuple[str, ...] = "LEFT") -> None:
     pdf.set_font(FAMILY, size=size)
     with pdf.table(col_widths=widths, headings_style=HEAD, line_height=size * 0.5, text_align=align,
                    wrapmode=WrapMode.CHAR, padding=0.8, repeat_headings=1,
@@ -97,7 +97,8 @@ def _summary(pdf: _Pdf, rep: AnnualReport) -> None:
                  "；".join(f"{g}{v}人" for g, v in rep.conclusion_counts().items() if v)])
     rows.append(["达标率", "", "", "", "", "", "", *[_pct(totals[c.rule_id].rate) for c in rep.columns], "", "", ""])
     k = len(rep.columns)
-    _table(pdf, labels, rows, [7, 14, 11, 20, 15, 12, 38] + [15] * k + [11, 11, 16], size=7)
+    align = ("CENTER",) + ("LEFT",) * 6 + ("CENTER",) * (k + 3)
+    _table(pdf, labels, rows, [7, 14, 11, 20, 15, 12, 38] + [15] * k + [11, 11, 16], size=7, align=align)
     pdf.ln(3)
     pdf.set_font(FAMILY, size=8)
     pdf.multi_cell(0, 4.5, rep.explanation(), new_x="LMARGIN", new_y="NEXT")
@@ -123,7 +124,7 @@ def _cadre(pdf: _Pdf, rep: AnnualReport, cr: CadreReport) -> None:
     _section(pdf, "一、工作要求完成情况")
     rows = [[n, p, m, x, pe, e, _pct(rt)] for n, p, m, x, pe, e, rt in rule_rows(rep, cr)]
     _table(pdf, ["工作要求", "周期", "达标", "未达标", "进行中", "免予考核", "达标率"], rows,
-           [80, 25, 25, 25, 25, 25, 30], size=8.5)
+           [80, 25, 25, 25, 25, 25, 30], size=8.5, align=("LEFT",) + ("CENTER",) * 6)
     pdf.ln(3)
     _section(pdf, "二、九进场所")
     missing = [v for v in ("课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场") if v not in cr.venues]
