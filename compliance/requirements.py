@@ -246,37 +246,22 @@ def _effective(v, i: int, problems: list[str]) -> date | None:
     return None
 
 
-def requirements_from_dict(data: dict, source: str = "requirements") -> Requirements:
-    """A validated Requirements from a parsed document; RulesError lists every problem."""
-    problems: list[str] = []
-    for k in data:
-        if k not in _TOP:
-            problems.append(f"{source}：未知顶层字段 {k!r}（可用：{'、'.join(sorted(_TOP))}） / "
-                            f"{source}: unknown top-level key {k!r} (allowed: {', '.join(sorted(_TOP))})")
-    inherit = data.get("inherit_defaults", True)
-    if not isinstance(inherit, bool):
-        problems.append(f"{source}：inherit_defaults 应为 true 或 false / {source}: inherit_defaults must be true or false")
-        inherit = True
-    confirmed = data.get("count_confirmed_only", False)
-    if not isinstance(confirmed, bool):
-        problems.append(f"{source}：count_confirmed_only 应为 true 或 false / "
-                        f"{source}: count_confirmed_only must be true or false")
-        confirmed = False
-    conclusion = _conclusion(data.get("conclusion"), problems)
-    state = tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["rules"] if inherit else {}
-    state = _merge(state, data.get("rules", {}), "", "", problems)
-    seen = set(problems)
-    v_problems: list[str] = []
-    base, by_level = _rulesets(state, v_problems)
-    problems += [p for p in v_problems if p not in seen]
-    seen |= set(v_problems)
-    versions = [Version(None, "", base, by_level)]
-    raw_versions = data.get("versions", [])
-    if not isinstance(raw_versions, list):
+def _flag(data: dict, key: str, default: bool, source: str, problems: list[str]) -> bool:
+    v = data.get(key, default)
+    if isinstance(v, bool):
+        return v
+    problems.append(f"{source}：{key} 应为 true 或 false / {source}: {key} must be true or false")
+    return default
+
+
+def _later_versions(state: dict, raw, source: str, seen: set[str], problems: list[str]) -> list[Version]:
+    """The [[versions]] in order, each editing the state left by the one before."""
+    if not isinstance(raw, list):
         problems.append(f"{source}：versions 应写成 [[versions]] 表 / {source}: versions must be [[versions]] tables")
-        raw_versions = []
+        return []
+    out: list[Version] = []
     last: date | None = None
-    for i, rv in enumerate(raw_versions, start=1):
+    for i, rv in enumerate(raw, start=1):
         if not isinstance(rv, dict):
             problems.append(f"第 {i} 个版本应为表 / version {i} must be a table")
             continue
@@ -291,20 +276,40 @@ def requirements_from_dict(data: dict, source: str = "requirements") -> Requirem
         last = eff if eff is not None else last
         wz, we = (f"{eff} 起生效的版本：", f"version effective {eff}: ") if eff else (f"第 {i} 个版本：", f"version {i}: ")
         state = _merge(state, rv.get("rules", {}), wz, we, problems)
-        v_problems = []
+        v_problems: list[str] = []
         vb, vl = _rulesets(state, v_problems)
-        fresh = [p for p in v_problems if p not in seen]
+        problems += _prefix([p for p in v_problems if p not in seen], wz, we)   # each defect named once
         seen |= set(v_problems)
-        problems += _prefix(fresh, wz, we)
         note = rv.get("note", "")
         if not isinstance(note, str):
             problems.append(f"第 {i} 个版本字段 note：应为文本 / version {i}, field note: expected text")
             note = ""
-        versions.append(Version(eff, note, vb, vl))
+        out.append(Version(eff, note, vb, vl))
+    return out
+
+
+def requirements_from_dict(data: dict, source: str = "requirements") -> Requirements:
+    """A validated Requirements from a parsed document; RulesError lists every problem."""
+    problems: list[str] = []
+    for k in data:
+        if k not in _TOP:
+            problems.append(f"{source}：未知顶层字段 {k!r}（可用：{'、'.join(sorted(_TOP))}） / "
+                            f"{source}: unknown top-level key {k!r} (allowed: {', '.join(sorted(_TOP))})")
+    inherit = _flag(data, "inherit_defaults", True, source, problems)
+    confirmed = _flag(data, "count_confirmed_only", False, source, problems)
+    conclusion = _conclusion(data.get("conclusion"), problems)
+    state = tomllib.loads(DEFAULT_RULES_PATH.read_text(encoding="utf-8"))["rules"] if inherit else {}
+    state = _merge(state, data.get("rules", {}), "", "", problems)
+    seen = set(problems)
+    v_problems: list[str] = []
+    base, by_level = _rulesets(state, v_problems)
+    problems += [p for p in v_problems if p not in seen]
+    seen |= set(v_problems)
+    versions = [Version(None, "", base, by_level)]
+    versions += _later_versions(state, data.get("versions", []), source, seen, problems)
     if problems:
         raise RulesError(problems)
-    doc = copy.deepcopy(data)
-    return Requirements(tuple(versions), conclusion, confirmed, doc)
+    return Requirements(tuple(versions), conclusion, confirmed, copy.deepcopy(data))
 
 
 def parse_requirements(text: str, source: str = "requirements") -> Requirements:

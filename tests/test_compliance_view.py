@@ -3,7 +3,7 @@ the ledger form's validation, and the chart theme's PNG export with Chinese text
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -11,7 +11,16 @@ from openpyxl import load_workbook
 
 from compliance import Evaluation
 
-AS_OF = date(2025, 11, 20)   # inside 2025秋 of the demo calendar
+def _demo_autumn() -> tuple[str, date]:
+    """The demo calendar's autumn term (data/demo follows the school year it was generated in)."""
+    import tomllib
+    from pathlib import Path
+    cal = tomllib.loads((Path(__file__).resolve().parents[1] / "data" / "demo" / "calendar.toml").read_text("utf-8"))
+    return cal["term"][0]["name"], cal["term"][0]["start"]
+
+
+AUTUMN, AUTUMN_START = _demo_autumn()
+AS_OF = AUTUMN_START + timedelta(days=73)   # a Thursday in week 11 of the demo's autumn term (2025: 11-20)
 
 
 @pytest.fixture
@@ -59,7 +68,7 @@ def test_default_as_of_is_clamped_into_the_calendar(cv, inputs):
     assert cv.default_as_of(inputs, date(2030, 1, 1)) == last
     assert cv.default_as_of(inputs, date(2000, 1, 1)) == first
     assert cv.default_as_of(inputs, AS_OF) == AS_OF
-    assert cv.term_of(inputs, AS_OF) == "2025秋"
+    assert cv.term_of(inputs, AS_OF) == AUTUMN
 
 
 def test_college_view_holds_only_that_college(cv, inputs):
@@ -86,11 +95,11 @@ def test_college_view_holds_only_that_college(cv, inputs):
 def test_filtering_rows_equals_evaluating_the_subset(cv, inputs):
     comp = cv.compute(inputs, AS_OF)
     college = _colleges(inputs)[2]
-    v = cv.view(comp, cv.Filters(AS_OF, college=college, rule="face_to_face", term="2025秋"))
+    v = cv.view(comp, cv.Filters(AS_OF, college=college, rule="face_to_face", term=AUTUMN))
     ids = v.cadre_ids
     a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(ids)]
     ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF)
-    want = ev.status.loc[(ev.status["rule"] == "face_to_face") & (ev.status["period"].str.startswith("2025秋"))]
+    want = ev.status.loc[(ev.status["rule"] == "face_to_face") & (ev.status["period"].str.startswith(AUTUMN))]
     got = v.status.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
     want = want.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, want)
@@ -146,7 +155,7 @@ def test_scorecard_and_downloads(cv, inputs):
     own = _colleges(inputs)[0]
     v = cv.view(comp, cv.Filters(AS_OF), restrict_college=own)
     c = v.cadre_ids[0]
-    card = cv.scorecard(comp, c, "2025秋")
+    card = cv.scorecard(comp, c, AUTUMN)
     assert set(card["status"]["cadre_id"]) == {c}
     assert (card["activities"]["cadre_id"] == c).all()
     assert set(card["venues"]) | set(card["venues_missing"]) == set(v.venues["venue"])
@@ -203,7 +212,7 @@ def test_cadre_progress_counts_a_new_activity(cv, inputs):
     cv.record_activity(chk, actor="tester")
     after = cv.cadre_progress(cv.load_inputs(), cadre, AS_OF)["current"].set_index("rule")
     assert after.loc["lecture_visit", "done"] == before.loc["lecture_visit", "done"] + 1
-    assert after.loc["lecture_visit", "period"] == "2025-11"
+    assert after.loc["lecture_visit", "period"] == f"{AS_OF:%Y-%m}"
 
 
 def test_chart_png_keeps_chinese_text():
