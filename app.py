@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.auth import current_user, login_form, logout, role_label
+from ui.feedback import user_errors
 from ui.i18n import language_switch, tr
 from ui.nav import pages_for
 
@@ -27,4 +28,5 @@ pages = [
     st.Page(p.path, title=tr(p.title_zh, p.title_en), icon=p.icon, help=tr(p.help_zh, p.help_en))
     for p in pages_for(user.role)
 ]
-st.navigation(pages).run()
+with user_errors():   # a refusal or an unexpected error: one sentence (and an id), never a trace
+    st.navigation(pages).run()

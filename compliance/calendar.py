@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from common.errors import YixianError
+
 
 @dataclass(frozen=True)
 class Term:
@@ -23,15 +25,13 @@ class Term:
     holidays: tuple[tuple[date, date], ...] = ()  # inclusive ranges with no teaching
 
 
-PERIOD_KINDS = ("week", "month", "term", "year")
-
-
-class CalendarError(ValueError):
+class CalendarError(YixianError, ValueError):
     """Invalid calendar; `problems` lists every problem (Chinese / English)."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__("校历有误", "invalid calendar", details=self.problems)
+        self.args = ("\n".join(self.problems),)
 
 
 def _season(term: Term) -> str:

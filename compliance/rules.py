@@ -6,6 +6,8 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from common.errors import YixianError
+
 DEFAULT_RULES_PATH = Path(__file__).with_name("default_rules.toml")
 
 ACTIVITY_TYPES = ("party_lecture", "class_activity", "lecture_visit", "face_to_face", "report", "other")
@@ -19,12 +21,13 @@ _FIELDS = {"name_zh", "name_en", "count", "types", "venues", "exclude_venues", "
            "own_class", "at_least", "per", "enabled"}
 
 
-class RulesError(ValueError):
+class RulesError(YixianError, ValueError):
     """Invalid rules file; `problems` lists every problem, each naming the rule and field."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+        super().__init__("工作要求有误", "invalid requirements", details=self.problems)
+        self.args = ("\n".join(self.problems),)
 
 
 @dataclass(frozen=True)

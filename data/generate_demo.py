@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import random
 import sys
@@ -32,6 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from common import vocabulary
+from common.ids import activity_id
 from data.demo_year import EXAM_WEEKS, WEEKS, DemoYear, demo_year, plenum_topic, year_info
 
 DEFAULT_SEED = 2025
@@ -110,13 +111,12 @@ GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚英华玉�
          "春晓颖慧俊昊立新亮岩彬毅婷倩璐瑶悦然佳怡冰博思远清梅云帆航迪睿哲琦楠坤健东振松林荣飞鑫晶诚正"
          "兴恒阳昕蓉莉岚玲")
 
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
-KIND_ZH = {"class": "班级", "college": "学院", "major": "专业", "grade": "年级"}
-TYPE_ZH = {"forbid": "回避", "lock": "锁定", "college_quota": "学院名额", "level_cap": "层级上限"}
-ACT_ZH = {"party_lecture": "党课/思政课", "class_activity": "集体活动/社会实践", "lecture_visit": "听课",
-          "face_to_face": "面对面交流", "report": "向党委汇报", "other": "其他"}
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
+KIND_ZH = vocabulary.labels(vocabulary.PREFERENCE_KINDS)
+TYPE_ZH = vocabulary.labels(vocabulary.CONSTRAINT_TYPES)
+ACT_ZH = vocabulary.labels(vocabulary.ACTIVITY_TYPES)
 TAG_ORDER = ["新生班", "毕业班", "学业预警", "心理关注", "少数民族", "国际学生", "经济困难"]
-VENUES = ["课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场"]
+VENUES = list(vocabulary.VENUES)
 
 CADRE_COLS = ["cadre_id", "name", "unit", "position", "level", "expertise", "discipline", "capacity"]
 CLASS_COLS = ["class_id", "name", "college", "major", "discipline", "grade", "size", "tags", "priority"]
@@ -969,10 +969,7 @@ def _ts(d: date | None):
     return pd.NaT if d is None else pd.Timestamp(d)
 
 
-def activity_id_for(cadre_id: str, d: date, typ: str, venue: str, class_id: str, summary: str) -> str:
-    """The importer's id for a ledger row without one (docs/ARCHITECTURE.md)."""
-    key = f"{cadre_id},{d.isoformat()},{typ},{venue},{class_id},{summary}"
-    return "A" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+activity_id_for = activity_id
 
 
 def _frames(w: _World) -> dict[str, pd.DataFrame]:

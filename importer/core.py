@@ -1,17 +1,18 @@
 """read_file / read_bundle: header detection, typed parsing, validation, canonical DataFrames."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from common.ids import activity_id
 
 from .problems import ImportFailed, Problem
 from .schema import (
@@ -367,10 +368,6 @@ def _check_assignment(p: Parsed) -> None:
     _dup(p, ("cadre_id", "class_id", "start"), "class_id", "配对", "pair", may_be_empty=("start",))
 
 
-def activity_id(cadre_id: str, day: date, type_code: str, venue: str, class_id: str, summary: str) -> str:
-    """Deterministic id so that re-importing the same activity updates instead of duplicating."""
-    key = f"{cadre_id},{day.isoformat()},{type_code},{venue},{class_id},{summary}"
-    return "A" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def _check_ledger(p: Parsed) -> None:

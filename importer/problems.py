@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from common.errors import YixianError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -30,12 +32,16 @@ class Problem:
         return f"{self.message('zh')} | {self.message('en')}"
 
 
-class ImportFailed(Exception):
+class ImportFailed(YixianError):
     """Raised when any problem is found; nothing is returned (all-or-nothing)."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__(self._text("zh"))
+        n = len(self.problems)
+        super().__init__(f"导入失败，共 {n} 个问题", f"Import failed with {n} problem(s)")
+
+    def detail_lines(self, lang: str = "zh") -> list[str]:
+        return [p.message(lang) for p in self.problems]
 
     def _text(self, lang: str) -> str:
         n = len(self.problems)

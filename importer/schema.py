@@ -8,54 +8,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from common import vocabulary
+
 # --- enumerations: stored value -> accepted spellings (matched case-insensitively, after
 # NFKC normalisation and with spaces/hyphens read as underscores for English codes) ---------
 
-LEVELS: dict[str, tuple[str, ...]] = {
-    "school": ("校领导", "school"),
-    "head": ("中层正职", "head"),
-    "deputy": ("中层副职", "deputy"),
-}
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+def _spellings(table: vocabulary.Vocab) -> dict[str, tuple[str, ...]]:
+    """code -> accepted spellings: the Chinese label, its aliases, then the code itself."""
+    return {code: tuple(dict.fromkeys((*t.spellings, code))) for code, t in table.items()}
 
-LEDGER_TYPES: dict[str, tuple[str, ...]] = {
-    "party_lecture": ("党课/思政课", "党课", "思政课", "party_lecture"),
-    "class_activity": ("集体活动/社会实践", "集体活动", "社会实践", "class_activity"),
-    "lecture_visit": ("听课", "lecture_visit"),
-    "face_to_face": ("面对面交流", "面对面", "face_to_face"),
-    "report": ("向党委汇报", "汇报", "report"),
-    "other": ("其他", "other"),
-}
-LEDGER_TYPE_ZH = {k: v[0] for k, v in LEDGER_TYPES.items()}
 
+LEVELS = _spellings(vocabulary.LEVELS)
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
+LEDGER_TYPES = _spellings(vocabulary.ACTIVITY_TYPES)
+LEDGER_TYPE_ZH = vocabulary.labels(vocabulary.ACTIVITY_TYPES)
 # Venues are stored as the Chinese name (ARCHITECTURE.md).
-VENUES: dict[str, tuple[str, ...]] = {
-    "课堂": ("课堂", "classroom"),
-    "班级": ("班级", "class"),
-    "宿舍": ("宿舍", "dormitory"),
-    "食堂": ("食堂", "canteen"),
-    "社团": ("社团", "society"),
-    "讲座": ("讲座", "lecture"),
-    "早操": ("早操", "morning_exercise"),
-    "网络": ("网络", "online"),
-    "活动现场": ("活动现场", "activity_site"),
-}
-
-CONSTRAINT_TYPES: dict[str, tuple[str, ...]] = {
-    "forbid": ("回避", "forbid"),
-    "lock": ("锁定", "lock"),
-    "college_quota": ("学院名额", "college_quota"),
-    "level_cap": ("层级上限", "level_cap"),
-}
-CONSTRAINT_TYPE_ZH = {k: v[0] for k, v in CONSTRAINT_TYPES.items()}
-
-PREFERENCE_KINDS: dict[str, tuple[str, ...]] = {
-    "class": ("班级", "class"),
-    "college": ("学院", "college"),
-    "major": ("专业", "major"),
-    "grade": ("年级", "grade"),
-}
-PREFERENCE_KIND_ZH = {k: v[0] for k, v in PREFERENCE_KINDS.items()}
+VENUES = _spellings(vocabulary.VENUES)
+CONSTRAINT_TYPES = _spellings(vocabulary.CONSTRAINT_TYPES)
+CONSTRAINT_TYPE_ZH = vocabulary.labels(vocabulary.CONSTRAINT_TYPES)
+PREFERENCE_KINDS = _spellings(vocabulary.PREFERENCE_KINDS)
+PREFERENCE_KIND_ZH = vocabulary.labels(vocabulary.PREFERENCE_KINDS)
 
 ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
     "level": LEVELS,
@@ -67,7 +39,6 @@ ENUMS: dict[str, dict[str, tuple[str, ...]]] = {
 
 TRUE_WORDS = ("是", "y", "yes", "true", "1")
 FALSE_WORDS = ("否", "n", "no", "false", "0")
-TAG_SEPARATORS = (";", "；", "、", ",", "，", "|")
 
 # Column types
 TEXT, INT, FLOAT, BOOL, DATE, TAGS, ENUM, GRADE = "text", "int", "float", "bool", "date", "tags", "enum", "grade"

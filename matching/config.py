@@ -7,6 +7,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+from common.errors import YixianError
+
 DEFAULT_PATH = Path(__file__).with_name("default_config.toml")
 
 OBJECTIVES = ("total", "fair", "min_change")
@@ -17,12 +19,13 @@ WEIGHT_KEYS = ("expertise", "discipline", "preference", "continuity", "own_unit"
 PREF_KINDS = ("class", "major", "college", "grade")
 
 
-class ConfigError(ValueError):
-    """A configuration value is wrong; the message names the key (Chinese / English)."""
+class ConfigError(YixianError, ValueError):
+    """A configuration value is wrong; each problem names the key (Chinese / English)."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("配置错误 / invalid configuration:\n" + "\n".join(problems))
+        super().__init__("配置错误", "invalid configuration", details=problems)
+        self.args = ("配置错误 / invalid configuration:\n" + "\n".join(problems),)
 
 
 def _frac(value: Any) -> Fraction:

@@ -13,24 +13,31 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from common import vocabulary
+from common.errors import YixianError
+
 from .config import MatchConfig
 
-LEVELS = ("school", "head", "deputy")
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+LEVELS = vocabulary.LEVEL_ORDER
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 # Sums must stay exact in float64 (LP) and int64: keep |weights| × pairs below 2**52.
 _EXACT_LIMIT = 2 ** 52
 DENSE_LIMIT = 60_000_000
 
 
-class InputError(ValueError):
+class InputError(YixianError, ValueError):
     """The input cannot be solved as given; lists every problem found (zh / en)."""
 
     def __init__(self, problems: list[tuple[str, str]]):
         self.problems = problems
-        super().__init__("\n".join(f"{zh} / {en}" for zh, en in problems))
+        super().__init__("输入无法求解", "the input cannot be solved as given")
+        self.args = ("\n".join(f"{zh} / {en}" for zh, en in problems),)
+
+    def detail_lines(self, lang: str = "zh") -> list[str]:
+        return [zh if lang == "zh" else en for zh, en in self.problems]
 
     def message(self, lang: str = "zh") -> str:
-        return "\n".join(zh if lang == "zh" else en for zh, en in self.problems)
+        return "\n".join(self.detail_lines(lang))
 
 
 @dataclasses.dataclass

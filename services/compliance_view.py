@@ -20,8 +20,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from common import vocabulary
 from compliance import Calendar, Evaluation, RuleSet, load_rules
 from compliance.forecast import forecast, reminders
 from compliance.report import annual_report_xlsx
@@ -29,20 +30,16 @@ from compliance.rollups import class_coverage, nine_venues_coverage, on_track
 from compliance.rules import VENUES
 from services.db import session_scope
 from store import data as store_data
-from store import frames
-from store.engine import database_url
+from store import frames, version
 from store.models import Activity, AuditEntry
 from store.rounds import assignment_in_force
 
 F2F = "face_to_face"
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
-STATUS_ZH = {"met": "达标", "missed": "未达标", "pending": "进行中", "exempt": "免除"}
-KIND_ZH = {"week": "教学周", "month": "月", "term": "学期", "year": "学年"}
-TYPE_ZH = {"party_lecture": "党课/思政课", "class_activity": "集体活动/社会实践", "lecture_visit": "听课",
-           "face_to_face": "面对面交流", "report": "向党委汇报", "other": "其他"}
-TYPE_EN = {"party_lecture": "Party/ideology lecture", "class_activity": "Class activity/social practice",
-           "lecture_visit": "Lecture visit", "face_to_face": "Face-to-face", "report": "Report to the Party committee",
-           "other": "Other"}
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
+STATUS_ZH = vocabulary.labels(vocabulary.COMPLIANCE_STATUSES)
+KIND_ZH = vocabulary.labels(vocabulary.PERIOD_KINDS)
+TYPE_ZH = vocabulary.labels(vocabulary.ACTIVITY_TYPES)
+TYPE_EN = vocabulary.labels(vocabulary.ACTIVITY_TYPES, "en")
 
 
 # ============================================================== loading
@@ -63,11 +60,9 @@ class Inputs:
 
 
 def store_version() -> str:
-    """Cheap fingerprint of the store: changes with every audited write (and every ledger row)."""
+    """The store's change marker (store.version): keys every page cache."""
     with session_scope() as s:
-        top = s.scalar(select(func.max(AuditEntry.id))) or 0
-        n = s.scalar(select(func.count()).select_from(Activity)) or 0
-    return f"{database_url()}#{top}#{n}"
+        return version.store_version(s)
 
 
 def load_ledger(session) -> pd.DataFrame:

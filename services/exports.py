@@ -14,12 +14,14 @@ from typing import Any
 
 import pandas as pd
 
+from common import vocabulary
+
 OFFICIAL_TITLE = "领导干部担任班主任名单"
 PUBLICITY_TITLE = "领导干部担任班主任公示名单"
 OFFICIAL_COLUMNS = ["序号", "姓名", "工号", "单位", "职务", "层级", "班级编号", "班级", "学院", "专业", "年级",
                     "人数", "起始日期"]
 PUBLICITY_COLUMNS = ["姓名", "单位", "班级", "学院"]
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 _LEVEL_ORDER = {"school": 0, "head": 1, "deputy": 2}
 
 

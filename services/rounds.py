@@ -25,22 +25,22 @@ from typing import Any
 
 import pandas as pd
 
+from common import vocabulary
+from common.errors import YixianError
 from matching import ConfigError, InputError, MatchConfig, MatchingInput, MatchResult, load_config, solve
 from services.db import session_scope
 from store import data as store_data
-from store import frames
+from store import frames, version
 from store import rounds as store_rounds
 from store.errors import StoreError
 
 KEEP_REASON = "补充轮保留：现行分配继续有效"
 MOVE_REASON = "手动调整"
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
-TYPE_ZH = {"forbid": "回避", "lock": "锁定", "college_quota": "学院名额", "level_cap": "层级上限"}
-KIND_ZH = {"initial": "新一轮", "topup": "补充轮", "scenario": "情景"}
-STATUS_ZH = {"draft": "草稿", "published": "已发布", "archived": "已归档"}
-RESULT_ZH = {"optimal": "最优", "feasible": "可行（未证最优）", "infeasible": "无可行解", "cancelled": "已取消",
-             "imported": "导入（手工分配）", "error": "出错"}
-SOLVER_KEYS = ("objective", "priority", "own_unit", "change_budget", "time_limit_s", "seed", "weights")
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
+TYPE_ZH = vocabulary.labels(vocabulary.CONSTRAINT_TYPES)
+KIND_ZH = vocabulary.labels(vocabulary.ROUND_KINDS)
+STATUS_ZH = vocabulary.labels(vocabulary.ROUND_STATUSES)
+RESULT_ZH = {**vocabulary.labels(vocabulary.SOLVER_STATUSES), "imported": "导入（手工分配）", "error": "出错"}
 ROUND_RULE_ZH = {
     "capacity": ("每名干部带班数（干部名单“带班数”列）", "each cadre's capacity (cadres file)"),
     "priority": ("重点班级必须有班主任（参数“重点班级”）", "every priority class gets an adviser (parameter)"),
@@ -53,16 +53,15 @@ ROUND_RULE_TARGET = {"capacity": "data", "supply": "data", "priority": "param:pr
                      "change_budget": "param:change_budget", "own_unit": "param:own_unit"}
 
 
-class RoundsError(Exception):
+class RoundsError(YixianError):
     """A refused action; bilingual, optionally naming the rules that refuse it."""
 
     def __init__(self, message_zh: str, message_en: str, rules: list[str] | None = None):
-        self.message_zh, self.message_en, self.rules = message_zh, message_en, list(rules or [])
-        super().__init__(f"{message_zh} / {message_en}")
+        self.rules = list(rules or [])
+        super().__init__(message_zh, message_en, details=self.rules)
 
     def message(self, lang: str = "zh") -> str:
-        head = self.message_zh if lang == "zh" else self.message_en
-        return head + ("：" + "；".join(self.rules) if self.rules else "")
+        return self.headline(lang) + ("：" + "；".join(self.rules) if self.rules else "")
 
 
 # ------------------------------------------------------------------ parameters
@@ -359,14 +358,9 @@ def list_rounds():
 
 
 def store_version() -> str:
-    """Cheap change marker for page caches: the database and its newest audit id (every store
-    write appends one), so a write anywhere is seen at the next rerun."""
-    from sqlalchemy import func, select
-
-    from store.engine import database_url
-    from store.models import AuditEntry
+    """The store's change marker (store.version): keys every page cache."""
     with session_scope() as s:
-        return f"{database_url()}#{int(s.scalar(select(func.max(AuditEntry.id))) or 0)}"
+        return version.store_version(s)
 
 
 def revise(round_id: int, actor: str, inputs: dict[str, pd.DataFrame] | None = None,

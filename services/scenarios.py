@@ -18,13 +18,15 @@ from typing import Any
 
 import pandas as pd
 
+from common import vocabulary
 from matching import ConfigError, InputError, MatchConfig, MatchingInput, solve
 from store import frames as store_frames
+from store import version
 from store.errors import StoreError
 
 INPUT_KINDS = ("cadres", "classes", "preferences", "constraints", "previous")
-LEVELS = ("school", "head", "deputy")
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+LEVELS = vocabulary.LEVEL_ORDER
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 HYPO_PREFIX = "H-"          # ids of hypothetical cadres: H-001, H-002, …
 FAIR_REASON = "情景公平性约束"  # reason of the forbid rows that a fairness bound expands to
 
@@ -486,11 +488,9 @@ def _session():
 
 
 def store_version() -> str:
-    from sqlalchemy import func, select
-
-    from store.models import AuditEntry
+    """The store's change marker (store.version): keys every page cache."""
     with _session() as s:
-        return str(s.scalar(select(func.max(AuditEntry.id))) or 0)
+        return version.store_version(s)
 
 
 def published_assignment() -> pd.DataFrame:
@@ -561,11 +561,6 @@ def set_params(scenario_id: int, params: dict[str, Any], actor: str) -> Opened:
     make_config(p)  # validates
     _save(sc, actor, params=p)
     return get(scenario_id)
-
-
-def rename(scenario_id: int, name: str, actor: str) -> None:
-    sc = get(scenario_id)
-    _save(sc, actor, keep_result=True, name=name)
 
 
 def solve_scenario(scenario_id: int, actor: str, progress=None, cancel=None) -> Opened:

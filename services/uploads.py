@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import importer
+from common.errors import YixianError
 from services import data as data_service
 from services.db import session_scope
 from store import rounds as store_rounds
@@ -33,13 +34,8 @@ KIND_LABELS = {
 }
 
 
-class DataError(Exception):
-    def __init__(self, zh: str, en: str):
-        super().__init__(zh)
-        self.zh, self.en = zh, en
-
-    def message(self, lang: str = "zh") -> str:
-        return self.en if lang == "en" else self.zh
+class DataError(YixianError):
+    """A refused upload step (bilingual)."""
 
 
 @dataclass

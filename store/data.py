@@ -16,7 +16,6 @@ Reference policy (what a replace refuses, checked *before* anything is written):
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +26,8 @@ import pandas as pd
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from common import vocabulary
+from common.ids import activity_id
 from store import audit, frames
 from store.errors import InvalidData, ReferenceConflict
 from store.locks import serialise
@@ -50,7 +51,7 @@ LOADABLE = REPLACEABLE + ("ledger",)
 MODELS = {"cadres": CadreRow, "classes": SchoolClass, "preferences": Preference, "constraints": Constraint,
           "exemptions": Exemption, "ledger": Activity}
 KEYS = {"cadres": "cadre_id", "classes": "class_id", "ledger": "activity_id"}
-LEVELS = {"school", "head", "deputy"}
+LEVELS = set(vocabulary.LEVELS)
 PREFERENCE_KINDS = {"class", "college", "major", "grade"}
 CONSTRAINT_TYPES = {"forbid", "lock", "college_quota", "level_cap"}
 _CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
@@ -302,16 +303,7 @@ def _replace_rows(session: Session, kind: str, old: list[dict], new: list[dict],
 
 def activity_id_for(rec: dict[str, Any]) -> str:
     """The deterministic id of an activity without one (ARCHITECTURE.md: ledger)."""
-    d = rec["date"]
-    try:  # the importer owns the rule; use it when it is importable
-        from importer import activity_id
-    except ImportError:
-        activity_id = None
-    if activity_id is not None:
-        return activity_id(rec["cadre_id"], d, rec["type"], rec["venue"], rec["class_id"], rec["summary"])
-    parts = [rec["cadre_id"], d.isoformat() if d else "", rec["type"], rec["venue"], rec["class_id"],
-             rec["summary"]]
-    return "A" + hashlib.sha1(",".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:12]
+    return activity_id(rec["cadre_id"], rec["date"], rec["type"], rec["venue"], rec["class_id"], rec["summary"])
 
 
 def upsert_ledger(session: Session, df: pd.DataFrame, actor: str) -> tuple[int, int]:

@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from common.errors import YixianError
+
 # column type codes: str -> object of str ("" = empty); tags -> object of tuple[str, ...];
 # int -> int64; Int64 -> nullable Int64; float -> float64; bool -> bool; date -> datetime64[ns]
 PART_COLUMNS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
@@ -53,7 +55,7 @@ SORT_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-class FrameError(ValueError):
+class FrameError(YixianError, ValueError):
     """A DataFrame that does not have the canonical shape of its kind."""
 
 

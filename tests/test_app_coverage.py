@@ -56,7 +56,7 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     # the drill-down shows one cadre's periods and activities
     first = at.selectbox(key="cov_cadre").value
     card = _table(at, "cov_scorecard")
-    assert len(card) > 0 and set(card["状态"]) <= {"达标", "未达标", "进行中", "免除"}
+    assert len(card) > 0 and set(card["状态"]) <= {"达标", "未达标", "进行中", "免予考核"}
     acts = _table(at, "cov_activities")
     want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= "2025-09-08")
                              & (inputs.ledger["date"] <= "2026-01-11")]

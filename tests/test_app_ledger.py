@@ -47,7 +47,7 @@ def test_cadre_adds_an_activity_and_sees_it_in_list_and_progress(demo_db, as_rol
     prog = _table(at, "ledger_progress").set_index("规则")
     f2f_before = int(prog.loc["每周面对面接触学生", "已完成"])
     periods = _table(at, "ledger_periods")
-    assert len(periods) > 40 and set(periods["状态"]) <= {"达标", "未达标", "进行中", "免除"}
+    assert len(periods) > 40 and set(periods["状态"]) <= {"达标", "未达标", "进行中", "免予考核"}
 
     _fill(at, summary="期末周走访宿舍（测试）")
     assert not at.error and at.success and "已保存" in at.success[0].value

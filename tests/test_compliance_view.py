@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from compliance import Evaluation
 
+
 def _demo_autumn() -> tuple[str, date]:
     """The demo calendar's autumn term (data/demo follows the school year it was generated in)."""
     import tomllib

@@ -16,8 +16,6 @@ import pandas as pd
 FONT = "Noto Sans CJK SC"
 FONT_STACK = f"'{FONT}', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', sans-serif"
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
-STATUS_COLORS = {"met": "#2e7d32", "pending": "#f9a825", "missed": "#c62828", "exempt": "#9e9e9e"}
-STATUS_ZH = {"met": "达标", "pending": "进行中", "missed": "未达标", "exempt": "免除"}
 # Diverging scale for rates: red (0) → amber → green (1); colour-blind safe enough with the labels.
 RATE_SCALE = alt.Scale(domain=[0, 0.5, 1], range=["#c62828", "#fdd835", "#2e7d32"])
 

@@ -2,10 +2,10 @@
 the same option reads the same everywhere."""
 from __future__ import annotations
 
+from common import vocabulary
 from ui.i18n import tr
 
-LEVELS = {"school": ("校领导", "School leader"), "head": ("中层正职", "Middle-level head"),
-          "deputy": ("中层副职", "Middle-level deputy")}
+LEVELS = {code: (t.zh, t.en) for code, t in vocabulary.LEVELS.items()}
 OBJECTIVES = {"total": ("总匹配度最高", "Highest total fit"), "fair": ("兼顾公平（先保最差者）", "Fair first"),
               "min_change": ("尽量少调整", "Fewest changes")}
 PRIORITY = {"hard": ("必须有班主任", "Must be covered"), "weighted": ("优先（加分）", "Preferred (bonus)"),

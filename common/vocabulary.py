@@ -1,0 +1,137 @@
+"""The one vocabulary: every enumerated value the app stores, with its Chinese and English label.
+
+Every layer reads these tables — the importer's schema (accepted spellings), the solver's rule
+labels, the compliance engine, services, pages and the demo generator. Changing a label is a
+one-line change here. Stored codes never change; labels may.
+
+A table is an ordered mapping code → `Term`; order is display order (for levels: protocol order).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Term:
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()   # further spellings the importer accepts (besides code, zh, en)
+
+    def label(self, lang: str = "zh") -> str:
+        return self.zh if lang == "zh" else self.en
+
+    @property
+    def spellings(self) -> tuple[str, ...]:
+        """Every spelling an imported file may use, the stored label first."""
+        return (self.zh, *self.aliases)
+
+
+Vocab = dict[str, Term]
+
+
+def label(table: Vocab, code, lang: str = "zh") -> str:
+    """The label of `code` in `lang`; an unknown code is shown as it is (never raises)."""
+    term = table.get(code) if isinstance(code, str) else None
+    return term.label(lang) if term else ("" if code is None else str(code))
+
+
+def labels(table: Vocab, lang: str = "zh") -> dict[str, str]:
+    """code → label in `lang`, in display order."""
+    return {code: t.label(lang) for code, t in table.items()}
+
+
+# --- people ---------------------------------------------------------------------------------
+LEVELS: Vocab = {
+    "school": Term("校领导", "School leader"),
+    "head": Term("中层正职", "Middle-level head"),
+    "deputy": Term("中层副职", "Middle-level deputy"),
+}
+LEVEL_ORDER = tuple(LEVELS)
+
+ROLES: Vocab = {
+    "admin": Term("组织部管理员", "Organization dept. (admin)"),
+    "leader": Term("校领导", "Leader"),
+    "planner": Term("规划人员", "Planner"),
+    "college": Term("院系", "College"),
+    "cadre": Term("干部", "Cadre"),
+}
+
+# --- assignment rules -----------------------------------------------------------------------
+CONSTRAINT_TYPES: Vocab = {
+    "forbid": Term("回避", "Forbid"),
+    "lock": Term("锁定", "Lock"),
+    "college_quota": Term("学院名额", "College quota"),
+    "level_cap": Term("层级上限", "Level cap"),
+}
+
+PREFERENCE_KINDS: Vocab = {
+    "class": Term("班级", "Class"),
+    "college": Term("学院", "College"),
+    "major": Term("专业", "Major"),
+    "grade": Term("年级", "Grade"),
+}
+
+# --- ledger ---------------------------------------------------------------------------------
+ACTIVITY_TYPES: Vocab = {
+    "party_lecture": Term("党课/思政课", "Party/ideology lecture", ("党课", "思政课")),
+    "class_activity": Term("集体活动/社会实践", "Class activity/social practice", ("集体活动", "社会实践")),
+    "lecture_visit": Term("听课", "Lecture visit"),
+    "face_to_face": Term("面对面交流", "Face-to-face", ("面对面",)),
+    "report": Term("向党委汇报", "Report to the Party committee", ("汇报",)),
+    "other": Term("其他", "Other"),
+}
+
+# Venues are stored as their Chinese name (docs/ARCHITECTURE.md); the alias is the English code.
+VENUES: Vocab = {
+    "课堂": Term("课堂", "Classroom", ("classroom",)),
+    "班级": Term("班级", "Class", ("class",)),
+    "宿舍": Term("宿舍", "Dormitory", ("dormitory",)),
+    "食堂": Term("食堂", "Canteen", ("canteen",)),
+    "社团": Term("社团", "Student society", ("society",)),
+    "讲座": Term("讲座", "Lecture", ("lecture",)),
+    "早操": Term("早操", "Morning exercise", ("morning_exercise",)),
+    "网络": Term("网络", "Online", ("online",)),
+    "活动现场": Term("活动现场", "Activity site", ("activity_site",)),
+}
+
+# --- compliance -----------------------------------------------------------------------------
+COMPLIANCE_STATUSES: Vocab = {
+    "met": Term("达标", "Met"),
+    "pending": Term("进行中", "In progress"),
+    "missed": Term("未达标", "Missed"),
+    "exempt": Term("免予考核", "Exempt"),
+}
+STATUS_COLORS = {"met": "#2e7d32", "pending": "#f9a825", "missed": "#c62828", "exempt": "#9e9e9e"}
+
+PERIOD_KINDS: Vocab = {
+    "week": Term("教学周", "Teaching week"),
+    "month": Term("月", "Month"),
+    "term": Term("学期", "Term"),
+    "year": Term("学年", "School year"),
+}
+
+# --- rounds and solves ----------------------------------------------------------------------
+ROUND_STATUSES: Vocab = {
+    "draft": Term("草稿", "Draft"),
+    "published": Term("已发布", "Published"),
+    "archived": Term("已归档", "Archived"),
+}
+
+SOLVER_STATUSES: Vocab = {
+    "optimal": Term("最优", "Optimal"),
+    "feasible": Term("可行（未证最优）", "Feasible (not proven optimal)"),
+    "infeasible": Term("无可行解", "Infeasible"),
+    "cancelled": Term("已取消", "Cancelled"),
+    "published": Term("已发布", "Published"),
+}
+SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignment
+
+
+def is_solved(status) -> bool:
+    return status in SOLVED
+
+ROUND_KINDS: Vocab = {
+    "initial": Term("新一轮", "New round"),
+    "topup": Term("补充轮", "Top-up round"),
+    "scenario": Term("情景", "Scenario"),
+}
