@@ -169,9 +169,9 @@ def check(args: argparse.Namespace) -> int:
     if summary_bytes is not None:
         _atomic_write(Path(args.summary), summary_bytes)
     counts = st["status"].value_counts()
-    print(_pick(f"已写出 {args.out}：{len(st)} 行（达标 {counts.get('met', 0)}，未达标 {counts.get('missed', 0)}，"
+    print(_pick(f"已写出 {args.out}（截至 {as_of}）：{len(st)} 行（达标 {counts.get('met', 0)}，未达标 {counts.get('missed', 0)}，"
                 f"进行中 {counts.get('pending', 0)}，免予考核 {counts.get('exempt', 0)}）",
-                f"Wrote {args.out}: {len(st)} rows (met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
+                f"Wrote {args.out} (as of {as_of}): {len(st)} rows (met {counts.get('met', 0)}, missed {counts.get('missed', 0)}, "
                 f"pending {counts.get('pending', 0)}, exempt {counts.get('exempt', 0)})", lang))
     return 0
 
@@ -187,7 +187,7 @@ def report(args: argparse.Namespace) -> int:
         try:
             parse_year(args.year, inp.cal)
         except ReportError as e:
-            inp.problems.append(f"--year: {_split(str(e), lang)}")
+            inp.problems.append(f"--year: {e.message(lang)}")
     for flag, path, ext in (("--out", args.out, ".xlsx"), ("--pdf", args.pdf, ".pdf")):
         if path is not None and not path.lower().endswith(ext):
             inp.problems.append(_pick(f"{flag} {path}: 文件名应以 {ext} 结尾", f"{flag} {path}: expected a {ext} file", lang))
@@ -196,7 +196,7 @@ def report(args: argparse.Namespace) -> int:
         try:
             font_path()
         except ReportError as e:
-            inp.problems.append(f"--pdf: {_split(str(e), lang)}")
+            inp.problems.append(f"--pdf: {e.message(lang)}")
     if inp.problems:
         return inp.refuse()
     rep = build_report(inp.cal, inp.assignments, inp.ledger, inp.exemptions, inp.rules, inp.cadres, args.year,

@@ -25,22 +25,27 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from common import vocabulary
+from common.errors import YixianError
+
 from .engine import Evaluation, _text
 from .requirements import EXEMPT_CONCLUSION, GRADES, LEVEL_ZH
 from .rules import VENUES
 
 USES = ("民主生活会对照检查", "干部年度考核", "干部选拔任用")
-PER_ZH = {"week": "周", "month": "月", "term": "学期", "year": "学年"}
-STATUS_ZH = {"met": "达标", "missed": "未达标", "pending": "进行中", "exempt": "免予考核"}
-TYPE_ZH = {"party_lecture": "党课/思政课", "class_activity": "集体活动/社会实践", "lecture_visit": "听课",
-           "face_to_face": "面对面交流", "report": "向党委汇报", "other": "其他"}
+PER_ZH = {"week": "周", "month": "月", "term": "学期", "year": "学年"}     # the unit a ratio counts ("达标周数")
+STATUS_ZH = vocabulary.labels(vocabulary.COMPLIANCE_STATUSES)
+TYPE_ZH = vocabulary.labels(vocabulary.ACTIVITY_TYPES)
 UNASSIGNED = "未带班"
 PENDING_CONCLUSION = "待定（尚无已结束周期）"
-LEVEL_ORDER = {"school": 0, "head": 1, "deputy": 2}
+LEVEL_ORDER = {lv: i for i, lv in enumerate(vocabulary.LEVEL_ORDER)}
 
 
-class ReportError(ValueError):
-    """A report that cannot be made (bad year, year outside the calendar); message 'zh / en'."""
+class ReportError(YixianError, ValueError):
+    """A report that cannot be made (bad year, year outside the calendar, no font for the PDF)."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        super().__init__(message_zh, message_en)
 
 
 @dataclass(frozen=True)
@@ -163,18 +168,18 @@ def parse_year(text: str, ev_or_cal) -> ReportYear:
         y = int(t)
         start, end = date(y, 1, 1), date(y, 12, 31)
         if cal.idx(end) < 0 or cal.idx(start) >= cal.n_days:
-            raise ReportError(f"校历不包含 {y} 年的任何学期 / the calendar has no term in {y}")
+            raise ReportError(f"校历不包含 {y} 年的任何学期", f"the calendar has no term in {y}")
         return ReportYear("calendar", f"{y}年度", start, end)
     m = re.fullmatch(r"(\d{4})\s*[-－—–]\s*(\d{4})", t)
     if m and int(m.group(2)) == int(m.group(1)) + 1:
         P = cal.periods["year"]
         label = f"{m.group(1)}-{m.group(2)}"
         if label not in list(P.labels):
-            raise ReportError(f"校历中没有 {label} 学年（有：{'、'.join(P.labels)}） / no academic year {label} in "
+            raise ReportError(f"校历中没有 {label} 学年（有：{'、'.join(P.labels)}）", f"no academic year {label} in "
                               f"the calendar (available: {', '.join(P.labels)})")
         i = list(P.labels).index(label)
         return ReportYear("academic", f"{label}学年", cal.date_of(P.start[i]), cal.date_of(P.end[i]))
-    raise ReportError(f"年度 {text!r} 应为 2025（自然年度）或 2025-2026（学年） / year {text!r}: expected 2025 "
+    raise ReportError(f"年度 {text!r} 应为 2025（自然年度）或 2025-2026（学年）", f"year {text!r}: expected 2025 "
                       f"(calendar year) or 2025-2026 (academic year)")
 
 
@@ -183,7 +188,7 @@ def default_year(ev: Evaluation) -> str:
     P = ev.cal.periods["year"]
     started = np.nonzero(P.start <= ev.as_of_idx)[0]
     if not len(started):
-        raise ReportError("截至日期之前没有开始的学年 / no academic year has started by the as-of date")
+        raise ReportError("截至日期之前没有开始的学年", "no academic year has started by the as-of date")
     return str(P.labels[started[-1]])
 
 

@@ -17,6 +17,7 @@ from fpdf.enums import TableCellFillMode, WrapMode
 
 from .report import AnnualReport, CadreReport, ReportError
 from .report_xlsx import SIGN_CADRE, SIGN_SUMMARY, rule_rows, summary_labels
+from .rules import VENUES
 
 FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
@@ -34,7 +35,7 @@ def font_path() -> Path:
     for p in ([env] if env else []) + list(FONT_CANDIDATES):
         if p and Path(p).is_file():
             return Path(p)
-    raise ReportError("未找到可嵌入的中文 TrueType 字体（请安装 fonts-wqy-zenhei，或用 YIXIAN_PDF_FONT 指定字体文件） / "
+    raise ReportError("未找到可嵌入的中文 TrueType 字体（请安装 fonts-wqy-zenhei，或用 YIXIAN_PDF_FONT 指定字体文件）",
                       "no embeddable CJK TrueType font found (install fonts-wqy-zenhei or set YIXIAN_PDF_FONT)")
 
 
@@ -127,7 +128,7 @@ def _cadre(pdf: _Pdf, rep: AnnualReport, cr: CadreReport) -> None:
            [80, 25, 25, 25, 25, 25, 30], size=8.5, align=("LEFT",) + ("CENTER",) * 6)
     pdf.ln(3)
     _section(pdf, "二、九进场所")
-    missing = [v for v in ("课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场") if v not in cr.venues]
+    missing = [v for v in VENUES if v not in cr.venues]
     pdf.set_font(FAMILY, size=9)
     pdf.multi_cell(0, 5, f"已到 {len(cr.venues)}/{rep.venue_target}：{'、'.join(cr.venues) or '无'}；未到："
                          f"{'、'.join(missing) or '无'}；活动 {len(cr.activities)} 次，覆盖学生 {cr.students} 人次",

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from .report import AnnualReport, CadreReport
+from .rules import VENUES
 
 _THIN = Side(style="thin", color="808080")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -202,7 +203,7 @@ def _cadre_sheet(ws, rep: AnnualReport, cr: CadreReport) -> None:
     r += 3
     r = _table(ws, r, "一、工作要求完成情况", ["工作要求", "周期", "达标", "未达标", "进行中", "免予考核", "达标率"],
                rule_rows(rep, cr), {7: PCT})
-    missing = [v for v in ("课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场") if v not in cr.venues]
+    missing = [v for v in VENUES if v not in cr.venues]
     put(ws, r, 1, "二、九进场所", bold=True)
     put(ws, r + 1, 1, f"已到 {len(cr.venues)}/{rep.venue_target}：{'、'.join(cr.venues) or '无'}；"
                       f"未到：{'、'.join(missing) or '无'}；活动 {len(cr.activities)} 次，覆盖学生 {cr.students} 人次")

@@ -32,16 +32,17 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from common import vocabulary
+
 from .rules import DEFAULT_RULES_PATH, Rule, RulesError, RuleSet, _build, _rule_dict
 
-LEVELS = ("school", "head", "deputy")
-LEVEL_ALIASES = {"school": "school", "校领导": "school", "head": "head", "中层正职": "head",
-                 "deputy": "deputy", "中层副职": "deputy"}
-LEVEL_ZH = {"school": "校领导", "head": "中层正职", "deputy": "中层副职"}
+LEVELS = tuple(vocabulary.LEVELS)                       # protocol order: school, head, deputy
+LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
+LEVEL_ALIASES = {**{c: c for c in LEVELS}, **{t.zh: c for c, t in vocabulary.LEVELS.items()}}
 LEVEL_FIELDS = {"count", "types", "venues", "exclude_venues", "exclude_online", "own_class", "at_least", "per",
                 "enabled"}
 GRADES = ("好", "较好", "一般", "差")
-EXEMPT_CONCLUSION = "免予考核"
+EXEMPT_CONCLUSION = vocabulary.label(vocabulary.COMPLIANCE_STATUSES, "exempt")      # 免予考核
 _TOP = {"inherit_defaults", "rules", "versions", "conclusion", "count_confirmed_only"}
 _VERSION_KEYS = {"effective", "note", "rules"}
 

@@ -162,6 +162,9 @@ effective = 2026-02-01
     # every problem in both languages, and the same error not repeated for each later version
     assert all(" / " in p for p in e.value.problems)
     assert sum("face_to_face 字段 at_least" in p for p in e.value.problems) == 1
+    en = e.value.message("en")                        # one language at a time (YixianError)
+    assert en.startswith("invalid requirements:") and "unknown level 'boss'" in en and "未知层级" not in en
+    assert "未知层级 'boss'" in e.value.message("zh") and "unknown level" not in e.value.message("zh")
     assert parse_requirements(PER_LEVEL) == before
     with pytest.raises(RulesError, match="not valid TOML"):
         parse_requirements("[rules.x")
