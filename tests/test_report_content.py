@@ -167,6 +167,14 @@ def test_print_setup_and_no_formulas(wb):
             for c in row:
                 assert c.data_type != "f", (ws.title, c.coordinate, c.value)
     assert wb["汇总"].print_title_rows == "$4:$4"
+    # Chinese labels only: no rule id or English status/level word in any cell of any sheet
+    ids = ("class_assigned", "party_lecture", "lecture_visit", "face_to_face", "annual_report", "nine_venues")
+    words = {"met", "missed", "pending", "exempt", "school", "head", "deputy"}
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(values_only=True):
+            for v in row:
+                if isinstance(v, str):
+                    assert not any(i in v for i in ids) and v not in words, (ws.title, v)
 
 
 def test_index_and_cadre_sheets(wb):
