@@ -26,7 +26,7 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/truetype/arphic/ukai.ttc",
 )
 FAMILY = "cjk"
-HEAD = FontFace(emphasis="BOLD", fill_color=(221, 235, 247))
+HEAD = FontFace(emphasis="", fill_color=(221, 235, 247))    # the CJK font has no bold face: colour marks headings
 
 
 def font_path() -> Path:
@@ -47,7 +47,6 @@ class _Pdf(FPDF):
         self.set_auto_page_break(True, margin=14)
         path = str(font_path())
         self.add_font(FAMILY, "", path)
-        self.add_font(FAMILY, "B", path)       # same face: the font has no bold; headings use colour
         self.set_font(FAMILY, size=9)
 
     def footer(self):

@@ -700,6 +700,10 @@ class _World:
             (picks[3].cadre_id, *days(s0, 77, 102), "参加省委党校中青年干部培训班"),
             (picks[4].cadre_id, *days(s1, 70, 81), "病假（手术住院）"),
         ]
+        # of the two deputies who take no class this round (带班数 0), one is on sick leave all year
+        # (免予考核 in the reports); the other simply was not given a class (未带班)
+        idle = [c for c in self.cadres if c.capacity == 0]
+        self.exemptions.append((idle[0].cadre_id, yr.start, yr.end, "长期病休（本学年不带班）"))
         # the school leader's long trip is a real-world classic too, but kept off the locks
 
     # ---------------------------------------------------------------- ledger
@@ -1258,7 +1262,7 @@ into classes: a comprehensive university with a sports flavour, school year {yr.
 | `calendar.toml` | {t1} and {t2}, {n1} and {n2} teaching weeks, public holidays (the last two weeks of a term are 考试周) | TOML |
 | `assignment.csv` | the assignment in force (made by hand before Yixian), with start/end dates | UTF-8, English ids, 是/否 |
 | `previous.csv` | pairs in force at the end of the year, for next round's continuity | UTF-8 |
-| `exemptions.csv` | {len(w.exemptions)} leaves / business trips (one of 3 days, one a whole term) | **GB18030**, dates as {s1.isoformat()}, {s1.year}/{s1.month}/{s1.day} and {s1.year}年{s1.month}月{s1.day}日 |
+| `exemptions.csv` | {len(w.exemptions)} leaves / business trips (one of 3 days, one a whole term, one the whole year: a cadre without a class who is 免予考核; the other cadre with 带班数 0 shows as 未带班) | **GB18030**, dates as {s1.isoformat()}, {s1.year}/{s1.month}/{s1.day} and {s1.year}年{s1.month}月{s1.day}日 |
 | `ledger.csv` | {len(w.ledger)} activities, {yr.start} … {yr.end} | UTF-8, Chinese headers and type names, some dates as {s1.year}/{s1.month}/{s1.day}, some 编号 and 班级编号 blank |
 
 Tags: {', '.join(f'{t} {n}' for t, n in sorted(n_tag.items(), key=lambda x: -x[1]))}; 重点关注班级 {int(cl['priority'].sum())}.

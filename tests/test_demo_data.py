@@ -314,6 +314,10 @@ def test_ledger_respects_calendar_duty_and_exemptions(frames):
         hit = led[(led["cadre_id"] == r.cadre_id) & led["date"].between(r.start, r.end)]
         assert hit.empty, r
     assert any((ex["end"] - ex["start"]).dt.days < 7) and any((ex["end"] - ex["start"]).dt.days > 100)
+    # one of the two cadres without a class is on leave all year (免予考核), the other is not (未带班)
+    idle = frames["cadres"].loc[frames["cadres"]["capacity"] == 0, "cadre_id"].tolist()
+    whole = ex[(ex["start"] == YEAR_START) & (ex["end"] == YEAR_END)]
+    assert len(idle) == 2 and whole["cadre_id"].tolist() == idle[:1]
     # every activity falls on a day the cadre advises a class; a named class is theirs or a real one
     classes = set(frames["classes"]["class_id"])
     m = led.reset_index().merge(a[["cadre_id", "class_id", "start", "end"]], on="cadre_id", suffixes=("", "_own"))
