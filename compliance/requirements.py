@@ -347,11 +347,49 @@ def dump_requirements(req: Requirements) -> str:
                           "rules": {r.id: _rule_dict(r) for r in v0.base}})
 
 
+def add_version(req: Requirements, effective: date, rules: dict, note: str = "") -> Requirements:
+    """A new Requirements with one more version (what the requirements screen saves): `rules` is
+    {rule_id: {field: value, "levels": {level: {field: value}}}}, editing the latest version. The
+    result is validated like a file; RulesError names every problem and `req` is unchanged."""
+    doc = copy.deepcopy(req.document) if req.document else tomllib.loads(dump_requirements(req))
+    doc.setdefault("versions", [])
+    doc["versions"].append({"effective": effective, "note": note, "rules": copy.deepcopy(rules)})
+    return requirements_from_dict(doc)
+
+
+def with_settings(req: Requirements, *, good: float | None = None, fairly_good: float | None = None,
+                  average: float | None = None, count_confirmed_only: bool | None = None) -> Requirements:
+    """A new Requirements with other 等次 thresholds or the confirmed-only setting (validated)."""
+    doc = copy.deepcopy(req.document) if req.document else tomllib.loads(dump_requirements(req))
+    given = {"good": good, "fairly_good": fairly_good, "average": average}
+    doc["conclusion"] = {**doc.get("conclusion", {}), **{k: v for k, v in given.items() if v is not None}}
+    if count_confirmed_only is not None:
+        doc["count_confirmed_only"] = count_confirmed_only
+    return requirements_from_dict(doc)
+
+
+def requirements_frame(req: Requirements):
+    """One row per version, rule and level (校领导/中层正职/中层副职): what the requirements screen
+    lists. Columns: effective (None = from the start), note, rule, name_zh, level, count, types,
+    venues, exclude_venues, own_class, at_least, per."""
+    import pandas as pd
+    rows = []
+    for v in req.versions:
+        for lv, rs in v.by_level:
+            for r in rs:
+                rows.append({"effective": v.effective, "note": v.note, "rule": r.id, "name_zh": r.name_zh,
+                             "level": lv, "count": r.count, "types": r.types, "venues": r.venues,
+                             "exclude_venues": r.exclude_venues, "own_class": r.own_class,
+                             "at_least": r.at_least, "per": r.per})
+    return pd.DataFrame(rows, columns=["effective", "note", "rule", "name_zh", "level", "count", "types", "venues",
+                                       "exclude_venues", "own_class", "at_least", "per"])
+
+
 def default_requirements_text() -> str:
     """The defaults as a complete document (what a new store starts from)."""
     return dump_requirements(Requirements(requirements_from_dict({}).versions))
 
 
-__all__ = ["GRADES", "LEVELS", "Conclusion", "Requirements", "Version", "as_requirements",
+__all__ = ["GRADES", "LEVELS", "Conclusion", "Requirements", "Version", "add_version", "as_requirements",
            "default_requirements_text", "dump_requirements", "load_requirements", "parse_requirements",
-           "requirements_from_dict"]
+           "requirements_frame", "requirements_from_dict", "with_settings"]

@@ -199,3 +199,27 @@ def test_count_confirmed_only():
     no_col = Evaluation(CAL, a, led.drop(columns="confirmed"), None, parse_requirements("count_confirmed_only = true"),
                         as_of="2025-09-29")
     assert [s for *_, s in rows(no_col, "face_to_face")][:3] == ["met", "met", "met"]
+
+
+def test_screen_helpers_add_a_version_and_change_settings():
+    from compliance.requirements import add_version, requirements_frame, with_settings
+    base = parse_requirements(PER_LEVEL)
+    new = add_version(base, date(2026, 3, 1), {"lecture_visit": {"at_least": 2, "levels": {"school": {"at_least": 3}}}},
+                      note="修订")
+    assert len(new.versions) == 2 and len(base.versions) == 1                      # base unchanged
+    assert new.versions[1].rule("lecture_visit", "school").at_least == 3
+    assert new.versions[1].rule("lecture_visit", "school").per == "term"            # kept from the level override
+    assert new.versions[1].rule("lecture_visit", "head").at_least == 2
+    assert parse_requirements(dump_requirements(new)) == new                        # storable as text
+    with pytest.raises(RulesError, match="生效日期 2026-02-01 应晚于上一版本的 2026-03-01"):
+        add_version(new, date(2026, 2, 1), {"face_to_face": {"at_least": 2}})
+    with pytest.raises(RulesError, match="at_least"):
+        add_version(base, date(2026, 3, 1), {"face_to_face": {"at_least": "两次"}})
+    s = with_settings(new, good=0.9, count_confirmed_only=True)
+    assert s.conclusion.good == 0.9 and s.conclusion.fairly_good == 0.85 and s.confirmed_only
+    with pytest.raises(RulesError, match="good ≥ fairly_good"):
+        with_settings(new, average=0.99)
+    fr = requirements_frame(new)
+    assert len(fr) == 2 * 3 * 7
+    row = fr[(fr["effective"] == date(2026, 3, 1)) & (fr["rule"] == "lecture_visit") & (fr["level"] == "school")]
+    assert row[["at_least", "per", "note"]].values.tolist() == [[3, "term", "修订"]]
