@@ -80,6 +80,39 @@ def _table(pdf: _Pdf, labels: list[str], rows: list[list], widths: list[float], 
                 r.cell("" if v is None else str(v))
 
 
+def _fast_table(pdf: _Pdf, labels: list[str], rows: list[list], widths: list[float], size: float = 8) -> None:
+    """A long table of short cells, only the last column wrapping (the ledger, the missed periods):
+    drawn with rectangles and text runs, the heading repeated on each new page. It looks like
+    `_table` and is several times faster for hundreds of rows (fpdf2's table lays out every cell)."""
+    lh, pad = size * 0.5, 0.8
+    pdf.set_font(FAMILY, size=size)
+    base = lh / 2 + size * 0.352778 * 0.35   # baseline inside a line: centred (pt -> mm; CJK glyphs ≈ 0.85 em)
+
+    def draw(row: list, fill: bool) -> None:
+        text = "" if row[-1] is None else str(row[-1])
+        inner = widths[-1] - 2 * pad
+        lines = ([text] if pdf.get_string_width(text) <= inner
+                 else pdf.multi_cell(inner, lh, text, dry_run=True, output="LINES") or [""])
+        h = len(lines) * lh + 2 * pad
+        if pdf.get_y() + h > pdf.page_break_trigger:
+            pdf.add_page()
+            draw(labels, True)
+        x, y = pdf.l_margin, pdf.get_y()
+        for i, (v, w) in enumerate(zip(row, widths)):
+            pdf.rect(x, y, w, h, style="DF" if fill else "D")
+            cell_lines = lines if i == len(row) - 1 else ["" if v is None else str(v)]
+            for j, line in enumerate(cell_lines):
+                pdf.text(x + pad, y + pad + j * lh + base, line)
+            x += w
+        pdf.set_xy(pdf.l_margin, y + h)
+
+    pdf.set_fill_color(221, 235, 247)
+    draw(labels, True)
+    for row in rows:
+        draw(row, False)
+    pdf.set_fill_color(255, 255, 255)       # fpdf2's own tables fill with the current colour
+
+
 def _summary(pdf: _Pdf, rep: AnnualReport) -> None:
     pdf.add_page()
     _title(pdf, rep, rep.title)
@@ -137,13 +170,13 @@ def _cadre(pdf: _Pdf, rep: AnnualReport, cr: CadreReport) -> None:
     a = cr.activities
     rows = [[f"{d:%Y-%m-%d}", t, v, k, "" if pd.isna(s) else int(s), "" if pd.isna(m) else int(m), txt]
             for d, t, v, k, s, m, txt in a[["日期", "类型", "场所", "班级", "学生人数", "时长", "内容"]].itertuples(index=False)]
-    _table(pdf, ["日期", "类型", "场所", "班级", "学生人数", "时长（分钟）", "内容"], rows or [["（无）", "", "", "", "", "", ""]],
-           [22, 30, 18, 26, 16, 20, 141], size=8)
+    _fast_table(pdf, ["日期", "类型", "场所", "班级", "学生人数", "时长（分钟）", "内容"],
+                rows or [["（无）", "", "", "", "", "", ""]], [22, 30, 18, 26, 16, 20, 141], size=8)
     pdf.ln(3)
     _section(pdf, "四、未完成事项（未达标的周期）")
     rows = [[w, p, f"{s:%Y-%m-%d}至{e:%Y-%m-%d}", int(q), int(d)] for w, p, s, e, q, d in cr.missed.itertuples(index=False)]
-    _table(pdf, ["工作要求", "周期", "起止日期", "要求次数", "完成次数"], rows or [["（无）", "", "", "", ""]],
-           [80, 40, 60, 44, 49], size=8)
+    _fast_table(pdf, ["工作要求", "周期", "起止日期", "要求次数", "完成次数"], rows or [["（无）", "", "", "", ""]],
+                [80, 40, 60, 44, 49], size=8)
     pdf.ln(8)
     pdf.set_font(FAMILY, size=10)
     pdf.multi_cell(0, 6, SIGN_CADRE, new_x="LMARGIN", new_y="NEXT")

@@ -63,11 +63,12 @@ ASSIGN = pd.DataFrame({"cadre_id": ["s1", "s2", "h1", "h2", "h3"], "name": "",
                        "class_id": ["k1", "k2", "k3", "k4", "k5"],
                        "class_name": ["计科2501班", "软工2501班", "数学2501班", "法学2501班", "英语2501班"],
                        "start": pd.NaT, "end": pd.NaT})
+LONG = "随堂听课" + "，课后与任课教师交流学生的学习状态和课堂纪律" * 6 + "（长文本换行结束）"
 ACTS = [("s1", "2025-09-10", "party_lecture", "班级", ""), ("s1", "2026-03-04", "party_lecture", "班级", ""),
         ("s1", "2025-09-16", "lecture_visit", "课堂", ""), ("s1", "2025-10-15", "lecture_visit", "课堂", ""),
         ("s1", "2026-03-10", "lecture_visit", "课堂", ""),
         ("s2", "2025-09-10", "party_lecture", "班级", ""), ("s2", "2025-09-17", "lecture_visit", "课堂", ""),
-        ("h1", "2025-10-15", "party_lecture", "班级", "=1+1"), ("h1", "2025-09-16", "lecture_visit", "课堂", ""),
+        ("h1", "2025-10-15", "party_lecture", "班级", "=1+1"), ("h1", "2025-09-16", "lecture_visit", "课堂", LONG),
         ("h1", "2025-10-16", "lecture_visit", "课堂", ""), ("h1", "2026-03-11", "lecture_visit", "课堂", "")]
 LEDGER = pd.DataFrame({"activity_id": [f"a{i}" for i in range(len(ACTS))], "cadre_id": [a[0] for a in ACTS],
                        "date": pd.to_datetime([a[1] for a in ACTS]), "type": [a[2] for a in ACTS],
@@ -208,7 +209,7 @@ def test_pdf_has_the_same_content(tmp_path):
     p.write_bytes(pdf)
     text = subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, text=True, check=True).stdout
     for needle in ("领导干部担任班主任履职情况汇总表", "2025-2026学年", "民主生活会对照检查", "张书记", "未带班",
-                   "免予考核", "8/10", "61.1%", "履职纪实：赵副处长", "=1+1", "第 1 页，共"):
+                   "免予考核", "8/10", "61.1%", "履职纪实：赵副处长", "=1+1", "第 1 页，共", "长文本换行结束"):
         assert needle in text, needle
     fonts = subprocess.run(["pdffonts", str(p)], capture_output=True, text=True, check=True).stdout
     assert "TrueType" in fonts and " yes yes " in fonts            # embedded, subset
