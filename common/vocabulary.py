@@ -135,3 +135,17 @@ ROUND_KINDS: Vocab = {
     "topup": Term("补充轮", "Top-up round"),
     "scenario": Term("情景", "Scenario"),
 }
+
+# --- data files (the Data page's kinds, formats.md) ------------------------------------------
+DATA_KINDS: Vocab = {
+    "cadres": Term("干部名单", "Cadres"),
+    "classes": Term("班级名单", "Classes"),
+    "preferences": Term("意向", "Preferences"),
+    "constraints": Term("约束", "Rules"),
+    "scores": Term("外部评分", "Scores"),
+    "previous": Term("上轮结果", "Previous"),
+    "assignment": Term("分配结果（现行）", "Assignment in force"),
+    "ledger": Term("工作台账", "Ledger"),
+    "exemptions": Term("请假/公差", "Exemptions"),
+    "calendar": Term("校历", "Calendar"),
+}

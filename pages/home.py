@@ -1,25 +1,35 @@
-"""首页 / Home: what is loaded, what is in force, where to go next."""
+"""首页 / Home: what is loaded and in force — for each role only its own scope — and where to go next."""
 from __future__ import annotations
 
 import streamlit as st
 
 from ui.auth import guard, role_label
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 user = guard()
 
-from services import data as data_service
+# Imported after the guard: nothing loads before login.
+from common.errors import YixianError
+from services import home
+from ui.feedback import show_error
+from ui.tables import display_frame, show_table
 
 st.title(tr("一线 · 领导干部担任班主任", "Yixian · Cadres as class advisers"))
-st.caption(tr(f"欢迎，{user.display_name}（{role_label(user.role)}）",
-              f"Welcome, {user.display_name} ({role_label(user.role)})"))
+st.text(tr(f"欢迎，{user.display_name}（{role_label(user.role)}）", f"Welcome, {user.display_name} ({role_label(user.role)})"))
 
-counts = data_service.counts()
-c1, c2, c3, c4 = st.columns(4)
-c1.metric(tr("干部", "Cadres"), counts.get("cadres", 0))
-c2.metric(tr("班级", "Classes"), counts.get("classes", 0))
-c3.metric(tr("意向", "Preferences"), counts.get("preferences", 0))
-c4.metric(tr("台账活动", "Ledger activities"), counts.get("ledger", 0))
+try:
+    summary = home.summary(user)
+except YixianError as exc:
+    show_error(exc)
+    st.stop()
+
+st.text(summary.caption(lang()))
+for col, m in zip(st.columns(len(summary.metrics)), summary.metrics):
+    col.metric(tr(m.label_zh, m.label_en), m.shown(lang()), border=True)
+if not summary.classes.empty:
+    show_table(display_frame(summary.classes.rename(columns={
+        "class_id": tr("班级编号", "Class"), "class_name": tr("班级", "Class name"), "college": tr("学院", "College"),
+        "start": tr("开始", "Start"), "end": tr("结束", "End")})), "home_classes", hide_index=True, width="stretch")
 
 st.markdown(tr(
     "**六个一**：确定1个班级担任班主任；每学期讲1次党课或思政课；每学期参加1次集体活动或社会实践；"

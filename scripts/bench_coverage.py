@@ -112,6 +112,117 @@ def chart_specs(v) -> int:
     return sum(len(str(convert(c))) for c in out)
 
 
+def _users(college: str):
+    """The acting users (services check roles and scope on every call, as for the page)."""
+    from store.auth import UserInfo
+
+    return (UserInfo(0, "bench-leader", "bench", "leader", None, None),
+            UserInfo(0, "bench", "bench", "admin", None, None),
+            UserInfo(0, "bench-college", "bench", "college", college, None))
+
+
+def cold(leader, incremental: bool = False):
+    """One full page rerun: version, inputs, two evaluations, the view and every chart spec."""
+    from services import compliance_view as cv
+    from services import coverage
+
+    version = cv.store_version()
+    inputs = cv.load_inputs(version, incremental=incremental)
+    comp = cv.compute(inputs, AS_OF)
+    prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
+    chart_specs(coverage.view(leader, comp, coverage.Filters(AS_OF, term=cv.term_of(inputs, AS_OF)), prev))
+    return inputs, comp, prev
+
+
+def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds of each run. On a shared box the CPU time (this process) is what the
+    work costs on an idle core; wall time includes waiting for other processes. A function may
+    time itself (returning (wall, cpu)) to leave its setup out."""
+    wall, cpu = [], []
+    for _ in range(repeat):
+        t, c = time.perf_counter(), time.process_time()
+        own = fn()
+        w, u = own if isinstance(own, tuple) and len(own) == 2 and isinstance(own[0], float) else (
+            time.perf_counter() - t, time.process_time() - c)
+        wall.append(w)
+        cpu.append(u)
+    return wall, cpu
+
+
+def breakdown(leader) -> dict[str, float]:
+    """Seconds of each part of one cold rerun."""
+    from services import compliance_view as cv
+    from services import coverage
+
+    parts, t = {}, time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        parts[name] = time.perf_counter() - t
+        t = time.perf_counter()
+
+    cv.store_version()
+    lap("store_version")
+    inp = cv.load_inputs(incremental=False)
+    lap("load_inputs (full)")
+    c1, c0 = cv.compute(inp, AS_OF), cv.compute(inp, cv.previous_as_of(inp, AS_OF))
+    lap("compute x2")
+    vv = coverage.view(leader, c1, coverage.Filters(AS_OF), c0)
+    lap("view")
+    chart_specs(vv)
+    lap("chart specs")
+    return parts
+
+
+def rerun_kinds(inputs, comp, prev, colleges: list[str]) -> list[tuple[str, object]]:
+    """(name, fn) of each kind of page rerun the benchmark times."""
+    from services import compliance_view as cv
+    from services import coverage, ledger
+
+    leader, admin, college = _users(colleges[0])
+    i = [0]
+
+    def filter_change():
+        i[0] += 1
+        f = coverage.Filters(AS_OF, term=None if i[0] % 2 else "2026春", college=colleges[i[0] % len(colleges)]
+                             if i[0] % 3 else None, level=("school", "head", None)[i[0] % 3])
+        cv.store_version()
+        comp.forget_views()          # measure building the view, not the memo
+        chart_specs(coverage.view(leader, comp, f, prev))
+
+    def as_of_change():
+        cv.store_version()
+        d = date(2026, 4, 1 + i[0] % 28)
+        i[0] += 1
+        c, p = cv.compute(inputs, d), cv.compute(inputs, cv.previous_as_of(inputs, d))
+        chart_specs(coverage.view(leader, c, coverage.Filters(d), p))
+
+    def after_ledger_write():
+        """A cadre records one activity (untimed), then the page reruns: the ledger is patched from
+        the audit log instead of read again; evaluations and views are rebuilt."""
+        i[0] += 1
+        cadre = str(inputs.assignment["cadre_id"].iloc[i[0] % len(inputs.assignment)])
+        chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": date(2026, 5, 18), "type": "face_to_face",
+                                            "venue": "食堂", "summary": f"bench {i[0]}"})
+        ledger.record_activity(admin, chk)
+        t, c = time.perf_counter(), time.process_time()
+        cold(leader, incremental=True)
+        return time.perf_counter() - t, time.process_time() - c
+
+    def college_user():
+        cv.store_version()
+        comp.forget_views()
+        chart_specs(coverage.view(college, comp, coverage.Filters(AS_OF), prev))
+
+    def refresh_tick():
+        cv.store_version()
+        chart_specs(coverage.view(leader, comp, coverage.Filters(AS_OF), prev))   # unchanged store: memoised view
+
+    return [("cold (full read)", lambda: cold(leader) and None), ("after a ledger write", after_ledger_write),
+            ("filter change (cached)", filter_change), ("as-of change", as_of_change),
+            ("college user (cached)", college_user), ("timed refresh, no change", refresh_tick)]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="scripts/bench_coverage.py")
     ap.add_argument("--cadres", type=int, default=400)
@@ -124,112 +235,25 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db or Path(tmp.name) / "bench.sqlite3"
     os.environ.pop("DATABASE_URL", None)
     os.environ["YIXIAN_DB_PATH"] = str(db)
-    from services import compliance_view as cv
     from services.db import reset_engines
 
     reset_engines()
-    fresh = not db.exists() or db.stat().st_size == 0
     t0 = time.perf_counter()
-    if fresh:
+    if not db.exists() or db.stat().st_size == 0:
         info = build_store(args.cadres, args.activities)
         print(f"store built in {time.perf_counter() - t0:.1f} s: {info}")
     else:
         print(f"reusing {db}")
-
-    def cold(incremental: bool = False):
-        version = cv.store_version()
-        inputs = cv.load_inputs(version, incremental=incremental)
-        comp = cv.compute(inputs, AS_OF)
-        prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
-        v = cv.view(comp, cv.Filters(AS_OF, term=cv.term_of(inputs, AS_OF)), prev)
-        chart_specs(v)
-        return inputs, comp, prev
-
-    inputs, comp, prev = cold()
-    colleges = sorted(inputs.classes["college"].unique())
+    leader = _users("")[0]
+    inputs, comp, prev = cold(leader)
     print(f"university: {len(inputs.cadres)} cadres, {len(inputs.classes)} classes, "
           f"{len(inputs.ledger):,} activities, {len(comp.ev.status):,} status rows; as of {AS_OF}")
-
-    def timed(fn) -> tuple[list[float], list[float]]:
-        """Wall and CPU seconds of each run. On a shared box the CPU time (this process) is what the
-        work costs on an idle core; wall time includes waiting for other processes. A function may
-        time itself (returning (wall, cpu)) to leave its setup out."""
-        wall, cpu = [], []
-        for _ in range(args.repeat):
-            t, c = time.perf_counter(), time.process_time()
-            own = fn()
-            w, u = own if isinstance(own, tuple) and len(own) == 2 and isinstance(own[0], float) else (
-                time.perf_counter() - t, time.process_time() - c)
-            wall.append(w)
-            cpu.append(u)
-        return wall, cpu
-
-    parts = {}
-    t = time.perf_counter()
-    cv.store_version()
-    parts["store_version"] = time.perf_counter() - t
-    t = time.perf_counter()
-    inp = cv.load_inputs(incremental=False)
-    parts["load_inputs (full)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    c1 = cv.compute(inp, AS_OF)
-    c0 = cv.compute(inp, cv.previous_as_of(inp, AS_OF))
-    parts["compute x2"] = time.perf_counter() - t
-    t = time.perf_counter()
-    vv = cv.view(c1, cv.Filters(AS_OF), c0)
-    parts["view"] = time.perf_counter() - t
-    t = time.perf_counter()
-    chart_specs(vv)
-    parts["chart specs"] = time.perf_counter() - t
-
-    i = [0]
-
-    def filter_change():
-        i[0] += 1
-        f = cv.Filters(AS_OF, term=None if i[0] % 2 else "2026春", college=colleges[i[0] % len(colleges)]
-                       if i[0] % 3 else None, level=("school", "head", None)[i[0] % 3])
-        cv.store_version()
-        comp.forget_views()          # measure building the view, not the memo
-        chart_specs(cv.view(comp, f, prev))
-
-    def as_of_change():
-        cv.store_version()
-        d = date(2026, 4, 1 + i[0] % 28)
-        i[0] += 1
-        c = cv.compute(inputs, d)
-        p = cv.compute(inputs, cv.previous_as_of(inputs, d))
-        chart_specs(cv.view(c, cv.Filters(d), p))
-
-    n_written = [0]
-
-    def after_ledger_write():
-        """A cadre records one activity (untimed), then the page reruns: the ledger is patched from
-        the audit log instead of read again; evaluations and views are rebuilt."""
-        cadre = str(inputs.assignment["cadre_id"].iloc[n_written[0] % len(inputs.assignment)])
-        n_written[0] += 1
-        chk = cv.check_activity({"cadre_id": cadre, "date": date(2026, 5, 18), "type": "face_to_face",
-                                 "venue": "食堂", "summary": f"bench {n_written[0]}"})
-        cv.record_activity(chk, actor="bench")
-        t, c = time.perf_counter(), time.process_time()
-        cold(incremental=True)
-        return time.perf_counter() - t, time.process_time() - c
-
-    def college_user():
-        cv.store_version()
-        comp.forget_views()
-        chart_specs(cv.view(comp, cv.Filters(AS_OF), prev, restrict_college=colleges[0]))
-
-    def refresh_tick():
-        cv.store_version()
-        chart_specs(cv.view(comp, cv.Filters(AS_OF), prev))   # same filters, unchanged store: memoised view
-
+    parts = breakdown(leader)
     print("one cold rerun, by part: " + ", ".join(f"{k} {v:.3f} s" for k, v in parts.items()))
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'rerun kind':<28}{'best s':>9}{'median s':>10}{'median cpu s':>14}{'× goal':>8}")
-    for name, fn in (("cold (full read)", lambda: cold(False) and None),
-                     ("after a ledger write", after_ledger_write), ("filter change (cached)", filter_change),
-                     ("as-of change", as_of_change), ("college user (cached)", college_user), ("timed refresh, no change", refresh_tick)):
-        ts, cs = timed(fn)
+    for name, fn in rerun_kinds(inputs, comp, prev, sorted(inputs.classes["college"].unique())):
+        ts, cs = timed(fn, args.repeat)
         med = statistics.median(ts)
         print(f"{name:<28}{min(ts):>9.3f}{med:>10.3f}{statistics.median(cs):>14.3f}{med / GOAL_S:>8.2f}")
     reset_engines()

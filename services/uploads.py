@@ -1,6 +1,7 @@
 """Upload flow behind the Data page: parse with the one importer, then commit to the store.
 
-Parsing never writes; committing writes all or nothing (the store's services are transactional).
+Admin only, like every entry point of services.data. Parsing never writes; committing writes all
+or nothing (the store's services are transactional).
 """
 from __future__ import annotations
 
@@ -9,29 +10,17 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 import importer
+from common import vocabulary
 from common.errors import YixianError
+from services import access
 from services import data as data_service
-from services.db import session_scope
-from store import rounds as store_rounds
+from store.auth import UserInfo
 from store.errors import StoreError
 
 # Order = the order an office fills them in: people and classes first, references after.
 IMPORTABLE_KINDS = ["cadres", "classes", "preferences", "constraints", "exemptions", "ledger", "calendar"]
 BROWSABLE_KINDS = ["cadres", "classes", "preferences", "constraints", "exemptions", "ledger", "calendar",
                    "assignment"]
-
-KIND_LABELS = {
-    "cadres": ("干部名单", "Cadres"),
-    "classes": ("班级名单", "Classes"),
-    "preferences": ("意向", "Preferences"),
-    "constraints": ("约束", "Rules"),
-    "scores": ("外部评分", "Scores"),
-    "previous": ("上轮结果", "Previous"),
-    "assignment": ("分配结果（现行）", "Assignment in force"),
-    "ledger": ("工作台账", "Ledger"),
-    "exemptions": ("请假/公差", "Exemptions"),
-    "calendar": ("校历", "Calendar"),
-}
 
 
 class DataError(YixianError):
@@ -66,46 +55,46 @@ def terms_frame(terms) -> pd.DataFrame:
     } for t in terms])
 
 
-def parse_upload(kind: str, raw: bytes, filename: str) -> ParseResult:
+def parse_upload(user: UserInfo, kind: str, raw: bytes, filename: str) -> ParseResult:
     """Read one uploaded file; references are checked against what the store holds."""
     result = ParseResult(kind=kind, filename=filename)
     try:
         if kind == "calendar":
+            access.require(user, *data_service.ROLES, action="data.parse")
             result.terms = importer.read_calendar(raw, filename=filename)
         else:
-            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs())
+            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs(user))
     except importer.ImportFailed as exc:
         result.problems = list(exc.problems)
     return result
 
 
-def commit_upload(kind: str, result: ParseResult, actor: str, lang: str = "zh") -> str:
+def commit_upload(user: UserInfo, kind: str, result: ParseResult, lang: str = "zh") -> str:
+    access.require(user, *data_service.ROLES, action="data.import")
     if result.problems:
         raise DataError("文件有错误，未导入。", "The file has problems; nothing was imported.")
     try:
         if kind == "calendar":
-            data_service.save_calendar(result.terms, actor=actor)
+            data_service.save_calendar(user, result.terms)
             n = len(result.terms)
             return f"{n} 个学期" if lang == "zh" else f"{n} term(s)"
-        r = data_service.import_kind(kind, result.frame, actor=actor)
+        r = data_service.import_kind(user, kind, result.frame)
         return (f"{r.rows} 行（新增 {r.added}，更新 {r.changed}，删除 {r.removed}）" if lang == "zh"
                 else f"{r.rows} rows ({r.added} added, {r.changed} changed, {r.removed} removed)")
     except StoreError as exc:  # store refuses (e.g. would orphan a published assignment)
         raise DataError(exc.message("zh"), exc.message("en")) from exc
 
 
-def template(kind: str) -> tuple[bytes, str, str]:
-    zh, _ = KIND_LABELS[kind]
+def template(user: UserInfo, kind: str) -> tuple[bytes, str, str]:
+    access.require(user, *data_service.ROLES, action="data.template")
+    zh = vocabulary.label(vocabulary.DATA_KINDS, kind)
     if kind == "calendar":
         return importer.template_calendar().encode("utf-8"), "校历模板.toml", "application/toml"
     return (importer.template_xlsx(kind), f"{zh}模板.xlsx",
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def load_for_browse(kind: str) -> pd.DataFrame:
+def load_for_browse(user: UserInfo, kind: str) -> pd.DataFrame:
     if kind == "calendar":
-        return terms_frame(data_service.load_calendar())
-    if kind == "assignment":
-        with session_scope() as session:
-            return store_rounds.assignment_in_force(session)
-    return data_service.load_kind(kind)
+        return terms_frame(data_service.load_calendar(user))
+    return data_service.load_kind(user, kind)      # "assignment": the rows in force

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.coverage.state import ALL, Keys
+
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
 AS_OF = date(2025, 11, 20)
 
@@ -36,7 +38,7 @@ def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     if as_of is not None:
-        at.date_input(key="cov_as_of").set_value(as_of).run()
+        at.date_input(key=Keys.AS_OF).set_value(as_of).run()
         assert not at.exception, at.exception
     return at
 
@@ -48,16 +50,16 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     assert at.metric[4].help.startswith("教学周 2025秋-W11")
     assert all(m.delta for m in at.metric)           # every KPI shows its change since last week
     assert len(at.get("vega_lite_chart")) >= 6
-    cadres = _table(at, "cov_cadre_table")
+    cadres = _table(at, Keys.CADRE_TABLE)
     from services import compliance_view as cv
     inputs = cv.load_inputs()
     assert set(cadres["工号"]) == set(inputs.assignment["cadre_id"])
     assert len({c for v in cadres["学院"] for c in v.split("、")}) > 5
     # the drill-down shows one cadre's periods and activities
-    first = at.selectbox(key="cov_cadre").value
-    card = _table(at, "cov_scorecard")
+    first = at.selectbox(key=Keys.CADRE).value
+    card = _table(at, Keys.SCORECARD)
     assert len(card) > 0 and set(card["状态"]) <= {"达标", "未达标", "进行中", "免予考核"}
-    acts = _table(at, "cov_activities")
+    acts = _table(at, Keys.ACTIVITIES)
     want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= "2025-09-08")
                              & (inputs.ledger["date"] <= "2026-01-11")]
     assert len(acts) == len(want)
@@ -72,10 +74,10 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
     own = at.session_state["user"].college
     assert own
     # the college filter is fixed (disabled) and there is no free college selector
-    fixed = at.selectbox(key="cov_college_own")
+    fixed = at.selectbox(key=Keys.COLLEGE_OWN)
     assert fixed.value == own and fixed.disabled
     with pytest.raises(KeyError):
-        at.selectbox(key="cov_college")
+        at.selectbox(key=Keys.COLLEGE)
     from services import compliance_view as cv
     inputs = cv.load_inputs()
     others = set(inputs.classes["college"]) - {own}
@@ -84,13 +86,13 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
     other_cadres = set(inputs.assignment["cadre_id"]) - own_cadres
 
     def check():
-        cadres = _table(at, "cov_cadre_table")
+        cadres = _table(at, Keys.CADRE_TABLE)
         assert len(cadres) > 0
         assert set(cadres["学院"]) == {own}
         assert set(cadres["工号"]) <= own_cadres
-        rem = _table(at, "cov_reminders")
+        rem = _table(at, Keys.REMINDERS)
         assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
-        assert set(at.selectbox(key="cov_cadre").options) <= {f"{n}（{c}）" for c, n in
+        assert set(at.selectbox(key=Keys.CADRE).options) <= {f"{n}（{c}）" for c, n in
                                                               zip(cadres["工号"], cadres["姓名"])}
         values = _chart_values(at)
         assert values
@@ -103,11 +105,11 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
 
     check()
     # other filters, and a forged session value for the college filter, never widen the view
-    at.session_state["cov_college"] = min(others)
-    at.selectbox(key="cov_rule").set_value("face_to_face").run()
+    at.session_state[Keys.COLLEGE] = min(others)
+    at.selectbox(key=Keys.RULE).set_value("face_to_face").run()
     assert not at.exception
     check()
-    at.selectbox(key="cov_term").set_value("__all__").run()
+    at.selectbox(key=Keys.TERM).set_value(ALL).run()
     check()
 
 
@@ -119,20 +121,20 @@ def test_english_labels(demo_db, as_role):
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Classes covered", "Students covered", "Priority classes covered",
                                            "Cadres on track", "Face-to-face this week"]
-    assert "Staff no." in _table(at, "cov_cadre_table").columns
+    assert "Staff no." in _table(at, Keys.CADRE_TABLE).columns
 
 
 def test_admin_filters_college_and_level(demo_db, as_role):
     at = _open(as_role, "admin")
-    all_rows = len(_table(at, "cov_cadre_table"))
-    college = at.selectbox(key="cov_college").options[2]
-    at.selectbox(key="cov_college").set_value(college).run()
+    all_rows = len(_table(at, Keys.CADRE_TABLE))
+    college = at.selectbox(key=Keys.COLLEGE).options[2]
+    at.selectbox(key=Keys.COLLEGE).set_value(college).run()
     assert not at.exception
-    rows = _table(at, "cov_cadre_table")
+    rows = _table(at, Keys.CADRE_TABLE)
     assert 0 < len(rows) < all_rows and set(rows["学院"]) == {college}
-    at.selectbox(key="cov_college").set_value("__all__")
-    at.selectbox(key="cov_level").set_value("school").run()
-    rows = _table(at, "cov_cadre_table")
+    at.selectbox(key=Keys.COLLEGE).set_value(ALL)
+    at.selectbox(key=Keys.LEVEL).set_value("school").run()
+    rows = _table(at, Keys.CADRE_TABLE)
     assert 0 < len(rows) < all_rows and set(rows["层级"]) == {"校领导"}
 
 
@@ -141,15 +143,18 @@ def test_a_ledger_write_shows_in_the_kpis(demo_db, as_role):
     at = _open(as_role, "leader")
     before = next(m for m in at.metric if m.label.startswith("本周面对面")).value
     from services import compliance_view as cv
+    from services import ledger
+    from tests.fixtures_app import demo_user
+    admin = demo_user("admin")
     inputs = cv.load_inputs()
     comp = cv.compute(inputs, AS_OF)
     st = comp.ev.status
     todo = st.loc[(st["rule"] == "face_to_face") & (st["status"] == "pending")]
     assert len(todo) >= 2
     for cadre in todo["cadre_id"].iloc[:2]:
-        chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍",
-                                 "summary": "走访宿舍"})
-        cv.record_activity(chk, actor="tester")
+        chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": AS_OF, "type": "face_to_face",
+                                            "venue": "宿舍", "summary": "走访宿舍"})
+        ledger.record_activity(admin, chk)
     at.run()
     after = next(m for m in at.metric if m.label.startswith("本周面对面")).value
     assert float(after.rstrip("%")) > float(before.rstrip("%"))
@@ -157,8 +162,41 @@ def test_a_ledger_write_shows_in_the_kpis(demo_db, as_role):
 
 def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     at = _open(as_role, "leader", as_of=None)
-    assert at.date_input(key="cov_as_of").value == date(2026, 7, 5)   # today is after the demo calendar
+    assert at.date_input(key=Keys.AS_OF).value == date(2026, 7, 5)   # today is after the demo calendar
     keys = {b.key for b in at.get("download_button")}
     # the reminder list, the annual report, and one PNG export per chart
-    assert {"cov_dl_reminders", "cov_dl_report", "cov_by_college_png", "cov_heat_college_png",
-            "cov_heat_cadre_png", "cov_trend_png", "cov_venues_png", "cov_prefs_png"} <= keys
+    charts = (Keys.CHART_BY_COLLEGE, Keys.CHART_HEAT_COLLEGE, Keys.CHART_HEAT_CADRE, Keys.CHART_TREND,
+              Keys.CHART_VENUES, Keys.CHART_PREFS)
+    assert {Keys.DL_REMINDERS, Keys.DL_REPORT, *map(Keys.png, charts)} <= keys
+    assert Keys.png(Keys.CHART_BY_COLLEGE) == "cov_by_college_png"
+
+
+def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_activities(demo_db, as_role):
+    """高彬清 (20020700) advised a class of 马克思主义学院 until 2026-03-31 and one of the demo college
+    user's college (体育教育学院) from 2026-04-01: that college's drill-down shows only the activities
+    that belong to its own class, never the ones recorded in the other college."""
+    at = _open(as_role, "college", as_of=None)
+    own = at.session_state["user"].college
+    at.selectbox(key=Keys.TERM).set_value(ALL).run()
+    mover = "20020700"
+    options = at.selectbox(key=Keys.CADRE).options
+    assert any(o.endswith(f"（{mover}）") for o in options)
+    at.selectbox(key=Keys.CADRE).set_value(mover).run()
+    assert not at.exception, at.exception
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    college_of = inputs.classes.set_index("class_id")["college"]
+    led = inputs.ledger.loc[inputs.ledger["cadre_id"] == mover]
+    tenure = inputs.assignment.loc[(inputs.assignment["cadre_id"] == mover)
+                                   & (inputs.assignment["college"] == own)]
+    start = tenure["start"].min()
+    mine = led.loc[led["class_id"].map(college_of).eq(own) | (led["class_id"].eq("") & (led["date"] >= start))]
+    elsewhere = len(led) - len(mine)
+    assert elsewhere > 30 and len(mine) > 0
+    acts = _table(at, Keys.ACTIVITIES)
+    assert len(acts) == len(mine)
+    assert (acts["日期"] >= str(start.date())).all()
+    assert set(acts["班级编号"]) - {""} <= set(college_of[college_of == own].index)
+    # the scorecard's periods are those of the cadre's time in this college
+    card = _table(at, Keys.SCORECARD)
+    assert len(card) > 0 and (card["结束"] >= str(start.date())).all()

@@ -7,8 +7,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from services import data as data_service
+from tests.fixtures_app import demo_user
+from ui.data.state import Keys
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
+
+
+@pytest.fixture
+def admin(demo_db):
+    return demo_user("admin")
 
 
 @pytest.fixture
@@ -19,13 +26,13 @@ def at(demo_db, as_role):
 
 
 def _upload(at: AppTest, kind: str, name: str, content: bytes) -> AppTest:
-    at.selectbox(key="data_import_kind").select(kind).run()
-    at.file_uploader(key=f"data_upload_{kind}").upload(name, content).run()
+    at.selectbox(key=Keys.IMPORT_KIND).select(kind).run()
+    at.file_uploader(key=Keys.upload(kind)).upload(name, content).run()
     return at
 
 
-def test_bad_file_lists_every_problem_and_writes_nothing(at):
-    before = data_service.counts()
+def test_bad_file_lists_every_problem_and_writes_nothing(at, admin):
+    before = data_service.counts(admin)
     # A cadre roster with a bad level on row 3 and an empty name on row 4 (header = row 1).
     csv = "工号,姓名,单位,层级\nT1,甲,教务处,中层正职\nT2,乙,教务处,局长\nT3,,教务处,中层副职\n".encode()
     _upload(at, "cadres", "cadres.csv", csv)
@@ -36,30 +43,30 @@ def test_bad_file_lists_every_problem_and_writes_nothing(at):
     assert list(table["列"]) == ["层级", "姓名"]
     assert "局长" in list(table["值"])
     assert len(at.dataframe) == 2  # the error table and the browse tab's table; no preview
-    assert [b.key for b in at.button if b.key == "data_confirm"] == []  # no import button for a bad file
-    assert data_service.counts() == before
+    assert [b.key for b in at.button if b.key == Keys.CONFIRM] == []  # no import button for a bad file
+    assert data_service.counts(admin) == before
 
 
-def test_good_file_previews_then_imports(at):
-    cadre = data_service.load_kind("cadres").cadre_id.iloc[0]
+def test_good_file_previews_then_imports(at, admin):
+    cadre = data_service.load_kind(admin, "cadres").cadre_id.iloc[0]
     csv = f"cadre_id,start,end,reason\n{cadre},2026-03-09,2026-03-13,公差\n".encode()
     _upload(at, "exemptions", "exemptions.csv", csv)
     assert not at.exception
     assert at.success[0].value.startswith("校验通过：1 行")
     assert len(at.dataframe[0].value) == 1
-    before = data_service.load_kind("exemptions")
+    before = data_service.load_kind(admin, "exemptions")
     assert len(before) != 1  # the demo has several; the import replaces them
-    at.button(key="data_confirm").click().run()
+    at.button(key=Keys.CONFIRM).click().run()
     assert not at.exception
-    after = data_service.load_kind("exemptions")
+    after = data_service.load_kind(admin, "exemptions")
     assert list(after.cadre_id) == [cadre] and list(after.reason) == ["公差"]
     assert any(s.value.startswith("已导入") for s in at.success)
-    audit = data_service.audit_rows(limit=5)
+    audit = data_service.audit_rows(admin, limit=5)
     assert "admin" in set(audit.iloc[:, :].astype(str).values.ravel())
 
 
-def test_preference_referring_to_unknown_class_is_refused(at):
-    cadre = data_service.load_kind("cadres").cadre_id.iloc[0]
+def test_preference_referring_to_unknown_class_is_refused(at, admin):
+    cadre = data_service.load_kind(admin, "cadres").cadre_id.iloc[0]
     csv = f"工号,志愿,类型,意向\n{cadre},1,班级,NO-SUCH-CLASS\n".encode()
     _upload(at, "preferences", "prefs.csv", csv)
     table = at.dataframe[0].value
@@ -72,12 +79,12 @@ def test_templates_offered_for_every_kind(at):
     assert any("干部名单" in label for label in labels) and any("校历" in label for label in labels)
 
 
-def test_browse_and_search(at):
-    at.selectbox(key="data_browse_kind").select("classes").run()
+def test_browse_and_search(at, admin):
+    at.selectbox(key=Keys.BROWSE_KIND).select("classes").run()
     full = at.dataframe[-1].value
-    assert len(full) == data_service.counts()["classes"]
+    assert len(full) == data_service.counts(admin)["classes"]
     college = full["college"].iloc[0]
-    at.text_input(key="data_search").input(college).run()
+    at.text_input(key=Keys.SEARCH).input(college).run()
     hit = at.dataframe[-1].value
     assert 0 < len(hit) < len(full)
     assert (hit.astype(str).apply(lambda r: college in " ".join(r), axis=1)).all()

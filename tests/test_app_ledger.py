@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ui.ledger.state import Keys
+
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "ledger.py")
 DAY = date(2026, 7, 1)     # in the last teaching week of the demo calendar (the default as-of date)
 
@@ -30,11 +32,11 @@ def _stored(cadre_id: str):
 
 
 def _fill(at, **values):
-    at.date_input(key="ledger_date").set_value(values.get("date", DAY))
-    at.selectbox(key="ledger_type").set_value(values.get("type", "face_to_face"))
-    at.selectbox(key="ledger_venue").set_value(values.get("venue", "宿舍"))
-    at.number_input(key="ledger_students").set_value(values.get("students", 8))
-    at.text_area(key="ledger_summary").set_value(values.get("summary", "走访宿舍，了解学生作息"))
+    at.date_input(key=Keys.DATE).set_value(values.get("date", DAY))
+    at.selectbox(key=Keys.TYPE).set_value(values.get("type", "face_to_face"))
+    at.selectbox(key=Keys.VENUE).set_value(values.get("venue", "宿舍"))
+    at.number_input(key=Keys.STUDENTS).set_value(values.get("students", 8))
+    at.text_area(key=Keys.SUMMARY).set_value(values.get("summary", "走访宿舍，了解学生作息"))
     at.form_submit_button[0].click().run()
     assert not at.exception, at.exception
 
@@ -42,11 +44,11 @@ def _fill(at, **values):
 def test_cadre_adds_an_activity_and_sees_it_in_list_and_progress(demo_db, as_role):
     at = _open(as_role, "cadre")
     me = at.session_state["user"].cadre_id
-    rows_before = len(_table(at, "ledger_table"))
+    rows_before = len(_table(at, Keys.TABLE))
     assert rows_before == len(_stored(me))
-    prog = _table(at, "ledger_progress").set_index("规则")
+    prog = _table(at, Keys.PROGRESS).set_index("规则")
     f2f_before = int(prog.loc["每周面对面接触学生", "已完成"])
-    periods = _table(at, "ledger_periods")
+    periods = _table(at, Keys.PERIODS)
     assert len(periods) > 40 and set(periods["状态"]) <= {"达标", "未达标", "进行中", "免予考核"}
 
     _fill(at, summary="期末周走访宿舍（测试）")
@@ -56,9 +58,9 @@ def test_cadre_adds_an_activity_and_sees_it_in_list_and_progress(demo_db, as_rol
     new = stored.loc[stored["summary"] == "期末周走访宿舍（测试）"].iloc[0]
     assert new["type"] == "face_to_face" and new["venue"] == "宿舍" and new["date"].date() == DAY
     assert int(new["students"]) == 8
-    table = _table(at, "ledger_table")
+    table = _table(at, Keys.TABLE)
     assert len(table) == rows_before + 1 and "期末周走访宿舍（测试）" in set(table["内容"])
-    prog = _table(at, "ledger_progress").set_index("规则")
+    prog = _table(at, Keys.PROGRESS).set_index("规则")
     assert int(prog.loc["每周面对面接触学生", "已完成"]) == f2f_before + 1
 
     # the same activity twice is refused (its id is derived from its content)
@@ -89,40 +91,41 @@ def test_a_cadre_sees_only_their_own_ledger(demo_db, as_role):
     other = next(c for c in led["cadre_id"].unique() if c != me)
     # no cadre picker for a cadre, and a forged picker value is ignored
     with pytest.raises(KeyError):
-        at.selectbox(key="ledger_cadre")
-    at.session_state["ledger_cadre"] = other
+        at.selectbox(key=Keys.CADRE)
+    at.session_state[Keys.CADRE] = other
     at.run()
-    ids = set(_table(at, "ledger_table")["编号"])
+    ids = set(_table(at, Keys.TABLE)["编号"])
     assert ids == set(led.loc[led["cadre_id"] == me, "activity_id"])
     assert not ids & set(led.loc[led["cadre_id"] == other, "activity_id"])
-    assert len(at.selectbox(key="ledger_delete_pick").options) == len(ids)
+    assert len(at.selectbox(key=Keys.DELETE_PICK).options) == len(ids)
 
 
 def test_cadre_deletes_an_own_entry(demo_db, as_role):
     at = _open(as_role, "cadre")
     me = at.session_state["user"].cadre_id
     n = len(_stored(me))
-    victim = at.selectbox(key="ledger_delete_pick").value
-    at.checkbox(key="ledger_delete_confirm").check().run()
-    at.button(key="ledger_delete").click().run()
+    victim = at.selectbox(key=Keys.DELETE_PICK).value
+    at.checkbox(key=Keys.DELETE_CONFIRM).check().run()
+    at.button(key=Keys.DELETE).click().run()
     assert not at.exception
     assert at.success and victim in at.success[0].value
     stored = _stored(me)
     assert len(stored) == n - 1 and victim not in set(stored["activity_id"])
-    assert victim not in set(_table(at, "ledger_table")["编号"])
-    assert at.checkbox(key="ledger_delete_confirm").value is False
+    assert victim not in set(_table(at, Keys.TABLE)["编号"])
+    assert at.checkbox(key=Keys.DELETE_CONFIRM).value is False
 
 
 def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
     at = _open(as_role, "admin")
-    pick = at.selectbox(key="ledger_cadre")
+    pick = at.selectbox(key=Keys.CADRE)
     other = pick.options[5]
     cadre_id = other[other.rindex("（") + 1:-1]
     pick.set_value(cadre_id).run()
-    assert set(_table(at, "ledger_table")["编号"]) == set(_stored(cadre_id)["activity_id"])
+    assert set(_table(at, Keys.TABLE)["编号"]) == set(_stored(cadre_id)["activity_id"])
     n = len(_stored(cadre_id))
     _fill(at, type="report", venue="", summary="向党委汇报带班情况")
     assert at.success, [e.value for e in at.error]
     assert len(_stored(cadre_id)) == n + 1
     from services.data import audit_rows
-    assert audit_rows(limit=1)["actor"].iloc[0] == "admin"
+    from tests.fixtures_app import demo_user
+    assert audit_rows(demo_user("admin"), limit=1)["actor"].iloc[0] == "admin"

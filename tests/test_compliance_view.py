@@ -35,6 +35,28 @@ def inputs(cv):
     return cv.load_inputs()
 
 
+@pytest.fixture
+def cov(demo_db):
+    from services import coverage
+    return coverage
+
+
+@pytest.fixture
+def ledger(demo_db):
+    from services import ledger
+    return ledger
+
+
+def user(role: str, college: str | None = None, cadre_id: str | None = None):
+    """An acting user as the login makes it (services trust the object, not a name)."""
+    from store.auth import UserInfo
+    return UserInfo(id=0, username=f"t-{role}", display_name=role, role=role, college=college, cadre_id=cadre_id)
+
+
+ADMIN = user("admin")
+LEADER = user("leader")
+
+
 def _colleges(inputs) -> list[str]:
     return sorted(inputs.classes["college"].unique())
 
@@ -50,14 +72,14 @@ def test_fast_ledger_load_equals_store_load(cv, inputs):
     pd.testing.assert_frame_equal(got, ref.sort_values("activity_id").reset_index(drop=True))
 
 
-def test_store_version_changes_with_a_ledger_write(cv, inputs):
+def test_store_version_changes_with_a_ledger_write(cv, ledger, inputs):
     v0 = cv.store_version()
     assert cv.store_version() == v0 == inputs.version
     cadre = inputs.assignment["cadre_id"].iloc[0]
-    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "食堂",
-                             "summary": "版本测试"})
+    chk = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "食堂",
+                                        "summary": "版本测试"})
     assert chk.ok, chk.problems_zh
-    aid = cv.record_activity(chk, actor="tester")
+    aid = ledger.record_activity(ADMIN, chk)
     v1 = cv.store_version()
     assert v1 != v0
     again = cv.load_inputs(v1)
@@ -72,14 +94,14 @@ def test_default_as_of_is_clamped_into_the_calendar(cv, inputs):
     assert cv.term_of(inputs, AS_OF) == AUTUMN
 
 
-def test_college_view_holds_only_that_college(cv, inputs):
+def test_college_view_holds_only_that_college(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
     prev = cv.compute(inputs, cv.previous_as_of(inputs, AS_OF))
     colleges = _colleges(inputs)
     own = colleges[0]
     # a college user asking for another college (or all) still gets only their own
     for asked in (None, colleges[1]):
-        v = cv.view(comp, cv.Filters(AS_OF, college=asked), prev, restrict_college=own)
+        v = cov.view(user("college", college=own), comp, cov.Filters(AS_OF, college=asked), prev)
         assert v.filters.college == own and v.colleges == [own]
         assert len(v.cadre_ids) > 0
         assert set(v.cadres["college"]) == {own}
@@ -93,10 +115,10 @@ def test_college_view_holds_only_that_college(cv, inputs):
         assert int(v.coverage_college["classes"].sum()) == len(own_classes)
 
 
-def test_filtering_rows_equals_evaluating_the_subset(cv, inputs):
+def test_filtering_rows_equals_evaluating_the_subset(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
     college = _colleges(inputs)[2]
-    v = cv.view(comp, cv.Filters(AS_OF, college=college, rule="face_to_face", term=AUTUMN))
+    v = cov.view(LEADER, comp, cov.Filters(AS_OF, college=college, rule="face_to_face", term=AUTUMN))
     ids = v.cadre_ids
     a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(ids)]
     ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF)
@@ -106,9 +128,9 @@ def test_filtering_rows_equals_evaluating_the_subset(cv, inputs):
     pd.testing.assert_frame_equal(got, want)
 
 
-def test_kpis_match_a_direct_count(cv, inputs):
+def test_kpis_match_a_direct_count(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
-    v = cv.view(comp, cv.Filters(AS_OF), cv.compute(inputs, cv.previous_as_of(inputs, AS_OF)))
+    v = cov.view(LEADER, comp, cov.Filters(AS_OF), cv.compute(inputs, cv.previous_as_of(inputs, AS_OF)))
     k = {x.key: x for x in v.kpis}
     a = inputs.assignment
     day = pd.Timestamp(AS_OF)
@@ -130,9 +152,9 @@ def test_kpis_match_a_direct_count(cv, inputs):
     assert 0 <= k["on_track"].value <= 1
 
 
-def test_level_filter_and_rule_filter(cv, inputs):
+def test_level_filter_and_rule_filter(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
-    v = cv.view(comp, cv.Filters(AS_OF, level="school", rule="lecture_visit"))
+    v = cov.view(LEADER, comp, cov.Filters(AS_OF, level="school", rule="lecture_visit"))
     levels = inputs.cadres.set_index("cadre_id")["level"]
     assert v.cadre_ids and all(levels[c] == "school" for c in v.cadre_ids)
     assert set(v.status["rule"]) == {"lecture_visit"}
@@ -140,9 +162,9 @@ def test_level_filter_and_rule_filter(cv, inputs):
     assert v.heat_rule == "lecture_visit"
 
 
-def test_preferences_and_venues(cv, inputs):
+def test_preferences_and_venues(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
-    v = cv.view(comp, cv.Filters(AS_OF))
+    v = cov.view(LEADER, comp, cov.Filters(AS_OF))
     ranks = comp.active["preference_rank"]
     assert int(v.preferences["pairs"].sum()) == len(comp.active)
     assert int(v.preferences.loc[v.preferences["label"] == "第1志愿", "pairs"].iloc[0]) == int((ranks == 1).sum())
@@ -151,33 +173,36 @@ def test_preferences_and_venues(cv, inputs):
     assert (v.venues["cadres"] <= v.venue_cadres).all()
 
 
-def test_scorecard_and_downloads(cv, inputs):
+def test_scorecard_and_downloads(cv, cov, inputs):
+    from services import view_exports
+
     comp = cv.compute(inputs, AS_OF)
     own = _colleges(inputs)[0]
-    v = cv.view(comp, cv.Filters(AS_OF), restrict_college=own)
+    college_user = user("college", college=own)
+    v = cov.view(college_user, comp, cov.Filters(AS_OF))
     c = v.cadre_ids[0]
-    card = cv.scorecard(comp, c, AUTUMN)
+    card = cov.scorecard(college_user, comp, c, AUTUMN)
     assert set(card["status"]["cadre_id"]) == {c}
     assert (card["activities"]["cadre_id"] == c).all()
     assert set(card["venues"]) | set(card["venues_missing"]) == set(v.venues["venue"])
 
-    wb = load_workbook(io.BytesIO(cv.reminders_xlsx(v.reminders, AS_OF)))
+    wb = load_workbook(io.BytesIO(view_exports.reminders_xlsx(v.reminders, AS_OF)))
     ws = wb["本周提醒"]
     assert [c.value for c in ws[2]][:4] == ["工号", "姓名", "学院", "规则"]
     assert ws.max_row == 2 + len(v.reminders)
     assert {ws.cell(r, 3).value for r in range(3, ws.max_row + 1)} <= {own}
 
-    rep = load_workbook(io.BytesIO(cv.annual_report(inputs, AS_OF, v.cadre_ids)))
+    rep = load_workbook(io.BytesIO(cov.annual_report(college_user, inputs, AS_OF, v.cadre_ids)))
     assert rep.sheetnames[0] == "汇总"
     ids = {rep["汇总"].cell(r, 2).value for r in range(5, 5 + len(v.cadre_ids))}
     assert ids == set(v.cadre_ids)
 
 
-def test_check_activity_uses_the_importer_rules(cv, inputs):
+def test_check_activity_uses_the_importer_rules(ledger, inputs):
     cadre = inputs.assignment["cadre_id"].iloc[0]
-    ok = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "report", "venue": "", "students": 0})
+    ok = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF, "type": "report", "venue": "", "students": 0})
     assert ok.ok and ok.frame.loc[0, "activity_id"].startswith("A")
-    bad = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "",
+    bad = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "",
                              "class_id": "NO-SUCH-CLASS", "students": -3})
     assert not bad.ok and bad.frame is None
     text = "\n".join(bad.problems_zh)
@@ -185,33 +210,34 @@ def test_check_activity_uses_the_importer_rules(cv, inputs):
     assert "班级编号" in text and "NO-SUCH-CLASS" in text
     assert "学生人数" in text and "-3" in text
     assert any("venue" in p for p in bad.problems_en)
-    future = cv.check_activity({"cadre_id": cadre, "date": date(2031, 1, 1), "type": "report"},
+    future = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": date(2031, 1, 1), "type": "report"},
                                today=date(2030, 12, 31))
     assert not future.ok and "不能记录未来的活动" in future.problems_zh[0]
-    unknown = cv.check_activity({"cadre_id": "NOBODY", "date": AS_OF, "type": "report"})
+    unknown = ledger.check_activity(ADMIN, {"cadre_id": "NOBODY", "date": AS_OF, "type": "report"})
     assert not unknown.ok and "工号" in unknown.problems_zh[0]
 
 
-def test_delete_refuses_another_cadres_activity(cv, inputs):
+def test_delete_refuses_another_cadres_activity(cv, ledger, inputs):
     from store.errors import NotFound
 
     led = inputs.ledger
     mine, theirs = led["cadre_id"].unique()[:2]
     aid = led.loc[led["cadre_id"] == theirs, "activity_id"].iloc[0]
     with pytest.raises(NotFound):
-        cv.delete_own_activity(aid, mine, actor="x")
+        ledger.delete_activity(user("cadre", cadre_id=mine), aid)
     assert aid in set(cv.load_inputs().ledger["activity_id"])
-    cv.delete_own_activity(aid, theirs, actor="y")
+    ledger.delete_activity(user("cadre", cadre_id=theirs), aid)
     assert aid not in set(cv.load_inputs().ledger["activity_id"])
 
 
-def test_cadre_progress_counts_a_new_activity(cv, inputs):
+def test_cadre_progress_counts_a_new_activity(cv, ledger, inputs):
     cadre = inputs.assignment["cadre_id"].iloc[0]
-    before = cv.cadre_progress(inputs, cadre, AS_OF)["current"].set_index("rule")
-    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "lecture_visit", "venue": "课堂",
-                             "summary": "进度测试"})
-    cv.record_activity(chk, actor="tester")
-    after = cv.cadre_progress(cv.load_inputs(), cadre, AS_OF)["current"].set_index("rule")
+    me = user("cadre", cadre_id=cadre)
+    before = ledger.cadre_progress(me, inputs, cadre, AS_OF)["current"].set_index("rule")
+    chk = ledger.check_activity(me, {"cadre_id": cadre, "date": AS_OF, "type": "lecture_visit", "venue": "课堂",
+                                     "summary": "进度测试"})
+    ledger.record_activity(me, chk)
+    after = ledger.cadre_progress(me, cv.load_inputs(), cadre, AS_OF)["current"].set_index("rule")
     assert after.loc["lecture_visit", "done"] == before.loc["lecture_visit", "done"] + 1
     assert after.loc["lecture_visit", "period"] == f"{AS_OF:%Y-%m}"
 
@@ -234,21 +260,21 @@ def _same_ledger(a: pd.DataFrame, b: pd.DataFrame) -> None:
                                   b.sort_values("activity_id").reset_index(drop=True))
 
 
-def test_incremental_reload_after_ledger_writes_equals_a_full_read(cv, inputs):
+def test_incremental_reload_after_ledger_writes_equals_a_full_read(cv, ledger, inputs):
     from services import data as data_service
     from services.db import session_scope
     from store import data as store_data
 
     cadre = inputs.assignment["cadre_id"].iloc[0]
-    chk = cv.check_activity({"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍",
-                             "students": 3, "summary": "增量一"})
-    aid = cv.record_activity(chk, actor="t")
+    chk = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍",
+                                        "students": 3, "summary": "增量一"})
+    aid = ledger.record_activity(ADMIN, chk)
     # an update of an existing activity (same id, new summary) and a deletion
     old = inputs.ledger.iloc[[5]].copy()
     old["summary"] = "改过的内容"
-    data_service.import_kind("ledger", old.reset_index(drop=True), actor="t")
+    data_service.import_kind(ADMIN, "ledger", old.reset_index(drop=True))
     gone = inputs.ledger["activity_id"].iloc[9]
-    cv.delete_own_activity(gone, None, actor="t")
+    ledger.delete_activity(ADMIN, gone)
 
     patched = cv.load_inputs()                     # incremental: reuses `inputs`
     assert patched.cadres is inputs.cadres and patched.classes is inputs.classes
@@ -272,6 +298,7 @@ def test_fast_ledger_read_on_each_backend(db):
     from services import compliance_view
     from services.db import session_scope
     from store import data as store_data
+    from store.ledger import load_ledger
     from store.testing import sample_frames
 
     f = sample_frames()
@@ -280,7 +307,7 @@ def test_fast_ledger_read_on_each_backend(db):
         store_data.upsert_ledger(s, f["ledger"], "t")
     with session_scope() as s:
         ref = store_data.load_kind(s, "ledger")
-        got = compliance_view.load_ledger(s)
+        got = load_ledger(s)
     assert len(ref) == 2 and ref["students"].isna().any()
     _same_ledger(got, ref)
     version = compliance_view.store_version()

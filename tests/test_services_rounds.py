@@ -266,8 +266,9 @@ def _topup_world():
     fresh["grade"] = 2026
     fresh["tags"] = [("新生班",)] * 40
     fresh["priority"] = False
-    data_service.import_bundle({"cadres": pd.concat([cadres, new_cadres], ignore_index=True),
-                                "classes": pd.concat([classes, fresh], ignore_index=True)}, "admin")
+    from tests.fixtures_app import demo_user
+    data_service.import_bundle(demo_user("admin"), {"cadres": pd.concat([cadres, new_cadres], ignore_index=True),
+                                                    "classes": pd.concat([classes, fresh], ignore_index=True)})
     return pub, leaving
 
 

@@ -123,8 +123,14 @@ def test_session_scope_rolls_back_on_error(db):
 def test_two_processes_share_one_database(db):
     """A separate Python process (its own engine) writes; this process reads, and vice versa."""
     url = db.url.render_as_string(hide_password=False)
-    from services.data import counts
+    from services.data import counts as _counts
     from store import data as sd
+    from store.auth import UserInfo
+
+    admin = UserInfo(id=0, username="admin", display_name="admin", role="admin", college=None, cadre_id=None)
+
+    def counts():
+        return _counts(admin)
     from store.testing import sample_frames
 
     f = sample_frames()
@@ -133,14 +139,16 @@ def test_two_processes_share_one_database(db):
         sd.replace_kinds(s, {k: f[k] for k in sd.REPLACEABLE}, "admin")
     code = (
         "from datetime import date\n"
-        "from services.data import add_activity, counts\n"
-        "assert counts()['cadres'] == 3, counts()\n"
-        "add_activity({'cadre_id': 'C003', 'date': date(2025, 12, 1), 'type': 'face_to_face',"
+        "from services.db import session_scope\n"
+        "from store import data as sd\n"
+        "with session_scope() as s:\n"
+        "    assert sd.counts(s)['cadres'] == 3, sd.counts(s)\n"
+        "    sd.add_activity(s, {'cadre_id': 'C003', 'date': date(2025, 12, 1), 'type': 'face_to_face',"
         " 'venue': '食堂', 'summary': 'other process'}, 'cadre3')\n"
     )
     env = dict(os.environ, DATABASE_URL=url, PYTHONPATH=str(ROOT))
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env, timeout=60)
     assert counts()["ledger"] == 1
     from services.data import load_kind
-    led = load_kind("ledger")
+    led = load_kind(admin, "ledger")
     assert led.iloc[0].summary == "other process" and led.iloc[0].date.date() == date(2025, 12, 1)

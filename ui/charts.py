@@ -65,7 +65,7 @@ def to_png(chart: alt.TopLevelMixin, scale: float = 2.0, width: int = 760) -> by
 
 
 # ---------------------------------------------------------------- the coverage page's charts
-# Each builder takes the tidy frame that services.compliance_view produces and returns a styled chart.
+# Each builder takes the tidy frame that services.coverage.view produces and returns a styled chart.
 
 def coverage_by_college(df: pd.DataFrame) -> alt.TopLevelMixin:
     """Stacked bar per college: covered / uncovered classes, priority classes in their own (darker) segment.

@@ -27,3 +27,12 @@ def problems_frame(problems, lang: str = "zh") -> pd.DataFrame:
         rows.append([p.file, "" if p.row is None else p.row, p.column or "", "" if p.value is None else str(p.value),
                      p.expected_en if lang == "en" else p.expected_zh])
     return pd.DataFrame(rows, columns=cols)
+
+
+def show_table(df: pd.DataFrame, key: str, **kw) -> None:
+    """st.dataframe in a keyed container `<key>_box` (tests find tables by that key: st.dataframe's
+    own key is not addressable). Cells are plain text: user text is never rendered as Markdown."""
+    import streamlit as st
+
+    with st.container(key=f"{key}_box"):
+        st.dataframe(df, key=key, **kw)

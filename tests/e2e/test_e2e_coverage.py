@@ -57,6 +57,8 @@ def test_ledger_write_shows_in_kpis_without_reload(app_server, page, monkeypatch
     from playwright.sync_api import expect
 
     from services import compliance_view as cv
+    from services import ledger
+    from store.auth import UserInfo
 
     base, _ = app_server
     _use_app_db(app_server, monkeypatch)
@@ -79,10 +81,11 @@ def test_ledger_write_shows_in_kpis_without_reload(app_server, page, monkeypatch
     before = kpi.inner_text()
     url = page.url
 
-    chk = cv.check_activity({"cadre_id": cadre, "date": DAY, "type": "face_to_face", "venue": "食堂",
-                             "students": 6, "summary": "e2e：食堂与学生交流"})
+    admin = UserInfo(id=0, username="e2e", display_name="e2e", role="admin", college=None, cadre_id=None)
+    chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": DAY, "type": "face_to_face", "venue": "食堂",
+                                        "students": 6, "summary": "e2e：食堂与学生交流"})
     assert chk.ok, chk.problems_zh
-    cv.record_activity(chk, actor="e2e")
+    ledger.record_activity(admin, chk)
 
     # no reload, no click: the page's timed refresh picks the new store version up
     expect(kpi).not_to_have_text(before, timeout=45_000)

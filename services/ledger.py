@@ -1,0 +1,188 @@
+"""What the Ledger page calls: check, record and delete activities, and a cadre's own progress.
+
+Who may: a cadre sees and writes only their own ledger (their cadre_id comes from the login); an
+admin may act for any cadre; every other role is refused. Refusals are audit-logged
+(services.access); a delete of another cadre's activity is answered exactly like a missing one, so
+ids of other cadres are never revealed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+import importer
+from common.errors import YixianError
+from compliance.rollups import on_track
+from importer.schema import SCHEMAS
+from services import access
+from services.compliance_view import Inputs, compute, rule_names
+from services.coverage import STATUS_ZH, cadre_card
+from services.db import session_scope
+from store import data as store_data
+from store import ledger as store_ledger
+from store.auth import UserInfo
+from store.errors import NotFound
+
+ROLES = ("cadre", "admin")
+
+
+class LedgerError(YixianError):
+    """A refused ledger action (e.g. saving an activity that did not pass the check)."""
+
+
+@dataclass
+class ActivityCheck:
+    frame: pd.DataFrame | None
+    problems_zh: list[str]
+    problems_en: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return self.frame is not None and not self.problems_zh
+
+
+def _own(user: UserInfo, cadre_id: str, action: str) -> None:
+    access.require(user, *ROLES, action=action)
+    access.require_own_cadre(user, cadre_id, action=action)
+
+
+def cadre_choices(user: UserInfo, inputs: Inputs) -> pd.DataFrame:
+    """cadre_id, name of the cadres whose ledger `user` may open: every cadre for an admin, else only
+    the cadre linked to the account (none when the account links to no cadre)."""
+    access.require(user, *ROLES, action="ledger.open")
+    cad = inputs.cadres[["cadre_id", "name"]]
+    if user.role == "admin":
+        return cad.reset_index(drop=True)
+    return cad.loc[cad["cadre_id"] == (user.cadre_id or "")].reset_index(drop=True)
+
+
+def _form_csv(form: dict) -> bytes:
+    cols = [c.id for c in SCHEMAS["ledger"].columns]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(cols)
+    vals = []
+    for c in cols:
+        v = form.get(c)
+        if isinstance(v, date):
+            v = v.isoformat()
+        vals.append("" if v is None else str(v))
+    w.writerow(vals)
+    return buf.getvalue().encode("utf-8")
+
+
+def _problem_lines(exc: importer.ImportFailed) -> tuple[list[str], list[str]]:
+    zh: list[str] = []
+    en: list[str] = []
+    for p in exc.problems:
+        col = p.column or ""
+        cid = col[col.find("(") + 1:-1] if col.endswith(")") and "(" in col else col
+        zh_col = next((c.zh for c in SCHEMAS["ledger"].columns if c.id == cid), col)
+        val_zh = f"（填写的是“{p.value}”）" if p.value not in (None, "") else ""
+        val_en = f" (got '{p.value}')" if p.value not in (None, "") else ""
+        zh.append(f"{zh_col}：{p.expected_zh}{val_zh}" if zh_col else p.expected_zh)
+        en.append(f"{cid or col}: {p.expected_en}{val_en}" if (cid or col) else p.expected_en)
+    return zh, en
+
+
+def check_activity(user: UserInfo, form: dict, today: date | None = None) -> ActivityCheck:
+    """Validate one activity from the ledger form exactly as an imported ledger row: the form's values
+    become a one-row CSV read by `importer.read_file("ledger", ...)` against what the store holds
+    (same column definitions, enums, venue rule, references). Also refuses a date after today."""
+    _own(user, str(form.get("cadre_id") or ""), "ledger.check")
+    with session_scope() as s:
+        refs = store_data.refs(s)
+    zh: list[str] = []
+    en: list[str] = []
+    frame = None
+    try:
+        frame = importer.read_file("ledger", _form_csv(form), filename="台账录入.csv", refs=refs)
+    except importer.ImportFailed as exc:
+        zh, en = _problem_lines(exc)
+    d = form.get("date")
+    today = today or date.today()
+    if isinstance(d, date) and d > today:
+        zh.append(f"日期：不能记录未来的活动（{d.isoformat()} 晚于今天 {today.isoformat()}）")
+        en.append(f"date: an activity cannot be in the future ({d.isoformat()} is after today {today.isoformat()})")
+    return ActivityCheck(frame if not zh else None, zh, en)
+
+
+def record_activity(user: UserInfo, check: ActivityCheck) -> str:
+    """Store a checked activity as `user` (audit-logged); returns its activity_id."""
+    if not check.ok:
+        raise LedgerError("活动未通过校验，未保存", "the activity did not pass the check; nothing was saved")
+    row = check.frame.iloc[0].to_dict()
+    row = {k: (None if (v is pd.NA or (isinstance(v, float) and np.isnan(v))) else v) for k, v in row.items()}
+    _own(user, str(row["cadre_id"]), "ledger.record")
+    with session_scope() as s:
+        return store_data.add_activity(s, row, user.username)
+
+
+def delete_activity(user: UserInfo, activity_id: str) -> None:
+    """Delete one activity: a cadre only their own, an admin any."""
+    access.require(user, *ROLES, action="ledger.delete")
+    missing = NotFound(f"活动 {activity_id} 不存在或不属于您", f"activity {activity_id} does not exist or is not yours")
+    with session_scope() as s:
+        owner = store_ledger.activity_owner(s, activity_id)
+    if owner is None:
+        raise missing
+    try:
+        access.require_own_cadre(user, owner, action="ledger.delete")
+    except access.AccessDenied:
+        raise missing from None     # same answer as "missing" (the refusal is audit-logged)
+    with session_scope() as s:
+        store_data.delete_activity(s, activity_id, user.username)
+
+
+def cadre_ledger(user: UserInfo, inputs: Inputs, cadre_id: str) -> pd.DataFrame:
+    _own(user, cadre_id, "ledger.read")
+    led = inputs.ledger.loc[inputs.ledger["cadre_id"] == cadre_id]
+    return led.sort_values(["date", "activity_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def cadre_classes(user: UserInfo, inputs: Inputs, cadre_id: str) -> pd.DataFrame:
+    """The cadre's assignment rows (class_id, class name, college, start, end), newest first."""
+    _own(user, cadre_id, "ledger.read")
+    a = inputs.assignment.loc[inputs.assignment["cadre_id"] == cadre_id, ["class_id", "class_name", "college",
+                                                                         "start", "end"]]
+    return a.sort_values("start", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def cadre_progress(user: UserInfo, inputs: Inputs, cadre_id: str, as_of: date) -> dict:
+    """One cadre's own scorecard: the current period of each rule, rates, 九进, what to do this week.
+    Evaluates only this cadre's rows (cheap; identical to the cadre's rows of a full evaluation)."""
+    _own(user, cadre_id, "ledger.progress")
+    return progress_of(inputs, cadre_id, as_of)
+
+
+def progress_of(inputs: Inputs, cadre_id: str, as_of: date) -> dict:
+    """cadre_progress without the access check (services.home calls it for the cadre's own home)."""
+    a = inputs.assignment.loc[inputs.assignment["cadre_id"] == cadre_id]
+    if a.empty or inputs.calendar is None:
+        return {"assigned": False}
+    sub = replace(inputs, assignment=a, ledger=inputs.ledger.loc[inputs.ledger["cadre_id"] == cadre_id],
+                  exemptions=inputs.exemptions.loc[inputs.exemptions["cadre_id"] == cadre_id], memo={})
+    comp = compute(sub, as_of)
+    st = comp.ev.status
+    zh, en = rule_names(inputs, "zh"), rule_names(inputs, "en")
+    current = st.loc[st["status"] != "exempt"].groupby("rule", sort=False).tail(1)
+    cur = pd.DataFrame({
+        "rule": current["rule"], "rule_zh": current["rule"].map(zh), "rule_en": current["rule"].map(en),
+        "period": current["period"], "required": current["required"], "done": current["done"],
+        "status": current["status"], "status_zh": current["status"].map(STATUS_ZH),
+        "period_end": current["period_end"],
+    }).reset_index(drop=True)
+    rates = st.loc[st["status"].isin(["met", "missed"])]
+    rate = rates.assign(_m=rates["status"] == "met").groupby("rule", sort=False)["_m"].agg(["sum", "size"])
+    cur["met_periods"] = cur["rule"].map(rate["sum"]).fillna(0).astype(int)
+    cur["closed_periods"] = cur["rule"].map(rate["size"]).fillna(0).astype(int)
+    card = cadre_card(comp, cadre_id)
+    return {"assigned": True, "current": cur, "status": card["status"], "venues": card["venues"],
+            "venues_missing": card["venues_missing"], "must_act": card["must_act"],
+            "on_track": bool(on_track(comp.fc)["on_track"].iloc[0]) if len(comp.fc) else True,
+            "missed": int((st["status"] == "missed").sum())}

@@ -1,0 +1,33 @@
+"""Session keys of the Coverage page (tests import these instead of spelling the strings)."""
+from __future__ import annotations
+
+
+class Keys:
+    FILTERS = "cov_filters"
+    AS_OF = "cov_as_of"
+    TERM = "cov_term"
+    COLLEGE = "cov_college"              # the free college filter (unscoped roles)
+    COLLEGE_OWN = "cov_college_own"      # a college user's fixed, disabled filter
+    LEVEL = "cov_level"
+    RULE = "cov_rule"
+    CADRE = "cov_cadre"                  # the drill-down's cadre
+    CADRE_TABLE = "cov_cadre_table"
+    SCORECARD = "cov_scorecard"
+    ACTIVITIES = "cov_activities"
+    REMINDERS = "cov_reminders"
+    DL_REMINDERS = "cov_dl_reminders"
+    DL_REPORT = "cov_dl_report"
+    # charts: each drawn with key `<chart>_chart` and a PNG button `<chart>_png`
+    CHART_BY_COLLEGE = "cov_by_college"
+    CHART_PREFS = "cov_prefs"
+    CHART_HEAT_COLLEGE = "cov_heat_college"
+    CHART_HEAT_CADRE = "cov_heat_cadre"
+    CHART_TREND = "cov_trend"
+    CHART_VENUES = "cov_venues"
+
+    @staticmethod
+    def png(chart: str) -> str:
+        return f"{chart}_png"
+
+
+ALL = "__all__"                          # the "every term / college / level / rule" option

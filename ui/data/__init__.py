@@ -1,0 +1,1 @@
+"""The Data page's sections (pages/data.py reads as their table of contents)."""

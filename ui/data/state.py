@@ -1,0 +1,16 @@
+"""Session keys of the Data page (tests import these instead of spelling the strings)."""
+from __future__ import annotations
+
+
+class Keys:
+    IMPORT_KIND = "data_import_kind"
+    UPLOAD_PREFIX = "data_upload_"       # + kind: one uploader per kind
+    PARSED = "data_parsed"               # {"token", "result"} of the last parsed upload
+    CONFIRM = "data_confirm"
+    TEMPLATE_PREFIX = "tmpl_"            # + kind
+    BROWSE_KIND = "data_browse_kind"
+    SEARCH = "data_search"
+
+    @staticmethod
+    def upload(kind: str) -> str:
+        return f"{Keys.UPLOAD_PREFIX}{kind}"

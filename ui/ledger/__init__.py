@@ -1,0 +1,1 @@
+"""The Ledger page's sections (pages/ledger.py reads as their table of contents)."""
