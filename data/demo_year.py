@@ -129,6 +129,16 @@ def year_info(y: int) -> DemoYear:
     return DemoYear(y, terms, a1 or a2 or a3)
 
 
+def demo_on_disk(folder=None) -> DemoYear:
+    """The school year data/demo/ was generated for (its calendar's first term): tests that use the
+    committed demo take their dates from here (`demo_on_disk().start`, `.end`, `.autumn[0]`)."""
+    import tomllib
+    from pathlib import Path
+    folder = Path(folder) if folder is not None else Path(__file__).resolve().parent / "demo"
+    cal = tomllib.loads((folder / "calendar.toml").read_text(encoding="utf-8"))
+    return year_info(cal["term"][0]["start"].year)
+
+
 def plenum_topic(d: date) -> str:
     """The latest plenum closed before `d` (what a 党课 that day can be about)."""
     topic = PLENUMS[0][1]

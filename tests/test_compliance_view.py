@@ -10,17 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from compliance import Evaluation
+from data.demo_year import demo_on_disk
 
-
-def _demo_autumn() -> tuple[str, date]:
-    """The demo calendar's autumn term (data/demo follows the school year it was generated in)."""
-    import tomllib
-    from pathlib import Path
-    cal = tomllib.loads((Path(__file__).resolve().parents[1] / "data" / "demo" / "calendar.toml").read_text("utf-8"))
-    return cal["term"][0]["name"], cal["term"][0]["start"]
-
-
-AUTUMN, AUTUMN_START = _demo_autumn()
+DEMO = demo_on_disk()                      # data/demo follows the school year it was generated in
+AUTUMN, AUTUMN_START = DEMO.autumn[0], DEMO.start
 AS_OF = AUTUMN_START + timedelta(days=73)   # a Thursday in week 11 of the demo's autumn term (2025: 11-20)
 
 

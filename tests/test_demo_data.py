@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from data import generate_demo as gd
-from data.demo_year import demo_year, year_info
+from data.demo_year import demo_on_disk, demo_year, year_info
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 YEAR = 2026                         # the tests pin the school year: 2026-2027 (the demo's default moves on)
@@ -25,7 +25,7 @@ YEAR_START, YEAR_END = pd.Timestamp(YR.start), pd.Timestamp(YR.end)
 
 def _committed_year() -> int:
     """The school year data/demo/ was generated for (its calendar's first term)."""
-    return tomllib.loads((DEMO / "calendar.toml").read_text(encoding="utf-8"))["term"][0]["start"].year
+    return demo_on_disk().y
 
 
 @pytest.fixture(scope="module")
