@@ -50,9 +50,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _csv_bytes(df: pd.DataFrame) -> bytes:
-    # UTF-8 with BOM, like the importer's writers: Excel on a Chinese Windows opens it correctly
-    return df.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+def _table_bytes(df: pd.DataFrame, path: str) -> bytes:
+    # the importer's writers: UTF-8-BOM CSV or xlsx by --out's extension; user text never a formula
+    from importer.writers import frame_csv, frame_xlsx, out_format
+
+    return frame_xlsx(df, "status") if out_format(path) == "xlsx" else frame_csv(df)
 
 
 class _Inputs:
@@ -121,7 +123,12 @@ def check(args: argparse.Namespace) -> int:
     from .rollups import compliance_rate, on_track
 
     lang = _lang(args.lang)
+    from importer.writers import out_format
+
     inp = _Inputs(args, lang)
+    if out_format(args.out) is None:
+        inp.problems.append(_pick(f"--out {args.out}: 只能写 .csv 或 .xlsx 文件",
+                                  f"--out {args.out}: the output must be a .csv or .xlsx file", lang))
     if inp.problems:
         return inp.refuse()
     cal, assignments, ledger, exemptions = inp.cal, inp.assignments, inp.ledger, inp.exemptions
@@ -136,7 +143,7 @@ def check(args: argparse.Namespace) -> int:
         print(_pick(f"提示：台账中有 {unknown} 条活动的工号不在分配结果中，已忽略",
                     f"Note: {unknown} ledger row(s) name a cadre that is not in the assignment; ignored", lang),
               file=sys.stderr)
-    out_bytes = _csv_bytes(st[STATUS_CSV_COLUMNS])
+    out_bytes = _table_bytes(st[STATUS_CSV_COLUMNS], args.out)
     summary_bytes = None
     if args.summary:
         fc = forecast(ev)
@@ -235,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--exemptions", help="请假/公差 exemptions (.xlsx/.csv)")
     c.add_argument("--rules", help="rules TOML (default: compliance/default_rules.toml)")
     c.add_argument("--as-of", dest="as_of", help="YYYY-MM-DD (default: today)")
-    c.add_argument("--out", required=True, help="status.csv to write")
+    c.add_argument("--out", required=True, help="status.csv (or .xlsx) to write")
     c.add_argument("--summary", help="summary JSON to write")
     c.add_argument("--lang", choices=("zh", "en"), help="message language (default from LANG)")
     r = sub.add_parser("report", help="annual report for 三个纳入 -> report.xlsx [report.pdf]")

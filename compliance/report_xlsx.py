@@ -237,6 +237,8 @@ def write_xlsx(rep: AnnualReport) -> bytes:
     for cr in rep.cadres:
         _cadre_sheet(wb.create_sheet(cr.sheet), rep, cr)
     wb.properties.creator = "Yixian"
+    from importer.writers import neutralise_formulas  # a second guard: no cell is ever a formula
+
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)
     return buf.getvalue()

@@ -10,8 +10,9 @@ from typing import Any
 
 from compliance.calendar import Term
 
+from .limits import bad_char, calendar_bytes, char_label, shown
 from .problems import ImportFailed, Problem
-from .tables import Unreadable, decode_text, load_source
+from .tables import Unreadable, decode_text, load_source, too_big
 from .values import parse_date_text
 
 MAX_WEEKS = 30
@@ -33,6 +34,9 @@ def read_calendar(source: Any, filename: str | None = None) -> list[Term]:
     """Read the calendar TOML (formats.md); raises ImportFailed listing every problem."""
     data, name = load_source(source, filename)
     file = name or "校历"
+    cap, setting = calendar_bytes()
+    if len(data) > cap:
+        raise ImportFailed([too_big(file, len(data), cap, setting).problem])
     try:
         text = decode_text(data, file)
     except Unreadable as e:
@@ -67,6 +71,10 @@ def read_calendar(source: Any, filename: str | None = None) -> list[Term]:
         name_ = t.get("name")
         if not isinstance(name_, str) or not name_.strip():
             bad("name", name_, "学期名称不能为空，如 2025秋", "term name is required, e.g. 2025秋")
+            ok = False
+        elif (ch := bad_char(name_.strip())) is not None:
+            bad("name", shown(name_.strip()), f"学期名称含有不可见字符或控制字符 {char_label(ch)}",
+                f"the term name contains an invisible or control character {char_label(ch)}")
             ok = False
         start = _as_date(t.get("start"))
         if start is None:

@@ -1,6 +1,7 @@
 """read_file / read_bundle: header detection, typed parsing, validation, canonical DataFrames."""
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import unicodedata
@@ -14,6 +15,7 @@ import pandas as pd
 
 from common.ids import activity_id
 
+from .limits import Limits, bad_char, char_label, limits, shown
 from .problems import ImportFailed, Problem
 from .schema import (
     BOOL,
@@ -31,7 +33,7 @@ from .schema import (
 from .schema import (
     kind as get_kind,
 )
-from .tables import Unreadable, load_source, read_workbook
+from .tables import Row, Unreadable, load_source, read_workbook, too_big, too_many_rows
 from .values import BadValue, clean, display, parse_cell, parse_grade, to_text
 
 HEADER_SCAN_ROWS = 100   # title/blank rows above the header are skipped; no office sheet has 100 of them
@@ -129,8 +131,16 @@ def _missing_column(p: Parsed, c: Column) -> None:
                               f"missing required column '{c.id}' ({c.zh})"))
 
 
-def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
-    k = get_kind(kind_id)
+def _open(k: Kind, source: Any, filename: str | None, lim: Limits) -> tuple[Parsed, Any]:
+    """The Parsed to fill and the opened workbook (None when the file was refused whole)."""
+    if isinstance(source, (str, os.PathLike)):
+        label = os.path.basename(os.fspath(filename or source))
+        try:
+            size = os.path.getsize(source)
+        except OSError:
+            size = 0                     # load_source reports it
+        if size > lim.bytes:             # refused before a byte is read
+            return Parsed(k, label, problems=[too_big(label, size, lim.bytes, lim.source["bytes"]).problem]), None
     try:
         data, name = load_source(source, filename)
     except OSError as e:          # a CLI path that does not exist or cannot be read
@@ -138,51 +148,76 @@ def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
         p = Parsed(k, os.path.basename(os.fspath(label)))
         p.problems.append(Problem(p.file, None, None, None, f"无法打开文件：{e.strerror or e}",
                                   f"cannot open the file: {e.strerror or e}"))
-        return p
+        return p, None
     p = Parsed(k, name or k.zh)
     try:
-        wb = read_workbook(data, name, p.file)
+        return p, read_workbook(data, name, p.file, lim)
     except Unreadable as e:
         p.problems.append(e.problem)
+        return p, None
+
+
+def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
+    k = get_kind(kind_id)
+    lim = limits(k.id, len(k.columns))
+    p, wb = _open(k, source, filename, lim)
+    if wb is None:
         return p
+    try:
+        _parse_workbook(p, wb, lim)
+    except Unreadable as e:       # corrupt or over a cap while reading: one problem for the whole file
+        p.problems, p.rows, p.usable = [e.problem], [], False
+    finally:
+        wb.close()
+    return p
 
-    named = [s for s in wb.sheets if s.name is not None and s.name.strip().lower() in k.sheet_names()]
-    sheet = named[0] if named else wb.sheets[0]
+
+def _find_header(k: Kind, head: list[Row]) -> tuple[int | None, dict[int, str], dict[int, str]]:
     required = {c.id for c in k.required}
-
-    header_at: int | None = None
-    mapping: dict[int, str] = {}
     best: dict[int, str] = {}
-    for idx, (_, values) in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+    for idx, (_, values) in enumerate(head):
         m = _map_row(k, values)
         if required <= set(m.values()):
-            header_at, mapping = idx, m
-            break
+            return idx, m, m
         if len(set(m.values()) & required) > len(set(best.values()) & required):
             best = m
+    return None, {}, best
 
+
+def _no_header(p: Parsed, wb: Any, sheet: Any, head: list[Row], named: bool, best: dict[int, str]) -> None:
+    k = p.kind
+    # stops at the first non-blank row: a sheet is read to its end only when it really is blank
+    empty = all(_is_blank(v) for _, v in head) and all(_is_blank(v) for _, v in sheet.rows)
+    several = wb.fmt == "xlsx" and len(wb.sheet_names) > 1 and not named
+    if several:
+        names = wb.sheet_names
+        p.problems.append(Problem(
+            p.file, None, None, sheet.name,
+            f"工作簿有 {len(names)} 个工作表（{'、'.join(n or '' for n in names)}），没有名为“{k.sheet}”或“{k.id}”的工作表，"
+            f"第一个工作表“{sheet.name}”中也找不到表头",
+            f"the workbook has {len(names)} sheets ({', '.join(n or '' for n in names)}); "
+            f"none is named '{k.sheet}' or '{k.id}' and the first sheet '{sheet.name}' has no header row"))
+    elif empty:
+        p.problems.append(Problem(p.file, None, None, None, "文件为空，没有表头和数据",
+                                  "the file is empty: no header and no data"))
+    if not empty or several:
+        found = set(best.values())
+        for c in k.required:
+            if c.id not in found:
+                _missing_column(p, c)
+
+
+def _parse_workbook(p: Parsed, wb: Any, lim: Limits) -> None:
+    k = p.kind
+    named = [n for n in wb.sheet_names if n is not None and n.strip().lower() in k.sheet_names()]
+    sheet = wb.sheet(named[0] if named else wb.sheet_names[0])
+    head = list(itertools.islice(sheet.rows, HEADER_SCAN_ROWS))    # only these are read before the header
+    header_at, mapping, best = _find_header(k, head)
     if header_at is None:
-        empty = all(_is_blank(v) for _, v in sheet.rows)
-        several = wb.fmt == "xlsx" and len(wb.sheets) > 1 and not named
-        if several:
-            names = "、".join(s.name or "" for s in wb.sheets)
-            p.problems.append(Problem(
-                p.file, None, None, sheet.name,
-                f"工作簿有 {len(wb.sheets)} 个工作表（{names}），没有名为“{k.sheet}”或“{k.id}”的工作表，"
-                f"第一个工作表“{sheet.name}”中也找不到表头",
-                f"the workbook has {len(wb.sheets)} sheets ({', '.join(s.name or '' for s in wb.sheets)}); "
-                f"none is named '{k.sheet}' or '{k.id}' and the first sheet '{sheet.name}' has no header row"))
-        elif empty:
-            p.problems.append(Problem(p.file, None, None, None, "文件为空，没有表头和数据",
-                                      "the file is empty: no header and no data"))
-        if not empty or several:
-            found = set(best.values())
-            for c in k.required:
-                if c.id not in found:
-                    _missing_column(p, c)
-        return p
+        _no_header(p, wb, sheet, head, bool(named), best)
+        return
 
-    header_row, header_values = sheet.rows[header_at]
+    header_row, header_values = head[header_at]
     seen: dict[str, int] = {}
     columns: dict[str, int] = {}
     for i, cid in sorted(mapping.items()):
@@ -197,35 +232,52 @@ def parse(kind_id: str, source: Any, filename: str | None = None) -> Parsed:
         columns[cid] = i
         p.headers[cid] = written
 
-    for rownum, values in sheet.rows[header_at + 1:]:
+    for rownum, values in itertools.chain(head[header_at + 1:], sheet.rows):
         cells = {cid: (clean(values[i]) if i < len(values) else None) for cid, i in columns.items()}
         if all(v is None for v in cells.values()):
             continue          # blank rows (and rows with text only in unknown columns) are not data
-        r = ParsedRow(rownum, {}, cells)
-        for c in k.columns:
-            v = cells.get(c.id)
-            if v is None:
-                r.values[c.id] = None
-                if c.required:
-                    r.bad.add(c.id)
-                    p.add(r, c.id, None, f"必填项“{c.zh}”不能为空", f"'{c.id}' is required and may not be empty")
-                continue
-            try:
-                r.values[c.id] = parse_cell(v, c)
-            except BadValue as e:
-                r.values[c.id] = None
-                r.bad.add(c.id)
-                p.add(r, c.id, display(v), e.zh, e.en)
-        p.rows.append(r)
+        if len(p.rows) >= lim.rows:
+            raise Unreadable(too_many_rows(p.file, lim.rows, lim.source["rows"], rownum))
+        p.rows.append(_parse_row(p, rownum, cells))
 
     if not p.rows:
         p.problems.append(Problem(p.file, header_row, None, None, "只有表头，没有数据行",
                                   "the file has a header but no data rows"))
-        return p
+        return
     CHECKS[k.id](p)
     p.usable = True
     p.sort()
-    return p
+
+
+def _parse_row(p: Parsed, rownum: int, cells: dict[str, Any]) -> ParsedRow:
+    r = ParsedRow(rownum, {}, cells)
+    for c in p.kind.columns:
+        v = cells.get(c.id)
+        if v is None:
+            r.values[c.id] = None
+            if c.required:
+                r.bad.add(c.id)
+                p.add(r, c.id, None, f"必填项“{c.zh}”不能为空", f"'{c.id}' is required and may not be empty")
+            continue
+        # isprintable() is the C-speed fast path: ordinary text never reaches the regex
+        ch = bad_char(v, c.multiline) if isinstance(v, str) and not v.isprintable() else None
+        if ch is not None:
+            r.values[c.id] = None
+            r.bad.add(c.id)
+            where = "" if c.multiline else "（此列不允许换行或制表符）"
+            where_en = "" if c.multiline else " (this column allows no line breaks or tabs)"
+            p.add(r, c.id, shown(v, c.multiline),
+                  f"含有不可见字符或控制字符 {char_label(ch)}，请删除后再导入{where}",
+                  f"contains an invisible or control character {char_label(ch)}; remove it and import again"
+                  f"{where_en}")
+            continue
+        try:
+            r.values[c.id] = parse_cell(v, c)
+        except BadValue as e:
+            r.values[c.id] = None
+            r.bad.add(c.id)
+            p.add(r, c.id, display(v), e.zh, e.en)
+    return r
 
 
 # ---------------------------------------------------------------- per-kind checks

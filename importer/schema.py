@@ -56,6 +56,7 @@ class Column:
     desc_zh: str = ""
     desc_en: str = ""
     example: Any = ""
+    multiline: bool = False         # free text that may hold line breaks and tabs (summary, reason)
 
     @property
     def header(self) -> str:
@@ -216,7 +217,7 @@ CONSTRAINTS = Kind("constraints", "约束", "约束", (
     C("max", "上限", INT, min=0, desc_zh="学院名额或层级上限", desc_en="college_quota / level_cap: at most",
       example=""),
     C("reason", "原因", desc_zh="原因，会在解释中显示", desc_en="reason, shown in explanations",
-      example="亲属回避"),
+      example="亲属回避", multiline=True),
 ), "分配约束，每条规则一行", "assignment rules, one a row")
 
 SCORES = Kind("scores", "外部评分", "外部评分", (
@@ -266,7 +267,8 @@ LEDGER = Kind("ledger", "工作台账", "工作台账", (
          example=""),
     C("students", "学生人数", INT, min=0, desc_zh="参与学生人数", desc_en="number of students", example=12),
     C("minutes", "时长", INT, min=0, desc_zh="时长（分钟）", desc_en="duration in minutes", example=60),
-    C("summary", "内容", desc_zh="活动内容", desc_en="summary", example="走访学生宿舍，了解学习生活情况"),
+    C("summary", "内容", desc_zh="活动内容", desc_en="summary", example="走访学生宿舍，了解学习生活情况",
+      multiline=True),
 ), "工作台账，每次活动一行", "the ledger, one activity a row")
 
 EXEMPTIONS = Kind("exemptions", "请假/公差", "请假公差", (
@@ -275,7 +277,7 @@ EXEMPTIONS = Kind("exemptions", "请假/公差", "请假公差", (
       example="2025-10-20"),
     C("end", "结束日期", DATE, required=True, desc_zh="结束日期（含）", desc_en="last day (inclusive)",
       example="2025-11-07"),
-    C("reason", "原因", desc_zh="请假或公差原因", desc_en="reason", example="出国访问"),
+    C("reason", "原因", desc_zh="请假或公差原因", desc_en="reason", example="出国访问", multiline=True),
 ), "请假、公差，每段一行", "leave and business trips, one period a row")
 
 _ALL = (CADRES, CLASSES, PREFERENCES, CONSTRAINTS, SCORES, PREVIOUS, ASSIGNMENT, LEDGER, EXEMPTIONS)

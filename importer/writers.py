@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -29,6 +30,78 @@ from .schema import (
 from .schema import (
     kind as get_kind,
 )
+
+# ---------------------------------------------------------------- user text stays text
+# A spreadsheet treats a cell starting with = + - @ (and, in CSV, a leading tab or CR) as a formula:
+# a cadre named =HYPERLINK(...) must not become a live link in a list that is posted or mailed.
+# - xlsx: every cell openpyxl would write as a formula is written as a text cell (data_type "s").
+# - csv: such a cell gets one leading apostrophe; the importer takes it off again (csv_unescape),
+#   and a text that already starts with apostrophes before one of those characters gets one more,
+#   so that writing then reading any text gives the text back exactly.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def csv_safe(v: Any, numeric: bool = False) -> Any:
+    """A CSV field that no spreadsheet reads as a formula. `numeric`: the column holds numbers,
+    so a plain number such as -1.5 is left alone (anything else is still neutralised)."""
+    if not isinstance(v, str) or not _FORMULA_START.match(v):
+        return v
+    if numeric and _NUMBER.match(v):
+        return v
+    return "'" + v
+
+
+def csv_unescape(v: Any) -> Any:
+    """Undo csv_safe on a field read from a CSV file: one apostrophe before a formula start is dropped."""
+    if isinstance(v, str) and v[:1] == "'" and _FORMULA_START.match(v, 1):
+        return v[1:]
+    return v
+
+
+def neutralise_formulas(wb: Any) -> Any:
+    """Make every would-be formula cell of an openpyxl workbook a text cell (before saving it).
+    Yixian never writes formulas on purpose, so every formula cell came from user text."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+    return wb
+
+
+OUT_FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def out_format(path: str) -> str | None:
+    """"csv" or "xlsx" from an output file name's extension; None for anything else."""
+    return OUT_FORMATS.get(str(path)[str(path).rfind("."):].lower()) if "." in str(path) else None
+
+
+def frame_csv(df: pd.DataFrame) -> bytes:
+    """Any table (not a formats.md kind) as UTF-8-BOM CSV, text columns neutralised like write_csv."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([csv_safe(str(c)) for c in df.columns])
+    numeric = [pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]) for c in df.columns]
+    for row in df.itertuples(index=False):
+        w.writerow(["" if _missing(v) else csv_safe(v if isinstance(v, str) else str(v), n)
+                    for v, n in zip(row, numeric, strict=True)])
+    return buf.getvalue().encode("utf-8-sig")
+
+
+def frame_xlsx(df: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
+    """Any table as a one-sheet xlsx (header row, then rows); user text stays text."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet[:31]
+    ws.append([str(c) for c in df.columns])
+    for row in df.itertuples(index=False):
+        ws.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in row])
+    return _save(wb)
+
 
 _ENUM_ZH = {"level": LEVEL_ZH, "ledger_type": LEDGER_TYPE_ZH, "constraint_type": CONSTRAINT_TYPE_ZH,
             "preference_kind": PREFERENCE_KIND_ZH}
@@ -95,8 +168,9 @@ def write_csv(kind: str, df: pd.DataFrame) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.id for c in k.columns])
+    numeric = [c.type in (INT, GRADE, FLOAT) for c in k.columns]
     for row in _records(k, df, chinese=False, for_csv=True):
-        w.writerow(["" if v is None else v for v in row])
+        w.writerow(["" if v is None else csv_safe(v, n) for v, n in zip(row, numeric, strict=True)])
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -126,7 +200,7 @@ def _sheet(ws: Any, k: Kind, headers: list[str], rows: list[list[Any]]) -> None:
 
 def _save(wb: Any) -> bytes:
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)
     return buf.getvalue()
 
 

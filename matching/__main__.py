@@ -1,5 +1,5 @@
 """python -m matching solve --cadres F --classes F [--preferences F] [--constraints F] [--scores F]
-        [--previous F] [--config F.toml] --out assignment.csv [--report report.json] [--lang zh|en]
+        [--previous F] [--config F.toml] --out assignment.csv|.xlsx [--report report.json] [--lang zh|en]
 
 Exit status: 0 done; 2 invalid input (every problem on stderr, nothing written);
 3 infeasible (diagnosis on stderr and in the report). Files are read through the importer.
@@ -46,13 +46,18 @@ def main(argv=None) -> int:
     lang = a.lang
     err = sys.stderr
 
-    from importer import ImportFailed, read_bundle, write_csv
+    from importer import ImportFailed, read_bundle, write_csv, write_xlsx
+    from importer.writers import out_format
 
     from .config import ConfigError, load_config
     from .model import InputError, MatchingInput
 
     sources = {k: getattr(a, k) for k in KIND_ARGS if getattr(a, k)}
     problems: list[str] = []
+    fmt = out_format(a.out)
+    if fmt is None:
+        problems.append(f"--out {a.out}: 只能写 .csv 或 .xlsx 文件" if lang == "zh"
+                        else f"--out {a.out}: the output must be a .csv or .xlsx file")
     for k, p in sources.items():
         if not Path(p).is_file():
             problems.append(f"{p}: 文件不存在 ({k})" if lang == "zh" else f"{p}: file not found ({k})")
@@ -93,7 +98,7 @@ def main(argv=None) -> int:
     if res.status not in ("optimal", "feasible"):
         print(f"求解未完成：{res.status}" if lang == "zh" else f"solve did not finish: {res.status}", file=err)
         return 1
-    _atomic_write(a.out, write_csv("assignment", res.assignment))
+    _atomic_write(a.out, (write_xlsx if fmt == "xlsx" else write_csv)("assignment", res.assignment))
     if a.report:
         _atomic_write(a.report, report)
     r = res.report

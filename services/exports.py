@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from common import vocabulary
+from importer.writers import neutralise_formulas
 
 OFFICIAL_TITLE = "领导干部担任班主任名单"
 PUBLICITY_TITLE = "领导干部担任班主任公示名单"
@@ -70,7 +71,7 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
     ws.freeze_panes = "A4"
     ws.print_title_rows = "3:3"
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)         # a name like =HYPERLINK(…) stays text
     return buf.getvalue()
 
 

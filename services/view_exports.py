@@ -52,6 +52,8 @@ def reminders_xlsx(rem: pd.DataFrame, as_of: date) -> bytes:
         ws.cell(r, cols.index("period_end") + 1).number_format = "yyyy-mm-dd"
     for letter, width in zip("ABCDEFGHIJK", WIDTHS):
         ws.column_dimensions[letter].width = width
+    from importer.writers import neutralise_formulas  # the one text-safety pass every export makes
+
     buf = io.BytesIO()
-    wb.save(buf)
+    neutralise_formulas(wb).save(buf)
     return buf.getvalue()

@@ -273,13 +273,15 @@ def _replace_keyed(session: Session, kind: str, old: list[dict], new: list[dict]
         session.execute(update(model), [_to_db(kind, r) for r in changed])
     if added:
         session.execute(insert(model), [_to_db(kind, r) for r in added])
-    before = {i: old_by[i] for i in removed} | {r[key]: old_by[r[key]] for r in changed}
-    after = {r[key]: r for r in added + changed}
     summary = ReplaceSummary(kind, len(new), len(added), len(changed), len(removed),
                              len(new) - len(added) - len(changed))
-    audit.record(session, actor, "replace", kind, "*", before=before,
-                 after={"rows": after, "summary": summary.__dict__})
+    before, after = audit.keyed_diff(old_by, new_by, _counts(summary))   # differences, not copies
+    audit.record(session, actor, "replace", kind, "*", before=before, after=after)
     return summary
+
+
+def _counts(summary: ReplaceSummary) -> dict[str, int]:
+    return {k: v for k, v in summary.__dict__.items() if k != "kind"}
 
 
 def _replace_rows(session: Session, kind: str, old: list[dict], new: list[dict], actor: str) -> ReplaceSummary:
@@ -294,8 +296,8 @@ def _replace_rows(session: Session, kind: str, old: list[dict], new: list[dict],
     summary = ReplaceSummary(kind, len(new), added, 0, removed, len(new) - added)
     if kind == "constraints" and old != new and added == 0 and removed == 0:
         summary = ReplaceSummary(kind, len(new), 0, len(new), 0, 0)  # same rules, new order
-    audit.record(session, actor, "replace", kind, "*", before=old,
-                 after={"rows": new, "summary": summary.__dict__})
+    before, after = audit.rows_diff(old, new, _key, _counts(summary))
+    audit.record(session, actor, "replace", kind, "*", before=before, after=after)
     return summary
 
 
@@ -334,9 +336,8 @@ def upsert_ledger(session: Session, df: pd.DataFrame, actor: str) -> tuple[int, 
         if updated:
             session.execute(update(Activity), updated)
         if inserted or updated:
-            audit.record(session, actor, "upsert", "ledger", "*",
-                         before={r["activity_id"]: existing[r["activity_id"]] for r in updated},
-                         after={r["activity_id"]: r for r in inserted + updated})
+            action, before, after = audit.upsert_entry(existing, inserted, updated, "activity_id")
+            audit.record(session, actor, action, "ledger", "*", before=before, after=after)
         session.flush()
     return len(inserted), len(updated)
 
@@ -368,7 +369,7 @@ def delete_activity(session: Session, activity_id: str, actor: str) -> None:
         obj = session.get(Activity, activity_id)
         if obj is None:
             raise NotFound(f"活动 {activity_id} 不存在", f"activity {activity_id} does not exist")
-        before = _from_db("ledger", obj)
+        before = audit.deleted_entry(_from_db("ledger", obj), ("cadre_id", "date", "type"))
         session.delete(obj)
         audit.record(session, actor, "delete", "ledger", activity_id, before=before)
         session.flush()

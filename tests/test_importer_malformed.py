@@ -167,7 +167,8 @@ def test_blank_csv_line_above_header_and_line_numbers():
 
 def test_multiline_quoted_field_keeps_line_numbers():
     data = '工号,姓名,单位,层级,职务\nT1,张伟,计算机学院,中层副职,"第一行\n第二行"\nT2,李娜,学工部,bad,\n'.encode()
-    assert problems("cadres", data, "c.csv") == [("c.csv", 4, "层级", "bad")]
+    # a line break in a one-line column is refused too (issue 18): both problems, at their own rows
+    assert problems("cadres", data, "c.csv") == [("c.csv", 2, "职务", "第一行⟨U+000A⟩第二行"), ("c.csv", 4, "层级", "bad")]
 
 
 # ----------------------------------------------------------------- cell problems

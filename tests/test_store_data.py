@@ -43,7 +43,7 @@ def test_downgrade_to_base_and_up_again(db_url):
 
     engine = make_engine(db_url)
     migrate(engine)
-    downgrade(engine, "base")
+    downgrade(engine, "base", yes_i_have_a_backup=True)     # refused without it (test_harden_backup)
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     migrate(engine)
     assert TABLES <= set(inspect(engine).get_table_names())
@@ -109,8 +109,10 @@ def test_replace_reports_diff_and_audits_before_after(db_session):
     assert (s.added, s.changed, s.removed, s.unchanged, s.rows) == (1, 1, 0, 2, 4)
     row = audit.audit_rows(db_session, limit=1).iloc[0]
     assert (row.actor, row.action, row.entity) == ("alice", "replace", "cadres")
-    assert row.before == {"C003": {**frames.json_records("cadres", f["cadres"])[2]}}
-    assert set(row.after["rows"]) == {"C003", "C004"} and row.after["rows"]["C003"]["capacity"] == 1
+    # differences only (issue 18): ids added/removed, changed fields old -> new, counts and hashes
+    assert row.before == {"rows": 3, "sha256": audit.digest(frames.json_records("cadres", f["cadres"]))}
+    assert row.after["added"] == ["C004"] and row.after["removed"] == []
+    assert row.after["changed"] == {"C003": {"capacity": [0, 1]}} and row.after["summary"]["added"] == 1
     assert row["at"].tzinfo is not None
 
 
@@ -240,7 +242,7 @@ def test_ledger_upsert_never_duplicates(db_session):
     new_id = got.activity_id[~got.activity_id.isin(["A1", "A2"])].item()
     assert new_id.startswith("A") and len(new_id) == 13
     last = audit.audit_rows(db_session, limit=1).iloc[0]
-    assert last.before == {"A1": frames.json_records("ledger", f["ledger"])[0]}
+    assert last.before == {"A1": {"minutes": 45}}          # only the changed field's old value
     assert set(last.after) == {"A1", new_id}
 
 
