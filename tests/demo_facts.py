@@ -51,3 +51,12 @@ def mover_with_a_report(assignment: pd.DataFrame, ledger: pd.DataFrame, classes:
         if len(before):
             return Mover(str(cadre), str(old["college"]), str(new["college"]), start.date())
     raise AssertionError("the demo has no cadre who moved college after reporting to the Party committee")
+
+
+def publish_day(days: int = 7) -> date:
+    """A day a new round may take effect: `days` after today or after the last start of a demo
+    assignment row (the demo's mid-year changes may start after today), whichever is later."""
+    from pathlib import Path
+    folder = Path(__file__).resolve().parent.parent / "data" / "demo"
+    last = pd.to_datetime(pd.read_csv(folder / "assignment.csv", dtype=str)["start"]).max().date()
+    return max(date.today(), last) + timedelta(days=days)

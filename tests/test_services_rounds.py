@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from services import exports
 from services import rounds as svc
+from tests.demo_facts import publish_day
 
 
 def _check_valid(info) -> None:
@@ -212,7 +213,7 @@ def test_allowed_move_is_applied(demo_db):
 
 def test_publish_then_reproduce_the_archived_round(demo_db):
     first = _solved("第一轮")
-    eff = date.today() + timedelta(days=7)
+    eff = publish_day(7)                    # after today and after the demo's mid-year changes
     svc.publish(first, eff, "admin")
     pub = svc.get_round(first)
     assert pub.status == "published" and pub.effective_date == eff
