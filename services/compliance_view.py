@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from common.errors import YixianError
-from compliance import Calendar, Evaluation, RuleSet, load_rules
+from compliance import Calendar, Evaluation, RuleSet
 from compliance.forecast import forecast
+from compliance.requirements import Requirements
 from compliance.rollups import nine_venues_coverage
 from services.db import session_scope
+from services.requirements import in_force_from
 from store import data as store_data
 from store import frames, version
 from store import ledger as store_ledger
@@ -54,6 +56,12 @@ class Inputs:
     ledger: pd.DataFrame
     exemptions: pd.DataFrame
     memo: dict = field(default_factory=dict, repr=False)   # roll-ups that depend on the inputs only
+    requirements: Requirements | None = None    # 工作要求 in force (versions, levels); None = `rules` only
+
+    @property
+    def criteria(self) -> Requirements | RuleSet:
+        """What an Evaluation is given: the stored requirements, else the plain rules."""
+        return self.requirements if self.requirements is not None else self.rules
 
 
 def store_version() -> str:
@@ -99,8 +107,10 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         exemptions = store_data.load_kind(s, "exemptions")
         assignment = assignment_in_force(s)
         ledger = store_ledger.load_ledger(s)
+        req = in_force_from(s)
     cal = Calendar(list(terms)) if terms else None
-    inputs = Inputs(version, terms, cal, load_rules(None), cadres, classes, assignment, ledger, exemptions)
+    inputs = Inputs(version, terms, cal, req.headline(date.today()), cadres, classes, assignment, ledger, exemptions,
+                    requirements=req)
     with _last_lock:
         _last_inputs[url] = inputs
     return inputs
@@ -280,7 +290,7 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
-    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.rules, as_of=as_of)
+    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of)
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment
@@ -335,7 +345,7 @@ def college_part(comp: Computed, college: str) -> CollegePart | None:
         a = a.loc[a["class_id"].map(class_college(inputs)).fillna(a["college"]) == college]
         led = activities_in_college(inputs.ledger.loc[inputs.ledger["cadre_id"].isin(movers)], inputs, college)
         ex = inputs.exemptions.loc[inputs.exemptions["cadre_id"].isin(movers)]
-        ev = Evaluation(inputs.calendar, a, led, ex, inputs.rules, as_of=comp.as_of)
+        ev = Evaluation(inputs.calendar, a, led, ex, inputs.criteria, as_of=comp.as_of)
         venues = nine_venues_coverage(ev) if "nine_venues" in inputs.rules.ids else comp.venues.iloc[:0]
         return CollegePart(movers, ev, forecast(ev), venues)
     return comp.cached(("college_part", college), run) or None

@@ -183,5 +183,5 @@ def annual_report(user: UserInfo, inputs: Inputs, as_of: date, cadre_ids: list[s
         a = a.loc[a["class_id"].map(class_college(inputs)).fillna(a["college"]) == scope]
         led = activities_in_college(led.loc[led["cadre_id"].isin(set(a["cadre_id"]))], inputs, scope)
     ex = inputs.exemptions.loc[inputs.exemptions["cadre_id"].isin(set(a["cadre_id"]))]
-    ev = Evaluation(inputs.calendar, a, led, ex, inputs.rules, as_of=as_of)
+    ev = Evaluation(inputs.calendar, a, led, ex, inputs.criteria, as_of=as_of)
     return annual_report_xlsx(ev, year)
