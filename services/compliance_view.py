@@ -287,10 +287,23 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def assigned_roster(inputs: Inputs) -> pd.DataFrame | None:
+    """The roster rows (level for per-level 工作要求) of the cadres in the assignment, in the
+    assignment's order. Cadres without any assignment row are not added here (yet): the dashboard
+    counts the advisers of the published assignment."""
+    if inputs.cadres is None or inputs.cadres.empty or "level" not in inputs.cadres:
+        return None
+    ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
+    ros = inputs.cadres.drop_duplicates("cadre_id").set_index("cadre_id")
+    ros = ros.reindex([c for c in ids if c in ros.index])
+    return ros.reset_index()[["cadre_id", "name", "level"]]
+
+
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
-    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of)
+    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of,
+                    cadres=assigned_roster(inputs))
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment

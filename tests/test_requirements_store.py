@@ -108,3 +108,17 @@ def test_only_the_admin_reads_or_changes_the_requirements(demo_db, role):
                 call()
     if role != "admin":
         assert req.history(demo_user("admin")).empty
+
+
+def test_a_level_threshold_applies_to_that_levels_cadres_on_the_dashboard(demo_db):
+    from services import compliance_view as cv
+    from services import requirements as req
+
+    inputs = cv.load_inputs()
+    level = inputs.cadres.set_index("cadre_id")["level"]
+    req.add(demo_user("admin"), DEMO.start, {"lecture_visit": {"levels": {"school": {"at_least": 2}}}})
+    st = cv.compute(cv.load_inputs(), LAST_DAY).ev.status
+    lv = st.loc[(st["rule"] == "lecture_visit") & (st["status"] != "exempt")]
+    lv = lv.assign(level=lv["cadre_id"].map(level))
+    assert set(lv.loc[lv["level"] == "school", "required"]) == {2}
+    assert set(lv.loc[lv["level"] != "school", "required"]) == {1}
