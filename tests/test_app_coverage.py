@@ -210,3 +210,13 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
     # the scorecard's periods are those of the cadre's time in this college
     card = _table(at, Keys.SCORECARD)
     assert len(card) > 0 and (card["结束"] >= str(start.date())).all()
+
+
+def test_annual_report_year_choice_and_both_downloads(demo_db, as_role):
+    at = _open(as_role, "leader", as_of=DEMO.end)
+    year = at.selectbox(key=Keys.REPORT_YEAR)
+    assert year.options[0] == f"{DEMO.label}学年" and f"{DEMO.y + 1}年度" in year.options
+    year.set_value(str(DEMO.y + 1)).run()
+    assert not at.exception, at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {Keys.DL_REPORT, Keys.DL_REPORT_PDF} <= keys
