@@ -149,3 +149,16 @@ DATA_KINDS: Vocab = {
     "exemptions": Term("请假/公差", "Exemptions"),
     "calendar": Term("校历", "Calendar"),
 }
+
+# --- cadres in the app (issue 14) -----------------------------------------------------------
+REVIEW_STATUSES: Vocab = {           # where a ledger entry stands in the college's check
+    "pending": Term("待确认", "Awaiting confirmation"),
+    "confirmed": Term("已确认", "Confirmed"),
+    "returned": Term("已退回", "Returned"),
+    "withdrawn": Term("已撤回", "Withdrawn"),
+}
+
+CONFLICT_KINDS: Vocab = {            # 亲属/利益回避 a cadre declares with their wishes
+    "class": Term("班级", "Class"),
+    "college": Term("学院", "College"),
+}

@@ -112,7 +112,7 @@ def parse_float(v: Any, col: Column) -> tuple[float, str]:
             raise BadValue("应为数字", "expected a number")
         return v, (str(int(v)) if v.is_integer() else repr(v))
     if isinstance(v, str):
-        s = _norm(v)
+        s = v.strip(_WS) if v.isascii() else _norm(v)      # NFKC changes no ASCII text: skip it
         if _FLOAT_RE.match(s):
             f = float(s)
             if not math.isinf(f):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import dataclasses
+import math
+import threading
 import time
 from fractions import Fraction
 
@@ -11,7 +13,9 @@ import pandas as pd
 from .config import MatchConfig, load_config
 from .diagnosis import Conflict, diagnose
 from .model import MatchingInput, Problem
-from .solver import Cancelled, Core, Opts, solve_core
+from .solver import Cancelled, Core, Opts, move, solve_core
+from .state import _prices as solver_prices
+from .state import _rc as solver_rc
 
 PART_COLS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
@@ -35,6 +39,8 @@ class MatchResult:
         self.assignment = self._assignment()
         self.report = self._report()
         self._explained: dict = {}
+        self._prices = None
+        self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
 
     # ------------------------------------------------------------ per pair
     def _parts(self, i, j) -> dict:
@@ -141,17 +147,50 @@ class MatchResult:
     # ------------------------------------------------------------ explanations
     def _resolve(self, requires) -> Core:
         o = dataclasses.replace(self.opts, requires=tuple(requires), progress=None, cancel=None,
-                                warm_pool=self.core.pool)
+                                warm=self.core.duals, last=[0.0])
         return solve_core(self.problem, o)
 
     def move_cost(self, i: int, js) -> Fraction | None:
-        """Objective lost by the best solution (all rules in force) giving cadre i one of classes js."""
-        c = self._resolve([(i, np.asarray(js, dtype=np.int64))])
-        if c.status not in ("optimal", "feasible"):
-            return None
-        return self.objective_exact - Fraction(c.obj, self.problem.scale)
+        """Objective lost by the best solution (all rules in force) giving cadre i one of classes js.
+
+        Best over js = best over each single class j, and the solve's multipliers bound each one:
+        forcing (i, j) costs at least −rc_ij − (UB − Z) (rounded up to the integer scale). Classes are
+        tried in order of reduced cost and an exact re-solve (solver.move) is run only until that bound
+        shows no remaining class can do better."""
+        with self._lock:
+            return self._move_cost(i, np.asarray(js, dtype=np.int64))
+
+    def _move_cost(self, i: int, js: np.ndarray) -> Fraction | None:
+        core = self.core
+        if core.lp is None or core.solve is None:
+            c = self._resolve([(i, js)])
+            return None if c.status not in ("optimal", "feasible") else \
+                self.objective_exact - Fraction(c.obj, self.problem.scale)
+        rc = self._rc(i, js)
+        gap = core.duals.bound - core.obj + core.solve.slack
+        best = None
+        for k in np.argsort(-rc, kind="stable").tolist():
+            bound = math.ceil(-min(0.0, rc[k]) - gap - 1e-9)
+            if best is not None and bound >= best:
+                break
+            c = move(core, i, int(js[k]), self.opts.time_limit)
+            if c.status in ("optimal", "feasible"):
+                best = core.obj - c.obj if best is None else min(best, core.obj - c.obj)
+        return None if best is None else Fraction(best, self.problem.scale)
+
+    def _rc(self, i: int, js) -> np.ndarray:
+        """Reduced costs of pairs (i, j) under the solve's final multipliers."""
+        core = self.core
+        if self._prices is None:
+            d = core.duals
+            self._prices = solver_prices(core.solve, d.lam, d.link_keys, d.link_mu)
+        return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
     def explain(self, cadre_id: str, alternates: int = 3) -> dict:
+        with self._lock:
+            return self._explain(cadre_id, alternates)
+
+    def _explain(self, cadre_id: str, alternates: int) -> dict:
         if cadre_id in self._explained:
             return self._explained[cadre_id]
         p = self.problem

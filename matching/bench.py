@@ -147,13 +147,28 @@ def generate_sparse(n: int, m: int, k: int = 50, seed: int = 0) -> MatchingInput
     return MatchingInput(cadres, classes, None, constraints, scores, None)
 
 
+def explicit_scores(n: int = 123, m: int = 600, seed: int = 0, decimals: int = 4) -> MatchingInput:
+    """The demo-sized round with every rule family and a scores file listing every pair (n·m rows)."""
+    inp = generate(n, m, seed)
+    rng = np.random.default_rng(seed + 1)
+    units = rng.integers(0, 100 * 10 ** decimals, size=n * m)
+    text = [f"{u // 10 ** decimals}.{u % 10 ** decimals:0{decimals}d}" for u in units.tolist()]
+    sc = pd.DataFrame({"cadre_id": np.repeat(inp.cadres.cadre_id.to_numpy(), m),
+                       "class_id": np.tile(inp.classes.class_id.to_numpy(), n),
+                       "score": units / 10 ** decimals, "score_text": text})
+    return MatchingInput(inp.cadres, inp.classes, None, inp.constraints, sc, inp.previous)
+
+
+def _lsa_weights(prob: Problem) -> np.ndarray:
+    W = np.where(np.isfinite(prob.W), prob.W, -1e12)
+    return W[np.repeat(np.arange(prob.n), prob.cap)]
+
+
 def lsa_seconds(prob: Problem) -> float:
     """Plain problem (capacity 1 per slot, no side rules) with scipy, on the same objective weights."""
     t = time.perf_counter()
     if prob.dense:
-        W = np.where(np.isfinite(prob.W), prob.W, -1e12)
-        rows = np.repeat(np.arange(prob.n), prob.cap)
-        linear_sum_assignment(W[rows], maximize=True)
+        linear_sum_assignment(_lsa_weights(prob), maximize=True)
     else:
         from scipy.sparse import csr_matrix
         from scipy.sparse.csgraph import min_weight_full_bipartite_matching
@@ -163,32 +178,102 @@ def lsa_seconds(prob: Problem) -> float:
     return time.perf_counter() - t
 
 
+def _load() -> str:
+    try:
+        return "load average " + " ".join(open("/proc/loadavg").read().split()[:3])
+    except OSError:
+        return "load average unknown"
+
+
+def _timed(fn, repeat: int):
+    times, out = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
+    print(f"{'size':4} {'cadres×classes':>16} {'rules s':>8} {'status':>8} {'LSA s':>7} {'ratio':>6} {'goal':>5}"
+          f" {'plain s':>8} {'plain = LSA':>11}", flush=True)
+    goals = {"M": 15.0, "L": 6.0}
+    for s in sizes:
+        n, m = SIZES[s]
+        inp = generate(n, m, seed)
+        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat)
+        lsa = statistics.median(lsa_seconds(res.problem) for _ in range(repeat))
+        proven = res.status == "optimal" and res.report["bound"] == res.report["objective"]
+        plain = generate(n, m, seed, rules=False)
+        pcfg = cfg.replace(priority="off")
+        pmed, pres = _timed(lambda plain=plain, pcfg=pcfg: solve(plain, pcfg), 1)
+        W = _lsa_weights(pres.problem)
+        r, c = linear_sum_assignment(W, maximize=True)
+        same = int(W[r, c].sum()) == pres.core.obj
+        goal = goals.get(s)
+        print(f"{s:4} {f'{n}×{m}':>16} {med:8.3f} {'proven' if proven else res.status:>8} {lsa:7.3f} "
+              f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}",
+              flush=True)
+
+
+def scores_case(repeat: int, seed: int, cfg) -> None:
+    """123×600 with a scores file (4 decimals, every rule family): solve incl. exact scaling, read_bundle."""
+    import tempfile
+    from pathlib import Path
+
+    from importer import read_bundle, write_csv
+
+    from .model import Problem
+    inp = explicit_scores(seed=seed)
+    t_scale, _ = _timed(lambda: Problem(inp, cfg), repeat)
+    t_solve, res = _timed(lambda: solve(inp, cfg), repeat)
+    with tempfile.TemporaryDirectory() as d:
+        files = {}
+        for kind, df in (("cadres", inp.cadres), ("classes", inp.classes), ("constraints", inp.constraints),
+                         ("scores", inp.scores)):
+            files[kind] = Path(d) / f"{kind}.csv"
+            files[kind].write_bytes(write_csv(kind, df))
+        t_read, bundle = _timed(lambda: read_bundle({k: str(v) for k, v in files.items()}), repeat)
+    assert len(bundle["scores"]) == len(inp.scores)
+    print(f"scores file 123×600 ({len(inp.scores)} rows, 4 decimals, all rule families): solve {t_solve:.3f} s "
+          f"(goal ≤ 0.1; model incl. exact scaling {t_scale:.3f} s) {res.status}; "
+          f"read_bundle {t_read:.3f} s (goal ≤ 0.3)", flush=True)
+
+
+def explain_case(sizes, seed: int, cfg, cadres: int = 5) -> None:
+    goals = {"S": 0.1, "L": 1.0}
+    for s in sizes:
+        n, m = SIZES[s]
+        inp = generate(n, m, seed)
+        res = solve(inp, cfg)
+        ts = []
+        for cid in list(inp.cadres.cadre_id[inp.cadres.capacity > 0])[:cadres]:
+            t = time.perf_counter()
+            res.explain(cid)
+            ts.append(time.perf_counter() - t)
+        goal = goals.get(s)
+        print(f"explain {s} ({n}×{m}): per cadre mean {statistics.mean(ts):.3f} s, max {max(ts):.3f} s"
+              + (f" (goal ≤ {goal:g})" if goal else ""), flush=True)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m matching.bench")
-    ap.add_argument("--sizes", default="S,M,L,X")
+    ap.add_argument("--sizes", default="S,M,L")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--objective", default="total")
+    ap.add_argument("--explain", default="S,L", help="sizes for the explanation timing ('' = none)")
+    ap.add_argument("--no-scores", action="store_true", help="skip the 123×600 scores-file case")
     a = ap.parse_args(argv)
     cfg = load_config(None).replace(objective=a.objective)
-    print(f"{'size':4} {'cadres×classes':>16} {'median s':>9} {'status':>9} {'pruned':>10} {'LSA s':>8} "
-          f"{'ratio':>7}  runs")
-    for s in a.sizes.split(","):
-        s = s.strip().upper()
-        n, m = SIZES[s]
-        inp = generate_sparse(n, m, 50, a.seed) if s == "X" else generate(n, m, a.seed)
-        times, lsa, statuses, pruned = [], [], set(), 0
-        for _ in range(a.repeat):
-            t = time.perf_counter()
-            res = solve(inp, cfg)
-            times.append(time.perf_counter() - t)
-            statuses.add(res.status + ("" if res.status != "optimal" or res.report["bound"] == res.report["objective"]
-                                       else "?"))
-            pruned = res.report["pairs_pruned"]
-            lsa.append(lsa_seconds(res.problem))
-        med, ml = statistics.median(times), statistics.median(lsa)
-        print(f"{s:4} {f'{n}×{m}':>16} {med:9.3f} {'/'.join(sorted(statuses)):>9} {pruned:>10} {ml:8.3f} "
-              f"{med / ml if ml else float('nan'):7.1f}  {' '.join(f'{x:.3f}' for x in times)}", flush=True)
+    print(f"matching.bench — {_load()} (cpus: {__import__('os').cpu_count()})", flush=True)
+    rules_table([s.strip().upper() for s in a.sizes.split(",") if s.strip()], a.repeat, a.seed, cfg)
+    if not a.no_scores:
+        scores_case(a.repeat, a.seed, cfg)
+    ex = [s.strip().upper() for s in a.explain.split(",") if s.strip()]
+    if ex:
+        explain_case(ex, a.seed, cfg)
+    print(f"done — {_load()}", flush=True)
 
 
 if __name__ == "__main__":

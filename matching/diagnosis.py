@@ -5,7 +5,9 @@ import dataclasses
 
 import numpy as np
 
-from .model import LEVEL_ZH, Problem, Rule
+from . import families
+from .model import Problem, Rule
+from .prechecks import Context
 from .solver import Opts, solve_core
 
 
@@ -39,13 +41,10 @@ def _refs(rules) -> list:
 
 
 def prechecks(prob: Problem) -> list[Conflict]:
+    """Round-level counting checks, then each constraint family's own (families.FAMILIES[...].prechecks)."""
     cfg = prob.cfg
     n, m = prob.n, prob.m
     out: list[Conflict] = []
-    rules = prob.rules
-    forbids = [r for r in rules if r.family == "forbid"]
-    locks = [r for r in rules if r.family == "lock"]
-    own_rule = [r for r in rules if r.family == "own_unit"]
     total_cap = int(prob.cap.sum())
     if total_cap > m:
         out.append(Conflict(_refs([CAPACITY, SUPPLY]),
@@ -58,124 +57,38 @@ def prechecks(prob: Problem) -> list[Conflict]:
                             f"{npri} priority classes need an adviser, but the cadres' capacities add up to {total_cap}"))
     if n * m > 30_000_000:
         return out          # counting checks below need the n×m table; the deletion filter still runs
-    # allowed[i] after data, own-unit rule and forbids; who removed what
+    ctx = _context(prob)
+    for name, fam in families.FAMILIES.items():
+        if fam.prechecks is not None:
+            rules = [r for r in prob.rules if r.family == name]
+            out += [Conflict(_refs(refs), zh, en) for refs, zh, en in fam.prechecks(ctx, rules)]
+    return out
+
+
+def _context(prob: Problem) -> Context:
+    n, m = prob.n, prob.m
+    rules = prob.rules
     allowed = np.zeros((n, m), dtype=bool)
     for i in range(n):
         allowed[i] = prob.allowed_classes(i)
     data_allowed = allowed.copy()
-    if cfg.own_unit == "forbid":
+    if prob.cfg.own_unit == "forbid":
         for i in range(n):
             data_allowed[i] |= (prob.col == prob.unit_col[i]) & _listed(prob, i)
-    by_cadre_forbids: dict[int, list] = {}
-    for r in forbids:
-        by_cadre_forbids.setdefault(r.i, []).append(r)
-        if r.j >= 0:
-            allowed[r.i, r.j] = False
-        else:
-            allowed[r.i, prob.col == r.c] = False
-    for i in np.flatnonzero(prob.cap > 0):
-        k = int(allowed[i].sum())
-        if k < prob.cap[i]:
-            rs = [CAPACITY] + [r for r in by_cadre_forbids.get(i, [])]
-            if own_rule and (prob.col == prob.unit_col[i]).any():
-                rs += own_rule
-            out.append(Conflict(_refs(rs),
-                                f"{prob.names[i]}（{prob.cadre_ids[i]}）需带{prob.cap[i]}个班，但除回避外只有{k}个班级可分配",
-                                f"{prob.names[i]} ({prob.cadre_ids[i]}) must take {prob.cap[i]} classes, but only {k} "
-                                "classes remain after the forbid rules"))
-    # locks
-    by_class: dict[int, list] = {}
-    by_cad: dict[int, list] = {}
-    for r in locks:
-        by_class.setdefault(r.j, []).append(r)
-        by_cad.setdefault(r.i, []).append(r)
-        if not allowed[r.i, r.j]:
-            blockers = [f for f in by_cadre_forbids.get(r.i, []) if f.j == r.j or (f.j < 0 and f.c == prob.col[r.j])]
-            if not blockers and own_rule and prob.unit_col[r.i] == prob.col[r.j]:
-                blockers = own_rule
-            out.append(Conflict(_refs([r] + blockers),
-                                f"{r.label_zh}，但该班级对此干部不可分配（{'；'.join(b.label_zh for b in blockers) or '评分文件未列出'}）",
-                                f"{r.label_en}, but this class is not allowed for the cadre "
-                                f"({'; '.join(b.label_en for b in blockers) or 'not listed in the scores file'})"))
-    for j, rs in by_class.items():
-        if len({r.i for r in rs}) > 1:
-            out.append(Conflict(_refs(rs), f"班级{prob.class_names[j]}（{prob.class_ids[j]}）被锁定给{len(rs)}名干部，但每班只能有一名班主任",
-                                f"class {prob.class_names[j]} ({prob.class_ids[j]}) is locked to {len(rs)} cadres, "
-                                "but a class has at most one adviser"))
-    for i, rs in by_cad.items():
-        if len({r.j for r in rs}) > prob.cap[i]:
-            out.append(Conflict(_refs(rs + [CAPACITY]),
-                                f"{prob.names[i]}（{prob.cadre_ids[i]}）锁定了{len({r.j for r in rs})}个班级，但带班数为{prob.cap[i]}",
-                                f"{prob.names[i]} ({prob.cadre_ids[i]}) has {len({r.j for r in rs})} locked classes "
-                                f"but capacity {prob.cap[i]}"))
-    # per-college counts
-    levels = np.array(prob.level)
-    caps_by = {}
+    forbids_of: dict[int, list] = {}
+    for r in rules:
+        if r.family == "forbid":
+            forbids_of.setdefault(r.i, []).append(r)
+            if r.j >= 0:
+                allowed[r.i, r.j] = False
+            else:
+                allowed[r.i, prob.col == r.c] = False
+    caps_by: dict = {}
     for r in rules:
         if r.family == "level_cap":
             caps_by.setdefault((r.c, r.level), []).append(r)
-    for r in rules:
-        if r.family not in ("college_quota", "level_cap"):
-            continue
-        c = r.c
-        cname = prob.college_names[c]
-        in_c = prob.col == c
-        locked_cadres = {lk.i for lk in locks if prob.col[lk.j] == c and (r.family == "college_quota" or levels[lk.i] == r.level)}
-        lk_rules = [lk for lk in locks if lk.i in locked_cadres and prob.col[lk.j] == c]
-        if r.hi is not None and len(locked_cadres) > r.hi:
-            what = "干部" if r.family == "college_quota" else LEVEL_ZH[r.level]
-            out.append(Conflict(_refs([r] + lk_rules),
-                                f"{cname}至多{r.hi}名{what}，但锁定已安排了{len(locked_cadres)}名",
-                                f"{cname} allows at most {r.hi} such cadres, but locks already place {len(locked_cadres)}"))
-        if r.family != "college_quota" or r.lo is None:
-            continue
-        avail = (prob.cap > 0) & allowed[:, in_c].any(axis=1)
-        navail = int(avail.sum())
-        if navail < r.lo:
-            data_avail = int(((prob.cap > 0) & data_allowed[:, in_c].any(axis=1)).sum())
-            fb = [f for f in forbids if (f.j >= 0 and prob.col[f.j] == c) or (f.j < 0 and f.c == c)]
-            extra = own_rule if cfg.own_unit == "forbid" else []
-            out.append(Conflict(_refs([r] + fb + extra),
-                                f"{cname}至少{r.lo}名干部，但除回避外只有{navail}名干部可分配到{cname}"
-                                + (f"（不计回避时为{data_avail}名）" if data_avail != navail else ""),
-                                f"{cname} needs at least {r.lo} cadres, but after the forbid rules only {navail} cadres "
-                                f"can be assigned to {cname}"))
-            continue
-        nclass = int(in_c.sum())
-        if r.lo > nclass:
-            out.append(Conflict(_refs([r]), f"{cname}至少{r.lo}名干部，但{cname}只有{nclass}个班级",
-                                f"{cname} needs at least {r.lo} cadres, but has only {nclass} classes"))
-            continue
-        # level caps limit how many of the available cadres of each level may come
-        reach = 0
-        used_caps = []
-        for lev in ("school", "head", "deputy"):
-            k = int((avail & (levels == lev)).sum())
-            cs = caps_by.get((c, lev), [])
-            if cs:
-                lim = min(x.hi for x in cs)
-                if lim < k:
-                    used_caps += [x for x in cs if x.hi == lim]
-                k = min(k, lim)
-            reach += k
-        if reach < r.lo:
-            out.append(Conflict(_refs([r] + used_caps),
-                                f"{cname}至少{r.lo}名干部，但受层级上限限制最多只能有{reach}名",
-                                f"{cname} needs at least {r.lo} cadres, but the level caps allow at most {reach}"))
-    # priority classes of a college vs the quota's max
-    if cfg.priority == "hard":
-        for r in rules:
-            if r.family == "college_quota" and r.hi is not None:
-                c = r.c
-                p = int((prob.priority & (prob.col == c)).sum())
-                caps_sorted = np.sort(prob.cap[allowed[:, prob.col == c].any(axis=1)])[::-1]
-                most = int(caps_sorted[:r.hi].sum())
-                if p > most:
-                    cname = prob.college_names[c]
-                    out.append(Conflict(_refs([r, PRIORITY]),
-                                        f"{cname}有{p}个重点班级必须有班主任，但至多{r.hi}名干部最多只能带{most}个班",
-                                        f"{cname} has {p} priority classes, but at most {r.hi} cadres can take at most {most}"))
-    return out
+    return Context(prob, allowed, data_allowed, forbids_of, [r for r in rules if r.family == "lock"],
+                   [r for r in rules if r.family == "own_unit"], np.array(prob.level), caps_by)
 
 
 def _listed(prob: Problem, i: int) -> np.ndarray:
@@ -202,7 +115,7 @@ def deletion_filter(prob: Problem, base: Opts, budget_s: float = 60.0) -> list[C
         return solve_core(prob, o).status == "infeasible"
 
     state = {"S": set(keys)}
-    order = ["forbid", "lock", "level_cap", "college_quota", "change_budget", "own_unit", "priority", "capacity"]
+    order = families.deletion_order()
 
     def drop(chunk: list) -> None:
         S = state["S"]

@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from common import vocabulary
 from common.errors import YixianError
 
+from . import families
 from .config import MatchConfig
+from .families import LEVEL_ZH, LEVELS, Rule  # noqa: F401  (re-exported: services and diagnosis)
+from .scaling import scale_scores
 
-LEVELS = vocabulary.LEVEL_ORDER
-LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 # Sums must stay exact in float64 (LP) and int64: keep |weights| × pairs below 2**52.
 _EXACT_LIMIT = 2 ** 52
 DENSE_LIMIT = 60_000_000
@@ -50,26 +49,6 @@ class MatchingInput:
     previous: pd.DataFrame | None = None
 
 
-@dataclasses.dataclass
-class Rule:
-    """One named rule that can take part in an infeasibility (see diagnosis)."""
-    ref: dict
-    family: str            # forbid, lock, college_quota, level_cap, capacity, priority, change_budget, own_unit
-    label_zh: str
-    label_en: str
-    i: int = -1            # cadre index (forbid/lock)
-    j: int = -1            # class index (forbid/lock)
-    c: int = -1            # college index
-    level: str = ""
-    lo: int | None = None
-    hi: int | None = None
-
-    @property
-    def key(self) -> tuple:
-        r = self.ref
-        return (r["kind"], r.get("rule_index", r.get("name")))
-
-
 def _lcm(a: int, b: int) -> int:
     return a * b // math.gcd(a, b)
 
@@ -86,6 +65,13 @@ def _s(v) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return ""
     return str(v).strip()
+
+
+def _ids(col: pd.Series) -> list[str]:
+    """Id column as stripped text ("" for empty)."""
+    if not pd.api.types.is_string_dtype(col):
+        col = col.astype(object).where(col.notna(), "").astype(str)
+    return col.str.strip().fillna("").tolist()
 
 
 def _opt_int(v):
@@ -177,85 +163,22 @@ class Problem:
 
     # ------------------------------------------------------------------ constraints
     def _read_constraints(self, df, probs):
+        """Each constraints row through its family's parser (families.FAMILIES)."""
         if df is None or len(df) == 0:
             return
-        for idx, row in enumerate(df.itertuples(index=False)):
-            t = _s(getattr(row, "type", ""))
-            a = _s(getattr(row, "cadre_id", ""))
-            b = _s(getattr(row, "class_id", ""))
-            col = _s(getattr(row, "college", ""))
-            lev = _s(getattr(row, "level", ""))
-            lo = _opt_int(getattr(row, "min", None))
-            hi = _opt_int(getattr(row, "max", None))
-            reason = _s(getattr(row, "reason", ""))
-            ref = {"kind": "constraint", "rule_index": idx}
-            where_zh, where_en = f"约束第{idx + 1}条", f"constraint #{idx + 1}"
-            rs_zh = f"（{reason}）" if reason else ""
-            rs_en = f" ({reason})" if reason else ""
+        cols = {c: (df[c].tolist() if c in df else [None] * len(df))
+                for c in ("type", "cadre_id", "class_id", "college", "level", "min", "max", "reason")}
+        for idx in range(len(df)):
+            row = families.Row(idx, _s(cols["type"][idx]), _s(cols["cadre_id"][idx]), _s(cols["class_id"][idx]),
+                               _s(cols["college"][idx]), _s(cols["level"][idx]), _opt_int(cols["min"][idx]),
+                               _opt_int(cols["max"][idx]), _s(cols["reason"][idx]))
 
-            def bad(zh, en, where_zh=where_zh, where_en=where_en):
-                probs.append((f"{where_zh}：{zh}", f"{where_en}: {en}"))
+            def bad(zh, en, idx=idx):
+                probs.append((f"约束第{idx + 1}条：{zh}", f"constraint #{idx + 1}: {en}"))
 
-            if t in ("forbid", "lock"):
-                if a not in self.ci:
-                    bad(f"工号 {a!r} 不在干部名单中", f"cadre_id {a!r} is not in the cadre list")
-                    continue
-                i = self.ci[a]
-                nm = self.names[i]
-                if t == "lock":
-                    if b not in self.cj:
-                        bad(f"班级编号 {b!r} 不在班级名单中", f"class_id {b!r} is not in the class list")
-                        continue
-                    j = self.cj[b]
-                    self.rules.append(Rule(ref, "lock", f"锁定：{nm}（{a}）→ {self.class_names[j]}（{b}）{rs_zh}",
-                                           f"lock: {nm} ({a}) → {self.class_names[j]} ({b}){rs_en}", i=i, j=j))
-                elif b:
-                    if b not in self.cj:
-                        bad(f"班级编号 {b!r} 不在班级名单中", f"class_id {b!r} is not in the class list")
-                        continue
-                    j = self.cj[b]
-                    self.rules.append(Rule(ref, "forbid", f"回避：{nm}（{a}）不带 {self.class_names[j]}（{b}）{rs_zh}",
-                                           f"forbid: {nm} ({a}) not with {self.class_names[j]} ({b}){rs_en}",
-                                           i=i, j=j))
-                elif col:
-                    if col not in self.colx:
-                        bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
-                        continue
-                    self.rules.append(Rule(ref, "forbid", f"回避：{nm}（{a}）不带{col}的班级{rs_zh}",
-                                           f"forbid: {nm} ({a}) not with classes of {col}{rs_en}",
-                                           i=i, c=self.colx[col]))
-                else:
-                    bad("回避需要班级编号或学院", "forbid needs a class_id or a college")
-            elif t == "college_quota":
-                if col not in self.colx:
-                    bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
-                    continue
-                if lo is None and hi is None:
-                    bad("学院名额需要下限或上限", "college_quota needs min or max")
-                    continue
-                if lo is not None and hi is not None and lo > hi:
-                    bad(f"下限{lo}大于上限{hi}", f"min {lo} is greater than max {hi}")
-                    continue
-                parts_zh = ([f"至少{lo}名"] if lo is not None else []) + ([f"至多{hi}名"] if hi is not None else [])
-                parts_en = ([f"at least {lo}"] if lo is not None else []) + ([f"at most {hi}"] if hi is not None else [])
-                self.rules.append(Rule(ref, "college_quota", f"学院名额：{col}{'、'.join(parts_zh)}干部{rs_zh}",
-                                       f"college quota: {col} {' and '.join(parts_en)} cadres{rs_en}",
-                                       c=self.colx[col], lo=lo, hi=hi))
-            elif t == "level_cap":
-                if col not in self.colx:
-                    bad(f"学院 {col!r} 没有班级", f"college {col!r} has no classes")
-                    continue
-                if lev not in LEVELS:
-                    bad(f"层级 {lev!r} 无效", f"level {lev!r} is not school/head/deputy")
-                    continue
-                if hi is None:
-                    bad("层级上限需要上限", "level_cap needs max")
-                    continue
-                self.rules.append(Rule(ref, "level_cap", f"层级上限：{col}至多{hi}名{LEVEL_ZH[lev]}{rs_zh}",
-                                       f"level cap: {col} at most {hi} {lev}-level cadres{rs_en}",
-                                       c=self.colx[col], level=lev, hi=hi))
-            else:
-                bad(f"类型 {t!r} 无效", f"type {t!r} is not forbid/lock/college_quota/level_cap")
+            rule = families.parse(row, self, bad)
+            if rule is not None:
+                self.rules.append(rule)
 
     # ------------------------------------------------------------------ weights
     def _finish_scale(self, fracs: list[Fraction]) -> int:
@@ -377,54 +300,53 @@ class Problem:
             W = fit                       # shared, never modified (solves work on their own copy)
         self.dense = True
         self.W = W
-        self._check_range(max(abs(float(W.max())), abs(float(W.min()))) if W.size else 0, probs)
+        self.maxabs = max(abs(float(W.max())), abs(float(W.min()))) if W.size else 0.0
+        self._check_range(self.maxabs, probs)
 
     def _scores(self, sc, probs):
+        """Scores file: each listed pair's text scaled exactly to an integer (scaling.scale_scores)."""
         cfg, n, m = self.cfg, self.n, self.m
-        texts = sc["score_text"] if "score_text" in sc else sc["score"].map(repr)
-        I, J, F = [], [], []
-        seen = {}
-        for r, (a, b, t) in enumerate(zip(sc["cadre_id"], sc["class_id"], texts)):
-            a, b = _s(a), _s(b)
-            where = (f"评分第{r + 1}行", f"scores row {r + 1}")
-            if a not in self.ci:
-                probs.append((f"{where[0]}：工号 {a!r} 不在干部名单中", f"{where[1]}: cadre_id {a!r} not in the cadre list"))
-                continue
-            if b not in self.cj:
-                probs.append((f"{where[0]}：班级编号 {b!r} 不在班级名单中", f"{where[1]}: class_id {b!r} not in the class list"))
-                continue
-            try:
-                f = Fraction(Decimal(str(t).strip()))
-            except (InvalidOperation, ValueError):
-                probs.append((f"{where[0]}：评分 {t!r} 不是数字", f"{where[1]}: score {t!r} is not a number"))
-                continue
-            key = (self.ci[a], self.cj[b])
-            if key in seen:
-                probs.append((f"{where[0]}：与第{seen[key] + 1}行重复", f"{where[1]}: duplicates row {seen[key] + 1}"))
-                continue
-            seen[key] = r
-            I.append(key[0])
-            J.append(key[1])
-            F.append(f)
-        if probs:
-            return
+        texts = (sc["score_text"] if "score_text" in sc else sc["score"].map(repr)).to_numpy(dtype=object)
+        a, b = _ids(sc["cadre_id"]), _ids(sc["class_id"])
+        ci, cj = self.ci, self.cj
+        I = np.array([ci.get(x, -1) for x in a], dtype=np.int64)
+        J = np.array([cj.get(x, -1) for x in b], dtype=np.int64)
+        okI, okJ = I >= 0, J >= 0
+        for r in np.flatnonzero(~okI).tolist():
+            probs.append((f"评分第{r + 1}行：工号 {a[r]!r} 不在干部名单中",
+                          f"scores row {r + 1}: cadre_id {a[r]!r} not in the cadre list"))
+        for r in np.flatnonzero(okI & ~okJ).tolist():
+            probs.append((f"评分第{r + 1}行：班级编号 {b[r]!r} 不在班级名单中",
+                          f"scores row {r + 1}: class_id {b[r]!r} not in the class list"))
         extra = [cfg.weights["priority_bonus"], cfg.weights["change_penalty"]]
-        D = 1
-        dens = {f.denominator for f in F} | {f.denominator for f in extra}
-        for d in dens:
-            D = _lcm(D, d)
+        try:
+            ints, D, bad = scale_scores(texts, extra)
+        except OverflowError:
+            ints, D, bad = None, 0, []
+            probs.append(("评分精确换算为整数后过大，总和会溢出；请减少小数位数",
+                          "scores scaled exactly to integers are too large; sums would overflow — use fewer decimal places"))
+        for r, t in bad:
+            if okI[r] and okJ[r]:
+                probs.append((f"评分第{r + 1}行：评分 {t!r} 不是数字", f"scores row {r + 1}: score {t!r} is not a number"))
+        ok = np.flatnonzero(okI & okJ)
+        keys = I[ok] * m + J[ok]
+        o = ok[np.argsort(keys, kind="stable")]
+        ks = np.sort(keys, kind="stable")
+        for k in np.flatnonzero(ks[1:] == ks[:-1]).tolist():
+            probs.append((f"评分第{o[k + 1] + 1}行：与第{o[k] + 1}行重复", f"scores row {o[k + 1] + 1}: duplicates row {o[k] + 1}"))
+        if probs:
+            probs.sort(key=lambda p: int("".join(ch for ch in p[1].split(":")[0] if ch.isdigit()) or 0))
+            return
+        I, J = I.astype(np.int64), J.astype(np.int64)
+        order = np.lexsort((J, I))
         self.scale = D
         self.wi = {k: int(v * D) for k, v in cfg.weights.items()}
-        I = np.array(I, dtype=np.int64)
-        J = np.array(J, dtype=np.int64)
-        order = np.lexsort((J, I))
-        I, J = I[order], J[order]
-        ints = [int(F[k] * D) for k in order]
-        mx = max((abs(x) for x in ints), default=0)
+        I, J, ints = I[order], J[order], ints[order]
+        mx = int(np.abs(ints).max(initial=0))
         self._check_range(mx + abs(self.wi["priority_bonus"]) + abs(self.wi["change_penalty"]), probs)
         if probs:
             return
-        w = np.array(ints, dtype=np.float64)
+        w = ints.astype(np.float64)
         self.pref_r = None
         self.has_pref_cadre = np.zeros(n, dtype=bool)
         self.pref_first = {}
@@ -434,6 +356,7 @@ class Problem:
             w[self.priority[J]] += self.wi["priority_bonus"]
         if cfg.objective == "min_change" and len(self.prev_keys):
             w[np.isin(I * m + J, self.prev_keys)] += self.wi["change_penalty"]
+        self.maxabs = float(np.abs(w).max(initial=0.0))
         if self.dense:
             self.W = np.full((n, m), -np.inf)
             self.W[I, J] = w

@@ -12,6 +12,8 @@ user = guard()
 from common.errors import YixianError
 from services import home
 from ui.feedback import show_error
+from ui.home.my_class import render_my_class
+from ui.home.state import Keys
 from ui.tables import display_frame, show_table
 
 st.title(tr("一线 · 领导干部担任班主任", "Yixian · Cadres as class advisers"))
@@ -24,12 +26,14 @@ except YixianError as exc:
     st.stop()
 
 st.text(summary.caption(lang()))
+if user.role == "cadre":
+    render_my_class(user)           # the cadre's home is their class: card, term, what is due, 确认知晓
 for col, m in zip(st.columns(len(summary.metrics)), summary.metrics):
     col.metric(tr(m.label_zh, m.label_en), m.shown(lang()), border=True)
-if not summary.classes.empty:
+if not summary.classes.empty and user.role != "cadre":
     show_table(display_frame(summary.classes.rename(columns={
         "class_id": tr("班级编号", "Class"), "class_name": tr("班级", "Class name"), "college": tr("学院", "College"),
-        "start": tr("开始", "Start"), "end": tr("结束", "End")})), "home_classes", hide_index=True, width="stretch")
+        "start": tr("开始", "Start"), "end": tr("结束", "End")})), Keys.CLASSES, hide_index=True, width="stretch")
 
 st.markdown(tr(
     "**六个一**：确定1个班级担任班主任；每学期讲1次党课或思政课；每学期参加1次集体活动或社会实践；"

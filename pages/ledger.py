@@ -1,4 +1,5 @@
-"""工作台账 / My ledger: a cadre records activities with students and sees their own progress.
+"""工作台账 / My ledger: a cadre records activities (quick-add), attaches evidence, fixes returned
+entries, withdraws with a reason, and sees their own progress.
 
 A cadre sees and edits only their own ledger (their id comes from the login, never from a widget;
 services.ledger checks it again); an admin may pick any cadre.
@@ -57,7 +58,9 @@ except YixianError as exc:
 st.text(f"{cadre_name}（{cadre_id}）")
 as_of = cv.default_as_of(inputs)
 
-render_form(user, inputs, cadre_id, as_of)
+saved = render_form(user, inputs, cadre_id, as_of)
 inputs = load_inputs(cv.store_version())      # re-read after a possible write: it shows below at once
+if saved and Keys.ENTRY_PICK in st.session_state:
+    st.session_state[Keys.ENTRY_PICK] = saved  # open the new entry: its files can be added right away
+render_entries(user, ledger.cadre_ledger(user, inputs, cadre_id), ledger.entry_status(user, cadre_id))
 render_progress(user, inputs, cadre_id, as_of)
-render_entries(user, ledger.cadre_ledger(user, inputs, cadre_id))

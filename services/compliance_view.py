@@ -116,11 +116,17 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
     return inputs
 
 
+# audited writes that change nothing the Inputs hold (reviews, files, wishes, acknowledgements)
+NOT_INPUTS = frozenset({"ledger_review", "attachment", "wishes", "wish_collection", "acknowledgement"})
+
+
 def _ledger_changes(entries) -> tuple[dict[str, dict], set[str]] | None:
     """Upserted records and deleted ids named by audit entries; None when any is not a ledger write."""
     upserts: dict[str, dict] = {}
     deleted: set[str] = set()
     for e in entries:
+        if e.entity in NOT_INPUTS:
+            continue
         if e.entity != "ledger":
             return None
         if e.action == "upsert" and isinstance(e.after, dict):

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pandas as pd
 
@@ -99,3 +100,45 @@ def _cadre(inputs: Inputs, cadre_id: str) -> HomeSummary:
                     Metric("must_act", "本周待办", "To do this week", len(prog["must_act"])),
                     Metric("venues", "九进场所", "Venues reached", f"{len(prog['venues'])} / 9")]
     return HomeSummary("cadre", str(cad.iloc[0]) if len(cad) else "", metrics, mine.reset_index(drop=True))
+
+
+@dataclass(frozen=True)
+class MyClass:
+    """The cadre's home: the class in force, the term, what is due, the acknowledgement."""
+    classes: pd.DataFrame          # class_id, name, college, size, tags, counselor ("" when the roster has none)
+    term: tuple | None             # (name, first day, last day) of the term of `as_of`
+    as_of: object
+    due: dict                      # period kind (week, month, term, year) -> frame rule_zh, rule_en, done, required, period_end
+    acknowledge: dict              # services.acknowledge.my_status
+
+
+def _term_of(inputs: Inputs, day) -> tuple | None:
+    for t in inputs.terms or ():
+        last = t.start + timedelta(days=7 * t.weeks - 1)
+        if t.start <= day <= last:
+            return (t.name, t.start, last)
+    return None
+
+
+def my_class(user: UserInfo) -> MyClass:
+    """The cadre's own class in force (name, college, size, tags, the counselor's contact when the
+    roster has that column), the term's dates and what is still due this week / month / term / year."""
+    from services import acknowledge
+
+    access.require(user, "cadre", action="home.my_class")
+    access.require_own_cadre(user, user.cadre_id or "", action="home.my_class", admin_ok=False)
+    inputs = load_inputs()
+    day = default_as_of(inputs)
+    mine = _in_force(inputs)
+    ids = mine.loc[mine["cadre_id"] == user.cadre_id, "class_id"]
+    cls = inputs.classes.loc[inputs.classes["class_id"].isin(set(ids))]
+    counselor = cls["counselor"] if "counselor" in cls else pd.Series("", index=cls.index)
+    classes = cls[["class_id", "name", "college", "size", "tags"]].assign(counselor=counselor).reset_index(drop=True)
+    prog = progress_of(inputs, user.cadre_id, day)
+    due: dict = {}
+    if prog["assigned"]:
+        cur = prog["current"]
+        open_ = cur.loc[cur["status"] == "pending"]
+        for kind, part in open_.groupby("period_kind", sort=False):
+            due[kind] = part[["rule_zh", "rule_en", "done", "required", "period_end"]].reset_index(drop=True)
+    return MyClass(classes, _term_of(inputs, day), day, due, acknowledge.my_status(user))

@@ -120,23 +120,73 @@ def record_activity(user: UserInfo, check: ActivityCheck) -> str:
     row = {k: (None if (v is pd.NA or (isinstance(v, float) and np.isnan(v))) else v) for k, v in row.items()}
     _own(user, str(row["cadre_id"]), "ledger.record")
     with session_scope() as s:
-        return store_data.add_activity(s, row, user.username)
+        aid = store_data.add_activity(s, row, user.username)
+        if (store_ledger.review_of(s, aid) or {}).get("status") == "withdrawn":
+            store_ledger.clear_review(s, aid, user.username)   # recorded again after a withdrawal
+        return aid
 
 
-def delete_activity(user: UserInfo, activity_id: str) -> None:
-    """Delete one activity: a cadre only their own, an admin any."""
-    access.require(user, *ROLES, action="ledger.delete")
+def _locked_for(user: UserInfo, activity_id: str) -> None:
+    """A confirmed entry is locked for its cadre (the admin may still act)."""
+    if user.role == "admin":
+        return
+    with session_scope() as s:
+        review = store_ledger.review_of(s, activity_id)
+    if review and review["status"] == "confirmed":
+        raise LedgerError(f"记录 {activity_id} 已由学院确认，不能再修改或撤回",
+                          f"entry {activity_id} was confirmed by the college; it can no longer change or be withdrawn")
+
+
+def _own_activity(user: UserInfo, activity_id: str, action: str) -> str:
+    """The owner of an activity `user` may change; another cadre's is answered like a missing one."""
+    access.require(user, *ROLES, action=action)
     missing = NotFound(f"活动 {activity_id} 不存在或不属于您", f"activity {activity_id} does not exist or is not yours")
     with session_scope() as s:
         owner = store_ledger.activity_owner(s, activity_id)
     if owner is None:
         raise missing
     try:
-        access.require_own_cadre(user, owner, action="ledger.delete")
+        access.require_own_cadre(user, owner, action=action)
     except access.AccessDenied:
         raise missing from None     # same answer as "missing" (the refusal is audit-logged)
+    return owner
+
+
+def withdraw_activity(user: UserInfo, activity_id: str, reason: str) -> None:
+    """Withdraw an entry (deletion is withdrawal): it leaves the ledger and compliance, and stays
+    visible to the college as withdrawn, with the reason. A cadre only their own unconfirmed
+    entries; an admin any. Audit-logged (the ledger delete and the review row, one transaction)."""
+    owner = _own_activity(user, activity_id, "ledger.withdraw")
+    if not str(reason).strip():
+        raise LedgerError("撤回时请填写原因（学院可见）", "give a reason to withdraw (the college sees it)")
+    _locked_for(user, activity_id)
     with session_scope() as s:
+        before = store_ledger.activity_record(s, activity_id)
         store_data.delete_activity(s, activity_id, user.username)
+        store_ledger.set_review(s, activity_id, owner, "withdrawn", str(reason).strip(), user.username,
+                                record=before)
+
+
+def resubmit_activity(user: UserInfo, activity_id: str, check: ActivityCheck) -> None:
+    """Replace an entry's content (e.g. a returned one the cadre fixed) keeping its id; it becomes
+    pending again. Refused for a confirmed entry (cadre) and for another cadre's."""
+    owner = _own_activity(user, activity_id, "ledger.resubmit")
+    if not check.ok:
+        raise LedgerError("活动未通过校验，未保存", "the activity did not pass the check; nothing was saved")
+    _locked_for(user, activity_id)
+    frame = check.frame.assign(activity_id=activity_id)
+    if str(frame["cadre_id"].iloc[0]) != owner:
+        raise LedgerError("不能把记录改到另一位干部名下", "an entry cannot be moved to another cadre")
+    with session_scope() as s:
+        store_data.upsert_ledger(s, frame, user.username)
+        store_ledger.clear_review(s, activity_id, user.username)
+
+
+def entry_status(user: UserInfo, cadre_id: str) -> pd.DataFrame:
+    """The cadre's review rows (activity_id, status, reason, by, at, record), withdrawn ones included."""
+    _own(user, cadre_id, "ledger.read")
+    with session_scope() as s:
+        return store_ledger.reviews(s, [cadre_id])
 
 
 def cadre_ledger(user: UserInfo, inputs: Inputs, cadre_id: str) -> pd.DataFrame:
@@ -175,7 +225,7 @@ def progress_of(inputs: Inputs, cadre_id: str, as_of: date) -> dict:
         "rule": current["rule"], "rule_zh": current["rule"].map(zh), "rule_en": current["rule"].map(en),
         "period": current["period"], "required": current["required"], "done": current["done"],
         "status": current["status"], "status_zh": current["status"].map(STATUS_ZH),
-        "period_end": current["period_end"],
+        "period_end": current["period_end"], "period_kind": current["period_kind"],
     }).reset_index(drop=True)
     rates = st.loc[st["status"].isin(["met", "missed"])]
     rate = rates.assign(_m=rates["status"] == "met").groupby("rule", sort=False)["_m"].agg(["sum", "size"])

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -246,3 +247,88 @@ class AuditEntry(Base):
     entity_id: Mapped[str] = mapped_column(TEXT)
     before: Mapped[Any | None] = mapped_column(JSON)
     after: Mapped[Any | None] = mapped_column(JSON)
+
+
+# --- cadres in the app (issue 14): wishes, acknowledgements, evidence, review ----------------
+
+class WishCollection(Base):
+    """The admin's call for wishes (征求干部联系意向): open until `deadline` (UTC)."""
+    __tablename__ = "wish_collections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(TEXT)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    max_wishes: Mapped[int] = mapped_column(Integer)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WishAnswer(Base):
+    """One cadre's answer to a collection (kept even when they state no wish)."""
+    __tablename__ = "wish_answers"
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("wish_collections.id", ondelete="CASCADE", name="fk_wish_answers_collection"), primary_key=True)
+    cadre_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Wish(Base):
+    __tablename__ = "wishes"
+    __table_args__ = (UniqueConstraint("collection_id", "cadre_id", "rank", name="uq_wishes_rank"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("wish_collections.id", ondelete="CASCADE", name="fk_wishes_collection"), index=True)
+    cadre_id: Mapped[str] = mapped_column(ID)
+    rank: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(TEXT)
+
+
+class WishConflict(Base):
+    """亲属/利益回避 declared by the cadre: a class or a college; the reason only the admin sees."""
+    __tablename__ = "wish_conflicts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    collection_id: Mapped[int] = mapped_column(
+        ForeignKey("wish_collections.id", ondelete="CASCADE", name="fk_wish_conflicts_collection"), index=True)
+    cadre_id: Mapped[str] = mapped_column(ID)
+    class_id: Mapped[str] = mapped_column(ID)
+    college: Mapped[str] = mapped_column(TEXT)
+    reason: Mapped[str] = mapped_column(TEXT)
+
+
+class Acknowledgement(Base):
+    """确认知晓: a cadre acknowledged their class of a published round."""
+    __tablename__ = "acknowledgements"
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment_rounds.id", ondelete="CASCADE", name="fk_ack_round"), primary_key=True)
+    cadre_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """Evidence for an activity: the file itself, its content hash and a small thumbnail."""
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("activity_id", "sha256", name="uq_attachments_activity_hash"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    activity_id: Mapped[str] = mapped_column(ID, index=True)
+    cadre_id: Mapped[str] = mapped_column(ID, index=True)
+    filename: Mapped[str] = mapped_column(TEXT)
+    mime: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ActivityReview(Base):
+    """Where an activity stands: pending (no row), confirmed, returned (with a reason) or withdrawn
+    (the activity row is gone from `activities`; its content is kept here, with the reason)."""
+    __tablename__ = "activity_reviews"
+    activity_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    cadre_id: Mapped[str] = mapped_column(ID, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(TEXT)
+    by: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    record: Mapped[dict[str, Any] | None] = mapped_column(JSON)

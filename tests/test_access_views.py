@@ -59,7 +59,7 @@ def _calls(world, role: str) -> dict:
         "ledger.cadre_choices": (led, lambda u: ledger.cadre_choices(u, inp)),
         "ledger.check_activity": (led, lambda u: ledger.check_activity(u, form)),
         "ledger.record_activity": (led, lambda u: ledger.record_activity(u, checked)),
-        "ledger.delete_activity": (led, lambda u: ledger.delete_activity(u, str(mine.iloc[0]))),
+        "ledger.withdraw_activity": (led, lambda u: ledger.withdraw_activity(u, str(mine.iloc[0]), "矩阵")),
         "ledger.cadre_ledger": (led, lambda u: ledger.cadre_ledger(u, inp, me)),
         "ledger.cadre_classes": (led, lambda u: ledger.cadre_classes(u, inp, me)),
         "ledger.cadre_progress": (led, lambda u: ledger.cadre_progress(u, inp, me, AS_OF)),
@@ -234,16 +234,16 @@ def test_a_cadre_deletes_only_their_own(world):
     led = world["inputs"].ledger
     theirs = str(led.loc[led["cadre_id"] != me.cadre_id, "activity_id"].iloc[0])
     with pytest.raises(NotFound) as refused:
-        ledger.delete_activity(me, theirs)
+        ledger.withdraw_activity(me, theirs, "录入错误")
     with pytest.raises(NotFound) as missing:
-        ledger.delete_activity(me, "NO-SUCH-ID")
+        ledger.withdraw_activity(me, "NO-SUCH-ID", "录入错误")
     assert str(refused.value).replace(theirs, "X") == str(missing.value).replace("NO-SUCH-ID", "X")
     assert theirs in set(load_inputs().ledger["activity_id"])
     refusal = audit_rows(demo_user("admin"), limit=1, entity="security").iloc[0]    # audit-logged, with the owner
-    assert refusal["actor"] == me.username and refusal["after"]["action"] == "ledger.delete"
+    assert refusal["actor"] == me.username and refusal["after"]["action"] == "ledger.withdraw"
     assert refusal["entity_id"] == led.set_index("activity_id").at[theirs, "cadre_id"]
     own = str(led.loc[led["cadre_id"] == me.cadre_id, "activity_id"].iloc[0])
-    ledger.delete_activity(me, own)
+    ledger.withdraw_activity(me, own, "录入错误")
     assert own not in set(load_inputs().ledger["activity_id"])
     assert audit_rows(demo_user("admin"), limit=1)["actor"].iloc[0] == me.username
 

@@ -105,22 +105,24 @@ def test_a_cadre_sees_only_their_own_ledger(demo_db, as_role):
     ids = set(_table(at, Keys.TABLE)["编号"])
     assert ids == set(led.loc[led["cadre_id"] == me, "activity_id"])
     assert not ids & set(led.loc[led["cadre_id"] == other, "activity_id"])
-    assert len(at.selectbox(key=Keys.DELETE_PICK).options) == len(ids)
+    assert len(at.selectbox(key=Keys.ENTRY_PICK).options) == len(ids)
 
 
-def test_cadre_deletes_an_own_entry(demo_db, as_role):
+def test_cadre_withdraws_an_own_entry_with_a_reason(demo_db, as_role):
     at = _open(as_role, "cadre")
     me = at.session_state["user"].cadre_id
     n = len(_stored(me))
-    victim = at.selectbox(key=Keys.DELETE_PICK).value
-    at.checkbox(key=Keys.DELETE_CONFIRM).check().run()
-    at.button(key=Keys.DELETE).click().run()
+    victim = at.selectbox(key=Keys.ENTRY_PICK).value
+    at.button(key=Keys.WITHDRAW).click().run()           # no reason: refused, nothing changes
+    assert at.error and "原因" in at.error[0].value and len(_stored(me)) == n
+    at.text_input(key=Keys.WITHDRAW_REASON).input("重复录入").run()
+    at.button(key=Keys.WITHDRAW).click().run()
     assert not at.exception
-    assert at.success and victim in at.success[0].value
+    assert at.success and victim in at.success[0].value.replace("\\", "")   # shown Markdown-escaped
     stored = _stored(me)
     assert len(stored) == n - 1 and victim not in set(stored["activity_id"])
     assert victim not in set(_table(at, Keys.TABLE)["编号"])
-    assert at.checkbox(key=Keys.DELETE_CONFIRM).value is False
+    assert at.text_input(key=Keys.WITHDRAW_REASON).value == ""
 
 
 def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
@@ -137,3 +139,41 @@ def test_admin_picks_any_cadre_and_records_for_them(demo_db, as_role):
     from services.data import audit_rows
     from tests.fixtures_app import demo_user
     assert audit_rows(demo_user("admin"), limit=1)["actor"].iloc[0] == "admin"
+
+
+def test_cadre_attaches_a_photo_sees_it_and_removes_it(demo_db, as_role):
+    import io
+
+    from PIL import Image
+
+    from services import evidence
+    from tests.fixtures_app import demo_user
+
+    at = _open(as_role, "cadre")
+    aid = at.selectbox(key=Keys.ENTRY_PICK).value
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 32), (0, 90, 0)).save(buf, "PNG")
+    att = evidence.attach(demo_user("cadre"), aid, "photo.png", buf.getvalue())   # the uploader's service call
+    at.run()
+    at.button(key=f"mine_rm_{att}").click().run()
+    assert not at.exception and at.success and "已移除" in at.success[0].value
+    assert evidence.list_attachments(demo_user("cadre"), [aid]) == []
+
+
+def test_a_returned_entry_is_listed_first_and_fixed_by_its_cadre(demo_db, as_role):
+    from services import compliance_view as cv
+    from services import ledger, review
+    from tests.fixtures_app import demo_user
+
+    me = demo_user("cadre")
+    victim = str(_stored(me.cadre_id)["activity_id"].iloc[-1])
+    review.return_entry(demo_user("admin"), cv.load_inputs(), victim, "请写明地点")
+    at = _open(as_role, "cadre")
+    assert at.warning and "被学院退回" in at.warning[0].value
+    assert at.selectbox(key=Keys.ENTRY_PICK).value == victim
+    assert any("请写明地点" in w.value for w in at.warning)
+    at.text_area(key=f"{Keys.FIX_SUMMARY}_{victim}").input("在食堂与学生交流")
+    at.button(key=f"FormSubmitter:{Keys.FIX_FORM}_{victim}-保存修改并重新提交").click().run()
+    assert not at.exception and at.success and "重新提交" in at.success[0].value
+    assert victim not in set(ledger.entry_status(me, me.cadre_id)["activity_id"])
+    assert _stored(me.cadre_id).set_index("activity_id").at[victim, "summary"] == "在食堂与学生交流"

@@ -217,9 +217,9 @@ def test_delete_refuses_another_cadres_activity(cv, ledger, inputs):
     mine, theirs = led["cadre_id"].unique()[:2]
     aid = led.loc[led["cadre_id"] == theirs, "activity_id"].iloc[0]
     with pytest.raises(NotFound):
-        ledger.delete_activity(user("cadre", cadre_id=mine), aid)
+        ledger.withdraw_activity(user("cadre", cadre_id=mine), aid, "录入错误")
     assert aid in set(cv.load_inputs().ledger["activity_id"])
-    ledger.delete_activity(user("cadre", cadre_id=theirs), aid)
+    ledger.withdraw_activity(user("cadre", cadre_id=theirs), aid, "录入错误")
     assert aid not in set(cv.load_inputs().ledger["activity_id"])
 
 
@@ -267,7 +267,7 @@ def test_incremental_reload_after_ledger_writes_equals_a_full_read(cv, ledger, i
     old["summary"] = "改过的内容"
     data_service.import_kind(ADMIN, "ledger", old.reset_index(drop=True))
     gone = inputs.ledger["activity_id"].iloc[9]
-    ledger.delete_activity(ADMIN, gone)
+    ledger.withdraw_activity(ADMIN, gone, "录入错误")
 
     patched = cv.load_inputs()                     # incremental: reuses `inputs`
     assert patched.cadres is inputs.cadres and patched.classes is inputs.classes

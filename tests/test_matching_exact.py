@@ -5,29 +5,31 @@ import itertools
 from fractions import Fraction
 
 import numpy as np
-import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 from test_matching_support import cadres, classes, constraints, previous, scores
 
-from matching import MatchingInput, load_config, solve
+from matching import MatchingInput, families, load_config, solve
+from matching.model import Problem
 
 LEVELS = ["school", "head", "deputy"]
 
 
 def brute(cad, cls, sc, cons, prev, cfg, key=None):
-    """Enumerate every class → (nobody | cadre) map; return the best exact objective (or best `key`)."""
+    """Enumerate every class → (nobody | cadre) map; return the best exact objective (or best `key`).
+    Capacity, priority, budget and the objective are checked here; constraint rows by their family's
+    `holds` predicate (the registry the solver's model and `verify` also read)."""
     cids = list(cad.cadre_id)
     kids = list(cls.class_id)
     cap = dict(zip(cad.cadre_id, cad.capacity))
-    lev = dict(zip(cad.cadre_id, cad.level))
-    col = dict(zip(cls.class_id, cls.college))
     pri = dict(zip(cls.class_id, cls.priority))
     w = {(a, b): Fraction(t) for a, b, t in zip(sc.cadre_id, sc.class_id, sc.score_text)}
     prevset = set(zip(prev.cadre_id, prev.class_id)) if prev is not None else set()
     bonus = cfg.weights["priority_bonus"]
     pen = cfg.weights["change_penalty"]
+    prob = Problem(MatchingInput(cad, cls, None, cons, sc, prev), cfg)
+    row_rules = [r for r in prob.rules if r.ref["kind"] == "constraint"]
     best = None
     for choice in itertools.product([None, *cids], repeat=len(kids)):
         pairs = [(a, k) for a, k in zip(choice, kids) if a is not None]
@@ -40,28 +42,10 @@ def brute(cad, cls, sc, cons, prev, cfg, key=None):
             continue
         if cfg.priority == "hard" and any(pri[k] and a is None for a, k in zip(choice, kids)):
             continue
-        ok = True
         s = set(pairs)
-        for r in cons.itertuples():
-            if r.type == "forbid":
-                if r.class_id and (r.cadre_id, r.class_id) in s:
-                    ok = False
-                if not r.class_id and any(a == r.cadre_id and col[k] == r.college for a, k in pairs):
-                    ok = False
-            elif r.type == "lock":
-                ok &= (r.cadre_id, r.class_id) in s
-            elif r.type == "college_quota":
-                n = len({a for a, k in pairs if col[k] == r.college})
-                lo = None if r.min is pd.NA else r.min
-                hi = None if r.max is pd.NA else r.max
-                if lo is not None and n < lo or hi is not None and n > hi:
-                    ok = False
-            elif r.type == "level_cap":
-                n = len({a for a, k in pairs if col[k] == r.college and lev[a] == r.level})
-                ok &= n <= r.max
-            if not ok:
-                break
-        if not ok:
+        # constraint rows: each family's own `holds` (matching.families), on index pairs
+        at = {(prob.ci[a], prob.cj[k]) for a, k in pairs}
+        if not all(families.family(r.family).holds(r, prob, at) for r in row_rules):
             continue
         if cfg.change_budget is not None and len(s - prevset) > cfg.change_budget:
             continue

@@ -38,6 +38,14 @@ PAGES: list[PageDef] = [
     PageDef("pages/ledger.py", "工作台账", "My ledger", ":material/edit_note:", ("cadre", "admin"),
             "记录与学生的每次活动，查看本人进度。",
             "Record each activity with students and see your own progress."),
+    PageDef("pages/wishes.py", "联系意向", "My wishes", ":material/favorite:", ("cadre",),
+            "填报联系班级的志愿，申报回避。", "State your ranked wishes and declare conflicts."),
+    PageDef("pages/confirm.py", "台账确认", "Confirm ledgers", ":material/fact_check:", ("college", "admin"),
+            "确认或退回干部的台账记录，查看附件与撤回。",
+            "Confirm or return cadres' ledger entries; see evidence and withdrawals."),
+    PageDef("pages/wish_rounds.py", "意向征集", "Wish collection", ":material/campaign:", ("admin",),
+            "开启意向征集、催办、查看填报与确认知晓情况。",
+            "Open a wish collection, remind, read answers and acknowledgements."),
 ]
 
 

@@ -30,22 +30,20 @@ def _metrics(prog: dict) -> None:
 
 def _current(prog: dict) -> None:
     cur = prog["current"]
-    table = cur.assign(progress=(cur["done"] / cur["required"].clip(lower=1)).clip(upper=1.0))
-    show_table(table[["rule_zh" if lang() == "zh" else "rule_en", "period", "done", "required", "progress",
-                      "status_zh", "met_periods", "closed_periods"]].rename(columns={
-        "rule_zh": "规则", "rule_en": "Rule", "period": tr("当前周期", "Current period"), "done": tr("已完成", "Done"),
-        "required": tr("要求", "Required"), "progress": tr("进度", "Progress"), "status_zh": tr("状态", "Status"),
-        "met_periods": tr("已达标周期", "Periods met"), "closed_periods": tr("已考核周期", "Periods assessed")}),
-        Keys.PROGRESS, hide_index=True, width="stretch",
-        column_config={tr("进度", "Progress"): st.column_config.ProgressColumn(
-            tr("进度", "Progress"), format="percent", min_value=0, max_value=1)})
+    # four narrow columns: the whole table fits a phone (390 px) without sideways scrolling
+    show_table(cur[["rule_zh" if lang() == "zh" else "rule_en", "done", "required", "status_zh"]].rename(columns={
+        "rule_zh": tr("规则", "Rule"), "rule_en": tr("规则", "Rule"), "done": tr("已完成", "Done"), "required": tr("要求", "Required"),
+        "status_zh": tr("状态", "Status")}), Keys.PROGRESS, hide_index=True, width="stretch",
+        column_config={tr("规则", "Rule"): st.column_config.TextColumn(width=170),
+                       tr("已完成", "Done"): st.column_config.NumberColumn(width=52),
+                       tr("要求", "Required"): st.column_config.NumberColumn(width=48),
+                       tr("状态", "Status"): st.column_config.TextColumn(width=64)})
 
 
 def _every_period(prog: dict) -> None:
     with st.expander(tr("全部考核周期", "Every assessed period")):
         allp = prog["status"]
-        show_table(display_frame(allp[["rule_name", "kind_zh", "period", "required", "done", "status_zh",
-                                       "period_start", "period_end"]].rename(columns={
+        show_table(display_frame(allp[["rule_name", "period", "done", "required", "status_zh"]].rename(columns={
             "rule_name": tr("规则", "Rule"), "kind_zh": tr("周期类型", "Period kind"), "period": tr("周期", "Period"),
             "required": tr("要求", "Required"), "done": tr("完成", "Done"), "status_zh": tr("状态", "Status"),
             "period_start": tr("开始", "Start"), "period_end": tr("结束", "End")})),

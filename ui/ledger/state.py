@@ -15,7 +15,14 @@ class Keys:
     PROGRESS = "ledger_progress"
     PERIODS = "ledger_periods"
     TABLE = "ledger_table"
-    DELETE_PICK = "ledger_delete_pick"
-    DELETE_CONFIRM = "ledger_delete_confirm"
-    DELETE = "ledger_delete"
+    ENTRY_PICK = "ledger_entry_pick"       # the entry opened below the table
+    UPLOAD = "ledger_upload"
+    UPLOAD_SAVE = "ledger_upload_save"
+    UPLOAD_NONCE = "ledger_upload_nonce"   # a new uploader after each upload (it forgets the sent files)
+    WITHDRAW_REASON = "ledger_withdraw_reason"
+    WITHDRAW = "ledger_withdraw"
+    FIX_FORM = "ledger_fix_form"
+    FIX_SUMMARY = "ledger_fix_summary"
+    FIX_VENUE = "ledger_fix_venue"
+    FIX_STUDENTS = "ledger_fix_students"
     FLASH = "ledger_flash"

@@ -1,0 +1,160 @@
+"""Row layout of the exact model for one solve (which rules are in force, which pairs are columns).
+
+Variables: x_ij ∈ {0,1} for allowed pairs; y_ic ∈ {0,1} "cadre i advises college c" for every cadre
+with capacity > 1 and every college that a counting rule (quota, level cap) names.
+
+    cadre i     Σ_j x_ij = cap_i                        (≤ when the capacity rule is off in a diagnosis)
+    class j     Σ_i x_ij ≤ 1                            (= 1 for priority classes when priority = "hard")
+    count r     Σ_{i ∈ r, cap_i = 1} Σ_{j ∈ c_r} x_ij + Σ_{i ∈ r, cap_i > 1} y_ic_r ≤ hi_r   (a min is
+                written as −count ≤ −lo: both count cadres, not classes)
+    cover       y_ic ≤ Σ_{j ∈ c} x_ij                   (y only counts a college the cadre advises)
+    link        x_ij ≤ y_ic                             (one row per model pair of a capacity>1 cadre)
+    budget      Σ_{(i,j) ∉ previous} x_ij ≤ k
+    require     Σ_{j ∈ J_i} x_ij ≥ 1                    (explanations: cadre i gets one of the classes J_i)
+
+The link appears in this one form everywhere (model, MIP, pricing): a pair that is not yet a column
+has no link row, i.e. multiplier 0, which keeps every reduced cost and bound below valid.
+"""
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import families
+from .model import Problem
+
+
+class Rows:
+    """Static rows (everything but the per-pair link rows) and how a pair or a y enters them."""
+
+    def __init__(self, prob: Problem, active: list, disabled: frozenset, requires: tuple):
+        self.prob = prob
+        n, m = prob.n, prob.m
+        off = {r.family for r in prob.rules if r.key in disabled}
+        self.capacity_relaxed = "capacity" in off
+        self.priority_hard = prob.cfg.priority == "hard" and "priority" not in off
+        lo, hi = [], []
+        cap = prob.cap.astype(float)
+        lo += list(np.full(n, -np.inf) if self.capacity_relaxed else cap)
+        hi += list(cap)
+        self.class_eq = prob.priority & self.priority_hard
+        lo += list(np.where(self.class_eq, 1.0, -np.inf))
+        hi += [1.0] * m
+        # count rows: (row, college, cadre mask, coefficient)
+        self.counts = []
+        for rule in active:
+            for c, mask, coef, bound in families.count_rows(rule, prob):
+                self.counts.append((len(hi), c, mask, coef))
+                lo.append(-np.inf)
+                hi.append(coef * bound)
+        big = prob.cap > 1
+        linked = sorted({c for _, c, _, _ in self.counts})
+        self.y_cadre = np.repeat(np.flatnonzero(big), len(linked)).astype(np.int64)
+        self.y_college = np.tile(np.array(linked, dtype=np.int64), int(big.sum()))
+        self.ny = len(self.y_cadre)
+        self.y_index = np.full((n, prob.C), -1, dtype=np.int64)
+        self.y_index[self.y_cadre, self.y_college] = np.arange(self.ny)
+        self.cover_row = len(hi) + np.arange(self.ny)
+        lo += [-np.inf] * self.ny
+        hi += [0.0] * self.ny
+        self.budget_row = None
+        if any(r.family == "change_budget" for r in active):
+            self.budget_row = len(hi)
+            lo.append(-np.inf)
+            hi.append(float(prob.cfg.change_budget))
+        self.requires = []
+        for i, js in requires:
+            self.requires.append((len(hi), int(i), np.asarray(js, dtype=np.int64)))
+            lo.append(-np.inf)
+            hi.append(-1.0)
+        self.lo, self.hi = np.array(lo, dtype=float), np.array(hi, dtype=float)
+        self.count = len(hi)
+        self.is_eq = self.lo == self.hi
+
+    # ---------------------------------------------------------------- columns
+    def x_matrix(self, I, J, previous_flag) -> sp.csc_matrix:
+        """Static-row entries of the pair columns (i, j) (link rows excluded)."""
+        prob = self.prob
+        k = np.arange(len(I))
+        rows, cols, vals = [I, prob.n + J], [k, k], [np.ones(len(I)), np.ones(len(I))]
+        cj = prob.col[J]
+        cap1 = prob.cap[I] == 1
+        for row, c, mask, coef in self.counts:
+            s = cap1 & mask[I] & (cj == c)
+            rows.append(np.full(s.sum(), row))
+            cols.append(k[s])
+            vals.append(np.full(s.sum(), coef))
+        yk = self.y_index[I, cj]
+        s = yk >= 0
+        rows.append(self.cover_row[yk[s]])
+        cols.append(k[s])
+        vals.append(-np.ones(s.sum()))
+        if self.budget_row is not None:
+            s = ~previous_flag
+            rows.append(np.full(s.sum(), self.budget_row))
+            cols.append(k[s])
+            vals.append(np.ones(s.sum()))
+        for row, i, js in self.requires:
+            s = (I == i) & np.isin(J, js)
+            rows.append(np.full(s.sum(), row))
+            cols.append(k[s])
+            vals.append(-np.ones(s.sum()))
+        return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(self.count, len(I)))
+
+    def y_matrix(self) -> sp.csc_matrix:
+        k = np.arange(self.ny)
+        rows, cols, vals = [self.cover_row], [k], [np.ones(self.ny)]
+        for row, c, mask, coef in self.counts:
+            s = mask[self.y_cadre] & (self.y_college == c)
+            rows.append(np.full(s.sum(), row))
+            cols.append(k[s])
+            vals.append(np.full(s.sum(), coef))
+        return sp.csc_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                             shape=(self.count, self.ny))
+
+    def links(self, I, J):
+        """(position in I, y index) of every pair that gets a link row x_ij ≤ y_ic."""
+        yk = self.y_index[I, self.prob.col[J]]
+        pos = np.flatnonzero(yk >= 0)
+        return pos, yk[pos]
+
+    # ---------------------------------------------------------------- duals → reduced costs
+    def college_price(self, lam) -> np.ndarray:
+        """G[i, c]: what the count and cover rows charge cadre i for a class of college c."""
+        prob = self.prob
+        G = np.zeros((prob.n, prob.C))
+        cap1 = prob.cap == 1
+        for row, c, mask, coef in self.counts:
+            G[cap1 & mask, c] += coef * lam[row]
+        G[self.y_cadre, self.y_college] -= lam[self.cover_row]
+        return G
+
+    def sparse_corrections(self, lam, m: int, previous_keys):
+        """Pair keys (i·m + j) whose reduced cost differs from the dense formula
+        W − u − v − G − λ_budget, and by how much (previous pairs are not charged the budget;
+        required pairs earn their require row)."""
+        keys, vals = [], []
+        if self.budget_row is not None and lam[self.budget_row]:
+            keys.append(previous_keys)
+            vals.append(np.full(len(previous_keys), lam[self.budget_row]))
+        for row, i, js in self.requires:
+            keys.append(i * m + js)
+            vals.append(np.full(len(js), lam[row]))
+        if not keys:
+            return np.zeros(0, np.int64), np.zeros(0)
+        k = np.concatenate(keys).astype(np.int64)
+        v = np.concatenate(vals)
+        uk, inv = np.unique(k, return_inverse=True)
+        return uk, np.bincount(inv, weights=v, minlength=len(uk))
+
+    def budget_price(self, lam) -> float:
+        return float(lam[self.budget_row]) if self.budget_row is not None else 0.0
+
+    def y_reduced_costs(self, lam, link_y, link_mu) -> np.ndarray:
+        """rc of each y: 0 − (its static-row prices) + Σ of its link-row multipliers."""
+        if not self.ny:
+            return np.zeros(0)
+        Y = self.y_matrix()
+        rc = -(Y.T @ lam)
+        return rc + np.bincount(link_y, weights=link_mu, minlength=self.ny)

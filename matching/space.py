@@ -1,0 +1,216 @@
+"""The pairs one solve may use, their integer weights, and pricing: reduced costs of every pair.
+
+Pricing is the only place that touches all n·m pairs; it runs in row blocks of about two million
+entries so that no n×m temporary is ever built beside the weights themselves.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from . import families
+from .model import Problem
+
+NEG = -np.inf
+BLOCK_ENTRIES = 2_000_000
+
+
+@dataclasses.dataclass
+class Prices:
+    """Row multipliers turned into what a pair pays: rc_ij = W_ij − u_i − vg[group_i, j] − budget
+    + corrections (sparse: previous pairs, required pairs, link rows of model pairs)."""
+    u: np.ndarray
+    group: np.ndarray          # cadre -> row of vg
+    vg: np.ndarray             # distinct rows of v_j + G[i, col_j]
+    budget: float
+    corr_keys: np.ndarray      # sorted pair keys i·m + j
+    corr_vals: np.ndarray
+
+
+@dataclasses.dataclass
+class Priced:
+    bound_part: float                       # Σ max(0, rc) over all pairs (locks: rc)
+    new_I: np.ndarray = None                # pairs with rc > tolerance outside the model (best first per cadre)
+    new_J: np.ndarray = None
+    new_rc: np.ndarray = None
+    row_bound: np.ndarray = None            # per cadre: rc of every collectable pair not returned is ≤ this
+    kept_I: np.ndarray = None               # pairs with rc ≥ −gap
+    kept_J: np.ndarray = None
+
+
+class PairSpace:
+    """Allowed pairs (all rules that remove pairs applied) with the objective weight of each."""
+
+    def __init__(self, prob: Problem, opts, active: list):
+        self.prob, self.n, self.m = prob, prob.n, prob.m
+        excluded = [r for r in active if families.family(r.family).excludes]
+        own = any(r.family == "own_unit" for r in excluded)
+        forbids = [r for r in excluded if r.family == "forbid"]
+        cap0 = prob.cap == 0
+        self.maxabs = prob.maxabs
+        if prob.dense:
+            W = prob.W
+            masks = cap0.any() or own or forbids or opts.rank_max is not None or opts.min_fit is not None
+            if masks:
+                W = W.copy()
+                W[cap0, :] = NEG
+                if own:
+                    for i in np.flatnonzero(prob.unit_col >= 0).tolist():
+                        W[i, prob.col == prob.unit_col[i]] = NEG
+                for r in forbids:
+                    W[r.i, r.j if r.j >= 0 else prob.col == r.c] = NEG
+                if opts.rank_max is not None and prob.pref_r is not None:
+                    ok = (prob.pref_r >= 1) & (prob.pref_r <= opts.rank_max)
+                    W[prob.has_pref_cadre[:, None] & ~ok] = NEG
+                if opts.min_fit is not None:
+                    W[prob.fit < opts.min_fit] = NEG
+            self.W, self.dense = W, True
+        else:
+            I, J = prob.I, prob.J
+            keep = ~cap0[I]
+            if own:
+                keep &= prob.unit_col[I] != prob.col[J]
+            pk = np.array([r.i * prob.m + r.j for r in forbids if r.j >= 0], dtype=np.int64)
+            ck = np.array([r.i * prob.C + r.c for r in forbids if r.j < 0], dtype=np.int64)
+            if len(pk):
+                keep &= ~np.isin(I * prob.m + J, pk)
+            if len(ck):
+                keep &= ~np.isin(I * prob.C + prob.col[J], ck)
+            if opts.min_fit is not None:
+                keep &= prob.fitw >= opts.min_fit
+            self.I, self.J, self.w = I[keep], J[keep], prob.w[keep]
+            self.keys = self.I * prob.m + self.J
+            self.dense = False
+
+    def count(self) -> int:
+        return int(np.isfinite(self.W).sum()) if self.dense else len(self.w)
+
+    def weight(self, I, J) -> np.ndarray:
+        """Weights of pairs (−inf where not allowed)."""
+        if self.dense:
+            return self.W[I, J]
+        if not len(self.keys):
+            return np.full(len(I), NEG)
+        q = I * self.m + J
+        k = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        return np.where(self.keys[k] == q, self.w[k], NEG)
+
+    # ------------------------------------------------------------------ initial pool
+    def best_per_cadre(self, extra: int):
+        """For every cadre its cap_i + `extra` best classes (ties: spread over the classes)."""
+        prob = self.prob
+        if not self.dense:
+            o = np.lexsort((-self.w, self.I))
+            Io = self.I[o]
+            pos = np.arange(len(Io)) - np.searchsorted(Io, Io, "left")
+            sel = o[pos < extra + prob.cap[Io]]
+            return self.I[sel], self.J[sel]
+        n, m = self.W.shape
+        k = int(min(m, extra + prob.cap.max(initial=0)))
+        if not (n and m and k):
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        parts_i, parts_j = [], []
+        step = max(1, BLOCK_ENTRIES // m)
+        for a in range(0, n, step):
+            B = self.W[a:a + step]
+            idx = np.argpartition(-B, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(B), 1))
+            rows = np.repeat(np.arange(a, a + len(B)), k)
+            parts_i.append(rows)
+            parts_j.append(idx.ravel())
+        I, J = np.concatenate(parts_i), np.concatenate(parts_j)
+        ok = np.isfinite(self.W[I, J])
+        return I[ok], J[ok]
+
+    # ------------------------------------------------------------------ pricing
+    def price(self, P: Prices, lock_keys, phase1: bool = False, collect: int = 0, in_model=None,
+              tol: float = 0.0, keep_gap: float | None = None, rows=None) -> Priced:
+        """One pass over every allowed pair (or every pair of `rows`): the bound's Σ max(0, rc),
+        optionally the `collect` best pairs per cadre with rc > tol not yet `in_model` (and in
+        `row_bound` the largest rc of the others, at least tol), and the pairs with rc ≥ −keep_gap."""
+        out = Priced(0.0)
+        out.row_bound = np.full(self.n, tol)
+        new_i, new_j, new_r, keep_i, keep_j = [], [], [], [], []
+        for rowids, R in self._blocks(P, phase1, rows):
+            if len(lock_keys):
+                pos = self._flat_positions(lock_keys, rowids)
+                out.bound_part += float(np.minimum(R[pos], 0.0).sum())
+            out.bound_part += float(R[R > 0].sum())
+            if collect:
+                ii = np.flatnonzero(R > tol)
+                if len(ii):
+                    ci, cj = self._pairs_at(ii, rowids)
+                    fresh = ~in_model(ci, cj)
+                    ci, cj, rv = ci[fresh], cj[fresh], R[ii[fresh]]
+                    o = np.lexsort((cj, -rv, ci))
+                    ci, cj, rv = ci[o], cj[o], rv[o]
+                    top = np.arange(len(ci)) - np.searchsorted(ci, ci, "left") < collect
+                    new_i.append(ci[top])
+                    new_j.append(cj[top])
+                    new_r.append(rv[top])
+                    np.maximum.at(out.row_bound, ci[~top], rv[~top])
+            if keep_gap is not None:
+                ci, cj = self._pairs_at(np.flatnonzero(R >= -keep_gap), rowids)
+                keep_i.append(ci)
+                keep_j.append(cj)
+        cat = (lambda L: np.concatenate(L).astype(np.int64) if L else np.zeros(0, np.int64))
+        out.new_I, out.new_J = cat(new_i), cat(new_j)
+        out.new_rc = np.concatenate(new_r) if new_r else np.zeros(0)
+        out.kept_I, out.kept_J = cat(keep_i), cat(keep_j)
+        return out
+
+    def _blocks(self, P: Prices, phase1: bool, rows=None):
+        """Yield (cadre of each row, rc as a flat row-major block); sparse: one block of all pairs."""
+        if not self.dense:
+            R = (np.zeros(len(self.w)) if phase1 else self.w.copy()) - P.u[self.I]
+            R -= P.vg[P.group[self.I], self.J]
+            if P.budget:
+                R -= P.budget
+            self._correct(R, P, None)
+            yield None, R
+            return
+        n, m = self.W.shape
+        step = max(1, BLOCK_ENTRIES // max(m, 1))
+        chunks = ([np.arange(a, min(n, a + step)) for a in range(0, n, step)] if rows is None
+                  else [rows[a:a + step] for a in range(0, len(rows), step)])
+        buf = np.empty((min(step, n), m))
+        for rowids in chunks:
+            R = buf[:len(rowids)]
+            W = self.W[rowids[0]:rowids[-1] + 1] if rows is None else self.W[rowids]
+            if phase1:
+                np.copyto(R, np.where(np.isfinite(W), 0.0, NEG))
+                R -= P.vg[P.group[rowids]]
+            else:
+                np.take(P.vg, P.group[rowids], axis=0, out=R)
+                np.subtract(W, R, out=R)
+            R -= (P.u[rowids] + P.budget)[:, None]
+            flat = R.reshape(-1)
+            self._correct(flat, P, rowids)
+            yield rowids, flat
+
+    def _flat_positions(self, keys, rowids):
+        """Positions in a block of the given pair keys that fall in it (dense) / in the pair list."""
+        if not self.dense:
+            return np.searchsorted(self.keys, keys)
+        i, j = keys // self.m, keys % self.m
+        loc = np.minimum(np.searchsorted(rowids, i), len(rowids) - 1)
+        hit = rowids[loc] == i
+        return loc[hit] * self.m + j[hit]
+
+    def _correct(self, R, P: Prices, rowids):
+        if not len(P.corr_keys):
+            return
+        if self.dense:
+            i, j = P.corr_keys // self.m, P.corr_keys % self.m
+            loc = np.minimum(np.searchsorted(rowids, i), len(rowids) - 1)
+            hit = rowids[loc] == i
+            R[loc[hit] * self.m + j[hit]] += P.corr_vals[hit]
+        else:
+            pos = np.minimum(np.searchsorted(self.keys, P.corr_keys), max(len(self.keys) - 1, 0))
+            s = self.keys[pos] == P.corr_keys if len(self.keys) else np.zeros(0, bool)
+            np.add.at(R, pos[s], P.corr_vals[s])
+
+    def _pairs_at(self, flat, rowids):
+        if self.dense:
+            return rowids[flat // self.m], flat % self.m
+        return self.I[flat], self.J[flat]

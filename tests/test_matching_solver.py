@@ -1,0 +1,167 @@
+"""Solver plumbing: public HiGHS bindings, cancel inside a MIP, the post-solve check, exact scaling."""
+from __future__ import annotations
+
+import threading
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from test_matching_support import cadres, classes, constraints, scores
+
+from matching import InputError, MatchingInput, load_config, solve
+from matching.highs import Cancelled, Model
+from matching.model import Problem
+from matching.scaling import scale_scores
+from matching.verify import VerificationError, verify
+
+ROOT = Path(__file__).resolve().parents[1]
+CFG = load_config(None)
+
+
+def test_only_public_highs_bindings():
+    for f in (ROOT / "matching").glob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        assert "_highspy" not in text and "highspy._core" not in text, f.name
+
+
+def _hard_knapsack(cancel, seconds: float) -> Model:
+    rng = np.random.default_rng(1)
+    n, m = 300, 30
+    A = rng.integers(1, 100, size=(m, n)).astype(float)
+    model = Model(seed=0, threads=1, deadline=time.perf_counter() + seconds, cancel=cancel)
+    model.load(rng.integers(1, 100, size=n).astype(float), np.zeros(n), np.ones(n), sp.csc_matrix(A),
+               np.full(m, -np.inf), A.sum(axis=1) / 3, integer=True)
+    return model
+
+
+def test_hard_mip_takes_several_seconds_without_cancel():
+    # the instance of the cancel test below really is slow: 3 s pass without an answer
+    t = time.perf_counter()
+    assert _hard_knapsack(None, 3.0).run() == "time_limit"
+    assert time.perf_counter() - t >= 2.9
+
+
+def test_cancel_stops_a_running_mip_within_a_second():
+    """The engine's MIPs all run through highs.Model: a cancel set while one is running stops it."""
+    ev = threading.Event()
+    model = _hard_knapsack(ev, 30.0)
+    threading.Timer(0.5, ev.set).start()
+    t = time.perf_counter()
+    with pytest.raises(Cancelled):
+        model.run()
+    assert time.perf_counter() - t < 1.5          # set at 0.5 s, stopped within a second of it
+
+
+def test_cancel_during_a_solve_returns_within_a_second():
+    from matching.bench import generate
+    inp = generate(300, 2000, 3, n_colleges=10)
+    cancelled = 0
+    for delay in (0.2, 0.5, 0.9):
+        ev = threading.Event()
+        threading.Timer(delay, ev.set).start()
+        t = time.perf_counter()
+        res = solve(inp, CFG, cancel=ev)
+        if res.status == "cancelled":
+            cancelled += 1
+            assert time.perf_counter() - t < delay + 1.0
+    assert cancelled                      # the solve takes longer than 0.2 s: at least one was stopped
+
+
+def test_verify_catches_a_broken_answer():
+    cad = cadres([("A", "head", 1), ("B", "head", 1)])
+    cls = classes([("X", "甲院"), ("Y", "乙院")])
+    sc = scores([("A", "X", "9"), ("A", "Y", "3"), ("B", "X", "8"), ("B", "Y", "5")])
+    cons = constraints([{"type": "lock", "cadre_id": "B", "class_id": "X"}])
+    prob = Problem(MatchingInput(cad, cls, None, cons, sc), CFG.replace(priority="off"))
+    w = (lambda I, J: prob.W[I, J])
+    good = [(0, 1), (1, 0)]                           # A-Y, B-X: the lock holds
+    verify(prob, good, 3 * prob.scale + 8 * prob.scale, w)
+    with pytest.raises(VerificationError, match="lock"):
+        verify(prob, [(0, 0), (1, 1)], 14 * prob.scale, w)        # A-X breaks B's lock
+    with pytest.raises(VerificationError, match="more than one adviser"):
+        verify(prob, [(0, 0), (1, 0)], 17 * prob.scale, w)
+    with pytest.raises(VerificationError, match="objective"):
+        verify(prob, good, 12 * prob.scale, w)
+    with pytest.raises(VerificationError, match="capacity"):
+        verify(prob, [(1, 0)], 8 * prob.scale, w)
+
+
+def test_vectorised_scaling_is_exact():
+    ints, D, bad = scale_scores(["1.004", "-2.25", "3", ".5", "-0.125", "1e-3", "7.10"], [Fraction(5), Fraction(2)])
+    assert not bad
+    got = [Fraction(int(x), D) for x in ints]
+    assert got == [Fraction("1.004"), Fraction("-2.25"), 3, Fraction(1, 2), Fraction(-1, 8), Fraction(1, 1000),
+                   Fraction("7.1")]
+    assert D == 1000
+    _, _, bad = scale_scores(["1.5", "abc", "nan"], [])
+    assert [r for r, _ in bad] == [1, 2]
+    with pytest.raises(OverflowError):
+        scale_scores(["12345678901234567.5", "0.000000000000000001"], [])
+
+
+def test_scores_file_problems_are_listed():
+    cad = cadres([("A", "head", 1)])
+    cls = classes([("X", "甲院")])
+    sc = scores([("A", "X", "1.5"), ("A", "X", "2"), ("Q", "X", "1")])
+    with pytest.raises(InputError) as e:
+        solve(MatchingInput(cad, cls, scores=sc), CFG)
+    msg = e.value.message("en")
+    assert "scores row 2: duplicates row 1" in msg and "scores row 3: cadre_id 'Q'" in msg
+    bad = scores([("A", "X", "1.5")])
+    bad["score_text"] = ["one"]
+    with pytest.raises(InputError, match="not a number"):
+        solve(MatchingInput(cad, cls, scores=bad), CFG)
+
+
+def test_changing_thread_count_between_solves():
+    from matching.bench import generate
+    inp = generate(30, 90, 4, n_colleges=4)
+    objs = {solve(inp, CFG.replace(workers=w)).objective_exact for w in (1, 2, 3)}
+    assert len(objs) == 1
+
+
+def test_bounded_pricing_equals_a_full_pass(monkeypatch):
+    """Explanations price only what stored row bounds cannot rule out; that must give exactly what a
+    full pass over every pair gives: the bound's Σ max(0, rc), the new pairs and the kept pairs."""
+    import copy
+
+    from matching import colgen
+    from matching.bench import generate
+    from matching.state import _prices
+    monkeypatch.setattr(colgen, "BOUNDED_MAX_SHARE", 2.0)          # never fall back to a full pass here
+    res = solve(generate(60, 300, 5, n_colleges=5), CFG)
+    S0, lp = res.core.solve, res.core.lp
+    checked = 0
+    for i, j in [(a, b) for a, b in res.core.pairs[:6]] + [(3, 7), (10, 200), (25, 31)]:
+        j = (j + 11) % S0.m                                       # a class the cadre does not have
+        key = i * S0.m + j
+        if not np.isfinite(S0.space.weight(np.array([i]), np.array([j])))[0] or j in S0.lock_keys % S0.m:
+            continue
+        S = copy.copy(S0)
+        S.lock_keys = np.union1d(S0.lock_keys, [key]).astype(np.int64)
+        if not lp.in_model(np.array([i]), np.array([j]))[0]:
+            lp.add(np.array([i]), np.array([j]))
+        col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
+        lp.model.h.changeColBounds(col, 1.0, 1.0)
+        try:
+            duals = lp.solve()
+            if duals is None:
+                continue
+            P = _prices(S, duals[0], lp.link_keys, duals[1])
+            for gap in (None, 0.5, 3.0 * res.problem.scale):
+                full = S.space.price(P, S.lock_keys, collect=5, in_model=lp.in_model, tol=1e-7, keep_gap=gap)
+                bounded = colgen._bounded_pass(S, lp, P, 5, 1e-7, gap)
+                assert bounded is not None
+                assert abs(bounded.bound_part - full.bound_part) < 1e-6
+                assert set(zip(bounded.new_I.tolist(), bounded.new_J.tolist())) == \
+                    set(zip(full.new_I.tolist(), full.new_J.tolist()))
+                if gap is not None:
+                    assert set(zip(bounded.kept_I.tolist(), bounded.kept_J.tolist())) == \
+                        set(zip(full.kept_I.tolist(), full.kept_J.tolist()))
+                checked += 1
+        finally:
+            lp.model.h.changeColBounds(col, 0.0, 1.0)
+    assert checked >= 6

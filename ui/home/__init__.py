@@ -1,0 +1,1 @@
+"""The Home page's sections (pages/home.py reads as their table of contents)."""
