@@ -106,6 +106,8 @@ def test_service_roles_match_the_page_table():
     assert set(coverage.ROLES) == roles["pages/coverage.py"]
     assert set(ledger.ROLES) == roles["pages/ledger.py"]
     assert set(data.ROLES) == roles["pages/data.py"]
+    from services import requirements
+    assert set(requirements.ROLES) == roles["pages/requirements.py"] == {"admin"}
     assert "planner" not in coverage.ROLES
 
 
