@@ -86,7 +86,9 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
 
     With `incremental`, when every write since the last load of this process was a ledger write (the
     dashboard's live case: a cadre records an activity), the previous inputs are reused and only the
-    activities named in those audit entries are applied, instead of re-reading the whole ledger."""
+    activities named in those audit entries are applied, instead of re-reading the whole ledger.
+    The 工作要求 in force come from the store; when they count confirmed entries only, the ledger
+    has its `confirmed` column and every change reloads (a review changes what counts)."""
     version = version or store_version()
     url = _parse_version(version)[0]
     if incremental:
@@ -95,7 +97,9 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         if previous is not None:
             if previous.version == version:
                 return previous
-            patched = _patch_ledger(previous, version)
+            # counting confirmed entries only: a review changes what counts, so read everything again
+            confirmed_only = previous.requirements is not None and previous.requirements.confirmed_only
+            patched = None if confirmed_only else _patch_ledger(previous, version)
             if patched is not None:
                 with _last_lock:
                     _last_inputs[url] = patched
@@ -106,8 +110,8 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         classes = store_data.load_kind(s, "classes")
         exemptions = store_data.load_kind(s, "exemptions")
         assignment = assignment_in_force(s)
-        ledger = store_ledger.load_ledger(s)
         req = in_force_from(s)
+        ledger = store_ledger.load_ledger(s, confirmed=req.confirmed_only)
     cal = Calendar(list(terms)) if terms else None
     inputs = Inputs(version, terms, cal, req.headline(date.today()), cadres, classes, assignment, ledger, exemptions,
                     requirements=req)

@@ -122,3 +122,22 @@ def test_a_level_threshold_applies_to_that_levels_cadres_on_the_dashboard(demo_d
     lv = lv.assign(level=lv["cadre_id"].map(level))
     assert set(lv.loc[lv["level"] == "school", "required"]) == {2}
     assert set(lv.loc[lv["level"] != "school", "required"]) == {1}
+
+
+def test_counting_confirmed_entries_only_applies_on_the_dashboard(demo_db):
+    from services import compliance_view as cv
+    from services import requirements as req
+    from services import review
+
+    before = _f2f()
+    req.update_settings(demo_user("admin"), count_confirmed_only=True)
+    after = _f2f()
+    assert after["done"].sum() < before["done"].sum()
+    # an entry the college confirms counts again at once
+    college = demo_user("college")
+    pending = review.entries(college, cv.load_inputs(), "pending")
+    led = cv.load_inputs().ledger
+    f2f = led.loc[led["activity_id"].isin(set(pending["activity_id"])) & (led["type"] == "face_to_face")
+                  & (led["venue"] != "网络")]
+    review.confirm(college, cv.load_inputs(), list(f2f["activity_id"][:1]))
+    assert _f2f()["done"].sum() == after["done"].sum() + 1
