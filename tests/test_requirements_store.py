@@ -141,3 +141,22 @@ def test_counting_confirmed_entries_only_applies_on_the_dashboard(demo_db):
                   & (led["venue"] != "网络")]
     review.confirm(college, cv.load_inputs(), list(f2f["activity_id"][:1]))
     assert _f2f()["done"].sum() == after["done"].sum() + 1
+
+
+def test_the_cadres_own_page_and_the_leaders_drilldown_agree(demo_db):
+    """Under a per-level requirement, the cadre's own progress (evaluated on their rows alone) and
+    the leader's drill-down (the university's evaluation) show the same periods and statuses."""
+    from services import compliance_view as cv
+    from services import coverage, ledger
+    from services import requirements as req
+
+    me = demo_user("cadre")
+    inputs = cv.load_inputs()
+    my_level = inputs.cadres.set_index("cadre_id").at[me.cadre_id, "level"]
+    req.add(demo_user("admin"), DEMO.start, {"face_to_face": {"levels": {my_level: {"at_least": 2}}}})
+    inputs = cv.load_inputs()
+    own = ledger.cadre_progress(me, inputs, me.cadre_id, LAST_DAY)["status"]
+    card = coverage.scorecard(demo_user("leader"), cv.compute(inputs, LAST_DAY), me.cadre_id)["status"]
+    cols = ["rule", "period", "required", "done", "status"]
+    pd.testing.assert_frame_equal(own[cols].reset_index(drop=True), card[cols].reset_index(drop=True))
+    assert set(own.loc[own["rule"] == "face_to_face", "required"]) <= {0, 2}
