@@ -110,6 +110,39 @@ PERIOD_KINDS: Vocab = {
     "year": Term("学年", "School year"),
 }
 
+# --- solve parameters (same wording on the Rounds and Scenarios pages) -----------------------
+OBJECTIVES: Vocab = {
+    "total": Term("总匹配度最高", "Highest total fit"),
+    "fair": Term("兼顾公平（先保最差者）", "Fair first"),
+    "min_change": Term("尽量少调整", "Fewest changes"),
+}
+PRIORITY_MODES: Vocab = {
+    "hard": Term("必须有班主任", "Must be covered"),
+    "weighted": Term("优先（加分）", "Preferred (bonus)"),
+    "off": Term("不特殊处理", "No special treatment"),
+}
+OWN_UNIT_RULES: Vocab = {
+    "neutral": Term("不影响", "No effect"),
+    "prefer": Term("优先本单位", "Prefer own college"),
+    "forbid": Term("回避本单位", "Never own college"),
+}
+WEIGHTS: Vocab = {
+    "expertise": Term("专长", "Expertise"),
+    "discipline": Term("学科", "Discipline"),
+    "preference": Term("意向", "Preference"),
+    "continuity": Term("连续性", "Continuity"),
+    "own_unit": Term("本单位", "Own unit"),
+    "priority_bonus": Term("重点班加分", "Priority bonus"),
+    "change_penalty": Term("调整代价", "Change penalty"),
+}
+SCORE_PARTS: Vocab = {   # the assignment's part_* columns
+    "part_expertise": Term("专长分", "Expertise"),
+    "part_discipline": Term("学科分", "Discipline"),
+    "part_preference": Term("意向分", "Preference"),
+    "part_continuity": Term("连续性分", "Continuity"),
+    "part_own_unit": Term("本单位分", "Own unit"),
+}
+
 # --- rounds and solves ----------------------------------------------------------------------
 ROUND_STATUSES: Vocab = {
     "draft": Term("草稿", "Draft"),
@@ -129,6 +162,21 @@ SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignmen
 
 def is_solved(status) -> bool:
     return status in SOLVED
+
+ROUND_RESULTS: Vocab = {   # what a round's result can say (a solver status, or a hand-made import)
+    **SOLVER_STATUSES,
+    "imported": Term("导入（手工分配）", "Imported (hand-made)"),
+    "error": Term("出错", "Error"),
+}
+
+# Round-level rules a diagnosis can name (matching's rule ref {"kind": "round", "name": ...}).
+ROUND_RULES: Vocab = {
+    "capacity": Term("每名干部带班数（干部名单“带班数”列）", "each cadre's capacity (cadres file)"),
+    "priority": Term("重点班级必须有班主任（参数“重点班级”）", "every priority class gets an adviser (parameter)"),
+    "change_budget": Term("调整数量上限（参数“调整上限”）", "change budget (parameter)"),
+    "supply": Term("干部与班级的数量（名单数据）", "the numbers of cadres and classes (rosters)"),
+    "own_unit": Term("本单位回避（参数“本单位规则”）", "own-unit rule (parameter)"),
+}
 
 ROUND_KINDS: Vocab = {
     "initial": Term("新一轮", "New round"),

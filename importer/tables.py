@@ -225,12 +225,46 @@ def decode_text(data: bytes, label: str) -> str:
                         row=line, value=data[pos:pos + 4].hex(" ")) from None
 
 
+def _split_plain(text: str, delimiter: str, most: int) -> list[Row] | None:
+    """The rows csv.reader gives (at most `most` + 1 of them), for a text without quotes, NULs or lone
+    CRs, where each line is one row and a plain split is the same parse, ~4x faster; else None."""
+    if '"' in text or "\x00" in text or "'" in text:
+        return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+        if "\r" in text:
+            return None
+    lines = text.split("\n", most + 1)
+    if len(lines) <= most + 1 and lines[-1] == "":
+        lines.pop()                       # the final line break ends the last row, it starts none
+    if lines and max(map(len, lines)) > csv.field_size_limit():
+        return None                       # csv.reader refuses a field that long: let it say so
+    return [(n, ln.split(delimiter) if ln else []) for n, ln in enumerate(lines, start=1)]
+
+
+def _first_line(text: str) -> str:
+    """The first non-blank line (splitlines' idea of a line), without splitting the whole text."""
+    head = text[:65536]
+    lines = head.splitlines()
+    if len(head) < len(text):
+        lines = lines[:-1]                # the last line of the head may be cut short
+    first = next((ln for ln in lines if ln.strip()), None)
+    if first is None:
+        first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    return first
+
+
 def _read_csv(data: bytes, label: str, lim: Limits) -> Workbook:
     text = decode_text(data, label)
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
+    first = _first_line(text)
     delimiter = "\t" if ("\t" in first and "," not in first) else ","
+    rows = _split_plain(text, delimiter, lim.physical_rows)
+    if rows is not None:
+        if len(rows) > lim.physical_rows:
+            raise Unreadable(too_many_rows(label, lim.rows, lim.source["rows"], lim.physical_rows + 1))
+        return Workbook("csv", [None], lambda _name: iter(rows))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[Row] = []
+    rows = []
     end = 0
     quoted = "'" in text          # else no field can carry the neutralising apostrophe: skip the check
     try:

@@ -17,7 +17,6 @@ from fractions import Fraction
 import numpy as np
 
 _MAX_DIGITS = 18          # mantissas below 10^18 fit int64 exactly
-_POW10 = 10 ** np.arange(19, dtype=np.int64)
 
 
 def _read_simple(texts: np.ndarray):
@@ -38,9 +37,11 @@ def _read_simple(texts: np.ndarray):
           & (ndig <= _MAX_DIGITS))
     after = np.cumsum(dot, axis=1) > 0                      # positions after the point
     decimals = (digit & after).sum(axis=1)
-    right = ndig[:, None] - np.cumsum(digit, axis=1)        # digits to the right of each digit
-    D = np.where(digit & ok[:, None], (C - 48).astype(np.int64) * _POW10[np.clip(right, 0, 18)], 0)
-    mant = D.sum(axis=1)
+    mant = np.zeros(k, dtype=np.int64)
+    value, is_digit = (C.T - 48).astype(np.int64), np.ascontiguousarray(digit.T)
+    for c in range(width):                                  # Horner, one character column at a time
+        mant = np.where(is_digit[c], mant * 10 + value[c], mant)
+    mant = np.where(ok, mant, 0)                            # (not-ok rows may have wrapped: unused)
     mant = np.where(C[:, 0] == 45, -mant, mant)
     return ok, mant, decimals
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT))
 import importer
 from services import scenarios as sc
 from services import sweeps
+from services.scenario_edits import previous_from_assignment
 from store.bootstrap import DEMO_DIR
 
 
@@ -30,7 +31,7 @@ def demo_frames():
     a = b["assignment"]
     published = a.loc[a["end"].isna()]   # the rows still in force at the end of the demo year
     fr = {k: b[k] for k in ("cadres", "classes", "preferences", "constraints")}
-    fr["previous"] = sc.previous_from_assignment(published)
+    fr["previous"] = previous_from_assignment(published)
     return fr
 
 

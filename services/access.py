@@ -78,3 +78,16 @@ def require_own_cadre(user: UserInfo, cadre_id: str, action: str = "", admin_ok:
 def filter_colleges(user: UserInfo, colleges: Iterable[str]) -> list[str]:
     scope = college_scope(user)
     return [c for c in colleges if scope is None or c == scope]
+
+
+def refusal(user: UserInfo | None, action: str, why_zh: str, why_en: str, target: str = "") -> AccessDenied:
+    """An audit-logged AccessDenied with its own sentence (for checks the helpers above do not cover)."""
+    return _deny(user, action, why_zh, why_en, target)
+
+
+def require_owner(user: UserInfo, owner: str, action: str = "", target: str = "") -> None:
+    """Refuse unless the user created the item (`owner` is a username) or is an admin."""
+    require(user, action=action)
+    if user.role != "admin" and user.username != owner:
+        raise _deny(user, action, f"只有创建人（{owner}）或管理员可以修改或删除",
+                    f"only the owner ({owner}) or an admin may change or delete this", target)

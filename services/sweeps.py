@@ -5,9 +5,10 @@ No Streamlit here: each function takes the scenario's frames and parameters, a p
 
 Capacity sweep — what "n cadres" means
     The cadres of the scenario with capacity > 0 are put in a stated order (ORDERS): cadres with a
-    lock first (the office has fixed their class), then by level — 校领导, 中层正职, 中层副职 (or the
-    reverse) — then by 工号. "n cadres" are the first n of that order with their capacities; every
-    other cadre gets capacity 0 for that solve. This is NOT a search over which n cadres to pick.
+    lock first (the office has fixed their class), then by level in protocol order (or the
+    reverse; common.vocabulary.LEVEL_ORDER) — then by 工号. "n cadres" are the first n of that order
+    with their capacities; every other cadre gets capacity 0 for that solve. This is NOT a search
+    over which n cadres to pick.
     Each point maximises, exactly and lexicographically, first the number of priority classes
     covered and then the total fit (objective "total"), under all the scenario's rules — locks,
     forbids, quotas, level caps, change budget, fairness bound (priority is switched to
@@ -38,13 +39,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from common import vocabulary
+from services import access
 from services import scenarios as sc
+from services.jobs import BackgroundJob
+from services.scenario_edits import ScenarioError
+from services.scenario_metrics import locked_cadres, worst_rank
+from store.auth import UserInfo
 
+_LEVELS_ZH = [vocabulary.label(vocabulary.LEVELS, code) for code in vocabulary.LEVEL_ORDER]
+_LEVELS_EN = list(vocabulary.LEVEL_ORDER)
 ORDERS = {
-    "level": ("锁定干部优先，再按层级：校领导→中层正职→中层副职，同层按工号",
-              "locked cadres first, then by level: school → head → deputy, then by staff number"),
-    "level_desc": ("锁定干部优先，再按层级：中层副职→中层正职→校领导，同层按工号",
-                   "locked cadres first, then by level: deputy → head → school, then by staff number"),
+    "level": (f"锁定干部优先，再按层级：{'→'.join(_LEVELS_ZH)}，同层按工号",
+              f"locked cadres first, then by level: {' → '.join(_LEVELS_EN)}, then by staff number"),
+    "level_desc": (f"锁定干部优先，再按层级：{'→'.join(reversed(_LEVELS_ZH))}，同层按工号",
+                   f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
 }
 SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
@@ -95,11 +104,11 @@ def _sub(progress, lo: float, hi: float, label: str):
 def cadre_order(fr: dict[str, pd.DataFrame], order: str = "level") -> list[str]:
     """The stated order of the cadres that can take a class (capacity > 0)."""
     if order not in ORDERS:
-        raise sc.ScenarioError(f"顺序 {order!r} 无效", f"order {order!r} must be one of {list(ORDERS)}")
+        raise ScenarioError(f"顺序 {order!r} 无效", f"order {order!r} must be one of {list(ORDERS)}")
     cad = fr["cadres"]
     cad = cad.loc[cad["capacity"] > 0]
-    locked = sc.locked_cadres(fr)
-    lv = {"school": 0, "head": 1, "deputy": 2}
+    locked = locked_cadres(fr)
+    lv = {code: i for i, code in enumerate(vocabulary.LEVEL_ORDER)}
     def key(r):
         lvl = lv.get(r.level, 3)
         if order == "level_desc":
@@ -290,7 +299,7 @@ def _trade_point(curve: str, bound, fr, params, progress, cancel) -> TradePoint:
     res, status = _solve_point(fr, params, progress, cancel)
     ok = status in ("optimal", "feasible")
     return TradePoint(curve, bound, status, res.report.get("total_fit") if ok else None,
-                      sc.worst_rank(res.assignment, fr) if ok else None,
+                      worst_rank(res.assignment, fr) if ok else None,
                       res.report.get("changes", {}).get("changed") if ok else None,
                       time.perf_counter() - t0, params, res)
 
@@ -326,7 +335,7 @@ def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: in
                  cancel=None) -> tuple[list[TradePoint], bool]:
     """Total fit against the number of pairs changed from the published assignment."""
     if fr.get("previous") is None or fr["previous"].empty:
-        raise sc.ScenarioError("没有已发布的分配可比较变动", "there is no published assignment to count changes from")
+        raise ScenarioError("没有已发布的分配可比较变动", "there is no published assignment to count changes from")
     base = _curve_params(params)
     pts: list[TradePoint] = []
     try:
@@ -359,3 +368,33 @@ def points_frame(pts: list[TradePoint]) -> pd.DataFrame:
              "changes": p.changes, "seconds": round(p.seconds, 3)} for i, p in enumerate(pts)]
     return pd.DataFrame(rows, columns=["idx", "curve", "bound", "status", "total_fit", "worst_rank", "worst_unmet",
                                        "changes", "seconds"])
+
+
+# ====================================================================== in the background
+
+def start_sweep(user: UserInfo, scenario_id: int, order: str, sizes: list[int], find_minimum: bool) -> BackgroundJob:
+    """capacity_sweep of a scenario in the background: outcome {"kind": "sweep", "scenario_id", "result"}."""
+    opened = sc.get(user, scenario_id)
+
+    def work(progress, cancel):
+        res = capacity_sweep(opened.frames, opened.params, order, sizes=sizes, find_minimum=find_minimum,
+                             progress=progress, cancel=cancel)
+        return {"kind": "sweep", "scenario_id": scenario_id, "result": res}
+    return BackgroundJob(f"容量推演（情景 #{scenario_id}）", f"Capacity sweep (scenario #{scenario_id})", work).start()
+
+
+def start_curve(user: UserInfo, scenario_id: int, curve: str, points: int = 10) -> BackgroundJob:
+    """A trade-off curve ("fairness" | "changes") in the background: outcome {"kind": "curve", "curve",
+    "scenario_id", "points", "cancelled"}."""
+    access.require(user, *sc.USERS, action="scenario_curve")
+    if curve not in ("fairness", "changes"):
+        raise ScenarioError(f"曲线 {curve!r} 无效", f"curve {curve!r} must be fairness or changes")
+    opened = sc.get(user, scenario_id)
+
+    def work(progress, cancel):
+        if curve == "fairness":
+            pts, cancelled = fairness_curve(opened.frames, opened.params, progress, cancel)
+        else:
+            pts, cancelled = change_curve(opened.frames, opened.params, int(points), progress, cancel)
+        return {"kind": "curve", "curve": curve, "scenario_id": scenario_id, "points": pts, "cancelled": cancelled}
+    return BackgroundJob(f"权衡曲线（情景 #{scenario_id}）", f"Trade-off curve (scenario #{scenario_id})", work).start()

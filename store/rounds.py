@@ -16,12 +16,13 @@ import pandas as pd
 from sqlalchemy import delete, insert, or_, select
 from sqlalchemy.orm import Session
 
+from common import vocabulary
 from store import audit, frames
 from store.errors import InvalidData, InvalidState, NotFound
 from store.locks import serialise
 from store.models import Assignment, AssignmentRound, utcnow
 
-ROUND_KINDS = ("initial", "topup", "scenario")
+ROUND_KINDS = tuple(vocabulary.ROUND_KINDS)
 _FIXED = ("cadre_id", "name", "class_id", "class_name", "college", "score", "preference_rank", "locked",
           "changed", "start", "end")
 

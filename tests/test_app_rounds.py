@@ -8,9 +8,18 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from services import rounds as svc
-from services.rounds import SolveJob
+from services import round_inputs as inputs
+from services import round_lifecycle as lifecycle
+from services import round_solve as solving
+from services.jobs import BackgroundJob
+from services.solve_params import default_params
 from tests.demo_facts import publish_day
+from tests.fixtures_app import demo_user
+from ui.rounds.state import Keys
+
+
+def admin():
+    return demo_user("admin")
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py")
 
@@ -26,7 +35,7 @@ def page(as_role, role="admin", **state) -> AppTest:
 def finish_job(at: AppTest) -> AppTest:
     """Wait for the background solve the page started, then rerun (what the polling fragment does)."""
     # AppTest's session state has no .get()
-    job = at.session_state["rounds_job"] if "rounds_job" in at.session_state else None  # noqa: SIM401
+    job = at.session_state[Keys.JOB] if Keys.JOB in at.session_state else None  # noqa: SIM401
     if job is not None:
         assert job.wait(60)
     return at.run()
@@ -45,8 +54,8 @@ def texts(elements) -> list[str]:
 
 
 def solved_round(**params) -> int:
-    rid = svc.create_round("测试轮", "initial", "admin", svc.default_params() | params)
-    assert svc.solve_round(rid, "admin").status == "optimal"
+    rid = lifecycle.create_round(admin(), "测试轮", "initial", default_params() | params)
+    assert solving.solve_round(admin(), rid).status == "optimal"
     return rid
 
 
@@ -60,26 +69,26 @@ def test_planner_may_view_but_not_change(demo_db, as_role):
     rid = solved_round()
     at = page(as_role, "planner")
     assert not at.exception
-    assert at.radio(key="rounds_view").options == ["轮次与结果"]
-    assert "rounds_solve" not in [b.key for b in at.button]
-    at.selectbox(key="rounds_pick").set_value(rid).run()
-    assert "adjust" not in [o for o in at.radio(key="rounds_section").options]
+    assert at.radio(key=Keys.VIEW).options == ["轮次与结果"]
+    assert Keys.SOLVE not in [b.key for b in at.button]
+    at.selectbox(key=Keys.PICK).set_value(rid).run()
+    assert "adjust" not in [o for o in at.radio(key=Keys.SECTION).options]
     assert len(at.dataframe) >= 2            # the list and the result table are visible
-    at.radio(key="rounds_section").set_value("发布与导出").run()
+    at.radio(key=Keys.SECTION).set_value("发布与导出").run()
     keys = [b.key for b in at.button]
-    assert "publish_go" not in keys and "rounds_discard" not in keys
-    at.radio(key="rounds_section").set_value("规则与参数").run()
-    assert "rules_save" not in [b.key for b in at.button]
-    assert at.selectbox(key=f"edit_{rid}_objective").disabled
+    assert Keys.PUBLISH_GO not in keys and Keys.DISCARD not in keys
+    at.radio(key=Keys.SECTION).set_value("规则与参数").run()
+    assert Keys.RULES_SAVE not in [b.key for b in at.button]
+    assert at.selectbox(key=f"{Keys.edit_params(rid)}_objective").disabled
 
 
 def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at = page(as_role)
-    at.radio(key="rounds_view").set_value("新建轮次").run()
+    at.radio(key=Keys.VIEW).set_value("新建轮次").run()
     assert not at.exception
     assert any(x.startswith("规则与参数校验通过") for x in texts(at.success))
     # a quota above the number of cadres is flagged before solving
-    key = "new_rules_initial_0"
+    key = Keys.new_rules("initial", 0)
     row = quota_row(at, key)
     at.session_state[key] = {"edited_rows": {row: {"min": 500}}, "added_rows": [], "deleted_rows": []}
     at.run()
@@ -88,16 +97,16 @@ def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at.session_state[key] = {"edited_rows": {row: {"type": "quota"}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("类型" in e for e in texts(at.error))
-    assert at.button(key="new_create").disabled
+    assert at.button(key=Keys.NEW_CREATE).disabled
     at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": []}
-    at.number_input(key="new_w_preference").set_value(2.0)
-    at.text_input(key="new_name").set_value("2026年分配（测试）").run()
-    at.button(key="new_create").click().run()
+    at.number_input(key=f"{Keys.NEW_PARAMS}_w_preference").set_value(2.0)
+    at.text_input(key=Keys.NEW_NAME).set_value("2026年分配（测试）").run()
+    at.button(key=Keys.NEW_CREATE).click().run()
     assert not at.exception
     finish_job(at)
     assert any(s.startswith("求解完成（最优") for s in texts(at.success)), texts(at.success)
-    rid = at.session_state["rounds_pick"]
-    info = svc.get_round(rid)
+    rid = at.session_state[Keys.PICK]
+    info = lifecycle.get_round(admin(), rid)
     assert info.name == "2026年分配（测试）" and info.parameters["weights"]["preference"] == 2.0
     assert info.result["status"] == "optimal"
     metrics = {m.label: m.value for m in at.metric}
@@ -109,65 +118,65 @@ def test_progress_panel_and_cancel(demo_db, as_role):
         progress(0.4, "线性松弛第2轮")
         cancel.wait(30)
         return {"round_id": None, "status": "cancelled"}
-    job = SolveJob("求解轮次 9", "Solving round 9", work).start()
-    at = page(as_role, rounds_job=job)
+    job = BackgroundJob("求解轮次 9", "Solving round 9", work).start()
+    at = page(as_role, **{Keys.JOB: job})
     assert not at.exception
-    assert at.button(key="rounds_cancel").label == "取消求解"
+    assert at.button(key=Keys.CANCEL).label == "取消求解"
     assert any("线性松弛第2轮" in (p.proto.text or "") for p in at.get("progress"))
-    at.button(key="rounds_cancel").click().run()
+    at.button(key=Keys.CANCEL).click().run()
     assert job.cancel_event.is_set() and job.wait(5)
     shown = texts(at.warning)
-    if "rounds_job" in at.session_state:      # the thread ended after that run: the next run reports it
+    if Keys.JOB in at.session_state:      # the thread ended after that run: the next run reports it
         shown = texts(at.run().warning)
     assert "已取消，结果未保存。" in shown
-    assert "rounds_job" not in at.session_state
+    assert Keys.JOB not in at.session_state
 
 
 def test_infeasible_round_shows_diagnosis_with_links_to_each_rule(demo_db, as_role):
-    con = svc.current_inputs()["constraints"].copy()
+    con = inputs.current_inputs()["constraints"].copy()
     row = int(con.index[con["type"] == "college_quota"][0])
     con.loc[row, "min"] = 500
-    rid = svc.create_round("不可行", "initial", "admin", svc.default_params(), constraints=con)
-    assert svc.solve_round(rid, "admin").status == "infeasible"
-    at = page(as_role, rounds_pick=rid)
+    rid = lifecycle.create_round(admin(), "不可行", "initial", default_params(), constraints=con)
+    assert solving.solve_round(admin(), rid).status == "infeasible"
+    at = page(as_role, **{Keys.PICK: rid})
     assert not at.exception
     assert any("没有可行分配" in e for e in texts(at.error))
     assert any(f"规则第{row + 1}条 学院名额" in md for md in texts(at.markdown))
     at.button(key="diag_edit_0_0").click().run()
-    assert at.radio(key="rounds_section").value == "rules"
+    assert at.radio(key=Keys.SECTION).value == "rules"
     assert any(f"规则第{row + 1}条" in i for i in texts(at.info))
     # the focused rule is first in the editor; fixing it and saving makes a solvable revision
-    key = f"edit_rules_{rid}_{row}"
+    key = Keys.edit_rules(rid, row)
     assert int(at.data_editor(key=key).value["rule_no"].iloc[0]) == row + 1
     at.session_state[key] = {"edited_rows": {0: {"min": 3}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any(x.startswith("规则与参数校验通过") for x in texts(at.success))
-    at.button(key="rules_save").click().run()
+    at.button(key=Keys.RULES_SAVE).click().run()
     finish_job(at)
-    new = at.session_state["rounds_pick"]
-    assert new != rid and svc.get_round(new).result["status"] == "optimal"
-    assert int(svc.get_round(new).inputs["constraints"].loc[row, "min"]) == 3
-    assert svc.get_round(rid).status == "archived"
+    new = at.session_state[Keys.PICK]
+    assert new != rid and lifecycle.get_round(admin(), new).result["status"] == "optimal"
+    assert int(lifecycle.get_round(admin(), new).inputs["constraints"].loc[row, "min"]) == 3
+    assert lifecycle.get_round(admin(), rid).status == "archived"
 
 
 def test_review_table_filters_explanation_and_charts(demo_db, as_role):
     rid = solved_round()
-    at = page(as_role, rounds_pick=rid)
+    at = page(as_role, **{Keys.PICK: rid})
     assert not at.exception
-    assert at.radio(key="rounds_section").value == "review"
-    n = len(svc.get_round(rid).assignment)
+    assert at.radio(key=Keys.SECTION).value == "review"
+    n = len(lifecycle.get_round(admin(), rid).assignment)
     assert any(c == f"显示 {n} / {n} 对" for c in texts(at.caption))
-    at.checkbox(key="review_locked").check().run()
+    at.checkbox(key=Keys.REVIEW_LOCKED).check().run()
     assert any(c == f"显示 3 / {n} 对" for c in texts(at.caption))
-    at.checkbox(key="review_locked").uncheck()
-    at.text_input(key="review_search").set_value("体育教育学院").run()
+    at.checkbox(key=Keys.REVIEW_LOCKED).uncheck()
+    at.text_input(key=Keys.REVIEW_SEARCH).set_value("体育教育学院").run()
     shown = frame_with(at, "class_name", "part_expertise")
     # the search matches the cadre's unit or the class's college (a cadre may advise in another college)
     assert len(shown) and (shown["college"].eq("体育教育学院") | shown["unit"].eq("体育教育学院")).all()
     assert len(shown) < n
     assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) == 3
-    cadre = svc.get_round(rid).assignment.query("not locked")["cadre_id"].iloc[0]
-    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    cadre = lifecycle.get_round(admin(), rid).assignment.query("not locked")["cadre_id"].iloc[0]
+    at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert not at.exception
     parts = frame_with(at, "得分项")
     assert list(parts["得分项"]) == ["专长分", "学科分", "意向分", "连续性分", "本单位分"]
@@ -175,65 +184,65 @@ def test_review_table_filters_explanation_and_charts(demo_db, as_role):
 
 def test_adjust_lock_then_refused_move(demo_db, as_role):
     rid = solved_round()
-    at = page(as_role, rounds_pick=rid, rounds_section="adjust")
-    info = svc.get_round(rid)
+    at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "adjust"})
+    info = lifecycle.get_round(admin(), rid)
     cadre = info.assignment.query("not locked")["cadre_id"].iloc[0]
-    at.selectbox(key="adjust_cadre").set_value(cadre).run()
-    at.button(key="adjust_lock").click().run()
+    at.selectbox(key=Keys.ADJUST_CADRE).set_value(cadre).run()
+    at.button(key=Keys.ADJUST_LOCK).click().run()
     finish_job(at)
     assert not at.exception
-    new = at.session_state["rounds_pick"]
+    new = at.session_state[Keys.PICK]
     assert new != rid
-    rev = svc.get_round(new)
+    rev = lifecycle.get_round(admin(), new)
     assert bool(rev.assignment.set_index("cadre_id").loc[cadre, "locked"])
     assert any("求解完成" in s for s in texts(at.success))
     # moving someone into a class locked to another cadre is refused, naming the lock
     con = rev.inputs["constraints"]
     lock = con[(con["type"] == "lock") & (con["cadre_id"] != cadre)].iloc[0]
-    at.radio(key="rounds_section").set_value("调整").run()
-    at.selectbox(key="adjust_cadre").set_value(cadre).run()
-    at.selectbox(key="adjust_target").set_value(lock.class_id).run()
-    at.button(key="adjust_move").click().run()
+    at.radio(key=Keys.SECTION).set_value("调整").run()
+    at.selectbox(key=Keys.ADJUST_CADRE).set_value(cadre).run()
+    at.selectbox(key=Keys.ADJUST_TARGET).set_value(lock.class_id).run()
+    at.button(key=Keys.ADJUST_MOVE).click().run()
     assert any("违反规则" in e and "锁定" in e and lock.reason in e for e in texts(at.error))
-    assert at.session_state["rounds_pick"] == new and len(svc.list_rounds()) == 3
+    assert at.session_state[Keys.PICK] == new and len(lifecycle.list_rounds(admin())) == 3
 
 
 def test_publish_with_confirmation_and_exports(demo_db, as_role):
     rid = solved_round()
-    at = page(as_role, rounds_pick=rid, rounds_section="publish")
-    assert at.button(key="publish_go").disabled
+    at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
+    assert at.button(key=Keys.PUBLISH_GO).disabled
     eff = publish_day(3)                    # after today and after the demo's mid-year changes
-    at.date_input(key="publish_date").set_value(eff)
-    at.checkbox(key="publish_confirm").check().run()
+    at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
+    at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
     before = eff - timedelta(days=1)
     assert any(c.startswith("现行分配 #1") and f"{before:%Y-%m-%d} 结束" in c for c in texts(at.caption))
-    at.button(key="publish_go").click().run()
+    at.button(key=Keys.PUBLISH_GO).click().run()
     assert not at.exception
     assert any(s.startswith(f"已发布 #{rid}") for s in texts(at.success))
-    info = svc.get_round(rid)
+    info = lifecycle.get_round(admin(), rid)
     assert info.status == "published" and info.effective_date == eff
-    old = svc.get_round(1)
+    old = lifecycle.get_round(admin(), 1)
     assert old.status == "archived" and set(old.assignment["end"].dropna().dt.date) >= {before}
     assert {m.label: m.value for m in at.metric}["状态"] == "已发布"
     downloads = at.get("download_button")
     labels = [d.proto.label for d in downloads]
     assert "领导干部担任班主任名单（xlsx）" in labels and "公示名单（xlsx）" in labels
-    assert "publish_go" not in [b.key for b in at.button]
+    assert Keys.PUBLISH_GO not in [b.key for b in at.button]
 
 
 def test_history_reproduces_an_archived_round(demo_db, as_role):
     rid = solved_round()
-    svc.discard(rid, "admin")
-    at = page(as_role, rounds_show_archived=True, rounds_pick=rid, rounds_section="history")
+    lifecycle.discard(admin(), rid)
+    at = page(as_role, **{Keys.SHOW_ARCHIVED: True}, **{Keys.PICK: rid}, **{Keys.SECTION: "history"})
     assert {m.label: m.value for m in at.metric}["状态"] == "已归档"
-    at.button(key="history_reproduce").click().run()
+    at.button(key=Keys.HISTORY_REPRODUCE).click().run()
     assert any("完全一致" in s for s in texts(at.success))
     assert {"create", "save_result", "archive"} <= set(frame_with(at, "action")["action"])
 
 
 def test_diff_against_published(demo_db, as_role):
     rid = solved_round()
-    at = page(as_role, rounds_pick=rid, rounds_section="diff")
+    at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "diff"})
     d = frame_with(at, "原因")
     assert len(d) and {"现行班级", "本轮班级", "变化", "原因"} <= set(d.columns)
     assert (d["原因"] != "").all()
@@ -247,10 +256,10 @@ def test_other_roles_are_refused(demo_db, as_role, role):
 
 def test_thread_is_not_started_twice(demo_db, as_role):
     ev = threading.Event()
-    job = SolveJob("求解", "Solving", lambda p, c: (ev.wait(10), {"status": "cancelled"})[1]).start()
+    job = BackgroundJob("求解", "Solving", lambda p, c: (ev.wait(10), {"status": "cancelled"})[1]).start()
     rid = solved_round()
-    at = page(as_role, rounds_job=job, rounds_pick=rid)
-    at.button(key="rounds_solve").click().run()
+    at = page(as_role, **{Keys.JOB: job}, **{Keys.PICK: rid})
+    at.button(key=Keys.SOLVE).click().run()
     assert any("已有求解在进行" in w for w in texts(at.warning))
     ev.set()
     job.wait(5)
@@ -258,41 +267,41 @@ def test_thread_is_not_started_twice(demo_db, as_role):
 
 def test_topup_round_from_the_page(demo_db, as_role):
     at = page(as_role)
-    at.radio(key="rounds_view").set_value("新建轮次").run()
-    at.radio(key="new_kind").set_value("topup").run()
+    at.radio(key=Keys.VIEW).set_value("新建轮次").run()
+    at.radio(key=Keys.NEW_KIND).set_value("topup").run()
     assert not at.exception
     assert any(i.startswith("现行分配") and "保留" in i for i in texts(at.info))
-    n_rules = len(at.data_editor(key="new_rules_topup_0").value)
-    assert n_rules > len(svc.current_inputs()["constraints"])        # the keep-locks are shown as rules
+    n_rules = len(at.data_editor(key=Keys.new_rules("topup", 0)).value)
+    assert n_rules > len(inputs.current_inputs()["constraints"])        # the keep-locks are shown as rules
     assert any("锁定规则" in w and "重点班级" in w for w in texts(at.warning))   # flagged before solving
     # the hand-made demo assignment leaves priority classes uncovered: keeping it all cannot
     # cover them; the solve says so, naming the keep-locks and the priority parameter
-    at.button(key="new_create").click().run()
+    at.button(key=Keys.NEW_CREATE).click().run()
     finish_job(at)
-    rid = at.session_state["rounds_pick"]
-    info = svc.get_round(rid)
+    rid = at.session_state[Keys.PICK]
+    info = lifecycle.get_round(admin(), rid)
     assert info.kind == "topup" and info.result["status"] == "infeasible"
     assert any("补充轮保留" in md for md in texts(at.markdown))
     # allowing moves turns the keep-locks into a change budget
-    at.radio(key="rounds_view").set_value("新建轮次").run()
-    at.radio(key="new_kind").set_value("topup").run()
-    at.number_input(key="new_moves").set_value(30).run()
-    at.selectbox(key="new_priority").set_value("weighted").run()
-    at.button(key="new_create").click().run()
+    at.radio(key=Keys.VIEW).set_value("新建轮次").run()
+    at.radio(key=Keys.NEW_KIND).set_value("topup").run()
+    at.number_input(key=Keys.NEW_MOVES).set_value(30).run()
+    at.selectbox(key=f"{Keys.NEW_PARAMS}_priority").set_value("weighted").run()
+    at.button(key=Keys.NEW_CREATE).click().run()
     finish_job(at)
-    info = svc.get_round(at.session_state["rounds_pick"])
+    info = lifecycle.get_round(admin(), at.session_state[Keys.PICK])
     assert info.result["status"] == "optimal" and info.parameters["change_budget"] == 30
 
 
 def test_english_labels(demo_db, as_role):
     rid = solved_round()
-    at = page(as_role, lang="en", rounds_pick=rid)
+    at = page(as_role, lang="en", **{Keys.PICK: rid})
     assert not at.exception
     assert at.title[0].value == "Assignment rounds"
     assert {m.label for m in at.metric} >= {"Status", "Result", "Pairs"}
     # (a fresh AppTest per section: its widget setters format options in the test process, in Chinese)
     for section in ("adjust", "rules", "diff", "publish", "history"):
-        at = page(as_role, lang="en", rounds_pick=rid, rounds_section=section)
+        at = page(as_role, lang="en", **{Keys.PICK: rid}, **{Keys.SECTION: section})
         assert not at.exception, section
         if section == "publish":
             assert "Official list (xlsx)" in [d.proto.label for d in at.get("download_button")]
@@ -300,25 +309,25 @@ def test_english_labels(demo_db, as_role):
 
 def test_move_from_the_explanation_panel(demo_db, as_role):
     rid = solved_round()
-    info = svc.get_round(rid)
+    info = lifecycle.get_round(admin(), rid)
     deputies = set(info.inputs["cadres"].query("level == 'deputy'")["cadre_id"])
     a = info.assignment
     cadre = a[~a["locked"] & a["cadre_id"].isin(deputies)]["cadre_id"].iloc[0]
-    at = page(as_role, rounds_pick=rid)
-    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    at = page(as_role, **{Keys.PICK: rid})
+    at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert not at.exception
-    target = at.selectbox(key="explain_target").options[0]
-    class_id = at.selectbox(key="explain_target").value
+    target = at.selectbox(key=Keys.EXPLAIN_TARGET).options[0]
+    class_id = at.selectbox(key=Keys.EXPLAIN_TARGET).value
     assert target and class_id
-    at.button(key="explain_move").click().run()
+    at.button(key=Keys.EXPLAIN_MOVE).click().run()
     finish_job(at)
-    new = at.session_state["rounds_pick"]
+    new = at.session_state[Keys.PICK]
     assert new != rid
-    rev = svc.get_round(new)
+    rev = lifecycle.get_round(admin(), new)
     assert rev.assignment.set_index("cadre_id").loc[cadre, "class_id"] == class_id
     assert "手动调整" in rev.parameters["revision_note"]
     # the lock/forbid buttons of a locked pair are disabled
-    at.selectbox(key="explain_cadre").set_value(cadre).run()
+    at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert at.button(key=f"explain_lock_{class_id}").disabled
 
 
@@ -329,7 +338,7 @@ def test_empty_database_asks_for_rosters_first(db):
                                                college=None, cadre_id=None)
     at.run()
     assert texts(at.info)[-1] == "还没有轮次。"
-    at.radio(key="rounds_view").set_value("新建轮次").run()
+    at.radio(key=Keys.VIEW).set_value("新建轮次").run()
     assert not at.exception
     assert "还没有干部或班级名单：请先在“数据管理”页导入。" in texts(at.warning)
-    assert at.button(key="new_create").disabled
+    assert at.button(key=Keys.NEW_CREATE).disabled

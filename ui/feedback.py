@@ -62,13 +62,14 @@ def user_errors():
         show_error(exc)
 
 
-def flash(key: str, kind: str, text: str) -> None:
-    """Remember a message to show after the next rerun (`kind`: success/info/warning/error)."""
-    st.session_state[key] = (kind, text)
+def flash(key: str, kind: str, text: str, *, markdown: bool = False) -> None:
+    """Remember a message to show after the next rerun (`kind`: success/info/warning/error).
+    `markdown=True`: `text` is Markdown whose user parts the caller escaped with md_escape."""
+    st.session_state[key] = (kind, text, markdown)
 
 
 def show_flash(key: str) -> None:
     item = st.session_state.pop(key, None)
     if item:
-        kind, text = item
-        _FLASH_KIND.get(kind, st.info)(md_escape(text))
+        kind, text, *markdown = item
+        _FLASH_KIND.get(kind, st.info)(text if markdown and markdown[0] else md_escape(text))

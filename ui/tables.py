@@ -16,6 +16,16 @@ def display_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+ROW_PX = 35      # st.dataframe's row height
+HEADER_PX = 38   # header row plus borders
+
+
+def table_height(n_rows: int, max_px: int | None = None) -> int:
+    """Tall enough to show every row of a short table without an inner scrollbar (up to `max_px`)."""
+    px = HEADER_PX + ROW_PX * n_rows
+    return px if max_px is None else min(px, max_px)
+
+
 def problems_frame(problems, lang: str = "zh") -> pd.DataFrame:
     """Importer problems as the error table the user fixes their file from."""
     if lang == "en":

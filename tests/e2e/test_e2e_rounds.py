@@ -89,9 +89,11 @@ def test_round_end_to_end(app_server, page, tmp_path):
     _wait_solved(page)
     page.get_by_text("本版本由").first.wait_for()
     locked = _store(env, """
-        from services import rounds as svc
-        r = [x for x in svc.list_rounds() if x.status == "draft"][0]
-        i = svc.get_round(r.id)
+        from services import round_lifecycle as svc
+        from tests.fixtures_app import demo_user
+        admin = demo_user("admin")
+        r = [x for x in svc.list_rounds(admin) if x.status == "draft"][0]
+        i = svc.get_round(admin, r.id)
         print(r.id, int(i.assignment["locked"].sum()), i.parameters["revision_note"])
     """)
     rid, n_locked, note = locked.split(" ", 2)
@@ -109,8 +111,10 @@ def test_round_end_to_end(app_server, page, tmp_path):
     page.get_by_text(f"已发布 #{rid}").wait_for()
     _shoot(page, "rounds-publish.png", 1200)
     status = _store(env, f"""
-        from services import rounds as svc
-        print(svc.get_round({rid}).status, svc.list_rounds()[-1].status)
+        from services import round_lifecycle as svc
+        from tests.fixtures_app import demo_user
+        admin = demo_user("admin")
+        print(svc.get_round(admin, {rid}).status, svc.list_rounds(admin)[-1].status)
     """)
     assert status == "published archived"
 
@@ -133,13 +137,15 @@ def test_round_end_to_end(app_server, page, tmp_path):
 def test_diagnosis_screenshot(app_server, page):
     base, env = app_server
     rid = _store(env, """
-        from services import rounds as svc
-        inp = svc.current_inputs()
-        con = inp["constraints"].copy()
+        from services import round_inputs, round_lifecycle, round_solve
+        from services.solve_params import default_params
+        from tests.fixtures_app import demo_user
+        admin = demo_user("admin")
+        con = round_inputs.current_inputs()["constraints"].copy()
         row = con.index[con["type"] == "college_quota"][0]
         con.loc[row, "min"] = 25      # with every priority class covered, this cannot hold
-        rid = svc.create_round("演示：名额无法满足", "initial", "admin", svc.default_params(), constraints=con)
-        print(rid, svc.solve_round(rid, "admin").status)
+        rid = round_lifecycle.create_round(admin, "演示：名额无法满足", "initial", default_params(), constraints=con)
+        print(rid, round_solve.solve_round(admin, rid).status)
     """)
     rid, status = rid.split()
     assert status == "infeasible"

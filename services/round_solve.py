@@ -1,0 +1,151 @@
+"""Solving a round: in the background, saving the result, keeping recent engine results for
+explanations, and re-running any round from its stored snapshot to check it reproduces.
+
+Deterministic: the same inputs, parameters and seed give the same result, so an engine result
+lost with a restart is re-made from the snapshot (and only trusted when it reproduces the stored
+rows). No Streamlit here.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from common import vocabulary
+from matching import MatchResult, solve
+from services import access
+from services.db import session_scope
+from services.jobs import BackgroundJob
+from services.round_inputs import matching_input
+from services.round_rules import RoundsError
+from services.solve_params import is_solvable_round, make_config
+from store import rounds as store_rounds
+from store.auth import UserInfo
+
+READERS = ("admin", "planner")
+SCORE_TOLERANCE = 1e-9   # scores are exact fractions shown as floats: equal results differ by < this
+
+_RESULTS: OrderedDict[int, MatchResult] = OrderedDict()
+_RESULTS_LOCK = threading.Lock()
+_RESULTS_MAX = 8
+
+
+def load_round(round_id: int):
+    """A round with its snapshot and result (no access check: callers check)."""
+    with session_scope() as s:
+        return store_rounds.get_round(s, round_id)
+
+
+def _remember(round_id: int, res: MatchResult) -> None:
+    with _RESULTS_LOCK:
+        _RESULTS[round_id] = res
+        _RESULTS.move_to_end(round_id)
+        while len(_RESULTS) > _RESULTS_MAX:
+            _RESULTS.popitem(last=False)
+
+
+def cached_result(round_id: int) -> MatchResult | None:
+    """The engine result of a round if it is at hand (never solves)."""
+    with _RESULTS_LOCK:
+        return _RESULTS.get(round_id)
+
+
+def forget_results() -> None:
+    """Drop every cached engine result (as after a restart)."""
+    with _RESULTS_LOCK:
+        _RESULTS.clear()
+
+
+def solve_inputs(inputs: dict[str, pd.DataFrame], params: dict[str, Any], progress=None,
+                 cancel: threading.Event | None = None) -> MatchResult:
+    return solve(matching_input(inputs), make_config(params), progress=progress, cancel=cancel)
+
+
+def _report(res: MatchResult) -> dict[str, Any]:
+    rep = dict(res.report)
+    if res.diagnosis:
+        rep["diagnosis"] = [c.to_dict() for c in res.diagnosis]
+    return rep
+
+
+def save_result(round_id: int, res: MatchResult, actor: str) -> None:
+    with session_scope() as s:
+        store_rounds.save_round_result(s, round_id, res.assignment, _report(res), actor)
+    _remember(round_id, res)
+
+
+def solve_round(user: UserInfo, round_id: int, progress=None, cancel: threading.Event | None = None) -> MatchResult:
+    """Solve a draft round from its snapshot and save the result (an infeasible result is saved
+    too, with its diagnosis; a cancelled one is not)."""
+    access.require(user, "admin", action="solve_round")
+    info = load_round(round_id)
+    if info.status != "draft":
+        raise RoundsError("只能求解草稿轮次", "only a draft round can be solved")
+    res = solve_inputs(info.inputs, info.parameters, progress, cancel)
+    if res.status != "cancelled":
+        save_result(round_id, res, user.username)
+    return res
+
+
+def start_solve(user: UserInfo, round_id: int) -> BackgroundJob:
+    """Solve a draft round in the background; outcome {"round_id", "status"}."""
+    access.require(user, "admin", action="solve_round")
+
+    def work(progress, cancel):
+        res = solve_round(user, round_id, progress, cancel)
+        return {"round_id": round_id, "status": res.status}
+    return BackgroundJob(f"求解轮次 {round_id}", f"Solving round {round_id}", work).start()
+
+
+def _pairs(df: pd.DataFrame) -> pd.DataFrame:
+    cols = ["cadre_id", "class_id", "score", "preference_rank", "locked", "changed"]
+    return df[cols].sort_values(["cadre_id", "class_id"]).reset_index(drop=True)
+
+
+def result_for(user: UserInfo, round_id: int) -> MatchResult | None:
+    """The engine result of a round (for explanations): cached, or re-solved from the snapshot."""
+    access.require(user, *READERS, action="explain_round")
+    res = cached_result(round_id)
+    if res is not None:
+        return res
+    info = load_round(round_id)
+    if not is_solvable_round(info) or info.result is None:
+        return None
+    res = solve_inputs(info.inputs, info.parameters)
+    if vocabulary.is_solved(res.status) and not _pairs(res.assignment).equals(_pairs(info.assignment)):
+        # a re-solve that does not reproduce the stored rows cannot explain them
+        return None
+    _remember(round_id, res)
+    return res
+
+
+@dataclass(frozen=True)
+class Reproduction:
+    same: bool
+    status: str
+    stored_status: str
+    differences: pd.DataFrame
+
+
+def reproduce(user: UserInfo, round_id: int) -> Reproduction:
+    """Re-run any round (archived included) from its stored inputs, parameters and seed and
+    compare with its stored result, pair by pair."""
+    access.require(user, *READERS, action="reproduce_round")
+    info = load_round(round_id)
+    if not is_solvable_round(info):
+        raise RoundsError("该轮次为手工导入，没有求解参数，无法重算",
+                          "this round was imported, not solved: nothing to re-run")
+    res = solve_inputs(info.inputs, info.parameters)
+    m = _pairs(info.assignment).merge(_pairs(res.assignment), on=["cadre_id", "class_id"], how="outer",
+                                      suffixes=("_stored", "_rerun"), indicator=True)
+    diff = m[m["_merge"] != "both"].copy()
+    both = m[m["_merge"] == "both"]
+    sc = both[(both["score_stored"] - both["score_rerun"]).abs() > SCORE_TOLERANCE]
+    diff = pd.concat([diff, sc]).rename(columns={"_merge": "where"})
+    diff["where"] = diff["where"].astype(str)
+    stored_status = (info.result or {}).get("status", "")
+    same = diff.empty and res.status == stored_status
+    return Reproduction(same, res.status, stored_status, diff.reset_index(drop=True))

@@ -1,0 +1,39 @@
+"""What the page says when a background solve of a round has finished."""
+from __future__ import annotations
+
+import streamlit as st
+
+from common import vocabulary
+from ui.feedback import flash, md_escape
+from ui.i18n import tr
+from ui.jobs import finished_job
+from ui.rounds.state import Keys
+
+
+def _refused(out: dict) -> None:
+    rules = "；".join(md_escape(r) for r in out.get("refused") or []) or tr("（见诊断）", "(see diagnosis)")
+    note = md_escape(out.get("note", ""))
+    flash(Keys.FLASH, "error", tr(f"调整被拒绝（{note}）：重新求解后无可行分配，冲突规则：{rules}",
+                                  f"Adjustment refused ({note}): no feasible assignment; rules: {rules}"), markdown=True)
+
+
+def handle_finished_job() -> None:
+    """Collect a finished job: flash its outcome and open the round it made."""
+    job = finished_job(Keys.JOB, Keys.FLASH)
+    if job is None:
+        return
+    out = job.outcome or {}
+    status = out.get("status")
+    if status == "cancelled":
+        flash(Keys.FLASH, "warning", tr("已取消，结果未保存。", "Cancelled; nothing was saved."))
+    elif status == "refused":
+        _refused(out)
+    elif status == "infeasible":
+        flash(Keys.FLASH, "error", tr("无可行分配：请查看下方诊断并修改相应规则。",
+                                      "Infeasible: see the diagnosis below and edit the rules it names."))
+    else:
+        flash(Keys.FLASH, "success", tr(
+            f"求解完成（{vocabulary.label(vocabulary.ROUND_RESULTS, status)}，用时{job.elapsed:.1f}秒）",
+            f"Solved ({status}, {job.elapsed:.1f} s)"), markdown=True)
+    if out.get("round_id") is not None:
+        st.session_state[Keys.PICK] = out["round_id"]

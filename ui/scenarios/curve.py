@@ -1,0 +1,129 @@
+"""Tab 权衡曲线: total fit against the worst-off cadre's rank, or against the changes from the published
+assignment; a point clicked on the chart opens as a new scenario."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from common import vocabulary
+from services import scenarios, sweeps
+from ui.charts import style
+from ui.feedback import flash, show_error
+from ui.i18n import tr
+from ui.jobs import start_job
+from ui.labels import label
+from ui.page_state import goto
+from ui.scenarios.result import BUSY
+from ui.scenarios.state import Keys
+
+CURVES = {"fairness": ("总匹配度 ↔ 最差者的志愿位次（公平）", "Total fit vs worst-off rank"),
+          "changes": ("总匹配度 ↔ 相对已发布的变动对数", "Total fit vs changes from published")}
+EXPLAIN = (("每个点都是一次精确求解。公平：要求每位有志愿的干部（锁定者除外）至少满足第 r 志愿，r = 1…最大位次，另加不限。"
+           "变动：最多 k 个不在已发布分配中的配对，k 从可能的最少变动到不限时的变动数。点击一个点可把该解保存为情景。"),
+           ("Each point is one exact solve. Fairness: every cadre with wishes (locks excluded) gets a wish "
+           "ranked ≤ r, r = 1…max, plus unbounded. Changes: at most k pairs outside the published assignment, "
+           "from the fewest possible to the unconstrained number. Click a point to open it as a scenario."))
+
+
+def _bounded(b) -> bool:
+    return b is not None and not pd.isna(b)
+
+
+def _axis(out: dict, df: pd.DataFrame) -> str:
+    """Adds the x position and its label to `df`; returns the axis title."""
+    if out["curve"] == "fairness":
+        top = max([p.bound for p in out["points"] if p.bound is not None], default=0) + 1
+        df["x"] = [(b if _bounded(b) else top) for b in df["bound"]]
+        df["x_label"] = [tr(f"≤第{int(b)}志愿", f"≤ rank {int(b)}") if _bounded(b) else tr("不限", "unbounded")
+                         for b in df["bound"]]
+        return tr("最差者志愿位次上限（右端为不限）", "Worst-off rank bound (right: unbounded)")
+    df["x"] = df["changes"]
+    df["x_label"] = [f"k ≤ {b}" if _bounded(b) else tr("最少变动", "fewest") for b in df["bound"]]
+    return tr("相对已发布的变动对数", "Pairs changed from published")
+
+
+def _chart(ok: pd.DataFrame, x_title: str):
+    sel = alt.selection_point(name="pt", fields=["idx"], on="click")
+    ch = alt.Chart(ok).mark_line(point=alt.OverlayMarkDef(size=120, filled=True)).encode(
+        x=alt.X("x:Q", title=x_title, axis=alt.Axis(tickMinStep=1)),
+        y=alt.Y("total_fit:Q", title=tr("总匹配度", "Total fit"), scale=alt.Scale(zero=False)),
+        tooltip=[alt.Tooltip("x_label:N", title=tr("约束", "Bound")),
+                 alt.Tooltip("total_fit:Q", title=tr("总匹配度", "Total fit"), format=".2f"),
+                 alt.Tooltip("worst_rank:Q", title=tr("最差志愿位次", "Worst rank")),
+                 alt.Tooltip("changes:Q", title=tr("变动对数", "Changes")), alt.Tooltip("status:N")],
+    ).add_params(sel)
+    return st.altair_chart(style(ch.properties(height=320), tr("权衡曲线（点击一个点）", "Trade-off (click a point)")),
+                           on_select="rerun", key="scn_curve_chart")
+
+
+def _table(df: pd.DataFrame) -> None:
+    bad = df.loc[df["total_fit"].isna()]
+    if len(bad):
+        st.caption(tr("无可行解的点：" + "、".join(bad["x_label"].astype(str)),
+                      "Infeasible points: " + ", ".join(bad["x_label"].astype(str))))
+    num = st.column_config.NumberColumn
+    st.dataframe(df.assign(status=df["status"].map(lambda v: label(vocabulary.SOLVER_STATUSES, v))),
+                 hide_index=True, width="stretch", key="scn_curve_table",
+                 column_order=["x_label", "status", "total_fit", "worst_rank", "worst_unmet", "changes", "seconds"],
+                 column_config={
+                     "x_label": tr("约束", "Bound"), "status": tr("求解状态", "Status"),
+                     "total_fit": num(tr("总匹配度", "Total fit"), format="%.1f"),
+                     "worst_rank": tr("最差志愿位次", "Worst-off rank"),
+                     "worst_unmet": tr("有干部志愿未满足", "Someone's wishes unmet"),
+                     "changes": tr("相对已发布的变动对数", "Changes from published"),
+                     "seconds": num(tr("用时（秒）", "Seconds"), format="%.2f")})
+
+
+def _save_point(user, sc, pts, df: pd.DataFrame, opts: list[int], clicked: int | None) -> None:
+    # a new click on the chart picks the point; the picker below still works on its own
+    if clicked in opts and clicked != st.session_state.get(Keys.CURVE_CLICKED):
+        st.session_state[Keys.CURVE_POINT] = clicked
+    st.session_state[Keys.CURVE_CLICKED] = clicked
+    pick = st.selectbox(tr("选中的点", "Selected point"), opts, key=Keys.CURVE_POINT,
+                        format_func=lambda i: f"{df.at[i, 'x_label']} · {tr('总匹配度', 'fit')} {df.at[i, 'total_fit']:.2f}")
+    name = st.text_input(tr("保存为情景的名称", "Name of the new scenario"), value=f"{sc.name} · {df.at[pick, 'x_label']}",
+                         key=Keys.curve_name(pick))
+    if not st.button(tr("将此解保存为情景并打开", "Open this solution as a scenario"), key=Keys.OPEN_POINT):
+        return
+    p = pts[pick]
+    try:
+        nid = scenarios.save_solution(user, name, sc.frames, p.params, p.result,
+                                      {"kind": "scenario", "id": sc.id, "name": sc.name})
+    except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
+        show_error(exc)
+        return
+    goto(Keys.PENDING, **{Keys.PICK: nid})
+    flash(Keys.FLASH, "success", tr(f"已保存为情景 #{nid}，可在“情景”与“对比”中查看。",
+                                    f"Saved as scenario #{nid}; see it under Scenarios and Compare."))
+    st.rerun()
+
+
+def _points(user, sc, out: dict) -> None:
+    pts = out["points"]
+    df = sweeps.points_frame(pts)
+    x_title = _axis(out, df)
+    ok = df.loc[df["total_fit"].notna()]
+    event = _chart(ok, x_title)
+    _table(df)
+    sel_pts = (event.selection.get("pt") if event and getattr(event, "selection", None) else None) or []
+    clicked = int(sel_pts[0]["idx"]) if sel_pts else None
+    opts = [int(i) for i in ok["idx"]]
+    if opts:
+        _save_point(user, sc, pts, df, opts, clicked)
+
+
+def render_curve(user, sc) -> None:
+    if sc is None:
+        st.info(tr("先在“情景”中新建或打开一个情景。", "Create or open a scenario first."))
+        return
+    curve = st.radio(tr("曲线", "Curve"), list(CURVES), horizontal=True, key=Keys.CURVE_KIND,
+                     format_func=lambda k: tr(*CURVES[k]))
+    st.caption(tr(*EXPLAIN))
+    npts = st.number_input(tr("点数（变动曲线）", "Points (changes curve)"), min_value=2, max_value=30, value=10,
+                           key=Keys.CURVE_POINTS, disabled=curve == "fairness")
+    if st.button(tr("计算曲线", "Compute the curve"), key=Keys.CURVE_RUN, type="primary"):
+        start_job(Keys.JOB, sweeps.start_curve, user, sc.id, curve, int(npts), **BUSY)
+    out = st.session_state.get(Keys.CURVE_RESULT)
+    if out and out["scenario_id"] == sc.id and out["points"]:
+        _points(user, sc, out)
