@@ -48,7 +48,7 @@ def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
 def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     at = _open(as_role, "leader")
     labels = [m.label for m in at.metric]
-    assert labels == ["班级覆盖率", "学生覆盖率", "重点班已覆盖", "干部履职正常率", "本周面对面达标率"]
+    assert labels == ["班级覆盖率", "学生覆盖率", "重点关注班级已覆盖", "干部履职正常率", "本周面对面达标率"]
     assert at.metric[4].help.startswith(f"教学周 {AUTUMN}-W11")
     assert all(m.delta for m in at.metric)           # every KPI shows its change since last week
     assert len(at.get("vega_lite_chart")) >= 6

@@ -76,7 +76,12 @@ def test_ledger_write_shows_in_kpis_without_reload(app_server, page, monkeypatch
     expect(page.get_by_text(f"截至 {AS_OF}，视图内")).to_be_visible()
     kpi = _kpi(page, "本周面对面达标率")
     expect(page.get_by_role("combobox", name="学院", exact=True)).to_have_value(college)
-    page.wait_for_timeout(1000)
+    # the KPI of the filtered view, as the services compute it: wait until the page shows exactly that
+    from services import coverage
+    leader = UserInfo(id=0, username="leader", display_name="leader", role="leader", college=None, cadre_id=None)
+    want = next(k for k in coverage.view(leader, comp, coverage.Filters(AS_OF, college=college)).kpis
+                if k.key == "f2f")
+    expect(kpi).to_have_text(want.text, timeout=45_000)
     before = kpi.inner_text()
     url = page.url
 
