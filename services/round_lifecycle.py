@@ -9,7 +9,7 @@ Who may: admin creates, solves, adjusts, publishes and discards; planner reads. 
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -101,6 +101,19 @@ def start_revision_solve(user: UserInfo, round_id: int, constraints: pd.DataFram
     inputs = None if constraints is None else {"constraints": canonical_constraints(constraints)}
     new_id = revise(user, round_id, inputs=inputs, params=params, note="修改规则与参数")
     return start_solve(user, new_id)
+
+
+def earliest_effective_date(user: UserInfo, today: date | None = None) -> date:
+    """The first day a new round may take effect: tomorrow, or the day after the latest start of a
+    row still in force (a mid-year change may start later), whichever is later."""
+    access.require(user, "admin", action="publish_round")
+    first = (today or date.today()) + timedelta(days=1)
+    with session_scope() as s:
+        rows = store_rounds.assignment_in_force(s)
+    open_rows = rows.loc[rows["end"].isna()] if len(rows) else rows
+    if len(open_rows) and open_rows["start"].notna().any():
+        first = max(first, open_rows["start"].max().date() + timedelta(days=1))
+    return first
 
 
 def publish(user: UserInfo, round_id: int, effective_date: date) -> None:

@@ -386,3 +386,13 @@ def test_rule_labels_are_the_solvers_words(demo_db):
     assert len(engine) == len(rows) > 0
     for i, row in enumerate(rows):
         assert (rule_label(row, names, "zh", i), rule_label(row, names, "en", i)) == engine[i]
+
+
+def test_the_default_effective_date_follows_rows_that_start_later(demo_db):
+    """The demo's mid-year changes may start after today: the publish form's default date is after
+    them (a date before would be refused), and publishing on it works."""
+    first = lifecycle.earliest_effective_date(demo_user("admin"))
+    assert first == publish_day(1)
+    rid = _solved("默认生效日期")
+    lifecycle.publish(demo_user("admin"), rid, first)
+    assert lifecycle.get_round(demo_user("admin"), rid).effective_date == first

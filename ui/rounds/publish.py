@@ -35,7 +35,8 @@ def _publish_form(view: RoundView) -> None:
     st.caption(tr("发布后本轮成为现行分配；现行分配在生效日期前一天结束并归档。操作记入审计日志。",
                   "Publishing makes this round the assignment in force; the one in force ends the day "
                   "before and is archived. Audit-logged."))
-    eff = st.date_input(tr("生效日期", "Effective date"), value=date.today() + timedelta(days=1), key=Keys.PUBLISH_DATE)
+    eff = st.date_input(tr("生效日期", "Effective date"), value=round_lifecycle.earliest_effective_date(view.user),
+                        key=Keys.PUBLISH_DATE)
     current = next((r for r in view.rounds if r.status == "published"), None)
     if current is not None:
         name = md_escape(current.name)
