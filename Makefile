@@ -25,7 +25,7 @@ bootstrap: install
 	$(BIN)/python -m store.bootstrap
 
 run: bootstrap
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(BIN)/streamlit run server.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: install-dev system-deps
 	bash scripts/run-tests.sh $(BIN)/python

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.auth import guard, role_label
+from ui.auth import guard, mode_banner, role_label
 from ui.i18n import lang, tr
 
 user = guard()
@@ -18,6 +18,7 @@ from ui.tables import display_frame, show_table
 
 st.title(tr("一线 · 领导干部担任班主任", "Yixian · Cadres as class advisers"))
 st.text(tr(f"欢迎，{user.display_name}（{role_label(user.role)}）", f"Welcome, {user.display_name} ({role_label(user.role)})"))
+mode_banner()   # demo or production mode (YIXIAN_ENV)
 
 try:
     summary = home.summary(user)

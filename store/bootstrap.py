@@ -19,6 +19,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from store.engine import ROOT, database_url, make_engine, migrate
+from store.errors import InvalidData
 
 DEMO_DIR = ROOT / "data" / "demo"
 DEMO_ROUND_NAME = "2025-2026学年 领导干部担任班主任（初始）"
@@ -81,7 +82,8 @@ def load_demo(session: Session, demo_dir: Path = DEMO_DIR, say: Callable[[str], 
             display, extra = f"{college}（演示）", {"college": college}
         elif role == "cadre":
             display, extra = f"{cadre_name}（演示）", {"cadre_id": cadre_id}
-        create_user(session, username, password, role, display, ACTOR, **extra)
+        # the demo's published passwords break the rules on purpose: only the demo may have them
+        create_user(session, username, password, role, display, ACTOR, check_rules=False, **extra)
         users.append(username)
         say(f"  user {username} / {password}  ({role}{' · ' + college if role == 'college' else ''}"
             f"{' · ' + cadre_id + ' ' + cadre_name if role == 'cadre' else ''})")
@@ -101,8 +103,8 @@ def bootstrap(engine: Engine | None = None, demo: bool = True, demo_dir: Path = 
     if n:
         say(f"demo data: skipped (the database already holds {n} cadres)")
         return {"loaded": False, "cadres": n}
-    if not demo:
-        say("demo data: skipped (--no-demo)")
+    if not demo or is_production():
+        say("demo data: skipped (" + ("YIXIAN_ENV=production" if demo else "--no-demo") + ")")
         return {"loaded": False, "cadres": 0}
     say(f"demo data: loading {demo_dir} through the importer …")
     with Session(engine) as session, session.begin():
@@ -111,13 +113,46 @@ def bootstrap(engine: Engine | None = None, demo: bool = True, demo_dir: Path = 
     return {"loaded": True, **info}
 
 
-def _create_admin(engine: Engine, username: str) -> None:
-    from store.auth import create_user
+def is_production() -> bool:
+    return os.environ.get("YIXIAN_ENV", "").strip().lower() == "production"
 
-    password = os.environ.get("YIXIAN_ADMIN_PASSWORD") or getpass.getpass(f"password for {username}: ")
+
+def create_first_admin(engine: Engine, username: str, password: str | None = None,
+                       say: Callable[[str], None] = print) -> str | None:
+    """The first admin account. Without a password one is generated, printed once and must be
+    changed at the first login. Returns the generated password (None when one was given)."""
+    from store.auth import create_user
+    from store.passwords import generate_password
+
+    generated = None if password else generate_password()
     with Session(engine) as session, session.begin():
-        create_user(session, username, password, "admin", username, ACTOR)
-    print(f"user {username} (admin) created")
+        create_user(session, username, password or generated, "admin", username, ACTOR,
+                    must_change_password=generated is not None)
+    say(f"user {username} (admin) created")
+    if generated:
+        say(f"one-time password (shown only now; it must be changed at the first login): {generated}")
+    return generated
+
+
+def _admin_password(username: str) -> str | None:
+    """YIXIAN_ADMIN_PASSWORD, else a prompt (typed twice) on a terminal, else None (generate)."""
+    from store.passwords import check_password
+
+    password = os.environ.get("YIXIAN_ADMIN_PASSWORD")
+    if password or not sys.stdin.isatty():
+        return password or None
+    while True:
+        password = getpass.getpass(f"password for {username} (empty: generate one): ")
+        if not password:
+            return None
+        try:
+            check_password(password, username)
+        except InvalidData as exc:
+            print(exc.message("en"), file=sys.stderr)
+            continue
+        if getpass.getpass("again: ") == password:
+            return password
+        print("the two entries differ", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,17 +160,22 @@ def main(argv: list[str] | None = None) -> int:
                                  description="Migrate the database; load the demo university when it is empty.")
     ap.add_argument("--no-demo", action="store_true", help="only migrate; never load demo data or demo users")
     ap.add_argument("--demo-dir", type=Path, default=DEMO_DIR)
-    ap.add_argument("--create-admin", metavar="USERNAME",
-                    help="also create an admin account (password from YIXIAN_ADMIN_PASSWORD or prompted)")
+    ap.add_argument("--admin", "--create-admin", dest="admin", metavar="USERNAME",
+                    help="also create an admin account (password from YIXIAN_ADMIN_PASSWORD, a prompt, "
+                         "or generated and printed once)")
     args = ap.parse_args(argv)
     from importer import ImportFailed
     from store.errors import StoreError
 
+    if is_production() and not args.no_demo:
+        print("YIXIAN_ENV=production: 生产模式不加载演示数据和演示账号 demo data and demo accounts are refused; "
+              "use --no-demo --admin NAME", file=sys.stderr)
+        return 2
     engine = make_engine(database_url())
     try:
         bootstrap(engine, demo=not args.no_demo, demo_dir=args.demo_dir)
-        if args.create_admin:
-            _create_admin(engine, args.create_admin)
+        if args.admin:
+            create_first_admin(engine, args.admin.strip(), _admin_password(args.admin.strip()))
     except ImportFailed as exc:
         print("演示数据导入失败 demo import failed:", file=sys.stderr)
         for p in exc.problems:

@@ -213,8 +213,9 @@ def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]]
             linked = session.scalars(select(User.username, ).where(User.active.is_(True))
                                      .where(User.cadre_id.in_(sorted(removed_cadres))))
             for username in linked:
-                problems.append(f"cadres: 账号 {username!r} 关联的干部将被删除 user account is linked "
-                                f"to a removed cadre")
+                problems.append(f"cadres: 账号 {username!r} 关联的干部将被删除，请先在“用户管理”页停用该账号或改关联 "
+                                f"user account is linked to a removed cadre: deactivate or relink it on "
+                                f"the Users page first")
     return sorted(set(problems), key=problems.index)
 
 

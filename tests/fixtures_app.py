@@ -48,16 +48,28 @@ def demo_user(role: str):
         return get_user(s, role)
 
 
+def open_session(username: str) -> str:
+    """A server-side session for an existing account, as the login page would open (its token)."""
+    from services.db import session_scope
+    from store.auth import get_user
+    from store.sessions import create_session
+
+    with session_scope() as s:
+        return create_session(s, get_user(s, username), "password", "test")
+
+
 @pytest.fixture
 def as_role():
-    """as_role(at, "admin") puts the demo user of that role into an AppTest's session."""
+    """as_role(at, "admin") logs the demo user of that role into an AppTest's session: a real
+    server-side session, its token in session_state as after a login (the guard re-reads it)."""
     def put(at, role: str):
+        at.session_state["session_token"] = open_session(role)
         at.session_state["user"] = demo_user(role)
         return at
     return put
 
 
-__all__ = ["SimpleNamespace", "as_role", "college_user", "demo_db", "demo_user"]
+__all__ = ["SimpleNamespace", "as_role", "college_user", "demo_db", "demo_user", "open_session"]
 
 
 def college_user(college: str):
@@ -71,4 +83,5 @@ def college_user(college: str):
     username = f"college-{zlib.crc32(college.encode()):08x}"
     with session_scope() as s:
         return get_user(s, username) or create_user(s, username, "yixian-college", "college",
-                                                    f"{college}（测试）", "test", college=college)
+                                                    f"{college}（测试）", "test", college=college,
+                                                    check_rules=False)

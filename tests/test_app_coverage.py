@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.demo_facts import AUTUMN, DEMO, autumn_day, mover_with_a_report
-from tests.fixtures_app import college_user
+from tests.fixtures_app import college_user, open_session
 from ui.coverage.state import ALL, Keys
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
@@ -184,7 +184,9 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
     inputs = cv.load_inputs()
     moved = mover_with_a_report(inputs.assignment, inputs.ledger, inputs.classes)
     at = AppTest.from_file(PAGE, default_timeout=90)
-    at.session_state["user"] = college_user(moved.new_college)
+    user = college_user(moved.new_college)
+    at.session_state["session_token"] = open_session(user.username)
+    at.session_state["user"] = user
     at.run()
     assert not at.exception, at.exception
     at.date_input(key=Keys.AS_OF).set_value(DEMO.end).run()

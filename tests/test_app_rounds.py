@@ -332,10 +332,13 @@ def test_move_from_the_explanation_panel(demo_db, as_role):
 
 
 def test_empty_database_asks_for_rosters_first(db):
-    from types import SimpleNamespace
+    from services.db import session_scope
+    from store.auth import create_user
+    from tests.fixtures_app import open_session
+    with session_scope() as s:   # the guard wants a real account and a server-side session
+        create_user(s, "admin", "admin-password-1", "admin", "A", "test")
     at = AppTest.from_file(PAGE, default_timeout=60)
-    at.session_state["user"] = SimpleNamespace(id=1, username="admin", display_name="A", role="admin",
-                                               college=None, cadre_id=None)
+    at.session_state["session_token"] = open_session("admin")
     at.run()
     assert texts(at.info)[-1] == "还没有轮次。"
     at.radio(key=Keys.VIEW).set_value("新建轮次").run()

@@ -43,8 +43,11 @@ def test_password_is_stored_as_argon2id_and_verified(db_session):
     assert sa_auth.authenticate(db_session, "admin", "") is None
     assert sa_auth.authenticate(db_session, "nobody", "correct horse") is None
     assert sa_auth.authenticate(db_session, "", "") is None
-    row = audit.audit_rows(db_session, entity="user").iloc[0]
-    assert row.action == "create" and row.actor == "bootstrap" and "password_hash" not in row.after
+    rows = audit.audit_rows(db_session, entity="user")
+    row = rows[rows.action == "create"].iloc[0]
+    assert row.actor == "bootstrap" and "password_hash" not in row.after
+    # every attempt is logged: 2 successes, 2 wrong passwords, 2 unknown users (one of them empty)
+    assert list(rows.action).count("login") == 2 and list(rows.action).count("login_failed") == 4
     assert "correct horse" not in str(audit.audit_rows(db_session).to_dict())
 
 
@@ -67,8 +70,15 @@ def test_create_user_validation(db_session):
         sa_auth.create_user(db_session, "c", "password-1", "college", "C", "root")
     with pytest.raises(InvalidData, match="cadre_id"):
         sa_auth.create_user(db_session, "d", "password-1", "cadre", "D", "root")
-    with pytest.raises(InvalidData, match="at least 8"):
+    with pytest.raises(InvalidData, match="at least 10"):
         sa_auth.create_user(db_session, "e", "short", "admin", "E", "root")
+    for weak in ("12345678", "password", "password12", "Yixian-Admin", "qwertyuiop", "aaaaaaaaaaaa"):
+        with pytest.raises(InvalidData) as ei:
+            sa_auth.create_user(db_session, "e", weak, "admin", "E", "root")
+        assert "password" in str(ei.value), weak
+    with pytest.raises(InvalidData, match="may not be the username"):
+        sa_auth.create_user(db_session, "zhangsan1234", "ZhangSan1234", "admin", "E", "root")
+    assert sa_auth.get_user(db_session, "e") is None and sa_auth.get_user(db_session, "zhangsan1234") is None
 
 
 def test_set_password_and_deactivate(db_session):
@@ -80,8 +90,9 @@ def test_set_password_and_deactivate(db_session):
     sa_auth.set_active(db_session, "p", False, "admin")
     assert sa_auth.authenticate(db_session, "p", "new-password") is None
     acts = audit.audit_rows(db_session, entity="user", entity_id="p")
-    assert list(acts.action) == ["set_active", "set_password", "create"]
-    assert acts.iloc[0].before["active"] is True and acts.iloc[0].after["active"] is False
+    assert list(acts.action) == ["login_failed", "set_active", "login", "login_failed", "set_password", "create"]
+    assert acts.iloc[1].before["active"] is True and acts.iloc[1].after["active"] is False
+    assert acts.iloc[0].after == {"reason": "inactive"}
 
 
 def test_outdated_hash_is_upgraded_on_login(db_session):
@@ -99,13 +110,18 @@ def test_services_login_uses_the_configured_database(db):
     from services.db import session_scope
 
     with session_scope() as s:
-        sa_auth.create_user(s, "leader", "yixian-leader", "leader", "校领导", "test")
-    user = login("leader", "yixian-leader")
+        sa_auth.create_user(s, "leader", "leader-pass-1", "leader", "校领导", "test")
+    user = login("leader", "leader-pass-1")
     assert user is not None and user.role == "leader" and user.display_name == "校领导"
     assert login("leader", "wrong-password") is None
-    assert login("ghost", "yixian-leader") is None
-    assert change_password("leader", "nope-nope", "another-pass") is False
-    assert change_password("leader", "yixian-leader", "another-pass") is True
+    assert login("ghost", "leader-pass-1") is None
+    assert change_password(user, "nope-nope", "another-pass") is False
+    with pytest.raises(InvalidData, match="common password"):
+        change_password(user, "leader-pass-1", "password123")
+    from services.access import AccessDenied
+    with pytest.raises(AccessDenied):
+        change_password(None, "leader-pass-1", "another-pass")
+    assert change_password(user, "leader-pass-1", "another-pass") is True
     assert login("leader", "another-pass") is not None
 
 

@@ -50,8 +50,25 @@ PAGES: list[PageDef] = [
     PageDef("pages/wish_rounds.py", "意向征集", "Wish collection", ":material/campaign:", ("admin",),
             "开启意向征集、催办、查看填报与确认知晓情况。",
             "Open a wish collection, remind, read answers and acknowledgements."),
+    PageDef("pages/users.py", "用户管理", "Users", ":material/manage_accounts:", ("admin",),
+            "账号的创建、停用、重置密码、解锁、角色与范围，按名册批量开通。",
+            "Create, deactivate, reset, unlock and scope accounts; provision them from the rosters."),
+    PageDef("pages/account.py", "我的账号", "My account", ":material/key:",
+            ("admin", "leader", "planner", "college", "cadre"),
+            "修改本人密码，查看登录状态。", "Change your own password; see your session."),
 ]
+ACCOUNT_PAGE = "pages/account.py"
 
 
 def pages_for(role: str) -> list[PageDef]:
     return [p for p in PAGES if role in p.roles and (ROOT / p.path).exists()]
+
+
+def url_path(p: PageDef) -> str:
+    return Path(p.path).stem
+
+
+def page_url_paths() -> set[str]:
+    """Every page's URL path but the default page's (that one lives at `/`); app.py registers all
+    of them, hidden where the role may not go."""
+    return {url_path(p) for p in PAGES[1:] if (ROOT / p.path).exists()}

@@ -46,7 +46,7 @@ def app_server(tmp_path_factory):
     port = _free_port()
     log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - open for the server's whole life
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "127.0.0.1",
          "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -90,7 +90,8 @@ def page(browser, tmp_path):
 
 
 def login(page, base_url: str, username: str, password: str | None = None) -> None:
-    """Log in through the real form and wait for the role's navigation to appear."""
+    """Log in through the real login page (an HTTP form that sets the session cookie) and wait
+    for the app with the role's navigation to appear."""
     page.goto(base_url)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(password or DEMO_PASSWORDS[username])

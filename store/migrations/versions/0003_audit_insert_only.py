@@ -3,17 +3,15 @@ PostgreSQL the runtime role named by YIXIAN_DB_RUNTIME_ROLE (if set when this ru
 SELECT and INSERT on audit_log (store.dbroles).
 
 Revision ID: 0003
-Revises: 0001 (to be re-chained to 0002, see below)
+Revises: 0002
 Create Date: 2026-11-30 02:10:00
 """
 from __future__ import annotations
 
 from alembic import op
 
-# TEMPORARY: 0002 (accounts) is being added on another branch; when it lands, set
-# down_revision = '0002' so the chain is 0001 -> 0002 -> 0003.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 
