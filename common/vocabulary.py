@@ -128,6 +128,7 @@ OWN_UNIT_RULES: Vocab = {
 }
 WEIGHTS: Vocab = {
     "expertise": Term("专长", "Expertise"),
+    "unit": Term("工作领域（单位）", "Unit"),
     "discipline": Term("学科", "Discipline"),
     "preference": Term("意向", "Preference"),
     "continuity": Term("连续性", "Continuity"),
@@ -137,6 +138,7 @@ WEIGHTS: Vocab = {
 }
 SCORE_PARTS: Vocab = {   # the assignment's part_* columns
     "part_expertise": Term("专长分", "Expertise"),
+    "part_unit": Term("单位分", "Unit"),
     "part_discipline": Term("学科分", "Discipline"),
     "part_preference": Term("意向分", "Preference"),
     "part_continuity": Term("连续性分", "Continuity"),
@@ -209,4 +211,42 @@ REVIEW_STATUSES: Vocab = {           # where a ledger entry stands in the colleg
 CONFLICT_KINDS: Vocab = {            # 亲属/利益回避 a cadre declares with their wishes
     "class": Term("班级", "Class"),
     "college": Term("学院", "College"),
+}
+
+# --- fit model (人岗相宜) ---------------------------------------------------------------------
+FIT_WORD_KINDS: Vocab = {
+    "expertise": Term("专长", "expertise"),
+    "unit": Term("单位", "unit"),
+    "tag": Term("班级标签", "class tag"),
+}
+
+# --- audit log (the admin's viewer shows each entry in words) --------------------------------
+AUDIT_ACTIONS: Vocab = {
+    "create": Term("新建", "created"), "update": Term("修改", "changed"), "delete": Term("删除", "deleted"),
+    "replace": Term("整表替换", "replaced"), "upsert": Term("写入", "wrote"), "import": Term("批量导入", "imported"),
+    "publish": Term("发布", "published"), "archive": Term("归档", "archived"), "discard": Term("作废", "discarded"),
+    "save_result": Term("保存求解结果", "saved a solve result"), "revise": Term("修订", "revised"),
+    "login": Term("登录", "logged in"), "login_failed": Term("登录失败", "failed to log in"),
+    "logout": Term("退出登录", "logged out"), "lockout": Term("账号锁定", "account locked"),
+    "unlock": Term("解除锁定", "unlocked"), "provision": Term("批量开通账号", "provisioned accounts"),
+    "set_active": Term("启用/停用账号", "activated/deactivated"), "sessions_ended": Term("结束会话", "ended sessions"),
+    "session_start": Term("会话开始", "session started"), "session_expired": Term("会话过期", "session expired"),
+    "sso_refused": Term("统一认证被拒", "single sign-on refused"), "rehash_password": Term("密码重新散列", "password rehashed"),
+    "access_denied": Term("越权访问被拒", "access refused"), "open": Term("开启", "opened"),
+    "deadline": Term("修改截止时间", "changed the deadline"), "answer": Term("提交", "answered"),
+    "acknowledge": Term("确认知晓", "acknowledged"), "attach": Term("上传附件", "attached a file"),
+    "resubmit": Term("重新提交", "resubmitted"), "confirm": Term("确认", "confirmed"),
+    "return": Term("退回", "returned"), "withdraw": Term("撤回", "withdrew"),
+    "export": Term("导出", "exported"), "download": Term("下载", "downloaded"),
+}
+
+AUDIT_ENTITIES: Vocab = {
+    **DATA_KINDS,
+    "round": Term("分配轮次", "round"), "scenario": Term("情景", "scenario"), "user": Term("账号", "account"),
+    "session": Term("会话", "session"), "security": Term("安全事件", "security event"),
+    "ledger_review": Term("台账审核", "ledger review"), "attachment": Term("附件", "attachment"),
+    "wishes": Term("意向", "wishes"), "wish_collection": Term("意向征集", "wish collection"),
+    "acknowledgement": Term("分配确认", "acknowledgement"), "fit_model": Term("匹配模型", "fit model"),
+    "app_secret": Term("应用密钥", "app secret"), "requirements": Term("工作要求", "requirements"),
+    "audit_log": Term("审计日志", "audit log"),
 }

@@ -1255,7 +1255,7 @@ into classes: a comprehensive university with a sports flavour, school year {yr.
 
 | file | what | form (deliberately mixed, as real offices send them) |
 |---|---|---|
-| `cadres.xlsx` | {len(cad)} cadres: {lv['school']} 校领导, {lv['head']} 中层正职, {lv['deputy']} 中层副职 ({(cad['capacity'] == 0).sum()} on long leave, 带班数 0) | sheet 干部名单, merged title row, Chinese headers, 带班数 sometimes blank (=1), tags split by 、 ； ; ，|
+| `cadres.xlsx` | {len(cad)} cadres: {', '.join(f'{lv[k]} {LEVEL_ZH[k]}' for k in LEVEL_ZH)} ({(cad['capacity'] == 0).sum()} on long leave, 带班数 0) | sheet 干部名单, merged title row, Chinese headers, 带班数 sometimes blank (=1), tags split by 、 ； ; ，|
 | `classes.xlsx` | {len(cl)} classes, grades {g_lo}–{g_hi} (临床医学 is a five-year programme), {cl['college'].nunique()} colleges, {cl['major'].nunique()} majors | sheet 班级名单, blank row above the header, 重点关注班级 as 是/否/blank |
 | `preferences.csv` | ranked wishes of {frames['preferences']['cadre_id'].nunique()} cadres ({len(frames['preferences'])} rows) | UTF-8 with BOM, Chinese headers (意向顺序, 类型, 意向) and kinds (班级/学院/专业/年级) |
 | `constraints.xlsx` | {n_con['forbid']} 回避, {n_con['lock']} 锁定, {n_con['college_quota']} 学院名额, {n_con['level_cap']} 层级上限 (每个学院最多1名校领导, one row per college), each with its reason | `中文(id)` headers |

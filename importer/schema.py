@@ -238,6 +238,7 @@ ASSIGNMENT = Kind("assignment", "分配结果", "分配结果", (
     C("college", "学院", desc_zh="班级所属学院", desc_en="college of the class", example="计算机学院"),
     C("score", "总分", FLOAT, desc_zh="匹配总分", desc_en="fit score", example=2.5),
     C("part_expertise", "专长分", **{**_PART, "desc_zh": "专长得分", "desc_en": "expertise part"}),
+    C("part_unit", "单位分", **{**_PART, "desc_zh": "工作领域（单位）得分", "desc_en": "unit part"}),
     C("part_discipline", "学科分", **{**_PART, "desc_zh": "学科得分", "desc_en": "discipline part"}),
     C("part_preference", "意向分", **{**_PART, "desc_zh": "意向得分", "desc_en": "preference part"}),
     C("part_continuity", "连续性分", **{**_PART, "desc_zh": "连续性得分", "desc_en": "continuity part"}),
@@ -251,6 +252,8 @@ ASSIGNMENT = Kind("assignment", "分配结果", "分配结果", (
       example=""),
     C("end", "结束日期", DATE, desc_zh="结束日期，空为整个校历", desc_en="end date, empty = open",
       example=""),
+    C("reason", "理由", desc_zh="该配对的理由（各得分项，由大到小）", desc_en="why this pair (each part, largest first)",
+      example="专长「心理健康」对应标签「心理关注」+3；连任 +3"),
 ), "分配结果，每个配对一行", "the assignment, one pair a row")
 
 LEDGER = Kind("ledger", "工作台账", "工作台账", (

@@ -3,6 +3,8 @@
 
 Exit status: 0 done; 2 invalid input (every problem on stderr, nothing written);
 3 infeasible (diagnosis on stderr and in the report). Files are read through the importer.
+Vocabulary warnings (an expertise, unit or tag no fit-table row mentions) go to stderr; the solve
+still runs. The assignment file's `reason` column says why each pair (in --lang).
 """
 from __future__ import annotations
 
@@ -75,6 +77,10 @@ def main(argv=None) -> int:
         print(e.message(lang), file=err)
         return 2
     from .api import solve
+    from .vocab_check import check
+    if bundle.get("scores") is None:
+        for w in check(bundle["cadres"], bundle["classes"], cfg):
+            print(w.message(lang), file=err)
     inp = MatchingInput(bundle["cadres"], bundle["classes"], bundle.get("preferences"), bundle.get("constraints"),
                         bundle.get("scores"), bundle.get("previous"))
 
@@ -98,7 +104,8 @@ def main(argv=None) -> int:
     if res.status not in ("optimal", "feasible"):
         print(f"求解未完成：{res.status}" if lang == "zh" else f"solve did not finish: {res.status}", file=err)
         return 1
-    _atomic_write(a.out, (write_xlsx if fmt == "xlsx" else write_csv)("assignment", res.assignment))
+    out = res.assignment.assign(reason=res.verified_reasons(lang))
+    _atomic_write(a.out, (write_xlsx if fmt == "xlsx" else write_csv)("assignment", out))
     if a.report:
         _atomic_write(a.report, report)
     r = res.report

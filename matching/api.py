@@ -1,6 +1,7 @@
 """Public entry: solve(inp, cfg) -> MatchResult with assignment, report, explain() and diagnosis."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import threading
@@ -10,6 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from . import reasons
 from .config import MatchConfig, load_config
 from .diagnosis import Conflict, diagnose
 from .model import MatchingInput, Problem
@@ -17,9 +19,10 @@ from .solver import Cancelled, Core, Opts, move, solve_core
 from .state import _prices as solver_prices
 from .state import _rc as solver_rc
 
-PART_COLS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
+PART_COLS = ("part_expertise", "part_unit", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
+FEWEST_MOVES_MAX_PAIRS = 250_000        # one more exact solve per unmet wish explained, on models up to this
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
-                   "preference_rank", "locked", "changed", "start", "end"]
+                   "preference_rank", "locked", "changed", "start", "end", "reason"]
 
 
 def _f(x: Fraction) -> float:
@@ -36,9 +39,11 @@ class MatchResult:
         self.seconds = seconds
         self.pairs = core.pairs if core.status in ("optimal", "feasible") else []
         self.objective_exact = Fraction(core.obj, prob.scale) if self.pairs or core.status == "optimal" else None
-        self.assignment = self._assignment()
+        self._frame: pd.DataFrame | None = None
         self.report = self._report()
         self._explained: dict = {}
+        self._without: dict = {}
+        self._moves: dict = {}             # (cadre, classes) -> pairs of the best answer granting them
         self._prices = None
         self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
 
@@ -56,6 +61,14 @@ class MatchResult:
         r = int(p.pref_r[i, j])
         return r or None
 
+    @property
+    def assignment(self) -> pd.DataFrame:
+        """The answer, one pair a row (ASSIGNMENT_COLS, with each pair's reason in words); built on
+        first use, so a solve does not pay for reasons nobody reads."""
+        if self._frame is None:
+            self._frame = self._assignment()
+        return self._frame
+
     def _assignment(self) -> pd.DataFrame:
         p = self.problem
         locks = {(r.i, r.j) for r in p.rules if r.family == "lock"}
@@ -66,8 +79,9 @@ class MatchResult:
             rows.append({"cadre_id": p.cadre_ids[i], "name": p.names[i], "class_id": p.class_ids[j],
                          "class_name": p.class_names[j], "college": p.college_names[p.col[j]],
                          "score": _f(p.score_of(i, j)), **parts, "preference_rank": self._rank(i, j),
-                         "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False})
-        df = pd.DataFrame(rows, columns=ASSIGNMENT_COLS[:-2])
+                         "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False,
+                         "reason": reasons.text(p, i, j, "zh", self.pairs)})
+        df = pd.DataFrame(rows, columns=[c for c in ASSIGNMENT_COLS if c not in ("start", "end")])
         for c in ("cadre_id", "name", "class_id", "class_name", "college"):
             df[c] = df[c].astype(object)
         for c in ("score", *PART_COLS):
@@ -77,7 +91,38 @@ class MatchResult:
         df["changed"] = df["changed"].astype(bool)
         df["start"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         df["end"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        df["reason"] = df["reason"].astype(object)
         return df[ASSIGNMENT_COLS]
+
+    # ------------------------------------------------------------ reasons
+    def without(self, rule) -> MatchResult | None:
+        """The best answer of the same round without `rule` (cached per rule); None if it cannot be
+        dropped on its own (capacity) or the input is not kept."""
+        key = rule.key
+        if key not in self._without:
+            inp = getattr(self, "input", None)
+            changed = reasons.without_rule(inp, self.cfg, rule) if inp is not None else None
+            self._without[key] = None if changed is None else solve(*changed)
+        return self._without[key]
+
+    def verified_reasons(self, lang: str = "zh", max_resolves: int = 4) -> pd.Series:
+        """The reason of every pair; for a zero-fit pair the binding rule is checked by re-solving
+        without it (at most `max_resolves` distinct rules) and what that answer does is said."""
+        p = self.problem
+        out = []
+        for i, j in self.pairs:
+            text = None
+            if p.score_of(i, j) == 0 and self.objective_exact is not None:
+                rule = reasons.binding_rule(p, self.pairs, i, j)
+                known = rule is not None and rule.key in self._without
+                if rule is not None and (known or len(self._without) < max_resolves):
+                    other = self.without(rule)
+                    what = None if other is None else \
+                        reasons.counterfactual_text(p, i, j, other, self.objective_exact, lang)
+                    if what is not None:
+                        text = reasons.text(p, i, j, lang, self.pairs, without=what)
+            out.append(text or reasons.text(p, i, j, lang, self.pairs))
+        return pd.Series(out, index=self.assignment.index, dtype=object, name="reason")
 
     # ------------------------------------------------------------ report
     def _report(self) -> dict:
@@ -164,8 +209,10 @@ class MatchResult:
         core = self.core
         if core.lp is None or core.solve is None:
             c = self._resolve([(i, js)])
-            return None if c.status not in ("optimal", "feasible") else \
-                self.objective_exact - Fraction(c.obj, self.problem.scale)
+            if c.status not in ("optimal", "feasible"):
+                return None
+            self._moves[(i, tuple(js.tolist()))] = list(c.pairs)
+            return self.objective_exact - Fraction(c.obj, self.problem.scale)
         rc = self._rc(i, js)
         gap = core.duals.bound - core.obj + core.solve.slack
         best = None
@@ -174,9 +221,36 @@ class MatchResult:
             if best is not None and bound >= best:
                 break
             c = move(core, i, int(js[k]), self.opts.time_limit)
-            if c.status in ("optimal", "feasible"):
-                best = core.obj - c.obj if best is None else min(best, core.obj - c.obj)
+            if c.status in ("optimal", "feasible") and (best is None or core.obj - c.obj < best):
+                best = core.obj - c.obj
+                self._moves[(i, tuple(js.tolist()))] = list(c.pairs)
         return None if best is None else Fraction(best, self.problem.scale)
+
+    def fewest_moves(self, i: int, js, cost: Fraction) -> list | None:
+        """Among the best answers giving cadre i one of `js` (worth `cost` less), one with the fewest
+        changes from this answer: weights × K plus 1 per pair kept (K > any number of pairs), so fit
+        comes first and kept pairs break ties. Dense models up to FEWEST_MOVES_MAX_PAIRS only (one
+        more exact solve); None otherwise or if the check of its fit fails."""
+        p = self.problem
+        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS:
+            return None
+        K = int(p.cap.sum()) + 1
+        W = np.where(np.isfinite(p.W), p.W * K, -np.inf)
+        for a, b in self.pairs:
+            W[a, b] += 1
+        big = float(np.abs(W[np.isfinite(W)]).max(initial=0.0))
+        if big * K >= 2 ** 52:
+            return None
+        q = copy.copy(p)
+        q.W, q.maxabs = W, big
+        o = dataclasses.replace(self.opts, requires=((i, np.asarray(js, dtype=np.int64)),), progress=None,
+                                cancel=None, warm=None, warm_pool=None, last=[0.0])
+        with self._lock:
+            c = solve_core(q, o)
+        want = self.core.obj - cost * p.scale
+        if c.status != "optimal" or c.obj // K != want:
+            return None
+        return list(c.pairs)
 
     def _rc(self, i: int, js) -> np.ndarray:
         """Reduced costs of pairs (i, j) under the solve's final multipliers."""
@@ -186,13 +260,17 @@ class MatchResult:
             self._prices = solver_prices(core.solve, d.lam, d.link_keys, d.link_mu)
         return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
-    def explain(self, cadre_id: str, alternates: int = 3) -> dict:
+    def explain(self, cadre_id: str, alternates: int = 3, fewest_moves: bool = False) -> dict:
+        """`fewest_moves`: the why-not-first chain from one more exact solve that keeps as many pairs
+        as possible at the same cost (dense models up to FEWEST_MOVES_MAX_PAIRS; the explanation
+        panel asks for it); else the moves of the re-solve that found the cost, ties dropped."""
         with self._lock:
-            return self._explain(cadre_id, alternates)
+            return self._explain(cadre_id, alternates, fewest_moves)
 
-    def _explain(self, cadre_id: str, alternates: int) -> dict:
-        if cadre_id in self._explained:
-            return self._explained[cadre_id]
+    def _explain(self, cadre_id: str, alternates: int, fewest_moves: bool = False) -> dict:
+        key = (cadre_id, fewest_moves)
+        if key in self._explained:
+            return self._explained[key]
         p = self.problem
         if cadre_id not in p.ci:
             raise KeyError(f"工号 {cadre_id!r} 不在干部名单中 / cadre {cadre_id!r} unknown")
@@ -208,7 +286,9 @@ class MatchResult:
             out["pairs"].append({"class_id": p.class_ids[j], "class_name": p.class_names[j],
                                  "college": p.college_names[p.col[j]], "score": _f(p.score_of(i, j)),
                                  **self._parts(i, j), "preference_rank": self._rank(i, j),
-                                 "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev})
+                                 "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev,
+                                 "reason_zh": reasons.text(p, i, j, "zh", self.pairs),
+                                 "reason_en": reasons.text(p, i, j, "en", self.pairs)})
         # first choice: the rank-1 wish, or (no wishes) the best-scoring class allowed to this cadre
         allowed = p.allowed_classes(i)
         for r in p.rules:
@@ -238,6 +318,7 @@ class MatchResult:
             wnf["feasible"] = mc is not None
             wnf["move_cost"] = _f(mc) if mc is not None else None
             wnf["move_cost_exact"] = str(mc) if mc is not None else None
+            wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc, fewest_moves))
             if mc is None:
                 wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
                 wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)
@@ -262,7 +343,7 @@ class MatchResult:
                              "held_by": None if h is None else {"cadre_id": p.cadre_ids[h], "name": p.names[h]},
                              "move_cost": _f(mc), "move_cost_exact": str(mc)})
         out["alternates"] = alts
-        self._explained[cadre_id] = out
+        self._explained[key] = out
         return out
 
     def _fit_row(self, i) -> np.ndarray:
@@ -341,4 +422,6 @@ def solve(inp: MatchingInput, cfg: MatchConfig | None = None, progress=None, can
         core, diag = Core("cancelled", []), []
     if progress:
         progress(1.0, "完成 / done")
-    return MatchResult(prob, cfg, core, opts, time.perf_counter() - t0, diag, fair)
+    res = MatchResult(prob, cfg, core, opts, time.perf_counter() - t0, diag, fair)
+    res.input = inp
+    return res

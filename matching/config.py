@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import decimal
 import tomllib
 from fractions import Fraction
 from pathlib import Path
@@ -14,8 +15,10 @@ DEFAULT_PATH = Path(__file__).with_name("default_config.toml")
 OBJECTIVES = ("total", "fair", "min_change")
 PRIORITY_MODES = ("hard", "weighted", "off")
 OWN_UNIT_MODES = ("forbid", "prefer", "neutral")
-WEIGHT_KEYS = ("expertise", "discipline", "preference", "continuity", "own_unit",
+WEIGHT_KEYS = ("expertise", "unit", "discipline", "preference", "continuity", "own_unit",
                "priority_bonus", "change_penalty")
+# Tables a user file replaces as a whole (so that an office can remove a default row).
+WHOLE_TABLES = ("affinity", "unit_affinity", "aliases")
 PREF_KINDS = ("class", "major", "college", "grade")
 
 
@@ -54,6 +57,8 @@ class MatchConfig:
     by_rank: tuple = ()                                             # Fractions
     kind_factor: dict = dataclasses.field(default_factory=dict)     # kind -> Fraction
     affinity: dict = dataclasses.field(default_factory=dict)        # expertise -> {tag: Fraction}
+    unit_affinity: dict = dataclasses.field(default_factory=dict)   # unit -> {tag: Fraction}
+    aliases: dict = dataclasses.field(default_factory=dict)         # word -> the known word it means
 
     def replace(self, **changes) -> MatchConfig:
         new = dataclasses.replace(self, **changes)
@@ -100,10 +105,39 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+def _table(d: dict, key: str, num, p: list, source: str) -> dict[str, dict[str, Fraction]]:
+    """`[key."<word>"]` tables of `"<tag>" = value` (affinity: expertise, unit_affinity: unit)."""
+    raw = d.get(key, {})
+    if not isinstance(raw, dict):
+        p.append(f"{source}: {key} 应为表 / must be a table")
+        return {}
+    out: dict[str, dict[str, Fraction]] = {}
+    for e, row in raw.items():
+        if not isinstance(row, dict):
+            p.append(f"{source}: {key}.{e} 应为 标签 = 数值 的表 / must be a table of tag = number")
+            continue
+        out[str(e).strip()] = {str(t).strip(): num(f"{key}.{e}.{t}", v) for t, v in row.items()}
+    return out
+
+
+def _aliases(raw, p: list, source: str) -> dict[str, str]:
+    """`[aliases]` `"<word as written>" = "<known word>"`: expertise, unit or tag read as another."""
+    if not isinstance(raw, dict):
+        p.append(f"{source}: aliases 应为表 / must be a table")
+        return {}
+    out = {}
+    for k, v in raw.items():
+        if not isinstance(v, str) or not v.strip():
+            p.append(f"{source}: aliases.{k} = {v!r}：应为非空文字 / must be a non-empty text")
+            continue
+        out[str(k).strip()] = v.strip()
+    return out
+
+
 def _from_dict(d: dict, source: str) -> MatchConfig:
     p: list[str] = []
     known = {"objective", "priority", "own_unit", "change_budget", "time_limit_s", "seed", "workers",
-             "weights", "preference", "affinity"}
+             "weights", "preference", "affinity", "unit_affinity", "aliases"}
     for k in d:
         if k not in known:
             p.append(f"{source}: 未知配置项 {k!r} / unknown key {k!r}")
@@ -141,16 +175,9 @@ def _from_dict(d: dict, source: str) -> MatchConfig:
             p.append(f"{source}: 未知意向类型 preference.kind.{k} / unknown preference kind {k}")
             continue
         kind_factor[k] = num(f"preference.kind.{k}", v)
-    affinity: dict[str, dict[str, Fraction]] = {}
-    aff_raw = d.get("affinity", {})
-    if not isinstance(aff_raw, dict):
-        p.append(f"{source}: affinity 应为表 / must be a table")
-        aff_raw = {}
-    for e, row in aff_raw.items():
-        if not isinstance(row, dict):
-            p.append(f"{source}: affinity.{e} 应为 标签 = 数值 的表 / must be a table of tag = number")
-            continue
-        affinity[str(e).strip()] = {str(t).strip(): num(f"affinity.{e}.{t}", v) for t, v in row.items()}
+    affinity = _table(d, "affinity", num, p, source)
+    unit_affinity = _table(d, "unit_affinity", num, p, source)
+    aliases = _aliases(d.get("aliases", {}), p, source)
     cb = d.get("change_budget", -1)
     if isinstance(cb, int) and not isinstance(cb, bool) and cb == -1:
         cb = None
@@ -160,9 +187,55 @@ def _from_dict(d: dict, source: str) -> MatchConfig:
         objective=d.get("objective", "total"), priority=d.get("priority", "hard"),
         own_unit=d.get("own_unit", "neutral"), change_budget=cb,
         time_limit_s=d.get("time_limit_s", 60.0), seed=d.get("seed", 0), workers=d.get("workers", 2),
-        weights=weights, by_rank=by_rank, kind_factor=kind_factor, affinity=affinity)
+        weights=weights, by_rank=by_rank, kind_factor=kind_factor, affinity=affinity,
+        unit_affinity=unit_affinity, aliases=aliases)
     cfg.validate()
     return cfg
+
+
+def merge_user(base: dict, user: dict) -> dict:
+    """The user's dict over the defaults; a table in WHOLE_TABLES replaces the default one whole."""
+    base = {k: v for k, v in base.items() if k not in WHOLE_TABLES or k not in user}
+    return _merge(base, user)
+
+
+def _num_text(f: Fraction) -> str:
+    """Exact text: an integer, a terminating decimal, or n/d (all read back exactly by _frac)."""
+    if f.denominator == 1:
+        return str(f.numerator)
+    d = f.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d != 1:
+        return f"{f.numerator}/{f.denominator}"
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        return str(decimal.Decimal(f.numerator) / decimal.Decimal(f.denominator))
+
+
+def config_to_dict(cfg: MatchConfig) -> dict:
+    """A config as plain data (numbers as exact text) that config_from_dict reads back unchanged."""
+    def tab(t):
+        return {k: {tag: _num_text(v) for tag, v in row.items()} for k, row in t.items()}
+    return {"objective": cfg.objective, "priority": cfg.priority, "own_unit": cfg.own_unit,
+            "change_budget": -1 if cfg.change_budget is None else cfg.change_budget,
+            "time_limit_s": cfg.time_limit_s, "seed": cfg.seed, "workers": cfg.workers,
+            "weights": {k: _num_text(v) for k, v in cfg.weights.items()},
+            "preference": {"by_rank": [_num_text(v) for v in cfg.by_rank],
+                           "kind": {k: _num_text(v) for k, v in cfg.kind_factor.items()}},
+            "affinity": tab(cfg.affinity), "unit_affinity": tab(cfg.unit_affinity),
+            "aliases": dict(cfg.aliases)}
+
+
+def default_dict() -> dict:
+    with open(DEFAULT_PATH, "rb") as f:
+        return tomllib.load(f)
+
+
+def config_from_dict(user: dict, source: str = "fit model") -> MatchConfig:
+    """A stored fit model (a dict shaped like the TOML file) merged over the defaults."""
+    return _from_dict(merge_user(default_dict(), user), source)
 
 
 def load_config(path: str | Path | None = None) -> MatchConfig:
@@ -179,10 +252,5 @@ def load_config(path: str | Path | None = None) -> MatchConfig:
             raise ConfigError([f"{path}: 文件不存在 / file not found"]) from None
         except tomllib.TOMLDecodeError as e:
             raise ConfigError([f"{path}: TOML 格式错误 / invalid TOML: {e}"]) from None
-        # The user's affinity table replaces the default one as a whole when given, so that an
-        # office can remove a default pairing.
-        if "affinity" in user:
-            base = dict(base)
-            base.pop("affinity", None)
-        base = _merge(base, user)
+        base = merge_user(base, user)
     return _from_dict(base, source)

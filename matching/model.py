@@ -187,36 +187,52 @@ class Problem:
             d = _lcm(d, f.denominator)
         return d
 
+    def canon(self, word: str) -> str:
+        """The word the fit tables know `word` as (config `aliases`)."""
+        return self.cfg.aliases.get(word, word)
+
+    def _side(self, table: dict, words: list[list[str]], cl_ix: dict, D: int):
+        """Per cadre, the value each class tag adds (n × Tc) for one table (word, tag) -> value."""
+        keys = sorted({e for e, _ in table})
+        if not keys or not cl_ix:
+            return None
+        ix = {e: k for k, e in enumerate(keys)}
+        E = np.zeros((len(words), len(keys)))
+        for i, ws in enumerate(words):
+            for t in ws:
+                if t in ix:
+                    E[i, ix[t]] = 1
+        A = np.zeros((len(keys), len(cl_ix)))
+        for (e, t), v in table.items():
+            A[ix[e], cl_ix[t]] = int(v * D)
+        return E @ A
+
     def _fit(self, prefs, probs):
         cfg, n, m = self.cfg, self.n, self.m
         w = cfg.weights
         terms = [w["discipline"], w["continuity"], w["own_unit"], w["priority_bonus"], w["change_penalty"]]
         aff = {(e, t): w["expertise"] * v for e, row in cfg.affinity.items() for t, v in row.items()}
+        uaff = {(u, t): w["unit"] * v for u, row in cfg.unit_affinity.items() for t, v in row.items()}
         pref_val = {(r, k): w["preference"] * cfg.by_rank[min(r, len(cfg.by_rank)) - 1] * cfg.kind_factor[k]
                     for r in range(1, len(cfg.by_rank) + 2) for k in cfg.kind_factor}
-        self.scale = D = self._finish_scale(terms + list(aff.values()) + list(pref_val.values()))
+        self.scale = D = self._finish_scale(terms + list(aff.values()) + list(uaff.values())
+                                            + list(pref_val.values()))
         self.wi = {k: int(v * D) for k, v in w.items()}
-        # expertise part: E (n×Te) @ A (Te×Tc) @ T (Tc×m)
-        ex_tags = sorted({e for e, _ in aff})
-        cl_tags = sorted({t for _, t in aff})
-        ex_ix = {e: k for k, e in enumerate(ex_tags)}
+        # expertise part E (n×Te) @ A (Te×Tc) @ T (Tc×m); unit part U (n×Tu) @ B (Tu×Tc) @ T
+        canon = self.canon
+        cl_tags = sorted({t for _, t in aff} | {t for _, t in uaff})
         cl_ix = {t: k for k, t in enumerate(cl_tags)}
-        E = np.zeros((n, len(ex_tags)))
-        for i, tags in enumerate(self.cadres["expertise"] if "expertise" in self.cadres else [()] * n):
-            for t in _tags(tags):
-                if t in ex_ix:
-                    E[i, ex_ix[t]] = 1
         T = np.zeros((len(cl_tags), m))
         for j, tags in enumerate(self.class_tags):
             for t in tags:
-                if t in cl_ix:
-                    T[cl_ix[t], j] = 1
-        A = np.zeros((len(ex_tags), len(cl_tags)))
-        for (e, t), v in aff.items():
-            A[ex_ix[e], cl_ix[t]] = int(v * D)
-        # fit is built in place in one n×m float64 array (holding exact integers): at 2000 × 12000 every
-        # extra dense temporary costs about half a second
-        self.EA, self.T = (E @ A, T) if len(ex_tags) else (None, None)
+                if canon(t) in cl_ix:
+                    T[cl_ix[canon(t)], j] = 1
+        expertise = self.cadres["expertise"] if "expertise" in self.cadres else [()] * n
+        self.EX = self._side(aff, [[canon(t) for t in _tags(x)] for x in expertise], cl_ix, D)
+        self.UN = self._side(uaff, [[canon(u)] if u else [] for u in self.unit], cl_ix, D)
+        self.T = T
+        sides = [x for x in (self.EX, self.UN) if x is not None]
+        self.EA = sides[0] + sides[1] if len(sides) == 2 else (sides[0] if sides else None)
         fit = self.EA @ T if self.EA is not None else np.zeros((n, m))
         cd = [_s(x) for x in (self.cadres["discipline"] if "discipline" in self.cadres else [""] * n)]
         kd = [_s(x) for x in (self.classes["discipline"] if "discipline" in self.classes else [""] * m)]
@@ -229,6 +245,7 @@ class Problem:
         self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
         self.pref_rows: dict[int, tuple] = {}               # cadre -> (class indices, values)
         self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array, rank)
+        self.pref_lists: dict[int, list] = {}
         self.has_pref_cadre = np.zeros(n, dtype=bool)
         if prefs is not None and len(prefs):
             by_college: dict = {}
@@ -266,6 +283,7 @@ class Problem:
                     probs.append((f"{where[0]}：意向 {v!r} 不存在", f"{where[1]}: value {v!r} does not exist"))
                     continue
                 per.setdefault(self.ci[a], []).append((r, k, v, np.array(js, dtype=np.int64)))
+            self.pref_lists = per                          # cadre -> [(rank, kind, value, classes)]
             rowv = np.zeros(m)
             rowr = np.zeros(m, dtype=np.int16)
             for i, lst in per.items():
@@ -376,7 +394,8 @@ class Problem:
     def parts(self, i: int, j: int) -> dict:
         """Named fit parts of one pair, as exact Fractions (fit model only)."""
         D = self.scale
-        pe = round(float(self.EA[i] @ self.T[:, j])) if self.EA is not None else 0
+        pe = round(float(self.EX[i] @ self.T[:, j])) if self.EX is not None else 0
+        pu = round(float(self.UN[i] @ self.T[:, j])) if self.UN is not None else 0
         pd_ = self.wi["discipline"] if self.disc_a[i] == self.disc_b[j] else 0
         pp = 0
         if i in self.pref_rows:
@@ -386,7 +405,7 @@ class Problem:
                 pp = int(vals[k])
         pc = self.wi["continuity"] if j in self.prev_by_cadre.get(i, ()) else 0
         po = self.wi["own_unit"] if self.cfg.own_unit == "prefer" and self.unit_col[i] == self.col[j] else 0
-        return {"part_expertise": Fraction(pe, D), "part_discipline": Fraction(pd_, D),
+        return {"part_expertise": Fraction(pe, D), "part_unit": Fraction(pu, D), "part_discipline": Fraction(pd_, D),
                 "part_preference": Fraction(pp, D), "part_continuity": Fraction(pc, D),
                 "part_own_unit": Fraction(po, D)}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from common.vocabulary import ROLES
 from ui.auth import guard, role_label
 from ui.i18n import tr
 
@@ -11,9 +12,9 @@ user = guard("admin")
 
 from common.errors import YixianError
 from services import users as users_service
-from store.auth import ROLES
 from ui.feedback import show_error
 
+ROLE_CODES = tuple(ROLES)
 CREDS_KEY = "users_credentials"
 
 
@@ -55,7 +56,7 @@ def _edit(df, colleges, cadres):
     row = df[df.username == name].iloc[0]
     cadre_labels = {c: f"{c} {n}" for c, n in cadres}
     with st.form("users_edit"):
-        role = st.selectbox(tr("角色", "Role"), ROLES, index=ROLES.index(row.role), key="users_role",
+        role = st.selectbox(tr("角色", "Role"), ROLE_CODES, index=ROLE_CODES.index(row.role), key="users_role",
                             format_func=role_label)
         college = st.selectbox(tr("学院范围（院系账号）", "College scope (college accounts)"), ["", *colleges],
                                index=([""] + colleges).index(row.college) if row.college in colleges else 0,
@@ -92,7 +93,7 @@ def _create(colleges, cadres):
         c1, c2 = st.columns(2)
         username = c1.text_input(tr("用户名", "Username"), key="new_username")
         display = c2.text_input(tr("姓名", "Name"), key="new_display")
-        role = c1.selectbox(tr("角色", "Role"), ROLES, key="new_role", format_func=role_label)
+        role = c1.selectbox(tr("角色", "Role"), ROLE_CODES, key="new_role", format_func=role_label)
         password = c2.text_input(tr("初始密码（首次登录须修改）", "Initial password (changed at first login)"),
                                  type="password", key="new_password")
         college = c1.selectbox(tr("学院", "College"), ["", *colleges], key="new_college")

@@ -11,7 +11,6 @@ from services import access
 from services.round_inputs import published_assignment
 from services.round_rules import RuleNames, constraints_of, people_labels, rule_label
 from services.round_solve import READERS, cached_result
-from store import frames
 from store.auth import UserInfo
 
 SEARCHED = ["cadre_id", "name", "unit", "class_id", "class_name", "college"]
@@ -19,13 +18,14 @@ RANK_FILTERS = ("all", "first", "none")
 
 
 def review_table(info) -> pd.DataFrame:
-    """The result table: cadre, unit, level, class, college, score and parts, rank met, changed, locked."""
+    """The result table: cadre, unit, level, class, college, score and parts, rank met, changed, locked,
+    and each pair's reason in words (when the solve stored one)."""
     cad = info.inputs["cadres"][["cadre_id", "unit", "level", "position"]]
     cls = info.inputs["classes"][["class_id", "grade", "tags", "priority"]]
     df = info.assignment.merge(cad, on="cadre_id", how="left").merge(cls, on="class_id", how="left")
     df["level"] = df["level"].map(lambda v: vocabulary.label(vocabulary.LEVELS, v))
     cols = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
-            "tags", "priority", "score", *frames.PART_COLUMNS, "preference_rank", "changed", "locked"]
+            "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "changed", "locked", "reason"]
     return df[[c for c in cols if c in df.columns]].sort_values(["college", "class_id"]).reset_index(drop=True)
 
 

@@ -6,15 +6,22 @@ from fractions import Fraction
 from typing import Any
 
 from matching import ConfigError, MatchConfig, load_config
+from matching.config import config_from_dict, config_to_dict
 
 DEFAULT_TIME_LIMIT_S = 30.0
+FIT_TABLES = ("preference", "affinity", "unit_affinity", "aliases")
 
 
 def default_params() -> dict[str, Any]:
-    cfg = load_config(None)
+    """Defaults from the school's fit model in force (services.fit_model); its tables are kept in the
+    parameters ("fit_model"), so a round solves the same way after the model changes."""
+    from services.fit_model import model_in_force
+    version, cfg = model_in_force()
+    tables = {k: v for k, v in config_to_dict(cfg).items() if k in FIT_TABLES}
     return {"objective": cfg.objective, "priority": cfg.priority, "own_unit": cfg.own_unit,
             "change_budget": cfg.change_budget, "time_limit_s": DEFAULT_TIME_LIMIT_S, "seed": cfg.seed,
-            "weights": {k: float(v) for k, v in cfg.weights.items()}, "use_previous": True}
+            "weights": {k: float(v) for k, v in cfg.weights.items()}, "use_previous": True,
+            "fit_model": {"version": version, **tables}}
 
 
 def _weights(given: dict[str, Any], weights: dict[str, Fraction]) -> dict[str, Fraction]:
@@ -34,8 +41,11 @@ def _weights(given: dict[str, Any], weights: dict[str, Fraction]) -> dict[str, F
 
 
 def make_config(params: dict[str, Any]) -> MatchConfig:
-    """The engine configuration of a round's parameters (defaults for what is not given)."""
-    cfg = load_config(None)
+    """The engine configuration of a round's parameters (defaults for what is not given; the fit
+    tables from the parameters' "fit_model" snapshot when there is one)."""
+    model = params.get("fit_model") or {}
+    tables = {k: v for k, v in model.items() if k in FIT_TABLES}
+    cfg = config_from_dict(tables, "fit model") if tables else load_config(None)
     cb = params.get("change_budget")
     changes = {"weights": _weights(params.get("weights") or {}, cfg.weights),
                "change_budget": None if cb in (None, "", -1) else int(cb)}

@@ -40,6 +40,8 @@ import numpy as np
 import pandas as pd
 
 from common import vocabulary
+from matching.best_n import best_n
+from matching.model import Problem
 from services import access
 from services import scenarios as sc
 from services.jobs import BackgroundJob
@@ -55,6 +57,9 @@ ORDERS = {
     "level_desc": (f"锁定干部优先，再按层级：{'→'.join(reversed(_LEVELS_ZH))}，同层按工号",
                    f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
+    "best": ("最优的 n 名（精确：按带班数、回避与锁定，能覆盖最多重点班的 n 名干部；matching.best_n）",
+             ("the best n (exact: the n cadres that can cover the most priority classes under capacities, "
+              "forbids and locks; matching.best_n)")),
 }
 SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
 
@@ -107,7 +112,9 @@ def cadre_order(fr: dict[str, pd.DataFrame], order: str = "level") -> list[str]:
         raise ScenarioError(f"顺序 {order!r} 无效", f"order {order!r} must be one of {list(ORDERS)}")
     cad = fr["cadres"]
     cad = cad.loc[cad["capacity"] > 0]
-    locked = locked_cadres(fr)
+    if order == "best":         # the sweep picks per n (best_n); this order (largest capacity first)
+        return [r.cadre_id for r in sorted(cad.itertuples(index=False), key=lambda r: (-r.capacity, r.cadre_id))]
+    locked = locked_cadres(fr)  # ...only gives the counting bound
     lv = {code: i for i, code in enumerate(vocabulary.LEVEL_ORDER)}
     def key(r):
         lvl = lv.get(r.level, 3)
@@ -163,6 +170,8 @@ class CapacityPoint:
     total_fit: float | None
     seconds: float
     result: Any = field(default=None, repr=False, compare=False)
+    chosen: tuple = ()                  # order "best": the cadres best_n chose for this n
+    best_exact: bool | None = None      # order "best": HiGHS proved the choice optimal
 
     @property
     def covers_all(self) -> bool:
@@ -216,6 +225,21 @@ def capacity_point(fr: dict[str, pd.DataFrame], params: dict[str, Any], order_id
                          time.perf_counter() - t0, res)
 
 
+def _points(fr, params, ids: list[str], order: str, cancel):
+    """point(n, progress) for the sweep: the first n of `ids`, or (order "best") the n cadres
+    matching.best_n picks — an exact MIP on coverage of priority classes — then the same solve."""
+    if order != "best":
+        return lambda n, prog: capacity_point(fr, params, ids, n, prog, cancel)
+    prob = Problem(sc.matching_input(fr, params), sc.make_config(params))
+
+    def point(n, prog):
+        best = best_n(prob, n)
+        pt = capacity_point(fr, params, list(best.cadre_ids), len(best.cadre_ids), prog, cancel)
+        pt.n, pt.chosen, pt.best_exact = n, best.cadre_ids, best.exact
+        return pt
+    return point
+
+
 def sweep_sizes(total: int, points: int = 10, lo: int = 1, hi: int | None = None) -> list[int]:
     hi = total if hi is None else min(hi, total)
     lo = max(0, min(lo, hi))
@@ -240,6 +264,7 @@ def capacity_sweep(fr: dict[str, pd.DataFrame], params: dict[str, Any], order: s
     """Priority (and overall) coverage as a function of n, and the minimum n; see the module doc."""
     t0 = time.perf_counter()
     ids = cadre_order(fr, order)
+    point = _points(fr, params, ids, order, cancel)
     sizes = sizes if sizes is not None else sweep_sizes(len(ids), points)
     out = CapacitySweep(order, len(ids), int(fr["classes"]["priority"].sum()), [])
     done: dict[int, CapacityPoint] = {}
@@ -247,8 +272,7 @@ def capacity_sweep(fr: dict[str, pd.DataFrame], params: dict[str, Any], order: s
     try:
         for k, n in enumerate(sizes):
             _check(cancel)
-            done[n] = capacity_point(fr, params, ids, n, _sub(progress, k / steps, (k + 1) / steps,
-                                                                  f"n = {n}"), cancel)
+            done[n] = point(n, _sub(progress, k / steps, (k + 1) / steps, f"n = {n}"))
             out.points.append(done[n])
         if find_minimum:
             n0 = counting_bound(fr, ids)
@@ -261,7 +285,7 @@ def capacity_sweep(fr: dict[str, pd.DataFrame], params: dict[str, Any], order: s
                     if progress:
                         progress(min(0.99, base + (1 - base) * (n - n0) / max(1, len(ids) - n0 + 1)),
                                  f"寻找最少人数 / searching the minimum · n = {n}")
-                    pt = done.get(n) or capacity_point(fr, params, ids, n, None, cancel)
+                    pt = done.get(n) or point(n, None)
                     done[n] = pt
                     out.scanned.append(pt)
                     if pt.covers_all:
@@ -270,7 +294,7 @@ def capacity_sweep(fr: dict[str, pd.DataFrame], params: dict[str, Any], order: s
                     n += 1
                 if out.minimum is not None and out.minimum >= 1:
                     m1 = out.minimum - 1
-                    out.verification = done.get(m1) or capacity_point(fr, params, ids, m1, None, cancel)
+                    out.verification = done.get(m1) or point(m1, None)
     except SweepCancelled:
         out.cancelled = True
     out.seconds = time.perf_counter() - t0

@@ -21,6 +21,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable, Hashable
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -130,8 +131,10 @@ def deleted_entry(rec: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any
 
 
 def audit_rows(session: Session, limit: int | None = 200, entity: str | None = None,
-               entity_id: Any = None, actor: str | None = None) -> pd.DataFrame:
-    """Newest first. `at` is a UTC timestamp; before/after are the JSON values as written."""
+               entity_id: Any = None, actor: str | None = None, action: str | None = None,
+               since: datetime | None = None, until: datetime | None = None) -> pd.DataFrame:
+    """Newest first, filtered by any of entity, entity id, actor, action and a time window
+    [since, until) in UTC. `at` is a UTC timestamp; before/after are the JSON values as written."""
     q = select(AuditEntry).order_by(AuditEntry.id.desc())
     if entity is not None:
         q = q.where(AuditEntry.entity == entity)
@@ -139,6 +142,12 @@ def audit_rows(session: Session, limit: int | None = 200, entity: str | None = N
         q = q.where(AuditEntry.entity_id == str(entity_id))
     if actor is not None:
         q = q.where(AuditEntry.actor == actor)
+    if action is not None:
+        q = q.where(AuditEntry.action == action)
+    if since is not None:
+        q = q.where(AuditEntry.at >= since)
+    if until is not None:
+        q = q.where(AuditEntry.at < until)
     if limit is not None:
         q = q.limit(limit)
     rows = [[e.id, e.at, e.actor, e.action, e.entity, e.entity_id, e.before, e.after]
@@ -147,3 +156,10 @@ def audit_rows(session: Session, limit: int | None = 200, entity: str | None = N
     df["id"] = df["id"].astype("int64")
     df["at"] = pd.to_datetime(df["at"], utc=True)
     return df
+
+
+def audit_vocabulary(session: Session) -> tuple[list[str], list[str], list[str]]:
+    """The distinct actors, actions and entities in the log (for the viewer's filters)."""
+    def distinct(col):
+        return sorted(v for v in session.scalars(select(col).distinct()) if v)
+    return distinct(AuditEntry.actor), distinct(AuditEntry.action), distinct(AuditEntry.entity)

@@ -23,13 +23,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from common import vocabulary
 from store import audit
 from store.errors import InvalidData, NotFound, StoreError
 from store.locks import serialise
 from store.models import User, utcnow
 from store.passwords import check_password
 
-ROLES = ("admin", "leader", "planner", "college", "cadre")
+ROLES = tuple(vocabulary.ROLES)
 MIN_PASSWORD = 10
 ANONYMOUS = "anonymous"          # audit actor for a failed login under an unknown username
 _hasher = PasswordHasher(type=Type.ID)

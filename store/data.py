@@ -53,7 +53,7 @@ MODELS = {"cadres": CadreRow, "classes": SchoolClass, "preferences": Preference,
 KEYS = {"cadres": "cadre_id", "classes": "class_id", "ledger": "activity_id"}
 LEVELS = set(vocabulary.LEVELS)
 PREFERENCE_KINDS = {"class", "college", "major", "grade"}
-CONSTRAINT_TYPES = {"forbid", "lock", "college_quota", "level_cap"}
+CONSTRAINT_TYPES = set(vocabulary.CONSTRAINT_TYPES)
 _CHUNK = 500  # ids per IN (...) list: well under every backend's parameter limit
 
 

@@ -68,6 +68,8 @@ def column_types(kind: str, df: pd.DataFrame | None = None) -> list[tuple[str, s
         extra = [c for c in df.columns if str(c).startswith("part_") and c not in PART_COLUMNS]
         at = [c for c, _ in cols].index("preference_rank")
         cols[at:at] = [(c, "float") for c in extra]
+        if "reason" in df.columns:          # why the pair, in words (matching.reasons), kept when given
+            cols.append(("reason", "str"))
     return cols
 
 

@@ -364,3 +364,14 @@ class ActivityReview(Base):
     by: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     record: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class FitModelVersion(Base):
+    """One saved version of the school's fit model (人岗相宜): the matching config as plain data
+    (matching.config.config_to_dict), newest id = the one in force. Versions are never edited."""
+    __tablename__ = "fit_model_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    config: Mapped[dict[str, Any]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(TEXT)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -87,6 +87,7 @@ def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at.radio(key=Keys.VIEW).set_value("新建轮次").run()
     assert not at.exception
     assert any(x.startswith("规则与参数校验通过") for x in texts(at.success))
+    assert any("不在匹配表中" in w and "党建" in w for w in texts(at.warning))   # vocabulary: a warning only
     # a quota above the number of cadres is flagged before solving
     key = Keys.new_rules("initial", 0)
     row = quota_row(at, key)
@@ -109,6 +110,7 @@ def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     info = lifecycle.get_round(admin(), rid)
     assert info.name == "2026年分配（测试）" and info.parameters["weights"]["preference"] == 2.0
     assert info.result["status"] == "optimal"
+    assert info.parameters["fit_model"]["version"] is None          # the fit model in force: the defaults
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["求解结果"] == "最优" and metrics["配对数"] == str(len(info.assignment))
 
@@ -179,7 +181,9 @@ def test_review_table_filters_explanation_and_charts(demo_db, as_role):
     at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert not at.exception
     parts = frame_with(at, "得分项")
-    assert list(parts["得分项"]) == ["专长分", "学科分", "意向分", "连续性分", "本单位分"]
+    assert list(parts["得分项"]) == ["专长分", "单位分", "学科分", "意向分", "连续性分", "本单位分"]
+    assert shown["reason"].str.len().gt(0).all()                  # every pair says why, in words
+    assert any(c.startswith("理由：") for c in texts(at.caption))
 
 
 def test_adjust_lock_then_refused_move(demo_db, as_role):

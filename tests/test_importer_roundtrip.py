@@ -89,7 +89,8 @@ DTYPES = {
     "constraints": ["object"] * 5 + ["Int64", "Int64", "object"],
     "scores": ["object", "object", "float64", "object"],
     "previous": ["object", "object"],
-    "assignment": ["object"] * 5 + ["float64"] * 6 + ["Int64", "bool", "bool", "datetime64[ns]", "datetime64[ns]"],
+    "assignment": ["object"] * 5 + ["float64"] * 7 + ["Int64", "bool", "bool", "datetime64[ns]", "datetime64[ns]",
+                   "object"],
     "ledger": ["object", "object", "datetime64[ns]", "object", "object", "object", "Int64", "Int64", "object"],
     "exemptions": ["object", "datetime64[ns]", "datetime64[ns]", "object"],
 }

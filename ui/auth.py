@@ -15,24 +15,17 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from ui.i18n import tr
+from common import vocabulary
+from ui.i18n import lang, tr
 
 USER_KEY = "user"
 TOKEN_KEY = "session_token"
 LOGGED_OUT_KEY = "logged_out"
 
-ROLE_NAMES = {
-    "admin": ("组织部管理员", "Organization dept. (admin)"),
-    "leader": ("校领导", "Leader"),
-    "planner": ("规划人员", "Planner"),
-    "college": ("院系", "College"),
-    "cadre": ("干部", "Cadre"),
-}
 
 
 def role_label(role: str) -> str:
-    zh, en = ROLE_NAMES.get(role, (role, role))
-    return tr(zh, en)
+    return vocabulary.label(vocabulary.ROLES, role, lang())
 
 
 def _cookie_token() -> str | None:

@@ -44,6 +44,7 @@ def _wait_done(page, text_: str, timeout: int = 120_000) -> None:
 
 
 def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import expect
 
     base, _ = app_server
@@ -57,8 +58,11 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     page.get_by_text("还没有情景").wait_for()          # the page's own run has finished
     page.wait_for_timeout(1000)
     name_box = page.get_by_label("名称", exact=True)
-    if not name_box.is_visible():
+    try:   # the expander opens by itself when there is no scenario; a loaded machine may take a while
+        name_box.wait_for(state="visible", timeout=10_000)
+    except PlaywrightTimeout:
         page.get_by_text("新建情景", exact=True).click()
+        name_box.wait_for(state="visible", timeout=30_000)
     name_box.fill("副职全部带班＋5名假设干部")
     page.get_by_role("button", name="新建", exact=True).click()
     _wait_done(page, "已新建情景")

@@ -11,6 +11,7 @@ from common.errors import YixianError
 from services import uploads
 from ui.data.state import Keys
 from ui.feedback import md_escape, show_error
+from ui.fit_model.vocab_tab import render_warning_box
 from ui.i18n import lang, tr
 from ui.tables import display_frame, problems_frame
 
@@ -47,6 +48,9 @@ def _confirm(user: UserInfo, kind: str, result: uploads.ParseResult) -> None:
         else:
             st.session_state.pop(Keys.PARSED, None)
             st.success(md_escape(tr(f"已导入：{summary}", f"Imported: {summary}")))
+            # words the fit model does not know: a warning
+            if kind in ("cadres", "classes") and render_warning_box(user):
+                st.caption(tr("可在“匹配模型”页一键对应。", "Map them in one click on the Fit model page."))
 
 
 def render_import(user: UserInfo) -> None:

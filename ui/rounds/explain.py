@@ -22,6 +22,8 @@ def _pair(view: RoundView, cadre: str, name: str, pair: dict) -> None:
     parts = pd.DataFrame([{tr("得分项", "Part"): label(vocabulary.SCORE_PARTS, k), tr("分值", "Value"): float(pair[k])}
                           for k in vocabulary.SCORE_PARTS])
     st.dataframe(parts, hide_index=True, key=f"explain_parts_{pair['class_id']}")
+    if pair.get("reason_zh"):
+        st.caption(md_escape(tr("理由：" + pair["reason_zh"], "Why: " + pair.get("reason_en", ""))))
     if not view.editable:
         return
     c1, c2, _ = st.columns([1, 1, 2])
@@ -47,11 +49,27 @@ def _why_not_first(wnf: dict, class_names: dict[str, str]) -> None:
         lines.append(tr(f"目前由 {h['name']}（{h['cadre_id']}）担任{class_names.get(h['class_id'], h['class_id'])}"
                         + (f"等{more + 1}个班均已有人" if more > 0 else ""),
                         f"held by {h['name']} ({h['cadre_id']})" + (f" and {more} more" if more else "")))
+    if wnf.get("holders") and wnf["holders"][0].get("reason_zh"):
+        h = wnf["holders"][0]
+        lines.append(tr(f"其担任理由：{h['reason_zh']}", f"why they hold it: {h.get('reason_en', '')}"))
     if wnf.get("move_cost") is not None:
         lines.append(tr(f"满足它会使总匹配度降低 {wnf['move_cost']:g}", f"meeting it would lower the total fit by {wnf['move_cost']:g}"))
     elif wnf.get("reason_zh"):
         lines.append(tr(wnf["reason_zh"], wnf.get("reason_en", "")))
     st.warning(md_escape("；".join(lines)))
+    _chain(wnf)
+
+
+def _chain(wnf: dict) -> None:
+    """The moves granting the first wish would need (cadre → class for each) and the total cost."""
+    if not wnf.get("chain"):
+        return
+    st.caption(tr(f"满足第一志愿需要的调整（共 {len(wnf['chain'])} 项，总匹配度 −{wnf['total_cost']:g}）：",
+                  f"Moves granting the first wish needs ({len(wnf['chain'])}, total fit −{wnf['total_cost']:g}):"))
+    st.dataframe(pd.DataFrame([{tr("干部", "Cadre"): f"{m['name']}（{m['cadre_id']}）",
+                                tr("原班级", "From"): m["from_class_name"] or "—",
+                                tr("调至", "To"): m["to_class_name"] or tr("不带班", "no class")}
+                               for m in wnf["chain"]]), hide_index=True, key="explain_chain")
 
 
 def _alternates(view: RoundView, cadre: str, alternates: list[dict], class_names: dict[str, str]) -> None:
@@ -74,7 +92,7 @@ def _alternates(view: RoundView, cadre: str, alternates: list[dict], class_names
 def _explanation(view: RoundView, cadre: str):
     with st.spinner(tr("正在计算解释（精确重算备选）……", "Explaining (exact re-solves)…")):
         res = round_solve.result_for(view.user, view.rid)
-        return res.explain(cadre) if res is not None and vocabulary.is_solved(res.status) else None
+        return res.explain(cadre, fewest_moves=True) if res is not None and vocabulary.is_solved(res.status) else None
 
 
 def render_explanation(view: RoundView, names: dict[str, str]) -> None:

@@ -12,6 +12,7 @@ from services.round_inputs import Issue, canonical_constraints
 from services.round_rules import RoundsError
 from services.solve_params import default_params
 from ui.feedback import show_error
+from ui.fit_model.vocab_tab import render_warning_box
 from ui.i18n import tr
 from ui.jobs import start_job
 from ui.page_state import goto
@@ -79,6 +80,7 @@ def render_new_round(user, version: str) -> None:
     if facts:
         _topup_facts(facts)
     _data_caption(inputs)
+    render_warning_box(user)      # expertise / unit / tag words the fit model does not know (warnings only)
     st.markdown("##### " + tr("参数与权重", "Parameters and weights"))
     params = solve_params_widgets(Keys.NEW_PARAMS, default_params()) | {"use_previous": use_previous}
     st.markdown("##### " + tr("规则（仅保存在本轮，不修改主数据；主数据请在“数据管理”页修改）",

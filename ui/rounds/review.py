@@ -22,7 +22,8 @@ def _columns() -> dict:
            "tags": tr("标签", "Tags"), "priority": tr("重点", "Priority"),
            "score": st.column_config.NumberColumn(tr("匹配得分", "Score"), format="%.1f"),
            "preference_rank": tr("满足志愿", "Rank met"), "changed": tr("调整", "Changed"),
-           "locked": tr("锁定", "Locked")}
+           "locked": tr("锁定", "Locked"),
+           "reason": st.column_config.TextColumn(tr("理由", "Reason"), width="large")}
     return cfg | {k: st.column_config.NumberColumn(label(vocabulary.SCORE_PARTS, k), format="%.1f")
                   for k in vocabulary.SCORE_PARTS}
 

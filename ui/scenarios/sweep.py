@@ -29,8 +29,8 @@ def _status(v: str) -> str:
 
 def _form(user, sc) -> None:
     order = st.selectbox(tr("“n 名干部”指", "“n cadres” means"), list(sweeps.ORDERS), key=Keys.SWEEP_ORDER,
-                         format_func=lambda k: tr(f"按此顺序的前 n 名：{sweeps.ORDERS[k][0]}",
-                                                  f"the first n in this order: {sweeps.ORDERS[k][1]}"))
+                         format_func=lambda k: tr(*sweeps.ORDERS[k]) if k == "best" else
+                         tr(f"按此顺序的前 n 名：{sweeps.ORDERS[k][0]}", f"the first n in this order: {sweeps.ORDERS[k][1]}"))
     st.caption(tr(*EXPLAIN))
     total = int((sc.frames["cadres"]["capacity"] > 0).sum())
     c1, c2, c3 = st.columns(3)

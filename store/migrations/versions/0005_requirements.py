@@ -1,7 +1,7 @@
 """requirements_docs: the 工作要求 documents saved from the requirements screen (newest in force).
 
 Revision ID: 0005
-Revises: 0004 (the head on main when merged)
+Revises: 0006 (the head on main when merged)
 Create Date: 2026-11-30 03:10:00
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '0005'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
