@@ -58,6 +58,16 @@ def _header(path: Path) -> list[str]:
     return [c for c in next(ws.iter_rows(min_row=3, max_row=3, values_only=True)) if c is not None]
 
 
+
+def _a_cadre_with_wishes() -> str:
+    """A demo cadre who stated 意向 and holds no locked class (their explanation lists alternates)."""
+    import pandas as pd
+    demo = ROOT / "data" / "demo"
+    wishes = pd.read_csv(demo / "preferences.csv", dtype=str, encoding="utf-8-sig")
+    a = pd.read_csv(demo / "assignment.csv", dtype=str)
+    locked = set(a.loc[a["locked"] == "是", "cadre_id"])
+    return min(c for c in wishes["工号"] if c not in locked)
+
 def test_round_end_to_end(app_server, page, tmp_path):
     base, env = app_server
     login(page, base, "admin")
@@ -77,7 +87,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
     try:
         box = page.get_by_test_id("stSelectbox").filter(has_text="选择干部").locator("input")
         box.click()
-        box.fill("20050203")              # type to filter, as a user would, then pick
+        box.fill(_a_cadre_with_wishes())  # type to filter, as a user would, then pick
         page.keyboard.press("Enter")
     except Exception:
         page.screenshot(path="/tmp/rounds-e2e-failure.png", full_page=True)
