@@ -186,6 +186,27 @@ ROUND_KINDS: Vocab = {
     "scenario": Term("情景", "Scenario"),
 }
 
+ROUND_PARAMS: Vocab = {   # a round's parameters, as its history lists them
+    "objective": Term("目标", "Objective"),
+    "priority": Term("重点班级", "Priority classes"),
+    "own_unit": Term("本单位规则", "Own-unit rule"),
+    "change_budget": Term("调整上限", "Change budget"),
+    "time_limit_s": Term("求解时限（秒）", "Time limit (s)"),
+    "seed": Term("随机种子", "Seed"),
+    "use_previous": Term("参考上轮结果", "Use previous round"),
+    "revision": Term("修订号", "Revision"),
+    "revision_of": Term("修改自", "Revision of"),
+    "revision_note": Term("修改说明", "Revision note"),
+    "scenario_name": Term("来自情景", "From scenario"),
+}
+
+ROUND_EVENTS: Vocab = {   # a round's audit actions, as its history says them
+    "create": Term("创建", "Created"),
+    "save_result": Term("保存求解结果", "Result saved"),
+    "publish": Term("发布", "Published"),
+    "archive": Term("归档", "Archived"),
+}
+
 # --- data files (the Data page's kinds, formats.md) ------------------------------------------
 DATA_KINDS: Vocab = {
     "cadres": Term("干部名单", "Cadres"),

@@ -10,7 +10,13 @@ Readings beyond the spec's words (documented for the office):
 - `class_assigned` counts classes advised on any day of the term up to the as-of date.
 - Month periods are the calendar month's days that fall inside a term; vacation days count for
   year rules only. A month exists when it holds the Monday of at least one teaching week.
-- Cadres reported = every cadre in the assignment (in order of first appearance).
+- Cadres reported = every cadre of the roster (`cadres`, when given, in its order), then every other
+  cadre of the assignment (in order of first appearance). A roster cadre owes "advise a class"
+  (rules counting `classes`) on every day not exempted, with or without a class: without one it is
+  missed (未带班). Other rules are owed only while the cadre advises a class.
+- Rules may differ by level and change over time (requirements.py): each period is evaluated under
+  the version in force on its first day, each cadre under the rule of its level.
+- With `count_confirmed_only`, only ledger rows whose optional `confirmed` column is true count.
 """
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import Calendar
+from .requirements import LEVEL_ALIASES, LEVELS, Requirements, as_requirements
 from .rules import RuleSet
 
 STATUS = np.array(["met", "missed", "pending", "exempt"], dtype=object)
@@ -68,6 +75,24 @@ def _cover(n_rows: int, n_days: int, row: np.ndarray, start: np.ndarray, end: np
     return np.cumsum(diff[:, :n_days], axis=1) > 0
 
 
+def _first_text(ids: np.ndarray, keys: np.ndarray, values: np.ndarray) -> dict[str, str]:
+    """For each id: the first non-empty value among rows whose key is that id ("" when none)."""
+    s = pd.Series(values, index=keys)
+    s = s[(s != "") & ~s.index.duplicated()] if len(s) else s
+    s = s[~s.index.duplicated()]
+    return {c: str(s.get(c, "")) for c in ids}
+
+
+_TRUE = {"1", "true", "y", "yes", "是", "已确认", "确认"}
+
+
+def _truthy(s: pd.Series) -> np.ndarray:
+    """Booleans from a bool column or its text forms (是/否, Y/N, true/false, 1/0); empty = False."""
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.fillna(False).to_numpy(dtype=bool)
+    return s.fillna("").astype(str).str.strip().str.lower().isin(_TRUE).to_numpy()
+
+
 def _as_date(d) -> date:
     return date.today() if d is None else pd.Timestamp(d).date()
 
@@ -76,21 +101,31 @@ class Evaluation:
     """One evaluation run; `status` is the public result, the rest feeds forecast/roll-ups/report."""
 
     def __init__(self, cal: Calendar, assignments: pd.DataFrame, ledger: pd.DataFrame,
-                 exemptions: pd.DataFrame | None, rules: RuleSet, as_of=None):
-        self.cal, self.rules = cal, rules
+                 exemptions: pd.DataFrame | None, rules: RuleSet | Requirements | None, as_of=None,
+                 cadres: pd.DataFrame | None = None):
+        self.cal = cal
+        self.roster, self._assign_src = cadres, assignments
+        self.requirements = as_requirements(rules)
         self.as_of = _as_date(as_of)
         self.as_of_idx = cal.idx(self.as_of)
+        self.rules = self.requirements.headline(self.as_of)     # one rule per id, for labels
         D = cal.n_days
 
-        # ---- cadres and assignment intervals
+        # ---- cadres: the roster (when given) in its order, then cadres known only from the assignment
         a_cad = _text(assignments.get("cadre_id"), len(assignments))
-        self.cadre_ids = np.asarray(pd.unique(a_cad[a_cad != ""]), dtype=object)
+        r_cad = _text(cadres.get("cadre_id"), len(cadres)) if cadres is not None else np.zeros(0, dtype=object)
+        ids = pd.unique(np.concatenate([r_cad[r_cad != ""], a_cad[a_cad != ""]]))
+        self.cadre_ids = np.asarray(ids, dtype=object)
         self.cadre_index = pd.Index(self.cadre_ids)
         C = len(self.cadre_ids)
-        names = _text(assignments.get("name"), len(assignments))
-        nm = pd.Series(names, index=a_cad)
-        nm = nm[(nm != "") & ~nm.index.duplicated()]
-        self.names = {c: str(nm.get(c, "")) for c in self.cadre_ids}
+        self.on_roster = self.cadre_index.isin(r_cad)
+        self.names = _first_text(self.cadre_ids, a_cad, _text(assignments.get("name"), len(assignments)))
+        self.levels = np.full(C, None, dtype=object)
+        if cadres is not None and len(cadres):
+            self.names.update({k: v for k, v in _first_text(
+                self.cadre_ids, r_cad, _text(cadres.get("name"), len(cadres))).items() if v})
+            lv = _first_text(self.cadre_ids, r_cad, _text(cadres.get("level"), len(cadres)))
+            self.levels = np.array([LEVEL_ALIASES.get(lv.get(c, "")) for c in self.cadre_ids], dtype=object)
         a_c = self.cadre_index.get_indexer(a_cad)
         a_s = cal.day_index(assignments["start"]) if "start" in assignments else np.full(len(a_c), _NAT)
         a_e = cal.day_index(assignments["end"]) if "end" in assignments else np.full(len(a_c), _NAT)
@@ -101,6 +136,8 @@ class Evaluation:
         else:
             exempt = np.zeros((C, D), dtype=bool)
         self.on_duty = self.assigned & ~exempt
+        # a cadre on the roster owes "advise a class" on every day not exempted; others only while assigned
+        self.cadre_duty = (self.assigned | self.on_roster[:, None]) & ~exempt
 
         a_cls = _text(assignments.get("class_id"), len(assignments))
         cls_codes, cls_uniques = pd.factorize(a_cls)
@@ -127,6 +164,8 @@ class Evaluation:
         lc = self.cadre_index.get_indexer(c_u)[c_codes] if n else np.zeros(0, dtype=np.int64)
         ld = cal.day_index(L["date"]) if n else np.zeros(0, dtype=np.int64)
         keep &= (lc >= 0) & (ld >= 0) & (ld < D) & (ld <= self.as_of_idx)
+        if self.requirements.confirmed_only and "confirmed" in L and n:
+            keep &= _truthy(L["confirmed"])
         idx = np.nonzero(keep)[0]
         self._idx = idx
         self.act_c, self.act_day = lc[idx].astype(np.int64), ld[idx]
@@ -139,16 +178,22 @@ class Evaluation:
         self._own = None
         self._ledger = None
 
-        # ---- scope per kind: C x P bool
-        f = self.on_duty.astype(np.float32)
+        # ---- scope per kind: C x P bool (activities while assigned; "advise a class" while a cadre)
+        self.scope = self._scope(self.on_duty)
+        self.scope_cadre = self._scope(self.cadre_duty)
+        self._done_memo: dict = {}
+
+        self._evaluate()
+
+    def _scope(self, duty: np.ndarray) -> dict[str, np.ndarray]:
+        cal = self.cal
+        f = duty.astype(np.float32)
         week = (f @ cal.week_workdays) >= (cal.week_n_workdays - 0.5)
         wf = week.astype(np.float32)
         month = (wf @ cal.month_week_inc) >= (cal.month_min_weeks - 0.5)
         term = (wf @ cal.term_week_inc) >= (cal.term_min_weeks - 0.5)
         year = (term.astype(np.float32) @ cal.year_term_inc) >= 0.5
-        self.scope = {"week": week, "month": month, "term": term, "year": year}
-
-        self._evaluate()
+        return {"week": week, "month": month, "term": term, "year": year}
 
     # ---------------------------------------------------------------- activity masks
     def _lookup(self, uniques, allowed: tuple[str, ...]) -> np.ndarray:
@@ -217,26 +262,43 @@ class Evaluation:
             cp = np.unique(cp * nv + self._venue_codes[sel]) // nv
         return np.bincount(cp, minlength=C * nP).reshape(C, nP)
 
+    def _variants(self):
+        """(rule index, Rule, cadres, periods) for every rule version and level that applies somewhere.
+
+        Each period is evaluated under the version in force on its first day; each cadre under the
+        rule of its level (cadres of unknown level: the rule without level overrides)."""
+        req = self.requirements
+        effs = np.array([self.cal.idx(v.effective) for v in req.versions[1:]], dtype=np.int64)
+        level_masks = [(lv, np.array([x == lv for x in self.levels], dtype=bool)) for lv in (None, *LEVELS)]
+        for ri, rid in enumerate(self.rules.ids):
+            for vi, v in enumerate(req.versions):
+                for lv, cm in level_masks:
+                    rule = v.rule(rid, lv) if cm.any() else None
+                    if rule is None:
+                        continue
+                    P = self.cal.periods[rule.per]
+                    pm = (np.searchsorted(effs, P.start, side="right") == vi) & (P.start <= self.as_of_idx)
+                    if pm.any():
+                        yield ri, rule, np.nonzero(cm)[0], np.nonzero(pm)[0]
+
     def _evaluate(self) -> None:
-        C = len(self.cadre_ids)
         parts = []
-        for ri, rule in enumerate(self.rules):
+        for ri, rule, cs, rep in self._variants():
+            if rule not in self._done_memo:
+                self._done_memo[rule] = self._done(rule)
             P = self.cal.periods[rule.per]
-            rep = np.nonzero(P.start <= self.as_of_idx)[0]      # periods starting after as-of: not reported
-            done = self._done(rule)[:, rep]
-            scope = self.scope[rule.per][:, rep]
-            req = rule.at_least
-            st = np.where(~scope, EXEMPT, np.where(done >= req, MET,
+            done = self._done_memo[rule][np.ix_(cs, rep)]
+            scope = (self.scope_cadre if rule.count == "classes" else self.scope)[rule.per][np.ix_(cs, rep)]
+            st = np.where(~scope, EXEMPT, np.where(done >= rule.at_least, MET,
                           np.where(P.end[rep][None, :] >= self.as_of_idx, PENDING, MISSED)))
-            nr = len(rep)
-            parts.append({
-                "c": np.repeat(np.arange(C), nr), "rule": np.full(C * nr, ri), "p": np.tile(rep, C),
-                "done": done.ravel(), "status": st.ravel(),
-            })
-        cat = {k: np.concatenate([p[k] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-               for k in ("c", "rule", "p", "done", "status")}
-        kinds = np.array([KINDS.index(r.per) for r in self.rules], dtype=np.int64)
-        kind = kinds[cat["rule"]]
+            n = len(cs) * len(rep)
+            parts.append({"c": np.repeat(cs, len(rep)), "rule": np.full(n, ri), "p": np.tile(rep, len(cs)),
+                          "done": done.ravel(), "status": st.ravel(), "required": np.full(n, rule.at_least),
+                          "kind": np.full(n, KINDS.index(rule.per))})
+        keys = ("c", "rule", "p", "done", "status", "required", "kind")
+        cat = {k: np.concatenate([p[k] for p in parts]).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
+               for k in keys}
+        kind = cat["kind"]
         starts = np.zeros(len(kind), dtype=np.int64)
         ends = np.zeros(len(kind), dtype=np.int64)
         labels = np.empty(len(kind), dtype=object)
@@ -246,17 +308,15 @@ class Evaluation:
             starts[m], ends[m], labels[m] = P.start[cat["p"][m]], P.end[cat["p"][m]], P.labels[cat["p"][m]]
         order = np.lexsort((starts, cat["rule"], cat["c"]))
         self._rows = {k: v[order] for k, v in cat.items()} | {
-            "kind": kind[order], "start": starts[order], "end": ends[order], "label": labels[order]}
+            "start": starts[order], "end": ends[order], "label": labels[order]}
         r = self._rows
-        req = np.array([x.at_least for x in self.rules], dtype=np.int64)[r["rule"]]
-        r["required"] = req
         origin = np.datetime64(self.cal.origin, "D")
         self.status = pd.DataFrame({
             "cadre_id": self.cadre_ids[r["c"]] if len(r["c"]) else np.zeros(0, dtype=object),
             "rule": np.array(self.rules.ids, dtype=object)[r["rule"]] if len(r["c"]) else np.zeros(0, object),
             "period": r["label"],
-            "required": req,
-            "done": r["done"].astype(np.int64),
+            "required": r["required"],
+            "done": r["done"],
             "status": STATUS[r["status"]],
             "period_kind": np.array(KINDS, dtype=object)[r["kind"]],
             "period_start": (origin + r["start"]).astype("datetime64[ns]"),
@@ -265,6 +325,6 @@ class Evaluation:
 
 
 def evaluate(cal: Calendar, assignments: pd.DataFrame, ledger: pd.DataFrame, exemptions: pd.DataFrame | None,
-             rules: RuleSet, as_of=None) -> pd.DataFrame:
+             rules: RuleSet | Requirements | None, as_of=None, cadres: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (cadre, rule, period) that has started by `as_of` (default today); see COLUMNS."""
-    return Evaluation(cal, assignments, ledger, exemptions, rules, as_of).status
+    return Evaluation(cal, assignments, ledger, exemptions, rules, as_of, cadres).status

@@ -23,14 +23,51 @@ def compliance_rate(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def on_track(fc: pd.DataFrame) -> pd.DataFrame:
-    """Per cadre: on_track = nothing missed and every pending period still reachable (takes forecast())."""
+    """Per cadre: on_track = assessed, nothing missed and every pending period still reachable (takes
+    forecast()). A cadre whose every period is exempt (no duty) is not assessed: state `exempt`
+    (免予考核), never counted as on track. `state` is on_track / off_track / exempt; `period` names the
+    days the verdict covers (first day of its first period to last day of its last, `2025-09-08至2026-03-29`)."""
     g = fc.assign(_missed=fc["status"] == "missed", _pending=fc["status"] == "pending",
                   _unreach=(fc["status"] == "pending") & ~fc["reachable"],
-                  _act=fc["must_act_this_week"])
+                  _act=fc["must_act_this_week"], _assessed=fc["status"] != "exempt")
     out = g.groupby("cadre_id", sort=False).agg(missed=("_missed", "sum"), pending=("_pending", "sum"),
-                                                unreachable=("_unreach", "sum"), act_this_week=("_act", "sum"))
-    out["on_track"] = (out["missed"] == 0) & (out["unreachable"] == 0)
+                                                unreachable=("_unreach", "sum"), act_this_week=("_act", "sum"),
+                                                assessed=("_assessed", "any"))
+    out["on_track"] = out["assessed"] & (out["missed"] == 0) & (out["unreachable"] == 0)
+    out["state"] = np.where(~out["assessed"], "exempt", np.where(out["on_track"], "on_track", "off_track"))
+    if len(fc):
+        g = fc.groupby("cadre_id", sort=False)
+        first, last = g["period_start"].min().dt.strftime("%Y-%m-%d"), g["period_end"].max().dt.strftime("%Y-%m-%d")
+        out["period"] = (first + "至" + last).reindex(out.index)
+    else:
+        out["period"] = pd.Series(dtype=object)
     return out.reset_index()
+
+
+def adviser_state(ev: Evaluation, rule_id: str = "class_assigned") -> pd.DataFrame:
+    """Per cadre on the as-of date: classes advised that day (in force only), and state
+    `advising` (带班), `unassigned` (未带班: owes a class and has none) or `exempt` (免予考核: no duty
+    that day). `period` names the term of the as-of date (or the date itself between terms)."""
+    d = ev.as_of_idx
+    D = ev.cal.n_days
+    inside = 0 <= d < D
+    a_c, cls, a_s, a_e = ev._assign
+    s = np.where(a_s == np.iinfo(np.int64).min, -(1 << 40), a_s)
+    e = np.where(a_e == np.iinfo(np.int64).min, 1 << 40, a_e)
+    live = (a_c >= 0) & (s <= d) & (e >= d)
+    classes = [[] for _ in ev.cadre_ids]
+    for c, k in zip(a_c[live], cls[live]):
+        name = str(ev.class_index[k])
+        if name and name not in classes[c]:
+            classes[c].append(name)
+    duty = ev.cadre_duty[:, d] if inside else np.zeros(len(ev.cadre_ids), dtype=bool)
+    n = np.array([len(x) for x in classes], dtype=np.int64)
+    state = np.where(n > 0, "advising", np.where(duty & ev.on_roster, "unassigned", "exempt"))
+    tmap = ev.cal.periods["term"].day_map
+    period = str(ev.cal.periods["term"].labels[tmap[d]]) if inside and tmap[d] >= 0 else ev.as_of.isoformat()
+    return pd.DataFrame({"cadre_id": ev.cadre_ids, "name": [ev.names.get(c, "") for c in ev.cadre_ids],
+                         "level": ev.levels, "classes": [tuple(x) for x in classes], "n_classes": n,
+                         "state": state, "period": period})
 
 
 def class_coverage(classes: pd.DataFrame, assignments: pd.DataFrame, as_of) -> pd.DataFrame:

@@ -6,14 +6,14 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from common import vocabulary
 from common.errors import YixianError
 
 DEFAULT_RULES_PATH = Path(__file__).with_name("default_rules.toml")
 
-ACTIVITY_TYPES = ("party_lecture", "class_activity", "lecture_visit", "face_to_face", "report", "other")
-VENUES = ("课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场")
-VENUE_EN = {"classroom": "课堂", "class": "班级", "dormitory": "宿舍", "canteen": "食堂", "society": "社团",
-            "lecture": "讲座", "morning_exercise": "早操", "online": "网络", "activity_site": "活动现场"}
+ACTIVITY_TYPES = tuple(vocabulary.ACTIVITY_TYPES)
+VENUES = tuple(vocabulary.VENUES)
+VENUE_EN = {alias: v for v, t in vocabulary.VENUES.items() for alias in t.aliases}
 ONLINE = "网络"
 PERIODS = ("week", "month", "term", "year")
 COUNTS = ("activities", "distinct_venues", "classes")
@@ -28,6 +28,14 @@ class RulesError(YixianError, ValueError):
         self.problems = list(problems)
         super().__init__("工作要求有误", "invalid requirements", details=self.problems)
         self.args = ("\n".join(self.problems),)
+
+    def detail_lines(self, lang: str = "zh") -> list[str]:
+        """Each problem in one language (they are written 'Chinese / English')."""
+        out = []
+        for p in self.problems:
+            zh, sep, en = p.partition(" / ")
+            out.append(en if sep and lang == "en" else zh if sep else p)
+        return out
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """Deterministic demo university (演示数据) for Yixian.
 
-    python -m data.generate_demo [--out data/demo] [--seed 2025]
+    python -m data.generate_demo [--out data/demo] [--seed 2025] [--year 2026 | --today 2026-11-30]
 
 Everything here is invented: the people are random surname + given-name combinations, the
 university is a composite "comprehensive university with a sports flavour" modelled on the
-2021 policy bulletin (123 cadres in classes). The same seed always gives byte-identical files:
-one `random.Random(seed)` drives every choice (no global random state, no clock), and the xlsx
-files get fixed document properties and fixed zip timestamps.
+2021 policy bulletin (123 cadres in classes). The same seed and school year always give
+byte-identical files: one `random.Random(seed)` drives every choice (no global random state), and
+the xlsx files get fixed document properties and fixed zip timestamps. The school year is the one
+that contains the day the generator runs (data/demo_year.py; `--year`, `--today` or the
+`YIXIAN_DEMO_TODAY` variable pin it): a new user sees a current year.
 
-`generate(seed)` returns the canonical DataFrames of docs/ARCHITECTURE.md (plus the calendar
+`generate(seed, year)` returns the canonical DataFrames of docs/ARCHITECTURE.md (plus the calendar
 TOML text) so tests and benchmarks can use the data in memory; `write(out, seed)` writes the
 files in the formats of formats.md, deliberately mixing the forms real offices use (title
 rows, blank rows, Chinese / `中文(id)` / English headers, several tag separators and date
@@ -31,25 +33,13 @@ import pandas as pd
 
 from common import vocabulary
 from common.ids import activity_id
+from data.demo_year import EXAM_WEEKS, WEEKS, DemoYear, demo_year, plenum_topic, year_info
 
 DEFAULT_SEED = 2025
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo"
 
-YEAR_START = date(2025, 9, 8)
-YEAR_END = date(2026, 7, 5)          # Sunday of 2026春 week 18
-CHANGE_END = date(2026, 3, 31)       # mid-year changes of adviser
-CHANGE_START = date(2026, 4, 1)
-SWAP_END = date(2026, 4, 12)
-SWAP_START = date(2026, 4, 13)
-
-# --- calendar (real public holidays of 2025/2026; 调休 working weekends are ignored) ----------
-TERMS = [
-    ("2025秋", date(2025, 9, 8), 18, [("国庆节、中秋节", date(2025, 10, 1), date(2025, 10, 8)),
-                                     ("元旦", date(2026, 1, 1), date(2026, 1, 3))]),
-    ("2026春", date(2026, 3, 2), 18, [("清明节", date(2026, 4, 4), date(2026, 4, 6)),
-                                     ("劳动节", date(2026, 5, 1), date(2026, 5, 5)),
-                                     ("端午节", date(2026, 6, 19), date(2026, 6, 21))]),
-]
+# The school year (terms, holidays, grades) comes from data/demo_year.py: by default the academic
+# year that contains the day the generator runs (YIXIAN_DEMO_TODAY overrides the clock).
 
 # --- colleges: name, 学科门类, oversight group, majors (name, 学科门类, classes per grade, mean size)
 COLLEGES: list[tuple[str, str, list[tuple[str, str, int, int]]]] = [
@@ -78,7 +68,6 @@ COLLEGES: list[tuple[str, str, list[tuple[str, str, int, int]]]] = [
     ("文学院", "文学", [("汉语言文学", "文学", 4, 38), ("历史学", "历史学", 2, 34), ("秘书学", "文学", 1, 36)]),
     ("物理与电子工程学院", "理学", [("物理学", "理学", 3, 38), ("电子信息工程", "工学", 3, 40), ("通信工程", "工学", 2, 40)]),
 ]
-GRADES = (2022, 2023, 2024, 2025)
 
 # disciplinary expertise tag of each college (what a professor there would write under 专长)
 COLLEGE_FIELD = {
@@ -89,6 +78,7 @@ COLLEGE_FIELD = {
     "心理学院": "心理学", "医学院": "医学", "化学与化工学院": "化学", "机械工程学院": "机械",
     "国际教育学院": "国际交流", "文学院": "文学", "物理与电子工程学院": "电子信息",
 }
+QUOTA_MAX = {"国际教育学院": 3}      # 学院名额上限 (constraints), also bounds its priority classes
 DISCIPLINES = ["哲学", "经济学", "法学", "教育学", "文学", "历史学", "理学", "工学", "农学", "医学", "管理学", "艺术学"]
 
 # offices (机关部处): name, head title, deputy title, expertise pool
@@ -96,11 +86,11 @@ OFFICES: list[tuple[str, str, str, list[str]]] = [
     ("党委组织部", "部长", "副部长", ["党建", "干部管理", "思想政治教育"]),
     ("党委宣传部", "部长", "副部长", ["宣传", "思想政治教育", "网络思政"]),
     ("党委统战部", "部长", "副部长", ["民族工作", "统战工作", "思想政治教育"]),
-    ("学生工作部", "部长", "副部长", ["思想政治教育", "心理健康", "资助工作", "学风建设"]),
+    ("学生工作部", "部长", "副部长", ["思想政治教育", "心理健康", "学生资助", "学风建设"]),
     ("教务处", "处长", "副处长", ["教学管理", "学风建设", "课程建设"]),
     ("科研处", "处长", "副处长", ["科研指导", "创新创业"]),
     ("人事处", "处长", "副处长", ["人才培养", "就业指导"]),
-    ("财务处", "处长", "副处长", ["财务管理", "资助工作"]),
+    ("财务处", "处长", "副处长", ["财务管理", "学生资助"]),
     ("国际交流处", "处长", "副处长", ["国际交流", "外语"]),
     ("招生就业处", "处长", "副处长", ["就业指导", "创新创业", "招生工作"]),
     ("后勤管理处", "处长", "副处长", ["后勤服务", "安全教育"]),
@@ -180,11 +170,14 @@ class Pair:
 
 
 # ============================================================================ calendar
-def calendar_toml() -> str:
-    lines = ["# 校历 2025-2026 学年（演示数据）: 两个学期，各 18 个教学周；法定节假日按国务院办公厅公布的放假安排。",
-             "# Demo calendar 2025-2026: two terms of 18 teaching weeks; holidays as officially announced.",
-             ""]
-    for name, start, weeks, hols in TERMS:
+def calendar_toml(year: int | None = None) -> str:
+    yr = year_info(demo_year() if year is None else year)
+    lines = [f"# 校历 {yr.label} 学年（演示数据）: 两个学期，各 {WEEKS} 个教学周；法定节假日按国务院办公厅的放假规律（不含调休）。",
+             f"# Demo calendar {yr.label}: two terms of {WEEKS} teaching weeks; public holidays as usually announced."]
+    if yr.approximate:
+        lines.append("# 注意：部分农历节日日期为估算 / note: some lunar holiday dates are approximate")
+    lines.append("")
+    for name, start, weeks, hols in yr.terms:
         lines.append("[[term]]")
         lines.append(f'name = "{name}"')
         lines.append(f"start = {start.isoformat()}          # 第1教学周周一 Monday of teaching week 1")
@@ -195,9 +188,9 @@ def calendar_toml() -> str:
     return "\n".join(lines)
 
 
-def _holidays() -> set[date]:
+def _holidays(yr: DemoYear) -> set[date]:
     out = set()
-    for _, _, _, hols in TERMS:
+    for _, _, _, hols in yr.terms:
         for _, a, b in hols:
             d = a
             while d <= b:
@@ -206,11 +199,11 @@ def _holidays() -> set[date]:
     return out
 
 
-def _teaching_weeks() -> list[tuple[str, int, date]]:
+def _teaching_weeks(yr: DemoYear) -> list[tuple[str, int, date]]:
     """(term, week number, Monday) of every teaching week (≥1 non-holiday weekday)."""
-    hol = _holidays()
+    hol = _holidays(yr)
     out = []
-    for name, start, weeks, _ in TERMS:
+    for name, start, weeks, _ in yr.terms:
         for n in range(1, weeks + 1):
             monday = start + timedelta(days=7 * (n - 1))
             if any(monday + timedelta(days=i) not in hol for i in range(5)):
@@ -220,9 +213,10 @@ def _teaching_weeks() -> list[tuple[str, int, date]]:
 
 # ============================================================================ builders
 class _World:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, year: int):
         self.rng = random.Random(seed)
         self.seed = seed
+        self.yr = year_info(year)
         self.used_names: set[str] = set()
         self.classes: list[Klass] = []
         self.cadres: list[Cadre] = []
@@ -248,14 +242,15 @@ class _World:
     # ---------------------------------------------------------------- classes
     def build_classes(self) -> None:
         r = self.rng
+        yr = self.yr
         for ci, (college, _, majors) in enumerate(COLLEGES, start=1):
             for mi, (major, disc, per_grade, mu) in enumerate(majors, start=1):
-                for grade in GRADES:
+                for grade in yr.grades(major):          # 临床医学: five grades
                     # enrolment varies a little from year to year
                     n = max(1, per_grade + r.choices([-1, 0, 1], weights=[1, 5, 4])[0])
                     for k in range(1, n + 1):
                         size = round(r.gauss(mu, 3.5))
-                        if grade == 2022:           # some attrition by the final year
+                        if grade == yr.final_grade(major):      # some attrition by the final year
                             size -= r.choice([0, 0, 1, 2])
                         size = min(46, max(22, size))
                         self.classes.append(Klass(
@@ -263,9 +258,9 @@ class _World:
                             name=f"{major}{grade}级{k}班", college=college, major=major,
                             discipline=disc, grade=grade, size=size))
         for c in self.classes:
-            if c.grade == 2025:
+            if c.grade == yr.freshman:
                 c.tags.append("新生班")
-            if c.grade == 2022:
+            if c.grade == yr.final_grade(c.major):
                 c.tags.append("毕业班")
         n = len(self.classes)
 
@@ -274,11 +269,12 @@ class _World:
             for c in _weighted_sample(r, pool, [weight(c) for c in pool], round(rate * n)):
                 c.tags.append(tag)
 
-        # no grades yet for the freshmen in autumn, so academic warnings hit 2022–2024
-        tag_some("学业预警", 0.08, lambda c: 0 if c.grade == 2025 else
+        # no grades yet for the freshmen in autumn, so academic warnings hit the older grades
+        tag_some("学业预警", 0.08, lambda c: 0 if c.grade == yr.freshman else
                  (1.6 if c.college in ("计算机科学与技术学院", "数学与统计学院", "物理与电子工程学院", "机械工程学院")
                   else 1.0))
-        tag_some("心理关注", 0.06, lambda c: 1.5 if c.grade in (2022, 2025) or "学业预警" in c.tags else 1.0)
+        tag_some("心理关注", 0.06, lambda c: 1.5 if c.grade in (yr.final_grade(c.major), yr.freshman)
+                 or "学业预警" in c.tags else 1.0)
         tag_some("少数民族", 0.05, lambda c: 2.5 if c.major in ("运动训练", "武术与民族传统体育", "舞蹈表演") else 1.0)
         intl = [c for c in self.classes if c.college == "国际教育学院"]
         for c in intl:
@@ -291,7 +287,7 @@ class _World:
             c.tags.sort(key=TAG_ORDER.index)
 
     def flag_priority(self) -> None:
-        """重点 for ~18 % of classes, more likely where the need is greater.
+        """重点关注班级 (priority) for ~18 % of classes, more likely where the need is greater.
 
         Kept below the cadres' total capacity (with room for locks and quotas) so that a round
         whose rule says every priority class must get an adviser is solvable."""
@@ -310,6 +306,10 @@ class _World:
             pw.append(w)
         for c in _weighted_sample(r, list(self.classes), pw, min(round(0.18 * n), supply - 10)):
             c.priority = True
+        # a college whose advisers are capped (学院名额上限) cannot have more priority classes than the cap
+        for college, cap in QUOTA_MAX.items():
+            for c in [c for c in self.classes if c.college == college and c.priority][cap:]:
+                c.priority = False
 
     # ---------------------------------------------------------------- cadres
     def build_cadres(self) -> None:
@@ -355,7 +355,7 @@ class _World:
             roles += [("副院长", "deputy") if j % 2 == 0 else ("党委副书记", "deputy") for j in range(college_dep[ci])]
             for pos, level in roles:
                 if "书记" in pos:
-                    tags = [r.choice(["思想政治教育", "党建"]), r.choice(["学风建设", "心理健康", "资助工作", "就业指导"])]
+                    tags = [r.choice(["思想政治教育", "党建"]), r.choice(["学风建设", "心理健康", "学生资助", "就业指导"])]
                     if r.random() < 0.6:
                         tags.append(field_tag)
                 else:
@@ -391,9 +391,10 @@ class _World:
         active = [c for c in self.cadres if c.capacity > 0]
         # locks
         secretary = by_pos["党委书记"]
-        k1 = r.choice([c for c in cls if c.college == "体育教育学院" and c.grade == 2025])
+        fr = self.yr.freshman
+        k1 = r.choice([c for c in cls if c.college == "体育教育学院" and c.grade == fr])
         president = by_pos["校长"]
-        k2 = r.choice([c for c in cls if c.college == "运动训练学院" and c.grade == 2022])
+        k2 = r.choice([c for c in cls if c.college == "运动训练学院" and c.grade == self.yr.final_grade(c.major)])
         sw_head = next(c for c in self.cadres if c.unit == "学生工作部" and c.level == "head")
         k3 = r.choice([c for c in cls if "心理关注" in c.tags and c.college not in ("体育教育学院", "运动训练学院")])
         self.locks = [(secretary, k1, "党委书记联系点：新生入学教育，延续体育育人特色"),
@@ -402,10 +403,10 @@ class _World:
         # forbids
         relative = r.choice([c for c in active if c.level in ("head", "deputy") and c.unit not in self.college_names()
                              and c not in (sw_head,)])
-        rel_class = r.choice([c for c in cls if c.grade in (2024, 2025)])
+        rel_class = r.choice([c for c in cls if c.grade in (fr - 1, fr)])
         dean = r.choice([c for c in active if c.position == "院长" and c.unit not in ("体育教育学院", "运动训练学院")])
         guard = next(c for c in self.cadres if c.unit == "保卫处" and c.level == "head")
-        disc_class = r.choice([c for c in cls if c.grade == 2023 and c.college != rel_class.college])
+        disc_class = r.choice([c for c in cls if c.grade == fr - 2 and c.college != rel_class.college])
         self.forbid_pairs = [(relative, rel_class), (guard, disc_class)]
         self.forbid_college = (dean, dean.unit)
         rows = [
@@ -422,13 +423,14 @@ class _World:
             {"type": "college_quota", "college": "体育教育学院", "min": 3, "reason": "体育特色学院，至少3名干部联系班级"},
             {"type": "college_quota", "college": "运动训练学院", "min": 3, "reason": "运动队学生多、管理难度大"},
             {"type": "college_quota", "college": "马克思主义学院", "min": 2, "reason": "思政课示范班级建设"},
-            {"type": "college_quota", "college": "国际教育学院", "max": 3, "reason": "留学生管理以国际交流处为主"},
+            {"type": "college_quota", "college": "国际教育学院", "max": QUOTA_MAX["国际教育学院"],
+             "reason": "留学生管理以国际交流处为主"},
         ]
         # 每个学院最多1名校领导: a level cap names one college, so the office fills the rule down
         rows += [{"type": "level_cap", "college": college, "level": "school", "max": 1,
                   "reason": "每个学院最多1名校领导担任班主任"} for college, _, _ in COLLEGES]
         self.quota_min = {"体育教育学院": 3, "运动训练学院": 3, "马克思主义学院": 2}
-        self.quota_max = {"国际教育学院": 3}
+        self.quota_max = dict(QUOTA_MAX)
         self.constraints = rows
 
     def college_names(self) -> set[str]:
@@ -449,6 +451,7 @@ class _World:
         def tagged(tag: str) -> list[Klass]:
             return [k for k in cls if tag in k.tags]
 
+        g = [str(self.yr.freshman - i) for i in range(4)]     # grade wishes: 新生 … 毕业 (four-year)
         locked_ids = {c.cadre_id for c, _, _ in self.locks}
         dean = self.forbid_college[0]
         active = [c for c in self.cadres if c.capacity > 0]
@@ -465,8 +468,8 @@ class _World:
                 opts.append((w, kind, value))
 
             if cadre.level == "school":
-                add(3, "grade", "2025")
-                add(2, "grade", "2022")
+                add(3, "grade", g[0])
+                add(2, "grade", g[3])
                 for col in cadre.oversees:
                     add(3, "college", col)
                     pri = [k for k in classes_of[col] if k.priority]
@@ -484,7 +487,7 @@ class _World:
                         add(1.5, "major", m)
                     for k in r.sample(classes_of[own], 2):
                         add(2 if k.priority else 1, "class", k.class_id)
-                add(0.8, "grade", r.choice(["2025", "2024", "2023", "2022"]))
+                add(0.8, "grade", r.choice(g))
                 add(0.5, "college", r.choice(colleges))
             else:
                 ex = set(cadre.expertise)
@@ -492,7 +495,7 @@ class _World:
                     for k in r.sample(tagged("心理关注"), 3):
                         add(3, "class", k.class_id)
                 if "就业指导" in ex or "招生工作" in ex:
-                    add(3, "grade", "2022")
+                    add(3, "grade", g[3])
                     for k in r.sample(tagged("毕业班"), 2):
                         add(1.5, "class", k.class_id)
                 if "国际交流" in ex:
@@ -505,18 +508,18 @@ class _World:
                     for k in r.sample(tagged("学业预警"), 3):
                         add(2.5, "class", k.class_id)
                 if ex & {"思想政治教育", "党建", "宣传", "网络思政"}:
-                    add(2, "grade", "2025")
+                    add(2, "grade", g[0])
                     add(1.5, "college", "马克思主义学院")
-                if ex & {"资助工作", "财务管理"}:
+                if ex & {"学生资助", "财务管理"}:
                     for k in r.sample(tagged("经济困难"), 2):
                         add(2.5, "class", k.class_id)
                 if ex & {"社团指导", "志愿服务", "创新创业"}:
-                    add(1.5, "grade", "2024")
+                    add(1.5, "grade", g[1])
                 for col, tag in COLLEGE_FIELD.items():
                     if tag in ex:
                         add(2, "college", col)
                         add(1, "major", r.choice(majors_of[col]))
-                add(1, "grade", r.choice(["2025", "2024", "2023"]))
+                add(1, "grade", r.choice(g[:3]))
                 add(0.7, "college", r.choice(colleges))
                 add(0.5, "class", r.choice(cls).class_id)
             n = r.choices([1, 2, 3, 5], weights=[1, 2, 6, 2])[0]
@@ -544,7 +547,7 @@ class _World:
         s += 1.5 * bool("民族工作" in ex and "少数民族" in k.tags)
         s += 1.5 * bool("国际交流" in ex and "国际学生" in k.tags)
         s += 1.0 * bool(ex & {"教学管理", "学风建设"} and "学业预警" in k.tags)
-        s += 1.0 * bool(ex & {"资助工作"} and "经济困难" in k.tags)
+        s += 1.0 * bool(ex & {"学生资助"} and "经济困难" in k.tags)
         s += 1.0 * (cadre.discipline == k.discipline)
         s += 1.0 * (COLLEGE_FIELD.get(k.college) in ex)
         return s
@@ -623,7 +626,7 @@ class _World:
                 take(c, r.choice([k for k in cands if self._fit(c, k) >= best - 0.5]))
         for c in self.cadres:
             if c.cadre_id in held:
-                self.pairs.append(Pair(c.cadre_id, held[c.cadre_id], YEAR_START, None,
+                self.pairs.append(Pair(c.cadre_id, held[c.cadre_id], self.yr.start, None,
                                        locked=c.cadre_id in locked))
         self._held, self._taken, self._prefs, self._by_id = held, taken, prefs, by_id
         self._cad_by_id = cad_by_id
@@ -646,29 +649,31 @@ class _World:
             return (c.cadre_id, k.class_id) not in self._forbid and not (c is dean and k.college == dean_college)
 
         middle = [c for c in self.cadres if c.cadre_id in held and c.level != "school" and c.cadre_id not in locked]
-        # chain at 2026-04-01: C moves to a class newly flagged 心理关注/学业预警 without adviser; D takes over C's class
+        # chain on 1 April: C moves to a class newly flagged 心理关注/学业预警 without adviser; D takes over C's class
         while True:
             c, d = r.sample(middle, 2)
             kc, kd = by_id[held[c.cadre_id]], by_id[held[d.cadre_id]]
             free = [k for k in self.classes if k.class_id not in self._taken and k.priority
-                    and ("心理关注" in k.tags or "学业预警" in k.tags) and k.grade != 2022
+                    and ("心理关注" in k.tags or "学业预警" in k.tags) and k.grade != self.yr.final_grade(k.major)
                     and k.college not in self.quota_max]
             new = r.choice(free)
             if kd.college in self.quota_min or kc.college == kd.college or not (ok(c, new) and ok(d, kc)):
                 continue
             break
-        self._change(pair_of[c.cadre_id], new, CHANGE_END, CHANGE_START)
-        self._change(pair_of[d.cadre_id], kc, CHANGE_END, CHANGE_START)
+        cs = self.yr.change_start
+        self._change(pair_of[c.cadre_id], new, cs - timedelta(days=1), cs)
+        self._change(pair_of[d.cadre_id], kc, cs - timedelta(days=1), cs)
         self.chain = (c, d, kc, kd, new)
-        # swap at 2026-04-13: two advisers exchange classes (工作调整)
+        # swap in spring week 7: two advisers exchange classes (工作调整)
         rest = [x for x in middle if x not in (c, d)]
         while True:
             a, b = r.sample(rest, 2)
             ka, kb = by_id[held[a.cadre_id]], by_id[held[b.cadre_id]]
             if ka.college != kb.college and ok(a, kb) and ok(b, ka):
                 break
-        self._change(pair_of[a.cadre_id], kb, SWAP_END, SWAP_START)
-        self._change(pair_of[b.cadre_id], ka, SWAP_END, SWAP_START)
+        ss = self.yr.swap_start
+        self._change(pair_of[a.cadre_id], kb, ss - timedelta(days=1), ss)
+        self._change(pair_of[b.cadre_id], ka, ss - timedelta(days=1), ss)
         self.swap = (a, b)
         del cad
 
@@ -682,19 +687,30 @@ class _World:
         involved = {p.cadre_id for p in self.pairs if p.locked or p.changed or p.end is not None}
         pool = [c for c in self.cadres if c.capacity > 0 and c.cadre_id not in involved and c.level != "school"]
         picks = r.sample(pool, 5)
+        yr = self.yr
+        s0, s1 = yr.start, yr.spring[1]
+
+        def days(base: date, a: int, b: int) -> tuple[date, date]:
+            return base + timedelta(days=a), base + timedelta(days=b)
+        # offsets from a term's first Monday keep the weekdays of the 2025-2026 original
         self.exemptions = [
-            (picks[0].cadre_id, date(2026, 3, 2), date(2026, 7, 5), "出国访学（国家公派，2026春整学期）"),
-            (picks[1].cadre_id, date(2025, 11, 12), date(2025, 11, 14), "病假"),
-            (picks[2].cadre_id, date(2025, 10, 13), date(2025, 10, 31), "公差：带队赴新疆开展对口支援调研"),
-            (picks[3].cadre_id, date(2025, 11, 24), date(2025, 12, 19), "参加省委党校中青年干部培训班"),
-            (picks[4].cadre_id, date(2026, 5, 11), date(2026, 5, 22), "病假（手术住院）"),
+            (picks[0].cadre_id, s1, yr.end, f"出国访学（国家公派，{yr.spring[0]}整学期）"),
+            (picks[1].cadre_id, *days(s0, 65, 67), "病假"),
+            (picks[2].cadre_id, *days(s0, 35, 53), "公差：带队赴新疆开展对口支援调研"),
+            (picks[3].cadre_id, *days(s0, 77, 102), "参加省委党校中青年干部培训班"),
+            (picks[4].cadre_id, *days(s1, 70, 81), "病假（手术住院）"),
         ]
+        # of the two deputies who take no class this round (带班数 0), one is on sick leave all year
+        # (免予考核 in the reports); the other simply was not given a class (未带班)
+        idle = [c for c in self.cadres if c.capacity == 0]
+        self.exemptions.append((idle[0].cadre_id, yr.start, yr.end, "长期病休（本学年不带班）"))
         # the school leader's long trip is a real-world classic too, but kept off the locks
 
     # ---------------------------------------------------------------- ledger
     def build_ledger(self) -> None:
         r = self.rng
-        hol = _holidays()
+        yr = self.yr
+        hol = _holidays(yr)
         by_id = self._by_id
         ex_days: dict[str, set[date]] = defaultdict(set)
         for cid, a, b, _ in self.exemptions:
@@ -712,7 +728,7 @@ class _World:
                     return p.class_id
             return None
 
-        weeks = _teaching_weeks()
+        weeks = _teaching_weeks(yr)
         months = sorted({(m.year, m.month) for _, _, m in weeks})
         term_weeks = defaultdict(list)
         for t, n, m in weeks:
@@ -747,7 +763,7 @@ class _World:
                 out = []
                 for i in days:
                     d = monday + timedelta(days=i)
-                    if d not in hol and d not in ex_days[cid] and class_on(cid, d) and d <= YEAR_END:
+                    if d not in hol and d not in ex_days[cid] and class_on(cid, d) and d <= yr.end:
                         out.append(d)
                 return out
 
@@ -777,10 +793,10 @@ class _World:
                         v2 = r.choice([v for v in repertoire if v not in ("课堂", "网络")] + ["网络"] * ("网络" in repertoire))
                         emit(c, d2, "face_to_face", v2, *self._people(v2, size_of(d2)),
                              self._summary("face_to_face", v2, k_of(d2)))
-            # monthly 听课
+            # monthly 听课 (never in 考试周, the last teaching weeks of a term)
             p_month = {"diligent": 0.97, "average": 0.8, "lagging": 0.45}[prof]
             for y, m in months:
-                mweeks = [mon for _, _, mon in weeks if (mon.year, mon.month) == (y, m)]
+                mweeks = [mon for _, n, mon in weeks if (mon.year, mon.month) == (y, m) and n <= WEEKS - EXAM_WEEKS]
                 days = [d for mon in mweeks for d in free_days(mon)]
                 if not days:
                     continue
@@ -808,11 +824,11 @@ class _World:
                         v = "班级"
                     emit(c, d, "party_lecture", v, size_of(d) - r.randint(0, 3) if v != "讲座" else
                          size_of(d) + r.randint(20, 120), r.choice([45, 90, 90, 100]),
-                         self._summary("party_lecture", v, k_of(d)))
+                         self._summary("party_lecture", v, k_of(d), d))
                     if prof == "diligent" and r.random() < 0.4:
                         d = r.choice(days)
                         emit(c, d, "party_lecture", "班级", size_of(d) - r.randint(0, 3), 45,
-                             self._summary("party_lecture", "班级", k_of(d)))
+                             self._summary("party_lecture", "班级", k_of(d), d))
                 if r.random() < p_term:
                     wk = [d for mon in mondays[2:-2] for d in free_days(mon, range(7))]
                     d = r.choice(wk)
@@ -828,23 +844,24 @@ class _World:
             p_rep = {"diligent": 1.0, "average": 0.9, "lagging": 0.55}[prof]
             if r.random() < p_rep:
                 if r.random() < 0.5:
-                    d = date(2026, 1, r.choice([13, 14, 15, 16, 20, 21]))
+                    d = yr.autumn_end + timedelta(days=r.choice([2, 3, 4, 5, 9, 10]))
                 else:
-                    d = r.choice([x for mon in term_weeks["2026春"][13:17] for x in free_days(mon)] or [date(2026, 1, 15)])
+                    d = r.choice([x for mon in term_weeks[yr.spring[0]][13:17] for x in free_days(mon)]
+                                 or [yr.autumn_end + timedelta(days=4)])
                 if class_on(c.cadre_id, d) and d not in ex_days[c.cadre_id]:
                     emit(c, d, "report", "", None, r.choice([20, 30, 30, 45, 60]),
                          r.choice(["向校党委汇报联系班级学生工作情况", "年度述职中专题汇报担任班主任工作",
                                    "书面报告本学年联系学生情况及问题建议"]))
             # winter vacation: a few keep in touch online
             if r.random() < {"diligent": 0.5, "average": 0.15, "lagging": 0.03}[prof]:
-                d = date(2026, 1, 12) + timedelta(days=r.randrange(45))
+                d = yr.autumn_end + timedelta(days=1 + r.randrange(45))
                 if class_on(c.cadre_id, d) and d not in ex_days[c.cadre_id]:
                     t = r.choice(["face_to_face", "other"])
                     emit(c, d, t, "网络", r.randint(3, 15), r.choice([30, 40, 60]),
                          r.choice(["寒假期间线上了解学生返乡及实习情况", "寒假线上家访，关心家庭经济困难学生",
                                    "通过班级群开展寒假安全提醒"]))
             # long holidays: some look in on the students who stay on campus
-            for hname, a, b in [h for *_, hols in TERMS for h in hols]:
+            for hname, a, b in [h for *_, hols in yr.terms for h in hols]:
                 p_h = {"diligent": 0.3, "average": 0.08, "lagging": 0.0}[prof]
                 if (b - a).days >= 2 and r.random() < p_h:
                     d = a + timedelta(days=r.randint(1, (b - a).days))
@@ -891,7 +908,7 @@ class _World:
             return max(1, size - r.randint(0, 5)), r.choice([45, 90])
         return max(1, size - r.randint(0, 6)), r.choice([40, 45, 60, 90] if not big else [90, 120, 180])
 
-    def _summary(self, typ: str, venue: str, k: Klass) -> str:
+    def _summary(self, typ: str, venue: str, k: Klass, d: date | None = None) -> str:
         r = self.rng
         special = []
         if "新生班" in k.tags:
@@ -921,7 +938,7 @@ class _World:
             return r.choice(["随堂听课，课后与任课教师交流", "听专业课并了解学生出勤情况", "听课并与学生交流学习方法",
                              "随堂听课，了解课堂教学秩序"])
         if typ == "party_lecture":
-            return r.choice(["为班级讲授党课：学习党的二十届四中全会精神", "讲授形势与政策课",
+            return r.choice([f"为班级讲授党课：学习{plenum_topic(d or self.yr.start)}", "讲授形势与政策课",
                              "讲思政课：体育强国与青年担当", "讲党课：弘扬中华体育精神",
                              "讲授专题思政课：爱国主义与奋斗精神"])
         if typ == "class_activity":
@@ -1017,8 +1034,8 @@ def _frames(w: _World) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _world(seed: int) -> _World:
-    w = _World(seed).build()
+def _world(seed: int, year: int | None = None) -> _World:
+    w = _World(seed, demo_year() if year is None else year).build()
     # the ledger file leaves class_id blank on ~15 % of rows ("the cadre's class that day");
     # decided here, from the same generator, so generate() and write() agree
     r = w.rng
@@ -1036,15 +1053,19 @@ def _class_on(w: _World, cid: str, d: date) -> str | None:
     return None
 
 
-def generate(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame | str]:
+def generate(seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, pd.DataFrame | str]:
     """The demo university as canonical DataFrames (docs/ARCHITECTURE.md) plus `calendar` (TOML text).
+
+    `year` is the autumn's calendar year (2026 = 2026-2027学年); None = the academic year containing
+    today (`YIXIAN_DEMO_TODAY` overrides the clock). The same seed and year give the same data.
 
     Keys: cadres, classes, preferences, constraints, assignment, previous, ledger, exemptions, calendar.
     As in the ledger file, class_id is "" on some rows (= the cadre's class that day), and rows
     without a number get the importer's deterministic `A…` id.
     """
-    out: dict[str, pd.DataFrame | str] = dict(_frames(_world(seed)))
-    out["calendar"] = calendar_toml()
+    w = _world(seed, year)
+    out: dict[str, pd.DataFrame | str] = dict(_frames(w))
+    out["calendar"] = calendar_toml(w.yr.y)
     return out
 
 
@@ -1088,7 +1109,7 @@ def _cadres_xlsx(w: _World, frames) -> bytes:
     ws = wb.active
     ws.title = "干部名单"
     headers = ["工号", "姓名", "单位", "职务", "层级", "专长", "学科", "带班数"]
-    ws.append(["2025年领导干部担任班主任名单"])
+    ws.append([f"{w.yr.y}年领导干部担任班主任名单"])
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
@@ -1111,7 +1132,7 @@ def _classes_xlsx(w: _World) -> bytes:
     ws = wb.active
     ws.title = "班级名单"
     ws.append([])                    # a blank row above the header, as many offices leave it
-    ws.append(["班级编号", "班级名称", "学院", "专业", "学科", "年级", "人数", "标签", "重点"])
+    ws.append(["班级编号", "班级名称", "学院", "专业", "学科", "年级", "人数", "标签", "重点关注班级(priority)"])
     ws.cell(row=1, column=1, value=None)
     _header_style(ws, 2)
     for k in w.classes:
@@ -1165,17 +1186,17 @@ def _date_text(r: random.Random, d: date, weights=(8, 1, 1)) -> str:
     return d.isoformat()
 
 
-def files(seed: int = DEFAULT_SEED) -> dict[str, bytes]:
-    """Every demo file, name → bytes (what `write` puts on disk)."""
-    w = _world(seed)
+def files(seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, bytes]:
+    """Every demo file, name → bytes (what `write` puts on disk); `year` as in generate()."""
+    w = _world(seed, year)
     frames = _frames(w)
     out: dict[str, bytes] = {}
     out["cadres.xlsx"] = _cadres_xlsx(w, frames)
     out["classes.xlsx"] = _classes_xlsx(w)
     out["constraints.xlsx"] = _constraints_xlsx(w)
-    out["preferences.csv"] = _csv_text(["工号", "志愿", "类型", "意向"],
+    out["preferences.csv"] = _csv_text(["工号", "意向顺序(rank)", "类型", "意向"],
                                        [[c, rank, KIND_ZH[k], v] for c, rank, k, v in w.prefs]).encode("utf-8-sig")
-    out["calendar.toml"] = calendar_toml().encode("utf-8")
+    out["calendar.toml"] = calendar_toml(w.yr.y).encode("utf-8")
     a = frames["assignment"]
     arows = []
     for row in a.itertuples(index=False):
@@ -1192,7 +1213,7 @@ def files(seed: int = DEFAULT_SEED) -> dict[str, bytes]:
     out["exemptions.csv"] = _csv_text(EXEMPTION_COLS, [
         [c, _date_text(r, a_, (1, 1, 1)), _date_text(r, b, (1, 1, 1)), why] for c, a_, b, why in w.exemptions
     ]).encode("gb18030")
-    # ledger: merged from cadres' own sheets; a few cadres write dates as 2025/9/8
+    # ledger: merged from cadres' own sheets; a few cadres write dates as 2026/9/8
     slash_cadres = {c.cadre_id for c in w.cadres if r.random() < 0.12}
     lrows = []
     for row in w.ledger:
@@ -1216,30 +1237,35 @@ def _readme(w: _World, frames) -> str:
     n_con = Counter(row["type"] for row in w.constraints)
     c, d, kc, kd, new = w.chain
     a, b = w.swap
+    yr = w.yr
+    (t1, s1, n1, _), (t2, _, n2, _) = yr.terms
+    g_lo, g_hi = int(cl["grade"].min()), int(cl["grade"].max())
     return f"""# 演示大学 Demo university (invented, demo only)
 
 **所有人员、工号、班级均为虚构，仅供演示；请勿用于真实工作。**
 Every person, staff number and class here is invented (random surname + given-name
 combinations); any resemblance to real people is coincidental. Do not use for real work.
 
-Generated by `python -m data.generate_demo --seed {w.seed}` — the same seed always gives
-byte-identical files (`random.Random(seed)`, no clock; xlsx properties and zip times fixed).
+Generated by `python -m data.generate_demo --seed {w.seed} --year {yr.y}` — the same seed and year always
+give byte-identical files (`random.Random(seed)`; xlsx properties and zip times fixed). Only the
+choice of the year reads the clock (`YIXIAN_DEMO_TODAY` or `--today` overrides it).
 The world is modelled on the 2021 policy bulletin in which 北京体育大学 put 123 leading cadres
-into classes: a comprehensive university with a sports flavour, school year 2025-2026.
+into classes: a comprehensive university with a sports flavour, school year {yr.label}
+(the academic year containing the day it was generated; `--year` / `--today` pick another).
 
 | file | what | form (deliberately mixed, as real offices send them) |
 |---|---|---|
 | `cadres.xlsx` | {len(cad)} cadres: {', '.join(f'{lv[k]} {LEVEL_ZH[k]}' for k in LEVEL_ZH)} ({(cad['capacity'] == 0).sum()} on long leave, 带班数 0) | sheet 干部名单, merged title row, Chinese headers, 带班数 sometimes blank (=1), tags split by 、 ； ; ，|
-| `classes.xlsx` | {len(cl)} classes, grades 2022–2025, {cl['college'].nunique()} colleges, {cl['major'].nunique()} majors | sheet 班级名单, blank row above the header, 重点 as 是/否/blank |
-| `preferences.csv` | ranked wishes of {frames['preferences']['cadre_id'].nunique()} cadres ({len(frames['preferences'])} rows) | UTF-8 with BOM, Chinese headers and kinds (班级/学院/专业/年级) |
+| `classes.xlsx` | {len(cl)} classes, grades {g_lo}–{g_hi} (临床医学 is a five-year programme), {cl['college'].nunique()} colleges, {cl['major'].nunique()} majors | sheet 班级名单, blank row above the header, 重点关注班级 as 是/否/blank |
+| `preferences.csv` | ranked wishes of {frames['preferences']['cadre_id'].nunique()} cadres ({len(frames['preferences'])} rows) | UTF-8 with BOM, Chinese headers (意向顺序, 类型, 意向) and kinds (班级/学院/专业/年级) |
 | `constraints.xlsx` | {n_con['forbid']} 回避, {n_con['lock']} 锁定, {n_con['college_quota']} 学院名额, {n_con['level_cap']} 层级上限 (每个学院最多1名校领导, one row per college), each with its reason | `中文(id)` headers |
-| `calendar.toml` | 2025秋 and 2026春, 18 teaching weeks each, real public holidays | TOML |
+| `calendar.toml` | {t1} and {t2}, {n1} and {n2} teaching weeks, public holidays (the last two weeks of a term are 考试周) | TOML |
 | `assignment.csv` | the assignment in force (made by hand before Yixian), with start/end dates | UTF-8, English ids, 是/否 |
 | `previous.csv` | pairs in force at the end of the year, for next round's continuity | UTF-8 |
-| `exemptions.csv` | {len(w.exemptions)} leaves / business trips (one of 3 days, one a whole term) | **GB18030**, dates as 2025-09-08, 2025/9/8 and 2025年9月8日 |
-| `ledger.csv` | {len(w.ledger)} activities, 2025-09-08 … 2026-07-05 | UTF-8, Chinese headers and type names, some dates 2025/9/8, some 编号 and 班级编号 blank |
+| `exemptions.csv` | {len(w.exemptions)} leaves / business trips (one of 3 days, one a whole term, one the whole year: a cadre without a class who is 免予考核; the other cadre with 带班数 0 shows as 未带班) | **GB18030**, dates as {s1.isoformat()}, {s1.year}/{s1.month}/{s1.day} and {s1.year}年{s1.month}月{s1.day}日 |
+| `ledger.csv` | {len(w.ledger)} activities, {yr.start} … {yr.end} | UTF-8, Chinese headers and type names, some dates as {s1.year}/{s1.month}/{s1.day}, some 编号 and 班级编号 blank |
 
-Tags: {', '.join(f'{t} {n}' for t, n in sorted(n_tag.items(), key=lambda x: -x[1]))}; 重点 {int(cl['priority'].sum())}.
+Tags: {', '.join(f'{t} {n}' for t, n in sorted(n_tag.items(), key=lambda x: -x[1]))}; 重点关注班级 {int(cl['priority'].sum())}.
 
 Stories in the data:
 - Ledger behaviour of the {sum(prof.values())} advising cadres: {prof['diligent']} diligent (face to face nearly every
@@ -1247,19 +1273,20 @@ Stories in the data:
   weeks and a stretch of several weeks with nothing, few venues). Holiday weeks are quieter; a
   few cadres keep in touch online over the winter vacation; reports to the Party committee fall
   in January or June; a few activities name a sister class.
-- Mid-year changes: from {CHANGE_START} {c.name} ({c.cadre_id}) moves from {kc.name} to {new.name} (newly in need),
-  and {d.name} ({d.cadre_id}) takes over {kc.name} (leaving {kd.name}); from {SWAP_START} {a.name} ({a.cadre_id})
+- Mid-year changes: from {yr.change_start} {c.name} ({c.cadre_id}) moves from {kc.name} to {new.name} (newly in need),
+  and {d.name} ({d.cadre_id}) takes over {kc.name} (leaving {kd.name}); from {yr.swap_start} {a.name} ({a.cadre_id})
   and {b.name} ({b.cadre_id}) exchange classes.
 - No activity is recorded on an exemption day or after an adviser's row ends.
 
 Regenerate: `python -m data.generate_demo` (or `make demo-data`). In memory:
-`from data.generate_demo import generate; frames = generate(2025)`.
+`from data.generate_demo import generate; frames = generate(2025, year={yr.y})`.
+Expertise tags use the words of the matching affinity table (matching/default_config.toml), e.g. 学生资助.
 """
 
 
-def write(out: Path | str = DEFAULT_OUT, seed: int = DEFAULT_SEED) -> dict[str, Path]:
+def write(out: Path | str = DEFAULT_OUT, seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, Path]:
     """Write every demo file into `out` (created if needed); all files are built before any is written."""
-    content = files(seed)
+    content = files(seed, year)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
@@ -1277,8 +1304,14 @@ def main(argv: list[str] | None = None) -> int:
                                  description="生成演示大学数据 / write the deterministic demo university")
     ap.add_argument("--out", default=str(DEFAULT_OUT), help="output folder (default data/demo)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (default 2025)")
+    ap.add_argument("--year", type=int, help="academic year by its autumn, e.g. 2026 = 2026-2027 "
+                    "(default: the one containing --today)")
+    ap.add_argument("--today", type=date.fromisoformat,
+                    help="YYYY-MM-DD used to pick the year (default: YIXIAN_DEMO_TODAY, else the clock)")
     args = ap.parse_args(argv)
-    written = write(args.out, args.seed)
+    year = args.year if args.year is not None else demo_year(args.today)
+    written = write(args.out, args.seed, year)
+    print(f"{year}-{year + 1}学年 / academic year {year}-{year + 1}")
     for path in written.values():
         print(f"{path}  {path.stat().st_size:>9,} B")
     return 0

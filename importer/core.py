@@ -621,6 +621,21 @@ def empty_frame(kind_id: str) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- public entry points
 
+def check_not_future(p: Parsed, today: Any) -> None:
+    """A ledger row cannot record an activity after `today` (the one rule the ledger form and a
+    ledger file share; the caller passes today: the importer reads no clock)."""
+    if p.kind.id != "ledger" or today is None:
+        return
+    if not any(d is not None and d > today for d in p.column("date")):
+        return
+    p.materialise()                 # problems name rows: the fast path's columns become rows
+    for r in p.rows:
+        d = r.values.get("date")
+        if d is not None and d > today:
+            p.add(r, "date", r.raw.get("date"), f"不能记录未来的活动（{d.isoformat()} 晚于今天 {today.isoformat()}）",
+                  f"an activity cannot be in the future ({d.isoformat()} is after today {today.isoformat()})")
+
+
 @contextlib.contextmanager
 def _no_cycle_collection() -> Iterator[None]:
     """Reading builds a few objects per cell and no reference cycles: Python's cycle collector would
@@ -635,14 +650,18 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def read_file(kind: str, source: Any, filename: str | None = None, refs: Refs | None = None) -> pd.DataFrame:
-    """Read one file of `kind`; raises ImportFailed listing every problem (nothing is returned)."""
+def read_file(kind: str, source: Any, filename: str | None = None, refs: Refs | None = None,
+              today: Any = None) -> pd.DataFrame:
+    """Read one file of `kind`; raises ImportFailed listing every problem (nothing is returned).
+    `today` (a date): ledger rows dated after it are refused."""
     with _no_cycle_collection():
-        return _read_file(kind, source, filename, refs)
+        return _read_file(kind, source, filename, refs, today)
 
 
-def _read_file(kind: str, source: Any, filename: str | None, refs: Refs | None) -> pd.DataFrame:
+def _read_file(kind: str, source: Any, filename: str | None, refs: Refs | None, today: Any = None) -> pd.DataFrame:
     p = parse(kind, source, filename)
+    if p.usable:
+        check_not_future(p, today)
     if refs is not None and p.usable:
         check_refs(p, refs)
         p.sort()

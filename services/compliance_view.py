@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from common.errors import YixianError
-from compliance import Calendar, Evaluation, RuleSet, load_rules
+from compliance import Calendar, Evaluation, RuleSet
 from compliance.forecast import forecast
+from compliance.requirements import Requirements
 from compliance.rollups import nine_venues_coverage
 from services.db import session_scope
+from services.requirements import in_force_from
 from store import data as store_data
 from store import frames, version
 from store import ledger as store_ledger
@@ -54,6 +56,12 @@ class Inputs:
     ledger: pd.DataFrame
     exemptions: pd.DataFrame
     memo: dict = field(default_factory=dict, repr=False)   # roll-ups that depend on the inputs only
+    requirements: Requirements | None = None    # 工作要求 in force (versions, levels); None = `rules` only
+
+    @property
+    def criteria(self) -> Requirements | RuleSet:
+        """What an Evaluation is given: the stored requirements, else the plain rules."""
+        return self.requirements if self.requirements is not None else self.rules
 
 
 def store_version() -> str:
@@ -78,7 +86,9 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
 
     With `incremental`, when every write since the last load of this process was a ledger write (the
     dashboard's live case: a cadre records an activity), the previous inputs are reused and only the
-    activities named in those audit entries are applied, instead of re-reading the whole ledger."""
+    activities named in those audit entries are applied, instead of re-reading the whole ledger.
+    The 工作要求 in force come from the store; when they count confirmed entries only, the ledger
+    has its `confirmed` column and every change reloads (a review changes what counts)."""
     version = version or store_version()
     url = _parse_version(version)[0]
     if incremental:
@@ -87,7 +97,9 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         if previous is not None:
             if previous.version == version:
                 return previous
-            patched = _patch_ledger(previous, version)
+            # counting confirmed entries only: a review changes what counts, so read everything again
+            confirmed_only = previous.requirements is not None and previous.requirements.confirmed_only
+            patched = None if confirmed_only else _patch_ledger(previous, version)
             if patched is not None:
                 with _last_lock:
                     _last_inputs[url] = patched
@@ -98,9 +110,11 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         classes = store_data.load_kind(s, "classes")
         exemptions = store_data.load_kind(s, "exemptions")
         assignment = assignment_in_force(s)
-        ledger = store_ledger.load_ledger(s)
+        req = in_force_from(s)
+        ledger = store_ledger.load_ledger(s, confirmed=req.confirmed_only)
     cal = Calendar(list(terms)) if terms else None
-    inputs = Inputs(version, terms, cal, load_rules(None), cadres, classes, assignment, ledger, exemptions)
+    inputs = Inputs(version, terms, cal, req.headline(date.today()), cadres, classes, assignment, ledger, exemptions,
+                    requirements=req)
     with _last_lock:
         _last_inputs[url] = inputs
     return inputs
@@ -283,10 +297,23 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def assigned_roster(inputs: Inputs) -> pd.DataFrame | None:
+    """The roster rows (level for per-level 工作要求) of the cadres in the assignment, in the
+    assignment's order. Cadres without any assignment row are not added here (yet): the dashboard
+    counts the advisers of the published assignment."""
+    if inputs.cadres is None or inputs.cadres.empty or "level" not in inputs.cadres:
+        return None
+    ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
+    ros = inputs.cadres.drop_duplicates("cadre_id").set_index("cadre_id")
+    ros = ros.reindex([c for c in ids if c in ros.index])
+    return ros.reset_index()[["cadre_id", "name", "level"]]
+
+
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
-    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.rules, as_of=as_of)
+    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of,
+                    cadres=assigned_roster(inputs))
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment
@@ -341,7 +368,7 @@ def college_part(comp: Computed, college: str) -> CollegePart | None:
         a = a.loc[a["class_id"].map(class_college(inputs)).fillna(a["college"]) == college]
         led = activities_in_college(inputs.ledger.loc[inputs.ledger["cadre_id"].isin(movers)], inputs, college)
         ex = inputs.exemptions.loc[inputs.exemptions["cadre_id"].isin(movers)]
-        ev = Evaluation(inputs.calendar, a, led, ex, inputs.rules, as_of=comp.as_of)
+        ev = Evaluation(inputs.calendar, a, led, ex, inputs.criteria, as_of=comp.as_of)
         venues = nine_venues_coverage(ev) if "nine_venues" in inputs.rules.ids else comp.venues.iloc[:0]
         return CollegePart(movers, ev, forecast(ev), venues)
     return comp.cached(("college_part", college), run) or None

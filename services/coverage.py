@@ -17,9 +17,7 @@ from datetime import date
 import pandas as pd
 
 from common import vocabulary
-from compliance import Evaluation
 from compliance.forecast import reminders
-from compliance.report import annual_report_xlsx
 from compliance.rules import VENUES
 from services import access
 from services.compliance_view import (
@@ -27,7 +25,6 @@ from services.compliance_view import (
     Computed,
     Inputs,
     activities_in_college,
-    class_college,
     rule_names,
     term_span,
     venues_this_year,
@@ -172,16 +169,9 @@ def cadre_card(comp: Computed, cadre_id: str, term: str | None = None, college: 
 
 
 def annual_report(user: UserInfo, inputs: Inputs, as_of: date, cadre_ids: list[str],
-                  year: str | None = None) -> bytes:
-    """三个纳入 annual report (compliance.report) for the cadres in view. For a college user: only
+                  year: str | None = None, fmt: str = "xlsx") -> bytes:
+    """三个纳入 annual report for the cadres in view (services.annual_report): for a college user only
     their college's cadres, evaluated on their time and activities in that college."""
-    scope = viewer_college(user)
-    keep = set(cadre_ids)
-    a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(keep)]
-    led = inputs.ledger.loc[inputs.ledger["cadre_id"].isin(keep)]
-    if scope is not None:
-        a = a.loc[a["class_id"].map(class_college(inputs)).fillna(a["college"]) == scope]
-        led = activities_in_college(led.loc[led["cadre_id"].isin(set(a["cadre_id"]))], inputs, scope)
-    ex = inputs.exemptions.loc[inputs.exemptions["cadre_id"].isin(set(a["cadre_id"]))]
-    ev = Evaluation(inputs.calendar, a, led, ex, inputs.rules, as_of=as_of)
-    return annual_report_xlsx(ev, year)
+    from services.annual_report import report_bytes
+    viewer_college(user)
+    return report_bytes(user, inputs, as_of, cadre_ids, year, fmt)

@@ -158,7 +158,7 @@ def kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str]
     out.append(Kpi("students", "学生覆盖率", "Students covered", now["students"], _pct(now["students"]), d, dt))
     pc, pa = now["prio_cov"], now["prio_all"]
     pd_ = None if before is None or before["prio_cov"] is None or pc is None else pc - before["prio_cov"]
-    out.append(Kpi("priority", "重点班已覆盖", "Priority classes covered",
+    out.append(Kpi("priority", "重点关注班级已覆盖", "Priority classes covered",
                    None if not pa else pc / pa, f"{pc or 0} / {pa}", pd_,
                    None if pd_ is None else f"{pd_:+d} 个班"))
     d, dt = _delta_pp(ot_now, ot_before)

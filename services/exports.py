@@ -22,6 +22,8 @@ PUBLICITY_TITLE = "领导干部担任班主任公示名单"
 OFFICIAL_COLUMNS = ["序号", "姓名", "工号", "单位", "职务", "层级", "班级编号", "班级", "学院", "专业", "年级",
                     "人数", "起始日期"]
 PUBLICITY_COLUMNS = ["姓名", "单位", "班级", "学院"]
+DRAFT_MARK = "（草稿）"               # an unpublished round's official list says so in the file
+COMMENT_MARK = "（征求意见稿）"        # and its publicity list
 LEVEL_ZH = vocabulary.labels(vocabulary.LEVELS)
 _LEVEL_ORDER = {"school": 0, "head": 1, "deputy": 2}
 
@@ -70,7 +72,7 @@ def _print_setup(ws, n_columns: int) -> None:
 
 
 def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any]], widths: list[int],
-              footer: list[str] | None = None) -> bytes:
+              mark: str = "", footer: list[str] | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -79,7 +81,10 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
     ws = wb.active
     ws.title = title[:31]
     n = len(headers)
-    ws.append([title])
+    ws.append([title + mark])
+    if mark:                                  # printed on every page too
+        ws.oddHeader.center.text = mark.strip("（）")
+        ws.evenHeader.center.text = mark.strip("（）")
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=n)
     ws.cell(1, 1).font = Font(bold=True, size=16)
     ws.cell(1, 1).alignment = Alignment(horizontal="center")
@@ -111,8 +116,9 @@ def _workbook(title: str, subtitle: str, headers: list[str], rows: list[list[Any
 
 
 def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame,
-                       round_name: str, effective: date | None) -> bytes:
-    """领导干部担任班主任名单: one row per cadre-class pair, header on row 3 (title rows above)."""
+                       round_name: str, effective: date | None, draft: bool = False) -> bytes:
+    """领导干部担任班主任名单: one row per cadre-class pair, header on row 3 (title rows above).
+    `draft` (the round is not published): the title and the printed page header say 草稿."""
     df = _rows(assignment, cadres, classes)
     rows = []
     for k, r in enumerate(df.itertuples(index=False), start=1):
@@ -122,7 +128,7 @@ def official_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: 
                      pd.Timestamp(start).date() if start is not None and not pd.isna(start) else ""])
     sub = f"{round_name}" + (f" · 自{effective:%Y年%m月%d日}起执行" if effective else "") + f" · 共{len(rows)}人次"
     return _workbook(OFFICIAL_TITLE, sub, OFFICIAL_COLUMNS, rows,
-                     [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12])
+                     [6, 10, 12, 22, 16, 10, 14, 28, 18, 18, 8, 8, 12], DRAFT_MARK if draft else "")
 
 
 def publicity_notice(period_days: int, channel: str, office: str, issued: date) -> list[str]:
@@ -137,12 +143,15 @@ def publicity_notice(period_days: int, channel: str, office: str, issued: date) 
 
 
 def publicity_list_xlsx(assignment: pd.DataFrame, cadres: pd.DataFrame, classes: pd.DataFrame,
-                        round_name: str, effective: date | None, notice: list[str] | None = None) -> bytes:
-    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person; `notice` (publicity_notice) under it."""
+                        round_name: str, effective: date | None, draft: bool = False,
+                        notice: list[str] | None = None) -> bytes:
+    """公示名单: 姓名, 单位, 班级, 学院 — nothing else about the person. `draft`: 征求意见稿;
+    `notice` (publicity_notice) under the names."""
     df = _rows(assignment, cadres, classes)
     rows = [[r.name, r.unit, r.class_name, r.college] for r in df.itertuples(index=False)]
     sub = f"{round_name}" + (f" · 拟自{effective:%Y年%m月%d日}起" if effective else "")
-    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20], footer=notice)
+    return _workbook(PUBLICITY_TITLE, sub, PUBLICITY_COLUMNS, rows, [12, 24, 30, 20],
+                     COMMENT_MARK if draft else "", footer=notice)
 
 
 def read_header(xlsx: bytes) -> list[str]:

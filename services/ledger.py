@@ -93,7 +93,7 @@ def _problem_lines(exc: importer.ImportFailed) -> tuple[list[str], list[str]]:
 def check_activity(user: UserInfo, form: dict, today: date | None = None) -> ActivityCheck:
     """Validate one activity from the ledger form exactly as an imported ledger row: the form's values
     become a one-row CSV read by `importer.read_file("ledger", ...)` against what the store holds
-    (same column definitions, enums, venue rule, references). Also refuses a date after today."""
+    (same column definitions, enums, venue rule, references, no date after today)."""
     _own(user, str(form.get("cadre_id") or ""), "ledger.check")
     with session_scope() as s:
         refs = store_data.refs(s)
@@ -101,14 +101,10 @@ def check_activity(user: UserInfo, form: dict, today: date | None = None) -> Act
     en: list[str] = []
     frame = None
     try:
-        frame = importer.read_file("ledger", _form_csv(form), filename="台账录入.csv", refs=refs)
+        frame = importer.read_file("ledger", _form_csv(form), filename="台账录入.csv", refs=refs,
+                                   today=today or date.today())
     except importer.ImportFailed as exc:
         zh, en = _problem_lines(exc)
-    d = form.get("date")
-    today = today or date.today()
-    if isinstance(d, date) and d > today:
-        zh.append(f"日期：不能记录未来的活动（{d.isoformat()} 晚于今天 {today.isoformat()}）")
-        en.append(f"date: an activity cannot be in the future ({d.isoformat()} is after today {today.isoformat()})")
     return ActivityCheck(frame if not zh else None, zh, en)
 
 

@@ -9,7 +9,6 @@ Who may: admin creates, solves, adjusts, publishes and discards; planner reads. 
 """
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -19,13 +18,20 @@ from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
 from services.round_inputs import canonical_constraints, current_inputs, snapshot_inputs, topup_inputs
+from services.round_publish import (  # noqa: F401 - publishing lives there
+    PublishRefused,
+    PublishWarning,
+    earliest_effective_date,
+    in_force_id,
+    publish,
+    publish_warnings,
+)
 from services.round_rules import RoundsError
 from services.round_solve import READERS, load_round, start_solve
 from services.solve_params import default_params, make_config
 from store import audit, version
 from store import rounds as store_rounds
 from store.auth import UserInfo
-from store.errors import StoreError
 
 
 def get_round(user: UserInfo, round_id: int):
@@ -73,6 +79,19 @@ def create_round(user: UserInfo, name: str, kind: str, params: dict[str, Any],
                                          parent_id=parent)
 
 
+def round_number(round_id: int, params: dict[str, Any]) -> int:
+    """The number a round keeps for its life (the id of the round as created; its revisions carry
+    it as "round_no"; rounds revised before that existed know only their parent)."""
+    if params.get("round_no"):
+        return int(params["round_no"])
+    return int(params["revision_of"]) if params.get("revision") == 1 and params.get("revision_of") else round_id
+
+
+def version_number(params: dict[str, Any]) -> int:
+    """v1 for a round as created; each revision (stored "revision": edits so far) adds one."""
+    return int(params.get("revision") or 0) + 1
+
+
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
            params: dict[str, Any] | None = None, note: str = "", note_en: str = "") -> int:
     """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""
@@ -84,7 +103,8 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
                               f"round {round_id} is {old.status}; only a draft can be changed")
         new_params = dict(old.parameters) | (params or {})
         new_params["revision_of"] = old.id
-        new_params["revision"] = int(old.parameters.get("revision", 0)) + 1
+        new_params["revision"] = int(old.parameters.get("revision") or 0) + 1
+        new_params["round_no"] = round_number(old.id, old.parameters)
         new_params["revision_note"] = note
         new_params["revision_note_en"] = note_en or note
         make_config(new_params)
@@ -102,22 +122,6 @@ def start_revision_solve(user: UserInfo, round_id: int, constraints: pd.DataFram
     inputs = None if constraints is None else {"constraints": canonical_constraints(constraints)}
     new_id = revise(user, round_id, inputs=inputs, params=params, note="修改规则与参数", note_en="rules and parameters changed")
     return start_solve(user, new_id)
-
-
-def publish(user: UserInfo, round_id: int, effective_date: date) -> None:
-    """The round becomes the assignment in force from `effective_date`; the previous one ends the
-    day before (store.rounds.publish_round; audit-logged)."""
-    access.require(user, "admin", action="publish_round")
-    info = load_round(round_id)
-    if info.result is None or not vocabulary.is_solved(info.result.get("status")):
-        raise RoundsError("只有求解成功的轮次才能发布", "only a solved round with an assignment can be published")
-    if info.assignment is None or info.assignment.empty:
-        raise RoundsError("该轮次没有分配结果", "this round has no assignment")
-    try:
-        with session_scope() as s:
-            store_rounds.publish_round(s, round_id, effective_date, user.username)
-    except StoreError as exc:
-        raise RoundsError(exc.message("zh"), exc.message("en")) from exc
 
 
 def discard(user: UserInfo, round_id: int) -> None:

@@ -295,6 +295,13 @@ def promote(user: UserInfo, scenario_id: int, round_name: str | None = None) -> 
     if sc.report is None or sc.assignment is None:
         raise ScenarioError("请先求解该情景（且有可行结果）再转为草稿轮次",
                             "solve the scenario (with a feasible result) before promoting it")
+    from services.round_publish import unreal_members
+    unreal = unreal_members(sc.assignment, sc.frames)
+    if unreal:
+        raise ScenarioError(f"情景结果含 {len(unreal)} 个假设或名单外的干部/班级，不能转为草稿轮次：请先在情景中移除，"
+                            "或导入真实名单",
+                            f"the scenario's result holds {len(unreal)} hypothetical or unlisted cadres/classes; "
+                            "remove them in the scenario or import the real ones first", unreal)
     name = (round_name or f"情景：{sc.name}").strip()
     # the round must re-solve to the same result on the rounds page, which knows no fairness
     # bound: its forbid rows go into the round's own rules

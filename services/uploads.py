@@ -6,6 +6,7 @@ or nothing (the store's services are transactional).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -63,7 +64,8 @@ def parse_upload(user: UserInfo, kind: str, raw: bytes, filename: str) -> ParseR
             access.require(user, *data_service.ROLES, action="data.parse")
             result.terms = importer.read_calendar(raw, filename=filename)
         else:
-            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs(user))
+            result.frame = importer.read_file(kind, raw, filename=filename, refs=data_service.refs(user),
+                                              today=date.today())
     except importer.ImportFailed as exc:
         result.problems = list(exc.problems)
     return result
@@ -82,7 +84,8 @@ def commit_upload(user: UserInfo, kind: str, result: ParseResult, lang: str = "z
         return (f"{r.rows} 行（新增 {r.added}，更新 {r.changed}，删除 {r.removed}）" if lang == "zh"
                 else f"{r.rows} rows ({r.added} added, {r.changed} changed, {r.removed} removed)")
     except StoreError as exc:  # store refuses (e.g. would orphan a published assignment)
-        raise DataError(exc.message("zh"), exc.message("en")) from exc
+        # one sentence; the references behind it are details (shown folded)
+        raise DataError(exc.headline("zh"), exc.headline("en"), exc.detail_lines("zh")) from exc
 
 
 def template(user: UserInfo, kind: str) -> tuple[bytes, str, str]:
@@ -98,3 +101,48 @@ def load_for_browse(user: UserInfo, kind: str) -> pd.DataFrame:
     if kind == "calendar":
         return terms_frame(data_service.load_calendar(user))
     return data_service.load_kind(user, kind)      # "assignment": the rows in force
+
+
+def change_summary(user: UserInfo, kind: str, result: ParseResult):
+    """What committing `result` would change (services.import_preview.ChangeSummary); None for a
+    calendar or a file with problems."""
+    from services.import_preview import change_summary as summary
+    access.require(user, *data_service.ROLES, action="data.parse")
+    if kind == "calendar" or result.frame is None:
+        return None
+    return summary(user, kind, result.frame)
+
+
+ONE_ROW_KINDS = ("cadres", "classes")
+
+
+def _one_row_csv(kind: str, record: dict) -> bytes:
+    import csv
+    import io
+    columns = importer.SCHEMAS[kind].columns
+    cols = [c.id for c in columns]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow([c.header for c in columns])           # problems then name the column as the page does
+    w.writerow(["；".join(map(str, v)) if isinstance(v, (list, tuple)) else ("" if v is None else str(v))
+                for v in (record.get(c) for c in cols)])
+    return buf.getvalue().encode("utf-8")
+
+
+def save_one(user: UserInfo, kind: str, record: dict, lang: str = "zh") -> str:
+    """Add or edit one cadre or one class without re-uploading the roster: the row is checked by
+    the importer exactly as a row of a file, then the table is replaced with it (same store checks
+    and audit as an import). Returns the import summary."""
+    access.require(user, *data_service.ROLES, action="data.import")
+    if kind not in ONE_ROW_KINDS:
+        raise DataError(f"不能单条编辑此类数据：{kind}", f"kind {kind!r} cannot be edited one row at a time")
+    key = "cadre_id" if kind == "cadres" else "class_id"
+    try:
+        row = importer.read_file(kind, _one_row_csv(kind, record), filename=str(record.get(key) or ""))
+    except importer.ImportFailed as exc:
+        lines = [p.message(lang) for p in exc.problems]
+        raise DataError("这一行有错误，未保存", "this row has problems; nothing was saved", lines) from None
+    current = data_service.load_kind(user, kind)
+    merged = pd.concat([current[current[key] != row[key].iloc[0]], row], ignore_index=True)
+    result = ParseResult(kind=kind, filename="", frame=merged[row.columns])
+    return commit_upload(user, kind, result, lang)

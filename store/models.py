@@ -257,6 +257,17 @@ class Scenario(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class RequirementsDoc(Base):
+    """工作要求: every saved requirements document (TOML text, compliance.requirements format); the
+    newest row is in force. Rows are only added, so the history stays (with the audit log)."""
+    __tablename__ = "requirements_docs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str] = mapped_column(TEXT, default="")
+    document: Mapped[str] = mapped_column(TEXT)
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_log"
     __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)

@@ -212,13 +212,24 @@ def _as_date(d: Any) -> date:
     raise InvalidData(f"生效日期无效: {d!r}", f"invalid effective date: {d!r}")
 
 
-def publish_round(session: Session, round_id: int, effective_date: Any, actor: str) -> None:
+UNCHECKED = object()   # publish_round(expect_in_force=…) not given: no optimistic check
+
+
+class StaleView(InvalidState):
+    """The round in force changed since the user looked (another publish happened meanwhile)."""
+
+
+def publish_round(session: Session, round_id: int, effective_date: Any, actor: str,
+                  expect_in_force: Any = UNCHECKED) -> None:
     """Publish a draft round from `effective_date`: its rows start then (rows that start later
     keep their date), the open rows of the round in force end the day before, and that round
-    is archived. All in one transaction."""
+    is archived. All in one transaction. `expect_in_force` (a round id, or None for "nothing in
+    force") is the round in force the user saw: if another is in force now, refuse (StaleView)."""
     eff = _as_date(effective_date)
     with session.begin_nested():
         serialise(session, "rounds")  # two publishes at once must not leave two rounds published
+        if expect_in_force is not UNCHECKED:
+            _check_in_force(session, expect_in_force)
         obj = _get(session, round_id, lock=True)
         if obj.status != "draft":
             raise InvalidState(f"轮次 {round_id} 已{_status_zh(obj.status)}，只能发布草稿",
@@ -261,6 +272,29 @@ def publish_round(session: Session, round_id: int, effective_date: Any, actor: s
         session.flush()
         audit.record(session, actor, "publish", "round", obj.id, before=before,
                      after=_summary(obj) | {"closed": closed, "n_assignments": len(rows)})
+
+
+def _check_in_force(session: Session, expected: int | None) -> None:
+    now = session.scalar(select(AssignmentRound).where(AssignmentRound.status == "published"))
+    if (now.id if now is not None else None) == expected:
+        return
+    if now is None:
+        raise StaleView("发布前现行分配已被撤回，请重新查看后再发布",
+                        "the round in force was withdrawn meanwhile; look again before publishing")
+    raise StaleView(f"发布前他人已发布了 #{now.id}“{now.name}”，请重新查看后再发布",
+                    f"someone published #{now.id} “{now.name}” meanwhile; look again before publishing")
+
+
+def in_force_floor(session: Session) -> date | None:
+    """The earliest effective date a new round may take: the day after the latest start among
+    the open rows of the round in force (None when nothing is in force)."""
+    pub = session.scalar(select(AssignmentRound).where(AssignmentRound.status == "published"))
+    if pub is None:
+        return None
+    starts = [a.start for a in session.scalars(select(Assignment).where(Assignment.round_id == pub.id)
+                                               .where(Assignment.end.is_(None))) if a.start is not None]
+    base = max(starts) if starts else pub.effective_date
+    return base + timedelta(days=1) if base is not None else None
 
 
 def archive_round(session: Session, round_id: int, actor: str, end_date: Any = None) -> None:

@@ -69,4 +69,19 @@ def as_role():
     return put
 
 
-__all__ = ["SimpleNamespace", "as_role", "demo_db", "demo_user", "open_session"]
+__all__ = ["SimpleNamespace", "as_role", "college_user", "demo_db", "demo_user", "open_session"]
+
+
+def college_user(college: str):
+    """A college account for `college` (created once per database): the demo's own college user is
+    the first class's college, which need not be the one a test's case lives in."""
+    import zlib
+
+    from services.db import session_scope
+    from store.auth import create_user, get_user
+
+    username = f"college-{zlib.crc32(college.encode()):08x}"
+    with session_scope() as s:
+        return get_user(s, username) or create_user(s, username, "yixian-college", "college",
+                                                    f"{college}（测试）", "test", college=college,
+                                                    check_rules=False)

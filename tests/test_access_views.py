@@ -7,17 +7,23 @@ college — a cadre only their own ledger, and Home shows each role only its own
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.fixtures_app import demo_user
+from tests.demo_facts import LAST_DAY, mover_with_a_report
+from tests.fixtures_app import college_user, demo_user
 
 ROLES = ("admin", "leader", "planner", "college", "cadre")
-AS_OF = date(2026, 7, 5)          # the demo calendar's last day (the pages' default as-of date)
-MOVER = "20020700"                # 高彬清: 马克思主义学院 until 2026-03-31, then the demo college's class
+AS_OF = LAST_DAY                  # the demo calendar's last day
+
+
+def _write_day(inputs) -> date:
+    """A day an activity may be recorded on: today, clamped into the demo calendar (the pages' default)."""
+    from services.compliance_view import default_as_of
+    return default_as_of(inputs)
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -26,7 +32,9 @@ def world(demo_db):
     from services import compliance_view as cv
 
     inputs = cv.load_inputs()
-    return {"inputs": inputs, "comp": cv.compute(inputs, AS_OF), "cadre": demo_user("cadre").cadre_id}
+    mover = mover_with_a_report(inputs.assignment, inputs.ledger, inputs.classes)
+    return {"inputs": inputs, "comp": cv.compute(inputs, AS_OF), "cadre": demo_user("cadre").cadre_id,
+            "mover": mover, "mover_college": college_user(mover.new_college)}
 
 
 def _calls(world, role: str) -> dict:
@@ -36,7 +44,7 @@ def _calls(world, role: str) -> dict:
     inp, comp, me = world["inputs"], world["comp"], world["cadre"]
     mine = inp.ledger.loc[inp.ledger["cadre_id"] == me, "activity_id"]
     exemptions = data.load_kind(demo_user("admin"), "exemptions")
-    form = {"cadre_id": me, "date": AS_OF, "type": "face_to_face", "venue": "宿舍", "summary": f"矩阵 {role}"}
+    form = {"cadre_id": me, "date": _write_day(inp), "type": "face_to_face", "venue": "宿舍", "summary": f"矩阵 {role}"}
     checked = ledger.check_activity(demo_user("admin"), form)
     raw = exemptions.to_csv(index=False).encode()
     parsed = uploads.parse_upload(demo_user("admin"), "exemptions", raw, "x.csv")
@@ -98,6 +106,8 @@ def test_service_roles_match_the_page_table():
     assert set(coverage.ROLES) == roles["pages/coverage.py"]
     assert set(ledger.ROLES) == roles["pages/ledger.py"]
     assert set(data.ROLES) == roles["pages/data.py"]
+    from services import requirements
+    assert set(requirements.ROLES) == roles["pages/requirements.py"] == {"admin"}
     assert "planner" not in coverage.ROLES
 
 
@@ -106,7 +116,7 @@ def test_service_roles_match_the_page_table():
 def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_college(world):
     from services import coverage
 
-    college = demo_user("college")
+    college, MOVER = world["mover_college"], world["mover"].cadre_id
     inp, comp = world["inputs"], world["comp"]
     everything = inp.ledger.loc[inp.ledger["cadre_id"] == MOVER]
     start = inp.assignment.loc[(inp.assignment["cadre_id"] == MOVER)
@@ -128,10 +138,10 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_college(wor
 def test_college_view_rows_of_a_mover_are_their_time_in_the_college(world):
     from services import coverage
 
-    college = demo_user("college")
+    college, MOVER = world["mover_college"], world["mover"].cadre_id
     v = coverage.view(college, world["comp"], coverage.Filters(AS_OF))
     assert MOVER in v.cadre_ids
-    start = pd.Timestamp(2026, 4, 1)
+    start = pd.Timestamp(world["mover"].start)
     rows = v.status.loc[v.status["cadre_id"] == MOVER]
     assert len(rows) > 0 and (rows["period_end"] >= start).all()
     # an admin filtering on the same college sees exactly what the college user sees
@@ -141,18 +151,23 @@ def test_college_view_rows_of_a_mover_are_their_time_in_the_college(world):
 
 
 def test_a_movers_year_counts_only_this_colleges_activities(world):
-    """高彬清 reported to the Party committee on 2026-01-16 for his 马克思主义学院 class: that report
-    counts in the university's view of the year, not in his new college's."""
+    """The mover reported to the Party committee for the class of the old college before moving: that
+    report counts in the university's view of the year, not in the new college's."""
     from services import coverage
 
+    college, MOVER = world["mover_college"], world["mover"].cadre_id
     f = coverage.Filters(AS_OF, rule="annual_report")
-    here = coverage.view(demo_user("college"), world["comp"], f).status
+    here = coverage.view(college, world["comp"], f).status
     everywhere = coverage.view(demo_user("leader"), world["comp"], f).status
     year_here = here.loc[here["cadre_id"] == MOVER]
     year_all = everywhere.loc[everywhere["cadre_id"] == MOVER]
     assert list(year_all["done"]) == [1] and list(year_here["done"]) == [0]
-    venues_here = coverage.view(demo_user("college"), world["comp"], coverage.Filters(AS_OF)).cadres
-    venues_all = coverage.view(demo_user("leader"), world["comp"], coverage.Filters(AS_OF)).cadres
+    # three weeks after the move the new college has seen few of the venues the year reached
+    from services import compliance_view as cv
+    soon = world["mover"].start + timedelta(weeks=3)
+    comp = cv.compute(world["inputs"], soon)
+    venues_here = coverage.view(college, comp, coverage.Filters(soon)).cadres
+    venues_all = coverage.view(demo_user("leader"), comp, coverage.Filters(soon)).cadres
     n_here = int(venues_here.set_index("cadre_id").at[MOVER, "venues"])
     assert 0 < n_here < int(venues_all.set_index("cadre_id").at[MOVER, "venues"])
 
@@ -182,7 +197,9 @@ def test_college_annual_report_holds_only_their_college(world):
     college = demo_user("college")
     v = coverage.view(college, world["comp"], coverage.Filters(AS_OF))
     rep = load_workbook(io.BytesIO(coverage.annual_report(college, world["inputs"], AS_OF, v.cadre_ids)))
-    ids = {rep["汇总"].cell(r, 1).value for r in range(3, rep["汇总"].max_row + 1)}
+    ws = rep["汇总"]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 2).value == "工号")
+    ids = {str(ws.cell(r, 2).value) for r in range(head + 1, ws.max_row + 1) if ws.cell(r, 2).value}
     assert ids == set(v.cadre_ids)
 
 
@@ -195,7 +212,8 @@ def test_a_ledger_write_as_another_cadre_is_refused(world):
 
     me = demo_user("cadre")
     other = next(c for c in world["inputs"].assignment["cadre_id"] if c != me.cadre_id)
-    form = {"cadre_id": other, "date": AS_OF, "type": "face_to_face", "venue": "宿舍", "summary": "冒名"}
+    form = {"cadre_id": other, "date": _write_day(world["inputs"]), "type": "face_to_face", "venue": "宿舍",
+            "summary": "冒名"}
     with pytest.raises(AccessDenied):
         ledger.check_activity(me, form)
     forged = ledger.check_activity(demo_user("admin"), form)     # a check made for someone else
@@ -292,7 +310,7 @@ def test_reminder_xlsx_keeps_a_formula_like_name_as_text():
     from services.view_exports import REMINDER_HEADERS, reminders_xlsx
 
     row = {c: "x" for c in REMINDER_HEADERS}
-    row.update(name="=1+1", reason_zh="=HYPERLINK(\"http://x\")", period_end=pd.Timestamp(2026, 7, 5),
+    row.update(name="=1+1", reason_zh="=HYPERLINK(\"http://x\")", period_end=pd.Timestamp(LAST_DAY),
                required=1, done=0, missing=1, days_left=2)
     data = reminders_xlsx(pd.DataFrame([row]), AS_OF)
     ws = load_workbook(io.BytesIO(data))["本周提醒"]

@@ -8,10 +8,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.demo_facts import AUTUMN, DEMO, autumn_day, mover_with_a_report
+from tests.fixtures_app import college_user, open_session
 from ui.coverage.state import ALL, Keys
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
-AS_OF = date(2025, 11, 20)
+AS_OF = autumn_day(11, 3)         # Thursday of the autumn's teaching week 11
 
 
 def _table(at, key):
@@ -46,8 +48,8 @@ def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
 def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     at = _open(as_role, "leader")
     labels = [m.label for m in at.metric]
-    assert labels == ["班级覆盖率", "学生覆盖率", "重点班已覆盖", "干部履职正常率", "本周面对面达标率"]
-    assert at.metric[4].help.startswith("教学周 2025秋-W11")
+    assert labels == ["班级覆盖率", "学生覆盖率", "重点关注班级已覆盖", "干部履职正常率", "本周面对面达标率"]
+    assert at.metric[4].help.startswith(f"教学周 {AUTUMN}-W11")
     # each KPI shows its change since last week, and no arrow at all when nothing changed (issue 17)
     deltas = [m.delta for m in at.metric]
     assert deltas[4], deltas                          # face to face changed since the week before
@@ -63,8 +65,8 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     card = _table(at, Keys.SCORECARD)
     assert len(card) > 0 and set(card["状态"]) <= {"达标", "未达标", "进行中", "免予考核"}
     acts = _table(at, Keys.ACTIVITIES)
-    want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= "2025-09-08")
-                             & (inputs.ledger["date"] <= "2026-01-11")]
+    want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= str(DEMO.start))
+                             & (inputs.ledger["date"] <= str(DEMO.autumn_end))]
     assert len(acts) == len(want)
     # charts are in Chinese
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
@@ -142,20 +144,22 @@ def test_admin_filters_college_and_level(demo_db, as_role):
 
 
 def test_a_ledger_write_shows_in_the_kpis(demo_db, as_role):
-    """A face-to-face activity stored through the services moves this week's rate on the next run."""
-    at = _open(as_role, "leader")
-    before = next(m for m in at.metric if m.label.startswith("本周面对面")).value
+    """A face-to-face activity stored through the services moves this week's rate on the next run
+    (on AS_OF, or on today when AS_OF is still ahead: an activity cannot be in the future)."""
     from services import compliance_view as cv
     from services import ledger
     from tests.fixtures_app import demo_user
-    admin = demo_user("admin")
     inputs = cv.load_inputs()
-    comp = cv.compute(inputs, AS_OF)
+    day = AS_OF if date.today() >= AS_OF else cv.default_as_of(inputs)
+    at = _open(as_role, "leader", as_of=day)
+    before = next(m for m in at.metric if m.label.startswith("本周面对面")).value
+    admin = demo_user("admin")
+    comp = cv.compute(inputs, day)
     st = comp.ev.status
     todo = st.loc[(st["rule"] == "face_to_face") & (st["status"] == "pending")]
     assert len(todo) >= 2
     for cadre in todo["cadre_id"].iloc[:2]:
-        chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": AS_OF, "type": "face_to_face",
+        chk = ledger.check_activity(admin, {"cadre_id": cadre, "date": day, "type": "face_to_face",
                                             "venue": "宿舍", "summary": "走访宿舍"})
         ledger.record_activity(admin, chk)
     at.run()
@@ -165,7 +169,8 @@ def test_a_ledger_write_shows_in_the_kpis(demo_db, as_role):
 
 def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     at = _open(as_role, "leader", as_of=None)
-    assert at.date_input(key=Keys.AS_OF).value == date(2026, 7, 5)   # today is after the demo calendar
+    today = date.today()                                              # today clamped into the demo calendar
+    assert at.date_input(key=Keys.AS_OF).value == min(max(today, DEMO.start), DEMO.end)
     keys = {b.key for b in at.get("download_button")}
     # the reminder list, the annual report, and one PNG export per chart
     charts = (Keys.CHART_BY_COLLEGE, Keys.CHART_HEAT_COLLEGE, Keys.CHART_HEAT_CADRE, Keys.CHART_TREND,
@@ -175,19 +180,26 @@ def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
 
 
 def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_activities(demo_db, as_role):
-    """高彬清 (20020700) advised a class of 马克思主义学院 until 2026-03-31 and one of the demo college
-    user's college (体育教育学院) from 2026-04-01: that college's drill-down shows only the activities
-    that belong to its own class, never the ones recorded in the other college."""
-    at = _open(as_role, "college", as_of=None)
+    """A cadre who advised a class of one college and, from a mid-year change, one of another
+    college: the new college's drill-down shows only the activities that belong to its own class,
+    never the ones recorded in the other college."""
+    from services import compliance_view as cv
+    inputs = cv.load_inputs()
+    moved = mover_with_a_report(inputs.assignment, inputs.ledger, inputs.classes)
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    user = college_user(moved.new_college)
+    at.session_state["session_token"] = open_session(user.username)
+    at.session_state["user"] = user
+    at.run()
+    assert not at.exception, at.exception
+    at.date_input(key=Keys.AS_OF).set_value(DEMO.end).run()
     own = at.session_state["user"].college
     at.selectbox(key=Keys.TERM).set_value(ALL).run()
-    mover = "20020700"
+    mover = moved.cadre_id
     options = at.selectbox(key=Keys.CADRE).options
     assert any(o.endswith(f"（{mover}）") for o in options)
     at.selectbox(key=Keys.CADRE).set_value(mover).run()
     assert not at.exception, at.exception
-    from services import compliance_view as cv
-    inputs = cv.load_inputs()
     college_of = inputs.classes.set_index("class_id")["college"]
     led = inputs.ledger.loc[inputs.ledger["cadre_id"] == mover]
     tenure = inputs.assignment.loc[(inputs.assignment["cadre_id"] == mover)
@@ -203,3 +215,13 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
     # the scorecard's periods are those of the cadre's time in this college
     card = _table(at, Keys.SCORECARD)
     assert len(card) > 0 and (card["结束"] >= str(start.date())).all()
+
+
+def test_annual_report_year_choice_and_both_downloads(demo_db, as_role):
+    at = _open(as_role, "leader", as_of=DEMO.end)
+    year = at.selectbox(key=Keys.REPORT_YEAR)
+    assert year.options[0] == f"{DEMO.label}学年" and f"{DEMO.y + 1}年度" in year.options
+    year.set_value(str(DEMO.y + 1)).run()
+    assert not at.exception, at.exception
+    keys = {b.key for b in at.get("download_button")}
+    assert {Keys.DL_REPORT, Keys.DL_REPORT_PDF} <= keys

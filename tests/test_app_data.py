@@ -88,3 +88,38 @@ def test_browse_and_search(at, admin):
     hit = at.dataframe[-1].value
     assert 0 < len(hit) < len(full)
     assert (hit.astype(str).apply(lambda r: college in " ".join(r), axis=1)).all()
+
+
+def test_the_change_summary_comes_before_the_import_button(at, admin):
+    """Issue 12 (4): the unchanged one-row template says it would remove every other cadre and what
+    they leave behind — before anything is written."""
+    import importer
+    cadres = data_service.load_kind(admin, "cadres")
+    _upload(at, "cadres", "干部.xlsx", importer.write_xlsx("cadres", cadres.head(1)))
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "导入将" in w.value)
+    assert f"删除 {len(cadres) - 1}" in warning and "意向" in warning and "分配结果（现行）" in warning
+    assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
+    # the store's refusal is one sentence, its references folded into the details
+    at.button(key=Keys.CONFIRM).click().run()
+    assert not at.exception
+    [err] = [e.value for e in at.error]
+    assert len(err) < 120 and "仍在已发布轮次" not in err, err
+    assert any(x.label.startswith("详情（") for x in at.expander)
+    assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
+
+
+def test_edit_one_class_in_the_app(at, admin):
+    """Issue 12 (7): one class edited without re-uploading the class list; a bad value is refused."""
+    at.selectbox(key=Keys.BROWSE_KIND).select("classes").run()
+    first = data_service.load_kind(admin, "classes").iloc[0]
+    at.selectbox(key=Keys.ONE_PICK + "classes").select(first.class_id).run()
+    field = f"{Keys.ONE_FIELD}classes_{first.class_id}_size"
+    at.text_input(key=field).input("abc").run()
+    at.button(key=Keys.ONE_SAVE + "classes").click().run()
+    assert not at.exception and any("未保存" in e.value for e in at.error)
+    at.text_input(key=field).input(str(int(first["size"]) + 1)).run()
+    at.button(key=Keys.ONE_SAVE + "classes").click().run()
+    assert any(s.value.startswith("已保存") and "更新 1" in s.value for s in at.success)
+    after = data_service.load_kind(admin, "classes").set_index("class_id")
+    assert int(after.loc[first.class_id, "size"]) == int(first["size"]) + 1

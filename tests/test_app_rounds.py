@@ -13,6 +13,7 @@ from services import round_lifecycle as lifecycle
 from services import round_solve as solving
 from services.jobs import BackgroundJob
 from services.solve_params import default_params
+from tests.demo_facts import publish_day
 from tests.fixtures_app import demo_user
 from ui.rounds.state import Keys
 
@@ -84,6 +85,9 @@ def test_planner_may_view_but_not_change(demo_db, as_role):
 def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at = page(as_role)
     at.radio(key=Keys.VIEW).set_value("新建轮次").run()
+    assert at.radio(key=Keys.NEW_KIND).value == "topup"         # continuity by default (issue 12, 5)
+    assert any("默认是补充轮" in c for c in texts(at.caption))
+    at.radio(key=Keys.NEW_KIND).set_value("initial").run()
     assert not at.exception
     assert any(x.startswith("规则与参数校验通过") for x in texts(at.success))
     assert any("不在匹配表中" in w and "党建" in w for w in texts(at.warning))   # vocabulary: a warning only
@@ -172,7 +176,9 @@ def test_review_table_filters_explanation_and_charts(demo_db, as_role):
     at.checkbox(key=Keys.REVIEW_LOCKED).uncheck()
     at.text_input(key=Keys.REVIEW_SEARCH).set_value("体育教育学院").run()
     shown = frame_with(at, "class_name", "part_expertise")
-    assert len(shown) and set(shown["college"]) == {"体育教育学院"}
+    # the search matches the cadre's unit or the class's college (a cadre may advise in another college)
+    assert len(shown) and (shown["college"].eq("体育教育学院") | shown["unit"].eq("体育教育学院")).all()
+    assert len(shown) < n
     assert len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart")) == 3
     cadre = lifecycle.get_round(admin(), rid).assignment.query("not locked")["cadre_id"].iloc[0]
     at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
@@ -212,9 +218,10 @@ def test_publish_with_confirmation_and_exports(demo_db, as_role):
     rid = solved_round()
     at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
     assert at.button(key=Keys.PUBLISH_GO).disabled
-    eff = date.today() + timedelta(days=3)
+    eff = publish_day(3)                    # after today and after the demo's mid-year changes
     at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
     at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()     # the demo calendar is an earlier year
     before = eff - timedelta(days=1)
     assert any(c.startswith("现行分配 #1") and f"{before:%Y-%m-%d} 结束" in c for c in texts(at.caption))
     at.button(key=Keys.PUBLISH_GO).click().run()
@@ -238,8 +245,14 @@ def test_history_reproduces_an_archived_round(demo_db, as_role):
     assert {m.label: m.value for m in at.metric}["状态"] == "已归档"
     at.button(key=Keys.HISTORY_REPRODUCE).click().run()
     assert any("完全一致" in s for s in texts(at.success))
-    # the audit trail in the page's language (common.vocabulary.AUDIT_ACTIONS)
-    assert {"新建", "保存求解结果", "归档"} <= set(frame_with(at, "操作")["操作"])
+    trail = frame_with(at, "操作", "时间", "说明")
+    assert {"创建", "保存求解结果", "归档"} <= set(trail["操作"])     # in words (issue 12, 6)
+    assert any("最优" in w and "对" in w for w in trail["说明"])
+    # Beijing time, not UTC: the newest entry is the UTC time of the audit row + 8 hours
+    utc = lifecycle.audit_trail(admin(), rid)["at"].iloc[0]
+    assert trail["时间"].iloc[0] == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
+    params = frame_with(at, "参数", "取值")                          # a table in words, not JSON
+    assert at.get("json") == [] and "总匹配度最高" in set(params["取值"])
 
 
 def test_diff_against_published(demo_db, as_role):
@@ -347,3 +360,38 @@ def test_empty_database_asks_for_rosters_first(db):
     assert not at.exception
     assert "还没有干部或班级名单：请先在“数据管理”页导入。" in texts(at.warning)
     assert at.button(key=Keys.NEW_CREATE).disabled
+
+
+def test_publish_date_floor_warnings_and_a_stale_view(demo_db, as_role):
+    """Issue 12 (3) and 18: the picker cannot go below the floor; warnings must be confirmed; a
+    publish made by someone else after the page was drawn refuses this one, in one sentence."""
+    rid, other = solved_round(), solved_round()
+    floor = lifecycle.earliest_effective_date(admin())
+    at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
+    picker = at.date_input(key=Keys.PUBLISH_DATE)
+    assert picker.proto.min == floor.isoformat()
+    eff = date.today() + timedelta(days=3)
+    at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
+    at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
+    assert [w for w in texts(at.warning) if "校历" in w]        # the demo calendar is an earlier year
+    assert at.button(key=Keys.PUBLISH_GO).disabled
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()
+    assert not at.button(key=Keys.PUBLISH_GO).disabled
+    # another admin publishes meanwhile
+    lifecycle.publish(admin(), other, eff + timedelta(days=60), warnings_confirmed=True)
+    at.button(key=Keys.PUBLISH_GO).click().run()
+    assert not at.exception
+    errors = texts(at.error)
+    assert any(f"#{other}" in e and "重新查看" in e for e in errors), errors
+    assert lifecycle.get_round(admin(), rid).status == "draft"
+
+
+def test_page_opens_on_the_round_in_force_not_an_infeasible_draft(demo_db, as_role):
+    """Issue 12 (6): the newest round is an infeasible draft; the page opens on the round in force."""
+    con = inputs.current_inputs()["constraints"].copy()
+    row = con.index[con["type"] == "college_quota"][0]
+    con.loc[row, "min"] = 25
+    rid = lifecycle.create_round(admin(), "无解草稿", "initial", default_params(), constraints=con)
+    assert solving.solve_round(admin(), rid).status == "infeasible"
+    at = page(as_role)
+    assert at.session_state[Keys.PICK] == lifecycle.in_force_id(admin()) != rid

@@ -115,3 +115,20 @@ def test_invalid_calendar_in_chinese(tmp_path):
 def test_missing_required_argument_is_exit_2(tmp_path):
     r = run(tmp_path, "--calendar", "x.toml")
     assert r.returncode == 2 and "--assignments" in r.stderr
+
+
+def test_check_reads_a_requirements_document_with_versions(tmp_path):
+    # a threshold raised from 2025-09-15: W01 needs 1 face-to-face contact, W02 (from 09-15) needs 2
+    f = files(tmp_path, **{"rules.toml": "[[versions]]\neffective = 2025-09-15\n"
+                                         "[versions.rules.face_to_face]\nat_least = 2\n",
+                           "ledger.csv": LEDGER + "c1,2025-09-16,face_to_face,食堂,,x4\n"})
+    out = tmp_path / "status.csv"
+    r = run(tmp_path, "--calendar", str(f["cal.toml"]), "--assignments", str(f["assign.csv"]), "--ledger",
+            str(f["ledger.csv"]), "--rules", str(f["rules.toml"]), "--as-of", "2025-09-30", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    st = pd.read_csv(out, encoding="utf-8-sig", dtype=str)
+    f2f = st[(st["cadre_id"] == "c1") & (st["rule"] == "face_to_face")].set_index("period")
+    assert f2f.loc["2025秋-W01", ["required", "done", "status"]].tolist() == ["1", "1", "met"]
+    # W02: the face-to-face on 09-16 and the Party lecture in class on 09-17 make two
+    assert f2f.loc["2025秋-W02", ["required", "done", "status"]].tolist() == ["2", "2", "met"]
+    assert f2f.loc["2025秋-W03", ["required", "done", "status"]].tolist() == ["2", "0", "missed"]

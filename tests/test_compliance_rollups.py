@@ -14,7 +14,7 @@ import pandas as pd
 
 from compliance import Calendar, Evaluation, Term, load_rules, rules_from_dict
 from compliance.forecast import forecast, reminders
-from compliance.report import annual_report_data, annual_report_xlsx
+from compliance.report import annual_report, annual_report_xlsx
 from compliance.rollups import class_coverage, compliance_rate, nine_venues_coverage, on_track
 
 CAL = Calendar([Term("2025秋", date(2025, 9, 8), 9, ((date(2025, 10, 1), date(2025, 10, 8)),)),
@@ -164,26 +164,29 @@ def test_annual_report_xlsx():
             ("c1", "2026-01-10", "report", "", None), ("c2", "2025-09-16", "face_to_face", "食堂", 5))
     a = A(("c1", "张三", "k1", None, None), ("c2", "李四", "k2", None, "2025-10-12"))
     ev = Evaluation(CAL, a, led, None, RULES, as_of="2026-04-15")
-    data = annual_report_data(ev)
-    assert data["year"] == "2025-2026"
-    assert data["cadres"][["cadre_id", "activities", "students"]].values.tolist() == [["c1", 3, 58], ["c2", 1, 5]]
-    wb = openpyxl.load_workbook(io.BytesIO(annual_report_xlsx(ev)))
-    assert wb.sheetnames == ["汇总", "c1 张三", "c2 李四"]
-    s = wb["汇总"]
-    head = [c.value for c in s[2]]
-    row = dict(zip(head, [c.value for c in s[3]]))
-    assert (row["工号"], row["姓名"]) == ("c1", "张三")
+    rep = annual_report(ev)
+    assert rep.year.label == "2025-2026学年"
+    assert [(cr.cadre_id, len(cr.activities), cr.students) for cr in rep.cadres] == [("c1", 3, 58), ("c2", 1, 5)]
     # c1: face to face met W01 only (both activities are in W01); missed W02..W09 and 春 W01..W04 = 12
-    assert (row["每周面对面接触学生·达标"], row["每周面对面接触学生·未达标"], row["每周面对面接触学生·免除"]) == (1, 12, 0)
-    assert (row["每年向党委汇报·达标"], row["九进场所数"], row["活动次数"], row["覆盖学生人次"]) == (1, 2, 3, 58)
-    row2 = dict(zip(head, [c.value for c in s[4]]))
+    c1, c2 = rep.cadres
+    assert (c1.tallies["face_to_face"].met, c1.tallies["face_to_face"].missed) == (1, 12)
+    assert c1.tallies["annual_report"].text() == "1/1" and c1.venues == ("班级", "宿舍")
     # c2 left after W05 (5 of 9 weeks: autumn in scope); spring exempt
-    assert (row2["每周面对面接触学生·达标"], row2["每周面对面接触学生·未达标"], row2["每周面对面接触学生·免除"]) == (1, 4, 8)
-    c1 = [[c for c in r if c is not None] for r in wb["c1 张三"].iter_rows(values_only=True)]
-    assert ["九进场所", "2/9", "宿舍、班级"] in c1
-    assert ["活动次数", 3] in c1 and ["覆盖学生人次", 58] in c1
-    i = c1.index(["未达标周期"])
-    missed = [r[:2] for r in c1[i + 2:]]
+    f2f = c2.tallies["face_to_face"]
+    assert (f2f.met, f2f.missed, f2f.exempt) == (1, 4, 8)
+    wb = openpyxl.load_workbook(io.BytesIO(annual_report_xlsx(ev)))
+    assert wb.sheetnames == ["汇总", "目录", "c1 张三", "c2 李四"]
+    s = wb["汇总"]
+    head = [c.value for c in s[4]]
+    row = dict(zip(head, [c.value for c in s[5]]))
+    assert (row["工号"], row["姓名"]) == ("c1", "张三")
+    f2f_col = next(h for h in head if h.startswith("每周面对面接触学生"))
+    assert row[f2f_col] == "1/13"
+    c1s = [[c for c in r if c is not None] for r in wb["c1 张三"].iter_rows(values_only=True)]
+    flat = [v for r in c1s for v in r]
+    assert any(str(v).startswith("已到 2/9：班级、宿舍") for v in flat)
+    i = flat.index("四、未完成事项（未达标的周期）")
+    missed = [r[:2] for r in c1s if len(r) >= 2]
     assert ["每学期讲党课或思政课", "2026春"] in missed and ["每周面对面接触学生", "2025秋-W03"] in missed
     assert ["每月听课", "2025-09"] in missed
-    assert ["每学期讲党课或思政课", "2025秋"] not in missed
+    assert i > 0 and ["每学期讲党课或思政课", "2025秋"] not in missed

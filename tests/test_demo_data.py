@@ -10,41 +10,51 @@ from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from data import generate_demo as gd
+from data.demo_year import demo_on_disk, demo_year, year_info
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
-YEAR_START, YEAR_END = pd.Timestamp("2025-09-08"), pd.Timestamp("2026-07-05")
+YEAR = 2026                         # the tests pin the school year: 2026-2027 (the demo's default moves on)
+YR = year_info(YEAR)
+YEAR_START, YEAR_END = pd.Timestamp(YR.start), pd.Timestamp(YR.end)
+
+
+def _committed_year() -> int:
+    """The school year data/demo/ was generated for (its calendar's first term)."""
+    return demo_on_disk().y
 
 
 @pytest.fixture(scope="module")
 def frames():
-    return gd.generate(2025)
+    return gd.generate(2025, year=YEAR)
 
 
 @pytest.fixture(scope="module")
 def demo_files():
-    return gd.files(2025)
+    return gd.files(2025, year=YEAR)
 
 
 # ------------------------------------------------------------------ determinism
 def test_same_seed_gives_identical_bytes(demo_files):
-    again = gd.files(2025)
+    again = gd.files(2025, year=YEAR)
     assert sorted(again) == sorted(demo_files)
     for name in demo_files:
         assert again[name] == demo_files[name], name
 
 
 def test_other_seed_gives_other_world(demo_files):
-    other = gd.files(7)
+    other = gd.files(7, year=YEAR)
     assert other["cadres.xlsx"] != demo_files["cadres.xlsx"]
     assert other["ledger.csv"] != demo_files["ledger.csv"]
 
 
-def test_committed_demo_files_are_current(demo_files):
-    # data/demo/ is what the app bootstraps from; it must be exactly the seed-2025 output
+def test_committed_demo_files_are_current():
+    # data/demo/ is what the app bootstraps from; it must be exactly the seed-2025 output for its year
+    demo_files = gd.files(2025, year=_committed_year())
     on_disk = {p.name: p.read_bytes() for p in DEMO.iterdir() if p.is_file()}
     assert sorted(on_disk) == sorted(demo_files)
     for name, data in demo_files.items():
@@ -52,13 +62,13 @@ def test_committed_demo_files_are_current(demo_files):
 
 
 def test_write_creates_the_files(tmp_path):
-    written = gd.write(tmp_path / "out", seed=3)
+    written = gd.write(tmp_path / "out", seed=3, year=YEAR)
     assert {p.name for p in (tmp_path / "out").iterdir()} == set(written)
     assert not list((tmp_path / "out").glob("*.tmp"))
 
 
 def test_generate_is_repeatable_in_memory(frames):
-    again = gd.generate(2025)
+    again = gd.generate(2025, year=YEAR)
     assert again["calendar"] == frames["calendar"]
     for kind, df in frames.items():
         if kind != "calendar":
@@ -91,13 +101,17 @@ def test_classes(frames):
     assert list(cl.columns) == gd.CLASS_COLS
     assert 550 <= len(cl) <= 650 and cl["class_id"].is_unique and cl["name"].is_unique
     assert 18 <= cl["college"].nunique() <= 22
-    assert set(cl["grade"]) == {2022, 2023, 2024, 2025}
+    assert set(cl["grade"]) == {YEAR - 4, YEAR - 3, YEAR - 2, YEAR - 1, YEAR}
+    # 临床医学 is a five-year programme: the only major with a fifth grade
+    assert set(cl.loc[cl["grade"] == YEAR - 4, "major"]) == {"临床医学"}
+    assert set(cl.loc[cl["major"] == "临床医学", "grade"]) == set(range(YEAR - 4, YEAR + 1))
     assert cl["size"].between(20, 48).all() and 30 <= cl["size"].mean() <= 40
-    assert cl["name"].str.fullmatch(r".+20(22|23|24|25)级\d+班").all()
+    assert (cl["name"] == cl["major"] + cl["grade"].astype(str) + "级" + cl["name"].str.extract(r"(\d+班)$")[0]).all()
     n = len(cl)
     has = {t: cl["tags"].map(lambda ts, t=t: t in ts) for t in gd.TAG_ORDER}
-    assert (has["新生班"] == (cl["grade"] == 2025)).all()
-    assert (has["毕业班"] == (cl["grade"] == 2022)).all()
+    assert (has["新生班"] == (cl["grade"] == YEAR)).all()
+    final = np.where(cl["major"] == "临床医学", YEAR - 4, YEAR - 3)
+    assert (has["毕业班"] == (cl["grade"] == final)).all()
     for tag, lo, hi in [("学业预警", 0.06, 0.10), ("心理关注", 0.045, 0.075), ("少数民族", 0.035, 0.065),
                         ("国际学生", 0.02, 0.04), ("经济困难", 0.035, 0.065)]:
         assert lo <= has[tag].sum() / n <= hi, tag
@@ -154,12 +168,31 @@ def test_constraints_have_reasons(frames):
 
 
 def test_calendar_text():
-    cal = tomllib.loads(gd.calendar_toml())
+    # 2025-2026: the real public holidays of that year
+    cal = tomllib.loads(gd.calendar_toml(2025))
     assert [(t["name"], t["start"], t["weeks"]) for t in cal["term"]] == [
         ("2025秋", date(2025, 9, 8), 18), ("2026春", date(2026, 3, 2), 18)]
     assert cal["term"][0]["holidays"] == [["2025-10-01", "2025-10-08"], ["2026-01-01", "2026-01-03"]]
     assert cal["term"][1]["holidays"] == [["2026-04-04", "2026-04-06"], ["2026-05-01", "2026-05-05"],
                                           ["2026-06-19", "2026-06-21"]]
+    # 2026-2027: terms start on Mondays; 中秋 (25 Sep) falls before 国庆 that year
+    cal = tomllib.loads(gd.calendar_toml(2026))
+    assert [(t["name"], t["start"], t["weeks"]) for t in cal["term"]] == [
+        ("2026秋", date(2026, 9, 7), 18), ("2027春", date(2027, 3, 1), 18)]
+    assert cal["term"][0]["holidays"][:2] == [["2026-09-25", "2026-09-25"], ["2026-10-01", "2026-10-07"]]
+    assert "估算" not in gd.calendar_toml(2026) and "估算" in gd.calendar_toml(2040)
+
+
+def test_demo_year_is_the_one_containing_today(monkeypatch, tmp_path):
+    assert [demo_year(date(*d)) for d in ((2026, 11, 30), (2027, 3, 1), (2027, 7, 31), (2027, 8, 1))] == [
+        2026, 2026, 2026, 2027]
+    monkeypatch.setenv("YIXIAN_DEMO_TODAY", "2028-01-15")
+    assert demo_year() == 2027
+    assert "2027-2028" in gd.generate(5)["calendar"]
+    r = subprocess.run([sys.executable, "-m", "data.generate_demo", "--out", str(tmp_path), "--seed", "5",
+                        "--today", "2030-09-01"], check=True, capture_output=True, text=True,
+                       cwd=Path(__file__).resolve().parent.parent)
+    assert "2030-2031" in r.stdout and (tmp_path / "calendar.toml").read_text(encoding="utf-8").count("2030秋") == 1
 
 
 # ------------------------------------------------------------------ the assignment is valid
@@ -189,7 +222,7 @@ def _mutated(frames, how: str) -> dict:
         r = co[(co["type"] == "forbid") & (co["class_id"] != "")].iloc[0]
         a.loc[a["cadre_id"] == r.cadre_id, "class_id"] = r.class_id
     elif how == "gap":                     # a cadre without a class for a month
-        a.loc[0, "end"] = pd.Timestamp("2025-12-31")
+        a.loc[0, "end"] = YEAR_START + pd.Timedelta(days=100)
     elif how == "lock_broken":
         r = co[co["type"] == "lock"].iloc[0]
         other = frames["classes"].loc[~frames["classes"]["class_id"].isin(a["class_id"]), "class_id"].iloc[0]
@@ -257,7 +290,7 @@ def test_mid_year_changes_and_previous(frames):
     a, prev = frames["assignment"], frames["previous"]
     ended = a[a["end"].notna()]
     assert 3 <= len(ended) <= 6
-    assert (ended["end"] >= pd.Timestamp("2026-03-01")).all()
+    assert (ended["end"] >= pd.Timestamp(YR.spring[1])).all()
     new = a[a["start"] > YEAR_START]
     assert len(new) == len(ended) and new["changed"].all()
     assert set(new["start"]) == {e + pd.Timedelta(days=1) for e in ended["end"]}
@@ -281,6 +314,10 @@ def test_ledger_respects_calendar_duty_and_exemptions(frames):
         hit = led[(led["cadre_id"] == r.cadre_id) & led["date"].between(r.start, r.end)]
         assert hit.empty, r
     assert any((ex["end"] - ex["start"]).dt.days < 7) and any((ex["end"] - ex["start"]).dt.days > 100)
+    # one of the two cadres without a class is on leave all year (免予考核), the other is not (未带班)
+    idle = frames["cadres"].loc[frames["cadres"]["capacity"] == 0, "cadre_id"].tolist()
+    whole = ex[(ex["start"] == YEAR_START) & (ex["end"] == YEAR_END)]
+    assert len(idle) == 2 and whole["cadre_id"].tolist() == idle[:1]
     # every activity falls on a day the cadre advises a class; a named class is theirs or a real one
     classes = set(frames["classes"]["class_id"])
     m = led.reset_index().merge(a[["cadre_id", "class_id", "start", "end"]], on="cadre_id", suffixes=("", "_own"))
@@ -292,7 +329,8 @@ def test_ledger_respects_calendar_duty_and_exemptions(frames):
     assert 1 <= other <= 0.02 * len(led)
     assert 0.05 <= (led["class_id"] == "").mean() <= 0.25
     # winter vacation has a few activities, holidays are quiet
-    winter = led["date"].between(pd.Timestamp("2026-01-12"), pd.Timestamp("2026-03-01"))
+    winter = led["date"].between(pd.Timestamp(YR.autumn_end) + pd.Timedelta(days=1),
+                                 pd.Timestamp(YR.spring[1]) - pd.Timedelta(days=1))
     assert 5 <= winter.sum() <= 200
     assert led["students"].dropna().ge(0).all() and led["minutes"].dropna().between(10, 300).all()
     assert (led["summary"] != "").all()
@@ -307,8 +345,8 @@ def test_ledger_shows_diligent_and_lagging_cadres(frames):
     assert (venues == 9).sum() >= 20 and (venues <= 5).sum() >= 10
     # holiday weeks are quieter than ordinary ones
     per_day = led.groupby("date").size()
-    golden = per_day[pd.Timestamp("2025-10-01"):pd.Timestamp("2025-10-08")].sum()
-    ordinary = per_day[pd.Timestamp("2025-10-13"):pd.Timestamp("2025-10-20")].sum()
+    golden = per_day[pd.Timestamp(f"{YEAR}-10-01"):pd.Timestamp(f"{YEAR}-10-07")].sum()
+    ordinary = per_day[pd.Timestamp(f"{YEAR}-10-12"):pd.Timestamp(f"{YEAR}-10-18")].sum()
     assert golden < ordinary / 3
 
 
@@ -332,7 +370,7 @@ def test_every_file_reimports_through_the_importer(demo_files, frames, tmp_path)
     pd.testing.assert_frame_equal(got[cols], want[cols], obj="assignment")
     terms = importer.read_calendar(tmp_path / "calendar.toml")
     assert [(t.name, t.start, t.weeks, len(t.holidays)) for t in terms] == [
-        ("2025秋", date(2025, 9, 8), 18, 2), ("2026春", date(2026, 3, 2), 18, 3)]
+        (name, start, weeks, len(hols)) for name, start, weeks, hols in YR.terms]
 
 
 def test_demo_round_solves_with_default_config(frames):
@@ -349,7 +387,8 @@ def test_demo_round_solves_with_default_config(frames):
 def test_output_does_not_depend_on_hash_seed(demo_files, tmp_path):
     # set iteration order changes with PYTHONHASHSEED; the files must not
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
-    subprocess.run([sys.executable, "-m", "data.generate_demo", "--out", str(tmp_path), "--seed", "2025"],
+    subprocess.run([sys.executable, "-m", "data.generate_demo", "--out", str(tmp_path), "--seed", "2025",
+                    "--year", str(YEAR)],
                    check=True, env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
     for name, data in demo_files.items():
         assert (tmp_path / name).read_bytes() == data, name
@@ -359,14 +398,17 @@ def test_files_use_the_forms_offices_send(demo_files):
     from openpyxl import load_workbook
     wb = load_workbook(io.BytesIO(demo_files["cadres.xlsx"]))
     ws = wb["干部名单"]
-    assert ws["A1"].value == "2025年领导干部担任班主任名单" and "A1:H1" in {str(m) for m in ws.merged_cells.ranges}
+    assert ws["A1"].value == f"{YEAR}年领导干部担任班主任名单" and "A1:H1" in {str(m) for m in ws.merged_cells.ranges}
     assert [c.value for c in ws[2]][:3] == ["工号", "姓名", "单位"]
     assert wb.properties.created == wb.properties.modified == gd.FIXED_XLSX_TIME
     ws = load_workbook(io.BytesIO(demo_files["classes.xlsx"]))["班级名单"]
     assert all(c.value is None for c in ws[1]) and ws["A2"].value == "班级编号"
+    assert ws["I2"].value == "重点关注班级(priority)"          # the office's word, not 重点班
     ws = load_workbook(io.BytesIO(demo_files["constraints.xlsx"])).active
     assert ws["A1"].value == "类型(type)"
     assert demo_files["preferences.csv"].startswith(b"\xef\xbb\xbf")
+    head = demo_files["preferences.csv"].decode("utf-8-sig").splitlines()[0]
+    assert "意向" in head and "志愿" not in head
     ex = demo_files["exemptions.csv"]
     with pytest.raises(UnicodeDecodeError):
         ex.decode("utf-8")
@@ -375,3 +417,30 @@ def test_files_use_the_forms_offices_send(demo_files):
     assert ledger[0].startswith("编号,工号,日期")
     assert any("/" in line.split(",")[2] for line in ledger[1:])
     assert any(line.startswith(",") for line in ledger[1:])
+
+
+# ------------------------------------------------------------------ the words and facts an office checks
+def test_no_lecture_visit_in_exam_weeks(frames):
+    led = frames["ledger"]
+    exam = set()
+    for _name, start, weeks, _ in YR.terms:
+        first = start + timedelta(weeks=weeks - 2)          # 考试周: the last two teaching weeks
+        exam |= {pd.Timestamp(first + timedelta(days=i)) for i in range(14)}
+    visits = led.loc[led["type"] == "lecture_visit", "date"]
+    assert len(visits) > 500 and not visits.isin(exam).any()
+
+
+def test_no_lecture_on_a_plenum_before_it_was_held():
+    led = gd.generate(2025, year=2025)["ledger"]           # 二十届四中全会 closed on 2025-10-23
+    fourth = led[led["summary"].str.contains("四中全会")]
+    third = led[led["summary"].str.contains("三中全会")]
+    assert len(fourth) > 10 and (fourth["date"] > pd.Timestamp("2025-10-23")).all()
+    assert len(third) > 0 and (third["date"] <= pd.Timestamp("2025-10-23")).all()
+
+
+def test_expertise_words_are_the_affinity_tables(frames):
+    from matching import load_config
+    table = set(load_config(None).affinity)
+    words = set().union(*frames["cadres"]["expertise"])
+    assert table <= words                                     # every affinity entry is exercised
+    assert "资助工作" not in words and "学生资助" in words

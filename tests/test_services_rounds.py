@@ -18,6 +18,7 @@ from services import round_review as review
 from services import round_solve as solving
 from services.round_rules import ParamTarget, RoundsError, RuleTarget, resolve_rules
 from services.solve_params import default_params
+from tests.demo_facts import publish_day
 from tests.fixtures_app import demo_user
 
 
@@ -223,12 +224,12 @@ def test_allowed_move_is_applied(demo_db):
 
 def test_publish_then_reproduce_the_archived_round(demo_db):
     first = _solved("第一轮")
-    eff = date.today() + timedelta(days=7)
-    lifecycle.publish(admin(), first, eff)
+    eff = publish_day(7)                    # after today and after the demo's mid-year changes
+    lifecycle.publish(admin(), first, eff, warnings_confirmed=True)
     pub = lifecycle.get_round(admin(), first)
     assert pub.status == "published" and pub.effective_date == eff
     second = _solved("第二轮", objective="min_change")
-    lifecycle.publish(admin(), second, eff + timedelta(days=30))
+    lifecycle.publish(admin(), second, eff + timedelta(days=30), warnings_confirmed=True)
     assert lifecycle.get_round(admin(), first).status == "archived"
     ends = lifecycle.get_round(admin(), first).assignment["end"].dropna().dt.date.unique()
     assert list(ends) == [eff + timedelta(days=29)]           # the previous round ends the day before
@@ -385,3 +386,14 @@ def test_rule_labels_are_the_solvers_words(demo_db):
     assert len(engine) == len(rows) > 0
     for i, row in enumerate(rows):
         assert (rule_label(row, names, "zh", i), rule_label(row, names, "en", i)) == engine[i]
+
+
+def test_the_default_effective_date_follows_rows_that_start_later(demo_db):
+    """The demo's mid-year changes may start after today: the publish form's default date is after
+    them (a date before would be refused), and publishing on it works."""
+    floor = lifecycle.earliest_effective_date(demo_user("admin"))
+    first = max(date.today() + timedelta(days=1), floor)      # the publish form's default (ui/rounds/publish.py)
+    assert first == publish_day(1)
+    rid = _solved("默认生效日期")
+    lifecycle.publish(demo_user("admin"), rid, first, warnings_confirmed=True)
+    assert lifecycle.get_round(demo_user("admin"), rid).effective_date == first

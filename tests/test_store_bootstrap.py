@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import date
+from datetime import timedelta
 
 import pandas as pd
 import pytest
@@ -15,6 +15,7 @@ from store import audit, frames, rounds
 from store import data as sd
 from store.bootstrap import DEMO_DIR, DEMO_FILES, DEMO_ROUND_NAME, DEMO_USERS, bootstrap
 from store.engine import ROOT, make_engine
+from tests.demo_facts import DEMO
 
 pytestmark = pytest.mark.skipif(not (DEMO_DIR / "cadres.xlsx").is_file(),
                                 reason="data/demo not generated (python -m data.generate_demo)")
@@ -39,20 +40,26 @@ def test_bootstrap_empty_database_loads_demo_through_importer(db, monkeypatch):
                                           check_exact=True, obj=kind)
         assert sd.load_calendar(s) == importer.read_calendar(DEMO_DIR / "calendar.toml")
         (r,) = rounds.list_rounds(s)
-        assert (r.name, r.status, r.effective_date) == (DEMO_ROUND_NAME, "published", date(2025, 9, 8))
+        first_day = bundle["assignment"]["start"].min().date()        # the demo's first teaching day
+        assert first_day == DEMO.start
+        assert (r.name, r.status, r.effective_date) == (DEMO_ROUND_NAME, "published", first_day)
         history = rounds.assignment_in_force(s)
         pd.testing.assert_frame_equal(history, frames.sort_frame("assignment", bundle["assignment"]),
                                       check_exact=True)
-        # the demo's mid-year change: 思想政治教育2025级3班 changes adviser on 2026-04-01
+        # the demo's mid-year change chain on 1 April: a cadre moves to another class that day
         def adviser(day, cadre):
             df = rounds.assignment_in_force(s, day)
             return sorted(df[df.cadre_id == cadre].class_id)
         a = bundle["assignment"]
-        moved = a[(a.cadre_id == "20020700")].sort_values("start")
+        change = pd.Timestamp(DEMO.change_start)
+        mover = a.loc[a["changed"].isin([True, "是"]) & (a["start"] == change), "cadre_id"].iloc[0]
+        moved = a[(a.cadre_id == mover)].sort_values("start")
         assert len(moved) == 2
-        assert adviser(date(2026, 3, 31), "20020700") == [moved.class_id.iloc[0]]
-        assert adviser(date(2026, 4, 1), "20020700") == [moved.class_id.iloc[1]]
-        assert len(rounds.assignment_in_force(s, date(2025, 10, 10))) == 121
+        assert adviser(DEMO.change_start - timedelta(days=1), mover) == [moved.class_id.iloc[0]]
+        assert adviser(DEMO.change_start, mover) == [moved.class_id.iloc[1]]
+        october = pd.Timestamp(DEMO.start + timedelta(weeks=5))
+        in_force = a.loc[(a["start"] <= october) & (a["end"].isna() | (a["end"] >= october))]
+        assert len(rounds.assignment_in_force(s, october.date())) == len(in_force) > 100
         n_audit = len(audit.audit_rows(s, limit=None))
         assert set(audit.audit_rows(s, limit=None).actor) == {"bootstrap"}
     from services.auth import login
@@ -81,7 +88,7 @@ def test_bootstrap_command_line(tmp_path):
     out = subprocess.run(check=False, args=[sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    assert "user admin / yixian-admin" in out.stdout and "published from 2025-09-08" in out.stdout
+    assert "user admin / yixian-admin" in out.stdout and f"published from {DEMO.start}" in out.stdout
     engine = make_engine(f"sqlite:///{tmp_path / 'new' / 'y.sqlite3'}")
     with Session(engine) as s:
         assert sd.counts(s)["cadres"] == 123

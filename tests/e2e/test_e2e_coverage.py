@@ -3,8 +3,7 @@ the ledger page or an import would) shows in the KPIs without a reload. Also sav
 docs/screenshots/coverage-*.png."""
 from __future__ import annotations
 
-from datetime import date
-
+import pandas as pd
 import pytest
 
 from tests.e2e.conftest import login
@@ -12,9 +11,6 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.e2e
 
 from tests.e2e.conftest import SHOTS
-
-AS_OF = date(2026, 7, 5)   # the app's default: today clamped to the demo calendar's last day
-DAY = date(2026, 7, 1)     # in that week (2026春-W18)
 
 
 def _use_app_db(app_server, monkeypatch):
@@ -63,9 +59,12 @@ def test_ledger_write_shows_in_kpis_without_reload(app_server, page, monkeypatch
     base, _ = app_server
     _use_app_db(app_server, monkeypatch)
     inputs = cv.load_inputs()
+    AS_OF = DAY = cv.default_as_of(inputs)        # the app's default: today clamped into the demo calendar
     comp = cv.compute(inputs, AS_OF)
     st = comp.ev.status
-    week = st.loc[(st["rule"] == "face_to_face") & (st["period"] == "2026春-W18") & (st["status"] == "pending")]
+    day = pd.Timestamp(AS_OF)
+    this_week = (st["rule"] == "face_to_face") & (st["period_start"] <= day) & (st["period_end"] >= day)
+    week = st.loc[this_week & (st["status"] == "pending")]
     cc = comp.cadre_college.set_index("cadre_id")["college"]
     cadre = next(c for c in week["cadre_id"] if (cc.index == c).sum() == 1)
     college = cc[cadre]
@@ -77,7 +76,12 @@ def test_ledger_write_shows_in_kpis_without_reload(app_server, page, monkeypatch
     expect(page.get_by_text(f"截至 {AS_OF}，视图内")).to_be_visible()
     kpi = _kpi(page, "本周面对面达标率")
     expect(page.get_by_role("combobox", name="学院", exact=True)).to_have_value(college)
-    page.wait_for_timeout(1000)
+    # the KPI of the filtered view, as the services compute it: wait until the page shows exactly that
+    from services import coverage
+    leader = UserInfo(id=0, username="leader", display_name="leader", role="leader", college=None, cadre_id=None)
+    want = next(k for k in coverage.view(leader, comp, coverage.Filters(AS_OF, college=college)).kpis
+                if k.key == "f2f")
+    expect(kpi).to_have_text(want.text, timeout=45_000)
     before = kpi.inner_text()
     url = page.url
 

@@ -58,6 +58,16 @@ def _header(path: Path) -> list[str]:
     return [c for c in next(ws.iter_rows(min_row=3, max_row=3, values_only=True)) if c is not None]
 
 
+
+def _a_cadre_with_wishes() -> str:
+    """A demo cadre who stated 意向 and holds no locked class (their explanation lists alternates)."""
+    import pandas as pd
+    demo = ROOT / "data" / "demo"
+    wishes = pd.read_csv(demo / "preferences.csv", dtype=str, encoding="utf-8-sig")
+    a = pd.read_csv(demo / "assignment.csv", dtype=str)
+    locked = set(a.loc[a["locked"] == "是", "cadre_id"])
+    return min(c for c in wishes["工号"] if c not in locked)
+
 def test_round_end_to_end(app_server, page, tmp_path):
     base, env = app_server
     login(page, base, "admin")
@@ -65,6 +75,8 @@ def test_round_end_to_end(app_server, page, tmp_path):
 
     # create a round from the demo data and solve it
     page.get_by_text("新建轮次", exact=True).click()
+    page.get_by_text("默认是补充轮").wait_for()          # continuity by default while a round is in force
+    page.get_by_text("新一轮（按当前名单全部重新分配）").click()
     page.get_by_text("规则与参数校验通过").wait_for()
     page.get_by_role("textbox", name="轮次名称").fill("E2E 分配轮次")
     page.get_by_role("button", name="创建并求解").click()
@@ -75,7 +87,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
     try:
         box = page.get_by_test_id("stSelectbox").filter(has_text="选择干部").locator("input")
         box.click()
-        box.fill("20050203")              # type to filter, as a user would, then pick
+        box.fill(_a_cadre_with_wishes())  # type to filter, as a user would, then pick
         page.keyboard.press("Enter")
     except Exception:
         page.screenshot(path="/tmp/rounds-e2e-failure.png", full_page=True)
@@ -87,7 +99,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
     _section(page, "调整")
     page.get_by_role("button", name="锁定当前配对").click()
     _wait_solved(page)
-    page.get_by_text("本版本由").first.wait_for()
+    page.get_by_text("本版本 v2 由 v1 修改而来").first.wait_for()
     locked = _store(env, """
         from services import round_lifecycle as svc
         from tests.fixtures_app import demo_user
@@ -106,6 +118,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
 
     # publish with confirmation and an effective date
     _section(page, "发布与导出")
+    page.get_by_text("我已了解以上提醒").click()        # the demo calendar is an earlier year
     page.get_by_text("我确认发布").click()
     page.get_by_role("button", name="发布", exact=True).click()
     page.get_by_text(f"已发布 #{rid}").wait_for()

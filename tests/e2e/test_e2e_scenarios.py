@@ -1,6 +1,7 @@
 """Real browser: an admin creates a scenario (with hypothetical cadres), solves it, compares it with the
-published assignment, runs a capacity sweep and a trade-off curve, and promotes it to a draft round —
-the published rows stay byte-identical. Saves docs/screenshots/scenarios-*.png."""
+published assignment, is refused promotion while hypothetical cadres hold classes, runs a capacity
+sweep and a trade-off curve, promotes a saved solution to a draft round — the published rows stay
+byte-identical — and publishes it from the Rounds page. Saves docs/screenshots/scenarios-*.png."""
 from __future__ import annotations
 
 import re
@@ -74,6 +75,11 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     _wait_done(page, "求解完成")
     expect(page.get_by_text("相对已发布的调整")).to_be_visible()
     _shot(page, "scenarios-result.png")
+    # invented people never reach a round: promotion is refused, naming them (details folded)
+    page.get_by_role("button", name="转为草稿轮次").click()
+    _wait_done(page, "假设或名单外的干部")
+    page.get_by_text("详情（").first.click()
+    _wait_done(page, "假设干部1")
 
     page.get_by_role("tab", name="对比").click()
     page.locator(".vega-embed").first.wait_for()
@@ -111,7 +117,20 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     page.get_by_role("button", name="将此解保存为情景并打开").click()
     _wait_done(page, "已保存为情景")
 
+    # the saved solution keeps the hypothetical cadres: its promotion is refused too
     page.get_by_role("tab", name="情景").click()
+    page.get_by_role("button", name="转为草稿轮次").click()
+    _wait_done(page, "假设或名单外的干部")
+
+    # a scenario of real people only is promoted
+    name_box = page.get_by_label("名称", exact=True)
+    if not name_box.is_visible():
+        page.get_by_text("新建情景", exact=True).click()
+    name_box.fill("只用现有干部")
+    page.get_by_role("button", name="新建", exact=True).click()
+    _wait_done(page, "已新建情景")
+    page.get_by_role("button", name="求解此情景").click()
+    _wait_done(page, "求解完成")
     page.get_by_role("button", name="转为草稿轮次").click()
     _wait_done(page, "已创建草稿轮次")
 
@@ -122,3 +141,16 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     assert rounds_after[:len(rounds_before)] == rounds_before
     new = rounds_after[len(rounds_before):]
     assert len(new) == 1 and "draft" in new[0]
+
+    # the promoted round (real cadres only) is published from the Rounds page
+    rid = new[0][0]
+    page.get_by_test_id("stSidebarNav").get_by_text("分配轮次", exact=True).click()
+    page.get_by_role("heading", name="分配轮次").wait_for()
+    page.get_by_test_id("stSelectbox").filter(has_text="查看轮次").click()
+    page.get_by_role("option", name=re.compile(f"^#{rid} ")).click()
+    page.get_by_test_id("stRadio").get_by_text("发布与导出", exact=True).click()
+    page.get_by_text("我已了解以上提醒").click()        # the demo calendar is an earlier year
+    page.get_by_text("我确认发布").click()
+    page.get_by_role("button", name="发布", exact=True).click()
+    _wait_done(page, f"已发布 #{rid}")
+    assert [r for r in _rows("assignment_rounds") if r[0] == rid and "published" in r]

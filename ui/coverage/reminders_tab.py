@@ -1,11 +1,12 @@
-"""The Reminders tab: who must act this week, and the two downloads."""
+"""The Reminders tab: who must act this week (download), and the annual report (academic or calendar
+year, xlsx or PDF)."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from services import coverage, view_exports
+from services import annual_report, coverage, view_exports
 from services.compliance_view import Inputs
 from services.coverage import View
 from ui.coverage.state import Keys
@@ -26,18 +27,37 @@ def render_reminders(user: UserInfo, inputs: Inputs, v: View) -> None:
                  "reason_zh" if lang() == "zh" else "reason_en"]]
     show_table(shown.rename(columns={
         "cadre_id": tr("工号", "Staff no."), "name": tr("姓名", "Name"), "college": tr("学院", "College"),
-        "rule_name": tr("规则", "Rule"), "period": tr("周期", "Period"), "missing": tr("还差", "Missing"),
+        "rule_name": tr("工作要求", "Requirement"), "period": tr("周期", "Period"), "missing": tr("还差", "Missing"),
         "reason_zh": "提醒事项", "reason_en": "Reminder"}), Keys.REMINDERS, hide_index=True, width="stretch")
-    d1, d2 = st.columns(2)
-    d1.download_button(tr("下载本周提醒名单（xlsx）", "Download reminder list (xlsx)"),
+    st.download_button(tr("下载本周提醒名单（xlsx）", "Download reminder list (xlsx)"),
                        data=lambda: view_exports.reminders_xlsx(rem, as_of), file_name=f"本周提醒名单_{as_of}.xlsx",
                        mime=XLSX, icon=":material/download:", key=Keys.DL_REMINDERS, on_click="ignore")
-    ids = list(v.cadre_ids)
-    d2.download_button(tr("下载年度履职报告（三个纳入，xlsx）", "Download annual report (xlsx)"),
-                       data=lambda: coverage.annual_report(user, inputs, as_of, ids),
-                       file_name=f"年度履职报告_{as_of}.xlsx", mime=XLSX, icon=":material/download:",
+    render_annual_report(user, inputs, v)
+
+
+def render_annual_report(user: UserInfo, inputs: Inputs, v: View) -> None:
+    """The fileable annual report: academic or calendar year, xlsx or PDF, for the cadres in view."""
+    as_of, ids = v.filters.as_of, list(v.cadre_ids)
+    st.subheader(tr("年度履职报告（三个纳入）", "Annual report"))
+    choices = annual_report.year_choices(inputs, as_of)
+    if not choices:
+        st.info(tr("截至日期之前没有开始的学年。", "No academic year has started by the as-of date."))
+        return
+    labels = dict(choices)
+    year = st.selectbox(tr("年度（学年或自然年度）", "Year (academic or calendar)"), list(labels),
+                        format_func=labels.get, key=Keys.REPORT_YEAR)
+    d1, d2 = st.columns(2)
+    name = f"年度履职报告_{labels[year]}"
+    d1.download_button(tr("下载 xlsx", "Download xlsx"),
+                       data=lambda: coverage.annual_report(user, inputs, as_of, ids, year=year),
+                       file_name=f"{name}.xlsx", mime=XLSX, icon=":material/download:",
                        key=Keys.DL_REPORT, on_click="ignore", disabled=not ids)
-    st.caption(tr("年度报告每位干部一页：各规则达标/未达标/免除次数、九进场所、活动与覆盖学生人次、未达标周期，"
-                  "供民主生活会、干部考核、干部任用参考。",
-                  "One sheet per cadre: each rule's met / missed / exempt counts, venues, activities and "
-                  "students reached, missed periods — for the annual review, appraisal and appointment file."))
+    d2.download_button(tr("下载 PDF", "Download PDF"),
+                       data=lambda: coverage.annual_report(user, inputs, as_of, ids, year=year, fmt="pdf"),
+                       file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                       key=Keys.DL_REPORT_PDF, on_click="ignore", disabled=not ids)
+    st.caption(tr("每位干部一页履职纪实：各项工作要求的达标/未达标/免予考核周期数、九进场所、活动与覆盖学生人次、"
+                  "未达标周期和等次建议，供民主生活会、干部考核、干部任用参考。学院用户只得到本学院的干部。",
+                  "One record per cadre: each requirement's met / missed / exempt periods, venues, activities and "
+                  "students reached, missed periods and a suggested grade — for the annual review, appraisal and "
+                  "appointment file. A college user gets only their college's cadres."))

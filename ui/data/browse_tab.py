@@ -1,13 +1,17 @@
 """The Templates and Browse tabs."""
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+import importer
+from common.errors import YixianError
 from services import kind_display, uploads
 from ui.data.import_tab import kind_label
 from ui.data.state import Keys
+from ui.feedback import md_escape, show_error
 from ui.i18n import lang, tr
 from ui.tables import display_frame
 
@@ -34,3 +38,30 @@ def render_browse(user: UserInfo) -> None:
         frame = frame[mask]
     st.caption(tr(f"共 {len(frame)} 行", f"{len(frame)} row(s)"))
     st.dataframe(kind_display.display(display_frame(frame), kind, lang()), hide_index=True, width="stretch")
+    if kind in uploads.ONE_ROW_KINDS and user.role == "admin":
+        render_one_row(user, kind, uploads.load_for_browse(user, kind))
+
+
+def _cell(v) -> str:
+    if isinstance(v, (list, tuple)):
+        return ";".join(map(str, v))
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)
+
+
+def render_one_row(user: UserInfo, kind: str, frame) -> None:
+    """Add or edit one cadre or class without re-uploading the roster (checked as a file row)."""
+    key = "cadre_id" if kind == "cadres" else "class_id"
+    with st.expander(tr("新增或修改一条（无需重新导入整个名单）", "Add or edit one row (no roster upload)")):
+        ids = [""] + list(frame[key])
+        pick = st.selectbox(tr("选择要修改的一条，或留空新增", "Pick a row to edit, or leave empty to add"), ids,
+                            key=Keys.ONE_PICK + kind, format_func=lambda i: i or tr("（新增）", "(new)"))
+        row = frame.set_index(key).loc[pick].to_dict() | {key: pick} if pick else {}
+        record = {c.id: st.text_input(c.header, value=_cell(row.get(c.id)), key=f"{Keys.ONE_FIELD}{kind}_{pick}_{c.id}")
+                  for c in importer.SCHEMAS[kind].columns}
+        if st.button(tr("保存这一条", "Save this row"), key=Keys.ONE_SAVE + kind, icon=":material/save:"):
+            try:
+                summary = uploads.save_one(user, kind, record, lang())
+            except YixianError as exc:
+                show_error(exc)
+            else:
+                st.success(md_escape(tr(f"已保存：{summary}", f"Saved: {summary}")))

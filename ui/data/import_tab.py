@@ -40,6 +40,10 @@ def _confirm(user: UserInfo, kind: str, result: uploads.ParseResult) -> None:
     st.success(tr(f"校验通过：{result.rows} 行。请确认预览后导入。",
                   f"Valid: {result.rows} row(s). Check the preview, then import."))
     st.dataframe(kind_display.display(display_frame(result.preview), kind, lang()), hide_index=True, width="stretch")
+    change = uploads.change_summary(user, kind, result)
+    if change is not None:
+        text = md_escape(tr("导入将：", "This import: ") + change.text(lang()))
+        (st.warning if change.removed else st.info)(text, icon=":material/difference:")
     if st.button(tr("确认导入", "Import"), type="primary", key=Keys.CONFIRM):
         try:
             summary = uploads.commit_upload(user, kind, result, lang=lang())

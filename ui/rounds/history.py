@@ -4,9 +4,9 @@ from __future__ import annotations
 import streamlit as st
 
 from common import vocabulary
-from services import round_lifecycle, round_solve
+from services import round_history, round_solve
 from ui.feedback import user_errors
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.labels import label
 from ui.rounds.state import Keys, RoundView
 
@@ -27,16 +27,15 @@ def _reproduce(view: RoundView) -> None:
 
 def render_history(view: RoundView) -> None:
     st.markdown("##### " + tr("参数与种子", "Parameters and seed"))
-    st.json(view.info.parameters, expanded=False)
+    params = round_history.params_in_words(view.info.parameters, lang())
+    st.dataframe(params.rename(columns={"parameter": tr("参数", "Parameter"), "value": tr("取值", "Value")}),
+                 hide_index=True, width="stretch", key="history_params")
     if view.solvable and st.button(tr("用保存的输入、参数和种子重算并核对", "Re-run from stored inputs and check"),
                                    key=Keys.HISTORY_REPRODUCE, icon=":material/replay:"):
         with user_errors():
             _reproduce(view)
-    st.markdown("##### " + tr("审计记录", "Audit trail"))
-    trail = round_lifecycle.audit_trail(view.user, view.rid)
-    shown = trail[["at", "actor", "action"]].assign(
-        at=trail["at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}" if hasattr(t, "strftime") else str(t or "")),
-        action=trail["action"].map(lambda a: label(vocabulary.AUDIT_ACTIONS, a)))
-    st.dataframe(shown.rename(columns={"at": tr("时间", "Time"), "actor": tr("操作人", "By"),
-                                       "action": tr("操作", "Action")}),
+    st.markdown("##### " + tr("操作记录（北京时间）", "History (Beijing time)"))
+    trail = round_history.history_in_words(view.user, view.rid, lang())
+    st.dataframe(trail.rename(columns={"at": tr("时间", "When"), "actor": tr("操作人", "Who"),
+                                       "event": tr("操作", "What"), "what": tr("说明", "Details")}),
                  hide_index=True, width="stretch", key="history_audit")

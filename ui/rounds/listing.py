@@ -15,13 +15,15 @@ from ui.rounds.state import Keys, RoundView
 from ui.tables import table_height
 
 
-def _revision(r) -> str:
-    return f" · v{r.parameters['revision']}" if r.parameters.get("revision") else ""
+def round_label(r) -> str:
+    """#number name · vN: one number for the round's life, its revisions v1, v2… under it."""
+    no, v = round_lifecycle.round_number(r.id, r.parameters), round_lifecycle.version_number(r.parameters)
+    return f"#{no} {r.name} · v{v}"
 
 
 def _table(listed: list) -> pd.DataFrame:
     return pd.DataFrame([{
-        tr("编号", "No."): r.id, tr("名称", "Name"): r.name + _revision(r),
+        tr("轮次", "Round"): round_label(r),
         tr("类型", "Kind"): label(vocabulary.ROUND_KINDS, r.kind),
         tr("状态", "Status"): label(vocabulary.ROUND_STATUSES, r.status),
         tr("结果", "Result"): label(vocabulary.ROUND_RESULTS, (r.result or {}).get("status")) or "—",
@@ -29,6 +31,16 @@ def _table(listed: list) -> pd.DataFrame:
         tr("生效日期", "Effective"): r.effective_date.isoformat() if r.effective_date else "",
         tr("创建", "Created"): f"{r.created_by} {r.created_at:%Y-%m-%d %H:%M}",
     } for r in listed])
+
+
+def default_pick(listed: list) -> int:
+    """What the page opens on: the round in force, else the newest draft with a feasible result,
+    else the first listed (never an infeasible draft while a better one exists)."""
+    in_force = [r for r in listed if r.status == "published"]
+    if in_force:
+        return in_force[0].id
+    solved = [r for r in listed if r.status == "draft" and vocabulary.is_solved((r.result or {}).get("status"))]
+    return max(solved, key=lambda r: r.id).id if solved else listed[0].id
 
 
 def render_round_picker(rounds: list) -> int | None:
@@ -42,9 +54,9 @@ def render_round_picker(rounds: list) -> int | None:
     st.dataframe(table, hide_index=True, width="stretch", key="rounds_table", height=table_height(len(table), 260))
     ids = [r.id for r in listed]
     if st.session_state.get(Keys.PICK) not in ids:
-        st.session_state[Keys.PICK] = ids[0]
+        st.session_state[Keys.PICK] = default_pick(listed)
     # no status in the label: the picker keeps the label it drew while the status changes underneath
-    labels = {r.id: f"#{r.id} {r.name}" + _revision(r) for r in listed}
+    labels = {r.id: round_label(r) for r in listed}
     rid = st.selectbox(tr("查看轮次", "Round"), ids, format_func=lambda i: labels[i], key=Keys.PICK)
     if st.session_state.get(Keys.LAST_PICK) != rid:
         # a diagnosis focus belongs to the round it came from
@@ -89,9 +101,9 @@ def render_summary(view: RoundView) -> None:
     params = view.info.parameters
     if params.get("revision_note"):
         note = md_escape(params["revision_note"])
+        v = round_lifecycle.version_number(params)
         note_en = md_escape(params.get("revision_note_en") or params["revision_note"])
-        st.caption(tr(f"本版本由 #{params.get('revision_of')} 修改而来：{note}",
-                      f"Revision of #{params.get('revision_of')}: {note_en}"))
+        st.caption(tr(f"本版本 v{v} 由 v{v - 1} 修改而来：{note}", f"Version v{v}, revised from v{v - 1}: {note_en}"))
     if not view.editable:
         return
     b1, b2, _ = st.columns([1, 1, 4])

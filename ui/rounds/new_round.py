@@ -65,8 +65,17 @@ def _create(user, name: str, kind: str, params: dict, edited: pd.DataFrame, move
 
 def render_new_round(user, version: str) -> None:
     st.subheader(tr("新建轮次", "New round"))
+    in_force = round_lifecycle.in_force_id(user)
+    if in_force is not None and Keys.NEW_KIND not in st.session_state:
+        st.session_state[Keys.NEW_KIND] = "topup"        # continuity by default while a round is in force
     kind = st.radio(tr("轮次类型", "Round kind"), list(KIND_TEXT), horizontal=True, key=Keys.NEW_KIND,
                     format_func=lambda k: tr(*KIND_TEXT[k]))
+    if in_force is not None:
+        st.caption(tr("已有现行分配：默认是补充轮——现行配对全部保留，只补缺口；只有值得时才调整（下方可设允许调整的配对数）。"
+                      "“新一轮”按当前名单从头分配，会调动许多班主任。",
+                      "A round is in force: by default this is a top-up that keeps every pair in force and only "
+                      "fills gaps; pairs change only when worth it (set how many may move below). A new round "
+                      "re-assigns everyone from the rosters and moves many advisers."))
     default_name = f"{date.today():%Y年%m月}" + ("补充轮" if kind == "topup" else "分配轮次")
     name = st.text_input(tr("轮次名称", "Round name"), value=default_name, key=Keys.NEW_NAME)
     moves, use_previous = 0, True

@@ -53,6 +53,8 @@ class Keys:
     RULES_SAVE = "rules_save"
     PUBLISH_DATE = "publish_date"
     PUBLISH_CONFIRM = "publish_confirm"
+    PUBLISH_WARNINGS_OK = "publish_warnings_ok"
+    PUBLISH_SEEN = "publish_seen"           # the round in force the form showed (optimistic check)
     PUBLISH_GO = "publish_go"
     HISTORY_REPRODUCE = "history_reproduce"
 
