@@ -2,7 +2,7 @@
 issuing office printed on the publicity list).
 
 Revision ID: 0007
-Revises: 0006 (the lead re-chains it after whatever lands in between)
+Revises: 0005 (the lead re-chains it after whatever lands in between)
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
