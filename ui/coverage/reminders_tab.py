@@ -35,6 +35,13 @@ def render_reminders(user: UserInfo, inputs: Inputs, v: View) -> None:
     render_annual_report(user, inputs, v)
 
 
+def _year_label(zh: str) -> str:
+    """2025-2026学年 / 2026年度 in the page's language."""
+    if zh.endswith("学年"):
+        return tr(zh, f"Academic year {zh[:-2]}")
+    return tr(zh, f"Calendar year {zh[:-2]}") if zh.endswith("年度") else zh
+
+
 def render_annual_report(user: UserInfo, inputs: Inputs, v: View) -> None:
     """The fileable annual report: academic or calendar year, xlsx or PDF, for the cadres in view."""
     as_of, ids = v.filters.as_of, list(v.cadre_ids)
@@ -45,7 +52,7 @@ def render_annual_report(user: UserInfo, inputs: Inputs, v: View) -> None:
         return
     labels = dict(choices)
     year = st.selectbox(tr("年度（学年或自然年度）", "Year (academic or calendar)"), list(labels),
-                        format_func=labels.get, key=Keys.REPORT_YEAR)
+                        format_func=lambda y: _year_label(labels[y]), key=Keys.REPORT_YEAR)
     d1, d2 = st.columns(2)
     name = f"年度履职报告_{labels[year]}"
     d1.download_button(tr("下载 xlsx", "Download xlsx"),

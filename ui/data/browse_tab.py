@@ -56,7 +56,9 @@ def render_one_row(user: UserInfo, kind: str, frame) -> None:
         pick = st.selectbox(tr("选择要修改的一条，或留空新增", "Pick a row to edit, or leave empty to add"), ids,
                             key=Keys.ONE_PICK + kind, format_func=lambda i: i or tr("（新增）", "(new)"))
         row = frame.set_index(key).loc[pick].to_dict() | {key: pick} if pick else {}
-        record = {c.id: st.text_input(c.header, value=_cell(row.get(c.id)), key=f"{Keys.ONE_FIELD}{kind}_{pick}_{c.id}")
+        heads = kind_display.headers(kind, lang())
+        record = {c.id: st.text_input(heads.get(c.id, c.id), value=_cell(row.get(c.id)),
+                                      key=f"{Keys.ONE_FIELD}{kind}_{pick}_{c.id}")
                   for c in importer.SCHEMAS[kind].columns}
         if st.button(tr("保存这一条", "Save this row"), key=Keys.ONE_SAVE + kind, icon=":material/save:"):
             try:
