@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from common import vocabulary
 from services import compliance_view as cv
 from services import ledger
 from ui.feedback import md_escape
@@ -24,7 +25,8 @@ def _metrics(prog: dict) -> None:
                                    f"{prog['missed']} period(s) missed so far; on track = nothing missed and every "
                                    "pending period still reachable."))
     m2.metric(tr("九进场所", "Venues reached"), f"{len(prog['venues'])} / 9", border=True,
-              help=tr("未到：", "Missing: ") + ("、".join(prog["venues_missing"]) or "—"))
+              help=tr("未到：", "Missing: ") + (tr("、", ", ").join(vocabulary.label(vocabulary.VENUES, v, lang())
+                                                                for v in prog["venues_missing"]) or "—"))
     m3.metric(tr("本周待办", "To do this week"), len(prog["must_act"]), border=True)
 
 
