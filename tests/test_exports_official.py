@@ -60,7 +60,7 @@ def test_chart_png_carries_its_stamp():
 
 def test_publicity_list_carries_period_channel_and_office():
     notice = exports.publicity_notice(5, "电话 010-12345678", "中共演示大学委员会组织部", date(2026, 7, 6))
-    ws = load_workbook(io.BytesIO(exports.publicity_list_xlsx(*_frames(), "2025轮", None, notice))).active
+    ws = load_workbook(io.BytesIO(exports.publicity_list_xlsx(*_frames(), "2025轮", None, notice=notice))).active
     text = [r[0] for r in ws.iter_rows(values_only=True) if r and r[0]]
     assert any(t.startswith("公示期：2026年07月06日起5个工作日") for t in text)
     assert "反映渠道：电话 010-12345678" in text and "中共演示大学委员会组织部" in text
