@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from services import round_lifecycle as lifecycle
 from services import round_solve as solving
 from services.jobs import BackgroundJob
 from services.solve_params import default_params
-from tests.demo_facts import publish_day
+from tests.demo_facts import LAST_DAY
 from tests.fixtures_app import demo_user
 from ui.rounds.state import Keys
 
@@ -218,10 +218,10 @@ def test_publish_with_confirmation_and_exports(demo_db, as_role):
     rid = solved_round()
     at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
     assert at.button(key=Keys.PUBLISH_GO).disabled
-    eff = publish_day(3)                    # after today and after the demo's mid-year changes
+    eff = LAST_DAY + timedelta(days=3)      # after the demo's school year: the calendar warning shows
     at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
     at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
-    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()     # the demo calendar is an earlier year
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()
     before = eff - timedelta(days=1)
     assert any(c.startswith("现行分配 #1") and f"{before:%Y-%m-%d} 结束" in c for c in texts(at.caption))
     at.button(key=Keys.PUBLISH_GO).click().run()
@@ -370,10 +370,10 @@ def test_publish_date_floor_warnings_and_a_stale_view(demo_db, as_role):
     at = page(as_role, **{Keys.PICK: rid}, **{Keys.SECTION: "publish"})
     picker = at.date_input(key=Keys.PUBLISH_DATE)
     assert picker.proto.min == floor.isoformat()
-    eff = date.today() + timedelta(days=3)
+    eff = LAST_DAY + timedelta(days=3)      # after the demo's school year: outside the imported calendar
     at.date_input(key=Keys.PUBLISH_DATE).set_value(eff)
     at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
-    assert [w for w in texts(at.warning) if "校历" in w]        # the demo calendar is an earlier year
+    assert [w for w in texts(at.warning) if "校历" in w]
     assert at.button(key=Keys.PUBLISH_GO).disabled
     at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()
     assert not at.button(key=Keys.PUBLISH_GO).disabled

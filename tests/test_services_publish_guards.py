@@ -15,6 +15,7 @@ from services import round_solve as solving
 from services import scenarios as sc
 from services.round_rules import RoundsError
 from services.solve_params import default_params
+from tests.demo_facts import publish_day
 from tests.fixtures_app import demo_user
 
 
@@ -82,7 +83,7 @@ def test_draft_exports_say_draft_in_the_file(demo_db):
 
 def test_publish_on_a_stale_view_is_refused(demo_db):
     first, second = _solved("甲"), _solved("乙")
-    eff = date.today() + timedelta(days=7)
+    eff = publish_day(7)     # after today and after the demo's scheduled mid-year changes
     seen = lifecycle.in_force_id(admin())            # both admins looked: the demo's round in force
     assert seen is not None and lifecycle.get_round(admin(), seen).status == "published"
     lifecycle.publish(admin(), first, eff, seen_in_force=seen, warnings_confirmed=True)
@@ -100,9 +101,9 @@ def test_publish_on_a_stale_view_is_refused(demo_db):
 
 def test_publish_dates_have_a_floor_and_warnings(demo_db):
     first, second = _solved("甲"), _solved("乙")
-    eff = date.today() + timedelta(days=7)
+    eff = publish_day(7)     # after today and after the demo's scheduled mid-year changes
     demo_floor = lifecycle.earliest_effective_date(admin())   # the demo's round is in force
-    assert demo_floor is not None and demo_floor < eff
+    assert demo_floor is not None and demo_floor <= eff
     lifecycle.publish(admin(), first, eff, warnings_confirmed=True)
     assert lifecycle.earliest_effective_date(admin()) == eff + timedelta(days=1)
     with pytest.raises(RoundsError) as err:
