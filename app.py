@@ -46,6 +46,6 @@ if user.must_change_password:
         page.run()
     st.stop()
 
-page = st.navigation(_pages({p.path for p in PAGES if user.role in p.roles}))
+page = st.navigation(_pages({p.path for p in PAGES if user.role in p.roles}), expanded=True)   # every page listed
 with user_errors():   # a refusal or an unexpected error: one sentence (and an id), never a trace
     page.run()

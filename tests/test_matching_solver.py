@@ -57,9 +57,9 @@ def test_cancel_stops_a_running_mip_within_a_second():
 
 def test_cancel_during_a_solve_returns_within_a_second():
     from matching.bench import generate
-    inp = generate(300, 2000, 3, n_colleges=10)
+    inp = generate(600, 5000, 3, n_colleges=10)     # ~1 s to solve: long enough to be cancelled
     cancelled = 0
-    for delay in (0.2, 0.5, 0.9):
+    for delay in (0.1, 0.3):
         ev = threading.Event()
         threading.Timer(delay, ev.set).start()
         t = time.perf_counter()
@@ -67,7 +67,7 @@ def test_cancel_during_a_solve_returns_within_a_second():
         if res.status == "cancelled":
             cancelled += 1
             assert time.perf_counter() - t < delay + 1.0
-    assert cancelled                      # the solve takes longer than 0.2 s: at least one was stopped
+    assert cancelled                      # the solve takes longer than 0.1 s: at least one was stopped
 
 
 def test_verify_catches_a_broken_answer():
