@@ -13,7 +13,6 @@ it (services.round_solve.reproduce). No Streamlit here.
 """
 from __future__ import annotations
 
-import dataclasses
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +22,7 @@ import pandas as pd
 import importer
 from common import vocabulary
 from common.errors import YixianError
-from importer.core import Refs, check_refs, parse
+from importer.core import parse
 from importer.writers import neutralise_formulas
 from matching import InputError
 from matching.assess import HAND_MADE, assess
@@ -107,8 +106,8 @@ def _cell(v):
 
 def review_table(info) -> pd.DataFrame:
     """The review table with every explanation column (ids, as exported)."""
-    a = info.assignment.assign(why_not_first=why_not_first(info))
-    df = round_review.review_table(dataclasses.replace(info, assignment=a))
+    why = info.assignment[["cadre_id", "class_id"]].assign(why_not_first=why_not_first(info))
+    df = round_review.review_table(info).merge(why, on=["cadre_id", "class_id"], how="left")
     return df[[c for c in REVIEW_COLUMNS if c in df.columns]]
 
 
@@ -162,18 +161,14 @@ class UploadCheck:
         return not self.problems and self.result is not None
 
 
-def _read(info, raw: bytes, filename: str) -> tuple[list, list[tuple[int, str, str]], object]:
-    """Problems of the file itself and its ids (importer), and its rows (row number, cadre, class)."""
+def _read(raw: bytes, filename: str) -> tuple[list, list[tuple[int, str, str]], object]:
+    """Problems of the file itself (importer: header, required cells) and its rows (row number,
+    cadre, class); ids are checked against the round with the rules, so every problem shows at once."""
     p = parse(KIND, raw, filename)
-    if p.usable:
-        cad, cls = info.inputs["cadres"], info.inputs["classes"]
-        check_refs(p, Refs(cadre_ids=set(cad["cadre_id"]), class_ids=set(cls["class_id"])))
-        p.sort()
     if p.problems or not p.usable:
         return list(p.problems), [], p
     p.materialise()
-    rows = [(r.row, r.values["cadre_id"], r.values["class_id"]) for r in p.rows]
-    return [], rows, p
+    return [], [(r.row, r.values["cadre_id"], r.values["class_id"]) for r in p.rows], p
 
 
 def check_upload(user: UserInfo, round_id: int, raw: bytes, filename: str) -> UploadCheck:
@@ -183,7 +178,7 @@ def check_upload(user: UserInfo, round_id: int, raw: bytes, filename: str) -> Up
     if info.status != "draft":
         raise UploadRefused("只能为草稿轮次上传分配表", "an assignment can be uploaded to a draft round only")
     out = UploadCheck(filename)
-    out.problems, rows, p = _read(info, raw, filename)
+    out.problems, rows, p = _read(raw, filename)
     if out.problems:
         return out
     if not rows:
