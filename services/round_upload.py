@@ -45,7 +45,15 @@ REVIEW_COLUMNS = ["cadre_id", "name", "unit", "level", "position", "class_id", "
 
 
 class UploadRefused(YixianError):
-    """An uploaded assignment that cannot become a revision (details: one line per problem)."""
+    """An uploaded assignment that cannot become a revision (details: one line per problem, in the
+    reader's language)."""
+
+    def __init__(self, message_zh: str, message_en: str, details: list[str] | None = None, problems=()):
+        self.problems = list(problems)         # before super(): its message reads detail_lines
+        super().__init__(message_zh, message_en, details)
+
+    def detail_lines(self, lang: str = "zh") -> list[str]:
+        return [p.message(lang) for p in self.problems] if self.problems else list(self.details)
 
 
 # ------------------------------------------------------------------ export: the review table
@@ -212,7 +220,7 @@ def upload_revision(user: UserInfo, round_id: int, raw: bytes, filename: str) ->
     if not check.ok:
         n = len(check.problems)
         raise UploadRefused(f"分配表有 {n} 个问题，未保存", f"the file has {n} problem(s); nothing was saved",
-                            [q.message("zh") for q in check.problems])
+                            problems=check.problems)
     note = f"上传分配表“{filename}”（改动 {check.changed} 对）"
     new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)")
     check.result.report[HAND_MADE] = {"file": filename, "pairs": len(check.pairs), "changed": check.changed}
