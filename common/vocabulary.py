@@ -158,6 +158,7 @@ SOLVER_STATUSES: Vocab = {
     "infeasible": Term("无可行解", "Infeasible"),
     "cancelled": Term("已取消", "Cancelled"),
     "published": Term("已发布", "Published"),
+    "hand_made": Term("手工分配，已按全部规则核对（非求解）", "Hand-made, checked against every rule (not solved)"),
 }
 SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignment
 

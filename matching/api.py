@@ -260,6 +260,11 @@ class MatchResult:
             self._prices = solver_prices(core.solve, d.lam, d.link_keys, d.link_mu)
         return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
+    def explained(self, cadre_id: str) -> dict | None:
+        """The explanation of a cadre if one was already computed (never solves)."""
+        with self._lock:
+            return self._explained.get((cadre_id, True)) or self._explained.get((cadre_id, False))
+
     def explain(self, cadre_id: str, alternates: int = 3, fewest_moves: bool = False) -> dict:
         """`fewest_moves`: the why-not-first chain from one more exact solve that keeps as many pairs
         as possible at the same cost (dense models up to FEWEST_MOVES_MAX_PAIRS; the explanation

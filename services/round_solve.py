@@ -16,6 +16,7 @@ import pandas as pd
 
 from common import vocabulary
 from matching import MatchResult, solve
+from matching.assess import HAND_MADE, assess
 from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
@@ -105,8 +106,22 @@ def _pairs(df: pd.DataFrame) -> pd.DataFrame:
     return df[cols].sort_values(["cadre_id", "class_id"]).reset_index(drop=True)
 
 
+def is_hand_made(info) -> bool:
+    """A result no solver produced (an uploaded assignment, checked against every rule)."""
+    return bool((info.result or {}).get(HAND_MADE))
+
+
+def recheck(info) -> MatchResult | None:
+    """A hand-made result re-made from the round's stored inputs, parameters and pairs, checked
+    against every rule again (None when a rule no longer holds)."""
+    pairs = list(zip(info.assignment["cadre_id"], info.assignment["class_id"]))
+    verdict = assess(matching_input(info.inputs), make_config(info.parameters), pairs)
+    return verdict.result
+
+
 def result_for(user: UserInfo, round_id: int) -> MatchResult | None:
-    """The engine result of a round (for explanations): cached, or re-solved from the snapshot."""
+    """The engine result of a round (for explanations): cached, or re-solved from the snapshot
+    (a hand-made result is re-made from its pairs, never solved)."""
     access.require(user, *READERS, action="explain_round")
     res = cached_result(round_id)
     if res is not None:
@@ -114,6 +129,11 @@ def result_for(user: UserInfo, round_id: int) -> MatchResult | None:
     info = load_round(round_id)
     if not is_solvable_round(info) or info.result is None:
         return None
+    if is_hand_made(info):
+        res = recheck(info)
+        if res is not None:
+            _remember(round_id, res)
+        return res
     res = solve_inputs(info.inputs, info.parameters)
     if vocabulary.is_solved(res.status) and not _pairs(res.assignment).equals(_pairs(info.assignment)):
         # a re-solve that does not reproduce the stored rows cannot explain them
@@ -128,6 +148,27 @@ class Reproduction:
     status: str
     stored_status: str
     differences: pd.DataFrame
+    hand_made: bool = False      # nothing was solved: the stored pairs were checked against every rule
+
+
+def _compare(stored: pd.DataFrame, rerun: pd.DataFrame) -> pd.DataFrame:
+    m = _pairs(stored).merge(_pairs(rerun), on=["cadre_id", "class_id"], how="outer",
+                             suffixes=("_stored", "_rerun"), indicator=True)
+    diff = m[m["_merge"] != "both"].copy()
+    both = m[m["_merge"] == "both"]
+    sc = both[(both["score_stored"] - both["score_rerun"]).abs() > SCORE_TOLERANCE]
+    diff = pd.concat([diff, sc]).rename(columns={"_merge": "where"})
+    diff["where"] = diff["where"].astype(str)
+    return diff.reset_index(drop=True)
+
+
+def _recheck_reproduction(info) -> Reproduction:
+    """A hand-made round: its pairs re-checked and re-scored from the stored inputs and parameters
+    (status "hand_made" when every rule still holds, "infeasible" when one does not)."""
+    res = recheck(info)
+    status = HAND_MADE if res is not None else "infeasible"
+    diff = _compare(info.assignment, res.assignment) if res is not None else _pairs(info.assignment)
+    return Reproduction(res is not None and diff.empty, status, HAND_MADE, diff, hand_made=True)
 
 
 def reproduce(user: UserInfo, round_id: int) -> Reproduction:
@@ -138,14 +179,10 @@ def reproduce(user: UserInfo, round_id: int) -> Reproduction:
     if not is_solvable_round(info):
         raise RoundsError("该轮次为手工导入，没有求解参数，无法重算",
                           "this round was imported, not solved: nothing to re-run")
+    if is_hand_made(info):
+        return _recheck_reproduction(info)
     res = solve_inputs(info.inputs, info.parameters)
-    m = _pairs(info.assignment).merge(_pairs(res.assignment), on=["cadre_id", "class_id"], how="outer",
-                                      suffixes=("_stored", "_rerun"), indicator=True)
-    diff = m[m["_merge"] != "both"].copy()
-    both = m[m["_merge"] == "both"]
-    sc = both[(both["score_stored"] - both["score_rerun"]).abs() > SCORE_TOLERANCE]
-    diff = pd.concat([diff, sc]).rename(columns={"_merge": "where"})
-    diff["where"] = diff["where"].astype(str)
+    diff = _compare(info.assignment, res.assignment)
     stored_status = (info.result or {}).get("status", "")
     same = diff.empty and res.status == stored_status
-    return Reproduction(same, res.status, stored_status, diff.reset_index(drop=True))
+    return Reproduction(same, res.status, stored_status, diff)
