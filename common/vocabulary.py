@@ -101,6 +101,13 @@ COMPLIANCE_STATUSES: Vocab = {
     "missed": Term("未达标", "Missed"),
     "exempt": Term("免予考核", "Exempt"),
 }
+# a cadre's standing for a period (dashboard, drill-down, home; the annual report's conclusions agree)
+CADRE_STATES: Vocab = {
+    "on_track": Term("履职正常", "On track"),
+    "off_track": Term("需关注", "Needs attention"),
+    "unassigned": Term("未带班", "No class"),
+    "exempt": Term("免予考核", "Exempt"),
+}
 STATUS_COLORS = {"met": "#2e7d32", "pending": "#f9a825", "missed": "#c62828", "exempt": "#9e9e9e"}
 
 PERIOD_KINDS: Vocab = {

@@ -114,7 +114,8 @@ def test_filtering_rows_equals_evaluating_the_subset(cv, cov, inputs):
     v = cov.view(LEADER, comp, cov.Filters(AS_OF, college=college, rule="face_to_face", term=AUTUMN))
     ids = v.cadre_ids
     a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(ids)]
-    ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF)
+    ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF,
+                    cadres=inputs.cadres.loc[inputs.cadres["cadre_id"].isin(ids)])   # 未带班 cadres too
     want = ev.status.loc[(ev.status["rule"] == "face_to_face") & (ev.status["period"].str.startswith(AUTUMN))]
     got = v.status.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
     want = want.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
