@@ -94,6 +94,10 @@ VENUES: Vocab = {
     "活动现场": Term("活动现场", "Activity site", ("activity_site",)),
 }
 
+# --- programmes: years of study (a class graduates after its last one; the year roll-over) ----
+DEFAULT_PROGRAMME_YEARS = 4
+PROGRAMME_YEARS: dict[str, int] = {"临床医学": 5}          # majors whose programme is not four years
+
 # --- compliance -----------------------------------------------------------------------------
 COMPLIANCE_STATUSES: Vocab = {
     "met": Term("达标", "Met"),
@@ -267,6 +271,7 @@ AUDIT_ACTIONS: Vocab = {
     "return": Term("退回", "returned"), "withdraw": Term("撤回", "withdrew"),
     "export": Term("导出", "exported"), "download": Term("下载", "downloaded"),
     "set_settings": Term("修改设置", "changed settings"),
+    "rollover": Term("学年换届", "rolled the school year over"),
 }
 
 AUDIT_ENTITIES: Vocab = {

@@ -18,6 +18,8 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from common.vocabulary import PROGRAMME_YEARS
+
 WEEKS = 18
 EXAM_WEEKS = 2          # the last two teaching weeks of a term are 考试周: no 听课 then
 # 中秋 (Mid-Autumn), 端午 (Dragon Boat), 清明 (Qingming) by Gregorian year
@@ -104,7 +106,7 @@ class DemoYear:
         return tuple(range(self.final_grade(major), self.y + 1))
 
 
-FIVE_YEAR = frozenset({"临床医学"})
+FIVE_YEAR = frozenset(m for m, n in PROGRAMME_YEARS.items() if n == 5)   # the vocabulary's programme lengths
 
 
 def _lunar(table: dict, year: int, fallback: tuple[int, int]) -> tuple[date, bool]:

@@ -174,7 +174,7 @@ def _open_published(session: Session, today: date) -> list[tuple[str, str, int]]
 
 
 def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]],
-                        old_ids: dict[str, set[str]]) -> list[str]:
+                        old_ids: dict[str, set[str]], open_on: date) -> list[str]:
     cadre_ids = {r["cadre_id"] for r in state["cadres"]}
     classes = state["classes"]
     class_ids = {r["class_id"] for r in classes}
@@ -202,7 +202,7 @@ def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]]
     removed_cadres = old_ids["cadres"] - cadre_ids
     removed_classes = old_ids["classes"] - class_ids
     if removed_cadres or removed_classes:
-        for cadre_id, class_id, round_id in _open_published(session, date.today()):
+        for cadre_id, class_id, round_id in _open_published(session, open_on):
             if cadre_id in removed_cadres:
                 problems.append(f"cadres: {cadre_id!r} 仍在已发布轮次 {round_id} 的有效分配中 "
                                 f"is still assigned in published round {round_id}")
@@ -226,8 +226,11 @@ def replace_kind(session: Session, kind: str, df: pd.DataFrame, actor: str) -> R
     return replace_kinds(session, {kind: df}, actor)[kind]
 
 
-def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) -> dict[str, ReplaceSummary]:
-    """Replace several tables in one all-or-nothing step; references are checked on the result."""
+def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str,
+                  open_on: date | None = None) -> dict[str, ReplaceSummary]:
+    """Replace several tables in one all-or-nothing step; references are checked on the result.
+    A cadre or class may not go while a published row is open on `open_on` (default today; the
+    year roll-over removes graduated classes whose rows end before the new year)."""
     unknown = [k for k in new if k not in REPLACEABLE]
     if unknown:
         raise InvalidData(f"不能整表替换: {', '.join(unknown)}",
@@ -241,7 +244,7 @@ def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) ->
         state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
         old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
                    "classes": {r["class_id"] for r in old["classes"]}}
-        problems = _reference_problems(session, state, old_ids)
+        problems = _reference_problems(session, state, old_ids, open_on or date.today())
         if problems:
             raise ReferenceConflict("引用不一致，未写入任何内容",
                                     "references do not match, nothing was written", problems)
