@@ -293,17 +293,17 @@ COVERAGE_STATES: Vocab = {           # a class in a coverage chart
     "uncovered_priority": Term("未覆盖·重点班", "Uncovered · priority"),
     "uncovered": Term("未覆盖", "Uncovered"),
 }
-WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N志愿 is built by wish_rank)
-    "rank4plus": Term("第4志愿及以后", "4th wish or later"),
-    "no_match": Term("未对应志愿", "No wish matched"),
-    "unmet": Term("志愿未满足", "Wishes not met"),
+WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N意向 is built by wish_rank)
+    "rank4plus": Term("第4意向及以后", "4th wish or later"),
+    "no_match": Term("未对应意向", "No wish matched"),
+    "unmet": Term("意向未满足", "Wishes not met"),
     "no_wish": Term("无意向", "No wishes"),
 }
 
 
 def wish_rank(rank: int, lang: str = "zh") -> str:
     if lang == "zh":
-        return f"第{rank}志愿"
+        return f"第{rank}意向"
     return f"{rank}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(rank if rank < 20 else rank % 10, 'th')} wish"
 
 
@@ -316,7 +316,7 @@ def relabel(table: Vocab, text, lang: str = "zh") -> str:
     for term in table.values():
         if text in term.spellings:
             return term.label(lang)
-    if table is WISH_BUCKETS and text.startswith("第") and text.endswith("志愿") and text[1:-2].isdigit():
+    if table is WISH_BUCKETS and text.startswith("第") and text.endswith("意向") and text[1:-2].isdigit():
         return wish_rank(int(text[1:-2]), lang)
     return text
 

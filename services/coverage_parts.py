@@ -273,10 +273,10 @@ def preference_counts(comp: Computed, f: Filters) -> pd.DataFrame:
         lv = comp.inputs.cadres.set_index("cadre_id")["level"]
         a = a.loc[a["cadre_id"].map(lv) == f.level]
     rank = a["preference_rank"]
-    labels = [("第1志愿", 1), ("第2志愿", 2), ("第3志愿", 3)]
+    labels = [("第1意向", 1), ("第2意向", 2), ("第3意向", 3)]
     rows = [(lab, i, int((rank == k).sum())) for i, (lab, k) in enumerate(labels)]
-    rows.append(("第4志愿及以后", 3, int((rank > 3).sum())))
-    rows.append(("未对应志愿", 4, int(rank.isna().sum())))
+    rows.append(("第4意向及以后", 3, int((rank > 3).sum())))
+    rows.append(("未对应意向", 4, int(rank.isna().sum())))
     df = pd.DataFrame(rows, columns=["label", "order", "pairs"])
     total = int(df["pairs"].sum())
     df["share"] = df["pairs"] / total if total else 0.0

@@ -146,7 +146,7 @@ def _validate_rows(kind: str, recs: list[dict[str, Any]]) -> None:
         problems += [f"classes {r['class_id']}: size {r['size']} ≤ 0" for r in recs if r["size"] <= 0]
     elif kind == "preferences":
         dup = sorted(k for k, n in Counter((r["cadre_id"], r["rank"]) for r in recs).items() if n > 1)
-        problems += [f"preferences {c}: 志愿 rank {k} 重复 duplicated" for c, k in dup]
+        problems += [f"preferences {c}: 意向顺序 rank {k} 重复 duplicated" for c, k in dup]
         problems += [f"preferences {r['cadre_id']} rank {r['rank']}: kind {r['kind']!r} 无效 invalid"
                      for r in recs if r["kind"] not in PREFERENCE_KINDS]
     elif kind == "constraints":
@@ -187,7 +187,7 @@ def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]]
         if r["cadre_id"] not in cadre_ids:
             problems.append(f"preferences: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
         if r["kind"] in known and r["value"] not in known[r["kind"]]:
-            problems.append(f"preferences {r['cadre_id']} 志愿 rank {r['rank']}: {r['kind']} "
+            problems.append(f"preferences {r['cadre_id']} 意向顺序 rank {r['rank']}: {r['kind']} "
                             f"{r['value']!r} 不存在 unknown")
     for i, r in enumerate(state["constraints"]):
         if r["cadre_id"] and r["cadre_id"] not in cadre_ids:

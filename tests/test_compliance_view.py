@@ -161,7 +161,7 @@ def test_preferences_and_venues(cv, cov, inputs):
     v = cov.view(LEADER, comp, cov.Filters(AS_OF))
     ranks = comp.active["preference_rank"]
     assert int(v.preferences["pairs"].sum()) == len(comp.active)
-    assert int(v.preferences.loc[v.preferences["label"] == "第1志愿", "pairs"].iloc[0]) == int((ranks == 1).sum())
+    assert int(v.preferences.loc[v.preferences["label"] == "第1意向", "pairs"].iloc[0]) == int((ranks == 1).sum())
     assert list(v.venues["venue"]) == ["课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场"]
     assert v.venue_cadres == len(v.cadre_ids)
     assert (v.venues["cadres"] <= v.venue_cadres).all()
