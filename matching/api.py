@@ -325,7 +325,7 @@ class MatchResult:
             wnf["move_cost_exact"] = str(mc) if mc is not None else None
             wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc, fewest_moves))
             if mc is None:
-                wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
+                wnf["reason_zh"] = "在所有规则下无法把该意向分给此干部" if len(okjs) else "该意向的班级对此干部均被回避或不可分配"
                 wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)
                                     else "every class of this wish is forbidden or not allowed for the cadre")
         out["why_not_first"] = wnf

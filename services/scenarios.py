@@ -79,12 +79,12 @@ def fairness_forbids(fr: dict[str, pd.DataFrame], rank_max: int) -> pd.DataFrame
             okc = ok.loc[sub.index]
             if not okc.any():
                 rows.append({"type": "forbid", "cadre_id": cid, "class_id": "", "college": college, "level": "",
-                             "min": None, "max": None, "reason": f"{FAIR_REASON}：志愿不低于第{rank_max}位"})
+                             "min": None, "max": None, "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
             else:
                 for k in sub.index[~okc.to_numpy()]:
                     rows.append({"type": "forbid", "cadre_id": cid, "class_id": cls.at[k, "class_id"], "college": "",
                                  "level": "", "min": None, "max": None,
-                                 "reason": f"{FAIR_REASON}：志愿不低于第{rank_max}位"})
+                                 "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
     return store_frames.from_records("constraints", rows)
 
 

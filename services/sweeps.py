@@ -345,7 +345,7 @@ def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress
         for k, r in enumerate(bounds):
             _check(cancel)
             p = base | {"worst_rank_max": r}
-            label = f"志愿≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
+            label = f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
             pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
                                                                label), cancel))
     except SweepCancelled:

@@ -146,7 +146,7 @@ def _validate_rows(kind: str, recs: list[dict[str, Any]]) -> None:
         problems += [f"classes {r['class_id']}: size {r['size']} ≤ 0" for r in recs if r["size"] <= 0]
     elif kind == "preferences":
         dup = sorted(k for k, n in Counter((r["cadre_id"], r["rank"]) for r in recs).items() if n > 1)
-        problems += [f"preferences {c}: 志愿 rank {k} 重复 duplicated" for c, k in dup]
+        problems += [f"preferences {c}: 意向顺序 rank {k} 重复 duplicated" for c, k in dup]
         problems += [f"preferences {r['cadre_id']} rank {r['rank']}: kind {r['kind']!r} 无效 invalid"
                      for r in recs if r["kind"] not in PREFERENCE_KINDS]
     elif kind == "constraints":
@@ -197,7 +197,7 @@ def _shown_rows(kind: str, recs: list[dict[str, Any]]) -> list[int]:
 
 
 def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]],
-                        old_ids: dict[str, set[str]]) -> list[RefProblem]:
+                        old_ids: dict[str, set[str]], open_on: date) -> list[RefProblem]:
     cadre_ids = {r["cadre_id"] for r in state["cadres"]}
     classes = state["classes"]
     class_ids = {r["class_id"] for r in classes}
@@ -225,7 +225,7 @@ def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]]
         if r["kind"] in known and r["value"] not in known[r["kind"]]:
             add("preferences", k, "value", r["value"], f"意向（{r['kind']}）所指的对象不在班级名单中",
                 f"a {r['kind']} preference names something not in the classes list",
-                f"preferences {r['cadre_id']} 志愿 rank {r['rank']}: {r['kind']} {r['value']!r} 不存在 unknown")
+                f"preferences {r['cadre_id']} 意向顺序 rank {r['rank']}: {r['kind']} {r['value']!r} 不存在 unknown")
     for i, r in enumerate(state["constraints"]):
         for col, ids, zh, en, word in (("cadre_id", cadre_ids, "工号不在干部名单中", "cadre_id not in the cadres list",
                                         "工号 cadre_id"),
@@ -242,7 +242,7 @@ def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]]
                 f"exemptions: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
     removed_cadres, removed_classes = gone["cadre_id"], gone["class_id"]
     if removed_cadres or removed_classes:
-        for cadre_id, class_id, round_id in _open_published(session, date.today()):
+        for cadre_id, class_id, round_id in _open_published(session, open_on):
             if cadre_id in removed_cadres:
                 add("assignment", None, "cadre_id", cadre_id, f"仍在已发布轮次 {round_id} 的有效分配中，请先结束该分配",
                     f"still assigned in published round {round_id}: end that assignment first",
@@ -273,7 +273,7 @@ def reference_problems(session: Session, new: dict[str, pd.DataFrame]) -> list[R
     state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
     old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
                "classes": {r["class_id"] for r in old["classes"]}}
-    return _reference_problems(session, state, old_ids)
+    return _reference_problems(session, state, old_ids, date.today())
 
 
 # ---------------------------------------------------------------- replace
@@ -283,8 +283,11 @@ def replace_kind(session: Session, kind: str, df: pd.DataFrame, actor: str) -> R
     return replace_kinds(session, {kind: df}, actor)[kind]
 
 
-def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) -> dict[str, ReplaceSummary]:
-    """Replace several tables in one all-or-nothing step; references are checked on the result."""
+def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str,
+                  open_on: date | None = None) -> dict[str, ReplaceSummary]:
+    """Replace several tables in one all-or-nothing step; references are checked on the result.
+    A cadre or class may not go while a published row is open on `open_on` (default today; the
+    year roll-over removes graduated classes whose rows end before the new year)."""
     unknown = [k for k in new if k not in REPLACEABLE]
     if unknown:
         raise InvalidData(f"不能整表替换: {', '.join(unknown)}",
@@ -298,7 +301,7 @@ def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) ->
         state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
         old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
                    "classes": {r["class_id"] for r in old["classes"]}}
-        problems = _reference_problems(session, state, old_ids)
+        problems = _reference_problems(session, state, old_ids, open_on or date.today())
         if problems:
             raise ReferenceConflict("引用不一致，未写入任何内容",
                                     "references do not match, nothing was written",

@@ -76,14 +76,14 @@ def test_review_export_has_every_explanation_column_and_is_marked_draft(solved):
     assert "草稿" in ws["A1"].value
     head = [c.value for c in ws[2]]
     for h in ("工号(cadre_id)", "班级编号(class_id)", "总分(score)", "专长分(part_expertise)", "意向分(part_preference)",
-              "满足志愿(preference_rank)", "理由(reason)", "第一志愿未满足的原因", "单位", "层级"):
+              "满足意向(preference_rank)", "理由(reason)", "第一意向未满足的原因", "单位", "层级"):
         assert h in head, h
     info = lifecycle.get_round(admin(), solved)
     assert ws.max_row - 2 == len(info.assignment)
     ids = head.index("工号(cadre_id)") + 1
     assert all(ws.cell(r, ids).data_type == "s" for r in range(FIRST_DATA_ROW, ws.max_row + 1))
-    why = head.index("第一志愿未满足的原因") + 1
-    rank = head.index("满足志愿(preference_rank)") + 1
+    why = head.index("第一意向未满足的原因") + 1
+    rank = head.index("满足意向(preference_rank)") + 1
     unmet = [r for r in range(FIRST_DATA_ROW, ws.max_row + 1) if ws.cell(r, why).value]
     assert unmet and all(ws.cell(r, rank).value != 1 for r in unmet)
 

@@ -17,7 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _download(view: RoundView) -> None:
-    st.download_button(tr("下载审核表（xlsx，含得分分项、理由、满足志愿、第一志愿未满足的原因）",
+    st.download_button(tr("下载审核表（xlsx，含得分分项、理由、满足意向、第一意向未满足的原因）",
                           "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
                        data=round_upload.review_xlsx(view.user, view.rid), mime=XLSX, key=Keys.ROUNDTRIP_DOWNLOAD,
                        file_name=f"{view.info.name.replace('/', '-')}_审核表.xlsx", icon=":material/download:")
