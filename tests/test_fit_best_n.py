@@ -283,6 +283,6 @@ def test_scenario_sweep_best_order_honours_a_level_cap(demo_db):
 
 def test_a_set_cancel_flag_stops_best_n():
     from matching.highs import Cancelled
-    inp, cfg = case(3)
+    cad, cls = _two_priority()
     with pytest.raises(Cancelled):
-        best_n(Problem(inp, cfg), 2, cancel=lambda: True)
+        best_n(Problem(MatchingInput(cad, cls), CFG), 2, cancel=lambda: True)
