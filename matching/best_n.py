@@ -68,25 +68,34 @@ def _allowed(prob: Problem) -> np.ndarray:
 
 
 class _Rows:
-    """Sparse rows lo ≤ A v ≤ hi, one family at a time."""
+    """Sparse rows lo ≤ A v ≤ hi, added a block at a time: entries (local row, column, value)."""
 
     def __init__(self):
         self.rows, self.cols, self.vals, self.lo, self.hi = [], [], [], [], []
+        self.count = 0
 
-    def add(self, cols, vals, lo, hi):
-        r = len(self.lo)
-        cols = np.asarray(cols, dtype=np.int64)
-        self.rows.append(np.full(len(cols), r))
-        self.cols.append(cols)
-        self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), cols.shape))
+    def block(self, rows, cols, vals, lo, hi):
+        """Rows 0 … len(lo)−1 of the block, with their bounds `lo`, `hi` (one value per row)."""
+        lo, hi = np.asarray(lo, dtype=float).reshape(-1), np.asarray(hi, dtype=float).reshape(-1)
+        rows = np.asarray(rows, dtype=np.int64)
+        self.rows.append(rows + self.count)
+        self.cols.append(np.asarray(cols, dtype=np.int64))
+        self.vals.append(np.broadcast_to(np.asarray(vals, dtype=float), rows.shape))
         self.lo.append(lo)
         self.hi.append(hi)
+        self.count += len(lo)
+
+    def add(self, cols, vals, lo, hi):
+        """One row."""
+        cols = np.asarray(cols, dtype=np.int64)
+        self.block(np.zeros(len(cols), dtype=np.int64), cols, vals, [lo], [hi])
 
     def matrix(self, ncols):
-        cat = (lambda a: np.concatenate(a)) if self.rows else (lambda a: np.zeros(0))
-        return (sp.csc_matrix((cat(self.vals), (cat(self.rows).astype(np.int64), cat(self.cols).astype(np.int64))),
-                              shape=(len(self.lo), ncols)),
-                np.array(self.lo, dtype=float), np.array(self.hi, dtype=float))
+        def cat(a, dtype):
+            return np.concatenate(a).astype(dtype) if a else np.zeros(0, dtype)
+        A = sp.csc_matrix((cat(self.vals, float), (cat(self.rows, np.int64), cat(self.cols, np.int64))),
+                          shape=(self.count, ncols))
+        return A, cat(self.lo, float), cat(self.hi, float)
 
 
 def class_groups(prob: Problem, ok: np.ndarray, budget: bool) -> np.ndarray:
@@ -149,39 +158,47 @@ def _model(prob: Problem, n_max: int) -> _Built | None:
     # ---- Variables: x (nx, integer 0..min(cap_i, |g|)), z (n), y (ny)
     I, G = np.nonzero(ok[:, rep]) if ng else (np.zeros(0, np.int64), np.zeros(0, np.int64))
     nx = len(I)
-    xpos = {(int(i), int(g)): k for k, (i, g) in enumerate(zip(I, G))}
-    yk: dict = {}
-    for c in counted:
-        for i in np.flatnonzero(ok[:, prob.col == c].any(axis=1)).tolist():
-            yk[(i, c)] = nx + n + len(yk)
-    ncols = nx + n + len(yk)
+    y_at = np.full((n, prob.C), -1, dtype=np.int64)     # (cadre, counted college) -> column of y
+    if counted:
+        reach = np.zeros((n, prob.C), dtype=bool)
+        reach[I, g_col[G]] = True
+        reach[:, [c for c in range(prob.C) if c not in set(counted)]] = False
+        yi, yc = np.nonzero(reach)
+        y_at[yi, yc] = nx + n + np.arange(len(yi))
+    ny = int((y_at >= 0).sum())
+    ncols = nx + n + ny
     lb, ub = np.zeros(ncols), np.ones(ncols)
     ub[:nx] = np.minimum(prob.cap[I], size[G])
     ub[nx:nx + n][prob.cap == 0] = 0.0               # a cadre without classes is never one of the n
     rows = _Rows()
+    xs = np.arange(nx)
     # ---- Constraints
     # capacity: Σ_g x_ig − cap_i z_i = 0
-    by_cadre = np.split(np.arange(nx), np.searchsorted(I, np.arange(1, n))) if n else []
-    for i in range(n):
-        rows.add(np.append(by_cadre[i], nx + i), np.append(np.ones(len(by_cadre[i])), -float(prob.cap[i])), 0.0, 0.0)
-    # each class at most one adviser: Σ_i x_ig ≤ |g|
-    order = np.argsort(G, kind="stable")
-    for g, ks in zip(range(ng), np.split(order, np.searchsorted(G[order], np.arange(1, ng)))):
-        if len(ks) and ub[ks].sum() > size[g]:
-            rows.add(ks, 1.0, -np.inf, float(size[g]))
+    rows.block(np.concatenate([I, np.arange(n)]), np.concatenate([xs, nx + np.arange(n)]),
+               np.concatenate([np.ones(nx), -prob.cap.astype(float)]), np.zeros(n), np.zeros(n))
+    # each class at most one adviser: Σ_i x_ig ≤ |g| (only where the bounds alone allow more)
+    room = np.bincount(G, weights=ub[:nx], minlength=ng)
+    tight = np.flatnonzero(room > size)
+    row_of = np.full(ng, -1, dtype=np.int64)
+    row_of[tight] = np.arange(len(tight))
+    s_ = row_of[G] >= 0
+    rows.block(row_of[G[s_]], xs[s_], 1.0, np.full(len(tight), -np.inf), size[tight].astype(float))
     # lock: the locked class (a group of its own) is taken by its cadre
     for i, j in locks:
-        lb[xpos[(i, int(g_of[j]))]] = 1.0
+        lb[np.flatnonzero((I == i) & (G == g_of[j]))] = 1.0
     # college quota / level cap: count cadres through y (families.count_rows: coef · count ≤ coef · bound)
     for c, mask, coef, bound in counts:
-        ys = [k for (i, cc), k in yk.items() if cc == c and mask[i]]
-        rows.add(ys, coef, -np.inf, coef * bound)
+        ys = y_at[mask, c]
+        rows.add(ys[ys >= 0], coef, -np.inf, coef * bound)
     # y_ic = 1 exactly when cadre i takes a class of college c: x_ig ≤ ub_ig · y_ic, y_ic ≤ Σ_{g ∈ c} x_ig
-    for (i, c), k in yk.items():
-        xs = by_cadre[i][g_col[G[by_cadre[i]]] == c]
-        for x in xs:
-            rows.add([x, k], [1.0, -ub[x]], -np.inf, 0.0)
-        rows.add(np.append(xs, k), np.append(-np.ones(len(xs)), 1.0), -np.inf, 0.0)
+    yx = y_at[I, g_col[G]]
+    lk = np.flatnonzero(yx >= 0)
+    r = np.arange(len(lk))
+    rows.block(np.concatenate([r, r]), np.concatenate([lk, yx[lk]]), np.concatenate([np.ones(len(lk)), -ub[lk]]),
+               np.full(len(lk), -np.inf), np.zeros(len(lk)))
+    yr = yx[lk] - nx - n
+    rows.block(np.concatenate([yr, np.arange(ny)]), np.concatenate([lk, nx + n + np.arange(ny)]),
+               np.concatenate([-np.ones(len(lk)), np.ones(ny)]), np.full(ny, -np.inf), np.zeros(ny))
     # change budget: classes outside the previous round (a group's previous holders are the same for all)
     if budget is not None:
         prev = set(prob.prev_pairs)
