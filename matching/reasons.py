@@ -15,6 +15,7 @@ import dataclasses
 from fractions import Fraction
 
 from . import families
+from .highs import SolverFailed
 from .model import Problem, _tags
 
 KIND_ZH = {"class": "班级", "major": "专业", "college": "学院", "grade": "年级"}
@@ -196,7 +197,10 @@ def verified(res, max_resolves: int = 4) -> dict:
         rule = binding_rule(p, res.pairs, i, j)
         if rule is None or (rule.key not in res._without and len(res._without) >= max_resolves):
             continue
-        other = res.without(rule)
+        try:
+            other = res.without(rule)
+        except SolverFailed:            # the check could not be made: the plain text stands
+            continue
         if other is None:
             continue
         texts = {}

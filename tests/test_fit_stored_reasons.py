@@ -103,3 +103,20 @@ def test_checked_reasons_survive_a_restart_and_reach_the_assignment_file(solved)
     col = next(c for c in book.columns if "reason" in str(c))        # header 理由(reason)
     reasons_in_file = set(book[col])
     assert all(t["zh"] in reasons_in_file for t in before.values())
+
+
+def test_a_check_that_cannot_be_made_leaves_the_plain_reason_and_still_saves(demo_db, monkeypatch):
+    from matching.api import MatchResult
+    from matching.highs import SolverFailed
+
+    def fail(self, rule):
+        raise SolverFailed("HiGHS: test")
+    monkeypatch.setattr(MatchResult, "without", fail)
+    rid = lifecycle.create_round(admin(), "核验失败", "initial", default_params())
+    res = solving.solve_round(admin(), rid)
+    info = lifecycle.get_round(admin(), rid)
+    p = res.problem
+    plain = [reasons.text(p, i, j, "zh", res.pairs) for i, j in res.pairs]
+    assert list(info.assignment.set_index(["cadre_id", "class_id"]).loc[
+        [(p.cadre_ids[i], p.class_ids[j]) for i, j in res.pairs], "reason"]) == plain
+    assert solving.CHECKED_REASONS not in info.result
