@@ -80,9 +80,14 @@ CHECKED_REASONS = "checked_reasons"
 
 
 def _checked_rows(res: MatchResult) -> list[dict[str, str]]:
+    """Checked reasons of the zero-fit pairs, for an optimal result only: "what the best answer without
+    the rule does, total +x" is measured against the optimum (a result stopped by the time limit, or
+    a hand-made one, keeps its reasons as drafted, and no re-solve is spent on it)."""
+    if res.status != "optimal":
+        return []
     p = res.problem
     return [{"cadre_id": p.cadre_ids[i], "class_id": p.class_ids[j], "zh": t["zh"], "en": t["en"]}
-            for (i, j), t in sorted(res.verify_reasons().items())] if vocabulary.is_solved(res.status) else []
+            for (i, j), t in sorted(res.verify_reasons().items())]
 
 
 def _keep_checked(res: MatchResult, report: dict | None) -> None:

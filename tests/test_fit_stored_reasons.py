@@ -120,3 +120,14 @@ def test_a_check_that_cannot_be_made_leaves_the_plain_reason_and_still_saves(dem
     assert list(info.assignment.set_index(["cadre_id", "class_id"]).loc[
         [(p.cadre_ids[i], p.class_ids[j]) for i, j in res.pairs], "reason"]) == plain
     assert solving.CHECKED_REASONS not in info.result
+
+
+def test_only_an_optimal_result_is_checked(demo_db):
+    cur = inputs.current_inputs()
+    cur["constraints"] = inputs.with_rows(cur["constraints"], [_zero_fit_lock(cur, default_params())])
+    res = solving.solve_inputs(cur, default_params())
+    assert res.status == "optimal" and any(res.problem.score_of(i, j) == 0 for i, j in res.pairs)
+    res.status = "feasible"             # as a solve stopped by its time limit, or a hand-made result
+    assert solving._checked_rows(res) == [] and not res._without
+    res.status = "optimal"
+    assert solving._checked_rows(res) and res._without
