@@ -10,7 +10,7 @@ One MIP over the whole assignment (HiGHS, fixed seed, one thread):
                Σ_i x_ij ≤ 1                                   each class at most one adviser
                x_ij = 1                                       a lock (so its cadre is always chosen)
                Σ_{i ∈ mask} y_ic ≤ hi,  ≥ lo                  college quota, level cap (count cadres)
-               x_ij ≤ y_ic ≤ Σ_{j ∈ c} x_ij                   y_ic: cadre i advises a class of college c
+               y_ic ≤ Σ_{j ∈ c} x_ij ≤ cap_i · y_ic           y_ic: cadre i advises a class of college c
                Σ_{(i,j) not in the previous round} x_ij ≤ k   change budget
                Σ_i z_i ≤ n                                    at most n cadres
                x, y, z ∈ {0, 1};  x only on allowed pairs     forbids, own unit "forbid", scores file
@@ -134,7 +134,8 @@ class _Built:
 def _model(prob: Problem, n_max: int) -> _Built | None:
     """The MIP above, with classes in groups (class_groups): x_ig = classes of group g cadre i takes.
     Columns: x per (cadre, group) allowed, then z per cadre, then y per (cadre, counted college).
-    Returns None when a lock sits on a pair no rule allows (no answer at any n)."""
+    Returns None when no answer can exist: a lock on a pair no rule allows, or quota minimums that n_max
+    cadres cannot meet by counting (short_of_minimums)."""
     unknown = {r.family for r in prob.rules} - HANDLED
     if unknown:
         raise NotImplementedError(f"best_n: rule families {sorted(unknown)} are not modelled")
@@ -142,7 +143,7 @@ def _model(prob: Problem, n_max: int) -> _Built | None:
     # ---- Data
     ok = _allowed(prob)                                   # forbid, own_unit (and the scores file's pairs)
     locks = [(r.i, r.j) for r in prob.rules if r.family == "lock"]
-    if any(not ok[i, j] for i, j in locks):
+    if any(not ok[i, j] for i, j in locks) or short_of_minimums(prob, ok, n_max):
         return None
     counts = [row for r in prob.rules for row in families.count_rows(r, prob)]   # (college, mask, coef, bound)
     counted = sorted({c for c, _, _, _ in counts})
@@ -165,6 +166,7 @@ def _model(prob: Problem, n_max: int) -> _Built | None:
         reach[:, [c for c in range(prob.C) if c not in set(counted)]] = False
         yi, yc = np.nonzero(reach)
         y_at[yi, yc] = nx + n + np.arange(len(yi))
+    y_who = np.nonzero(y_at >= 0)[0] if counted else np.zeros(0, np.int64)
     ny = int((y_at >= 0).sum())
     ncols = nx + n + ny
     lb, ub = np.zeros(ncols), np.ones(ncols)
@@ -190,13 +192,13 @@ def _model(prob: Problem, n_max: int) -> _Built | None:
     for c, mask, coef, bound in counts:
         ys = y_at[mask, c]
         rows.add(ys[ys >= 0], coef, -np.inf, coef * bound)
-    # y_ic = 1 exactly when cadre i takes a class of college c: x_ig ≤ ub_ig · y_ic, y_ic ≤ Σ_{g ∈ c} x_ig
+    # y_ic = 1 exactly when cadre i takes a class of college c: y_ic ≤ Σ_{g ∈ c} x_ig ≤ cap_i · y_ic
     yx = y_at[I, g_col[G]]
     lk = np.flatnonzero(yx >= 0)
-    r = np.arange(len(lk))
-    rows.block(np.concatenate([r, r]), np.concatenate([lk, yx[lk]]), np.concatenate([np.ones(len(lk)), -ub[lk]]),
-               np.full(len(lk), -np.inf), np.zeros(len(lk)))
     yr = yx[lk] - nx - n
+    capy = prob.cap[y_who].astype(float)
+    rows.block(np.concatenate([yr, np.arange(ny)]), np.concatenate([lk, nx + n + np.arange(ny)]),
+               np.concatenate([np.ones(len(lk)), -capy]), np.full(ny, -np.inf), np.zeros(ny))
     rows.block(np.concatenate([yr, np.arange(ny)]), np.concatenate([lk, nx + n + np.arange(ny)]),
                np.concatenate([-np.ones(len(lk)), np.ones(ny)]), np.full(ny, -np.inf), np.zeros(ny))
     # change budget: classes outside the previous round (a group's previous holders are the same for all)
@@ -225,12 +227,29 @@ def _hand_out(prob: Problem, b: _Built, v: np.ndarray) -> list:
     return pairs
 
 
+def short_of_minimums(prob: Problem, ok: np.ndarray, n_max: int) -> bool:
+    """A counting proof that no n_max cadres can meet the quota minimums: college c needs lo_c distinct
+    cadres (the largest minimum a counting row sets for it), and cadre i counts in at most
+    min(cap_i, colleges with a minimum it may take a class of); if the n_max largest of these add up to
+    less than Σ_c lo_c, there is no answer (the MIP's own LP can take seconds to find this out)."""
+    need: dict[int, float] = {}
+    for r in prob.rules:
+        for c, _mask, coef, bound in families.count_rows(r, prob):
+            if coef < 0:
+                need[c] = max(need.get(c, 0.0), float(bound))
+    if not need:
+        return False
+    reach = np.stack([ok[:, prob.col == c].any(axis=1) for c in sorted(need)], axis=1).sum(axis=1)
+    give = np.sort(np.minimum(prob.cap, reach))[::-1]
+    return float(give[:max(n_max, 0)].sum()) < sum(need.values())
+
+
 def best_n(prob: Problem, n_max: int, time_limit_s: float | None = None, cancel=None) -> BestN:
     """The n_max (or fewer) cadres covering the most priority classes under every rule, and how.
     `cancel`: a flag (threading.Event) that stops HiGHS (highs.Cancelled is raised)."""
     total = int(prob.priority.sum())
     b = _model(prob, n_max)
-    if b is None:
+    if b is None:                       # proven without a solve
         return BestN(n_max, 0, total, (), (), True, False)
     nx, n = len(b.I), prob.n
     # ---- Solve

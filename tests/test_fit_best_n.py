@@ -286,3 +286,21 @@ def test_a_set_cancel_flag_stops_best_n():
     cad, cls = _two_priority()
     with pytest.raises(Cancelled):
         best_n(Problem(MatchingInput(cad, cls), CFG), 2, cancel=lambda: True)
+
+
+def test_quota_minimums_short_by_counting_are_infeasible_without_a_solve():
+    # 甲院 and 乙院 each need one cadre; A0 (capacity 2) could serve both, A1 only 乙院
+    cad = cadres([("A0", "head", 2), ("A1", "head", 1)])
+    cls = classes([("P1", "甲院", True), ("N1", "乙院"), ("N2", "乙院")])
+    cons = constraints([{"type": "college_quota", "college": "甲院", "min": 1},
+                        {"type": "college_quota", "college": "乙院", "min": 2}])
+    inp = MatchingInput(cad, cls, None, cons)
+    prob = Problem(inp, CFG)
+    from matching.best_n import _allowed, short_of_minimums
+    ok = _allowed(prob)
+    assert short_of_minimums(prob, ok, 1) and not short_of_minimums(prob, ok, 2)   # needs 3, A0 gives 2
+    table = brute(inp, CFG)
+    assert best_up_to(table, 1) is None and not best_n(prob, 1).feasible and best_n(prob, 1).exact
+    got = best_n(prob, 2)
+    assert got.feasible and got.covered == 1 == best_up_to(table, 2)
+    check_answer(inp, CFG, prob, got, 2)
