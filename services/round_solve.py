@@ -69,12 +69,43 @@ def _report(res: MatchResult) -> dict[str, Any]:
     rep = dict(res.report)
     if res.diagnosis:
         rep["diagnosis"] = [c.to_dict() for c in res.diagnosis]
+    checked = _checked_rows(res)
+    if checked:
+        rep[CHECKED_REASONS] = checked
     return rep
 
 
+# The report key holding the checked reasons of zero-fit pairs (both languages), so that an engine
+# result re-made after a restart explains them as saved without re-solving (see result_for).
+CHECKED_REASONS = "checked_reasons"
+
+
+def _checked_rows(res: MatchResult) -> list[dict[str, str]]:
+    """Checked reasons of the zero-fit pairs, for an optimal result only: "what the best answer without
+    the rule does, total +x" is measured against the optimum (a result stopped by the time limit, or
+    a hand-made one, keeps its reasons as drafted, and no re-solve is spent on it)."""
+    if res.status != "optimal":
+        return []
+    p = res.problem
+    return [{"cadre_id": p.cadre_ids[i], "class_id": p.class_ids[j], "zh": t["zh"], "en": t["en"]}
+            for (i, j), t in sorted(res.verify_reasons().items())]
+
+
+def _keep_checked(res: MatchResult, report: dict | None) -> None:
+    """Give a re-made engine result the checked reasons stored with the round's result."""
+    p = res.problem
+    rows = (report or {}).get(CHECKED_REASONS) or []
+    res.keep_reasons({(p.ci[r["cadre_id"]], p.cj[r["class_id"]]): {"zh": r["zh"], "en": r["en"]}
+                      for r in rows if r.get("cadre_id") in p.ci and r.get("class_id") in p.cj})
+
+
 def save_result(round_id: int, res: MatchResult, actor: str) -> None:
+    """Store the result. Zero-fit pairs first get their checked reason (MatchResult.verify_reasons:
+    the binding rule, re-solved without it, and what that answer does), so the stored assignment
+    (review table, assignment file), the report and the explanation panel carry it."""
+    rep = _report(res)
     with session_scope() as s:
-        store_rounds.save_round_result(s, round_id, res.assignment, _report(res), actor)
+        store_rounds.save_round_result(s, round_id, res.assignment, rep, actor)
     _remember(round_id, res)
 
 
@@ -138,6 +169,7 @@ def result_for(user: UserInfo, round_id: int) -> MatchResult | None:
     if vocabulary.is_solved(res.status) and not _pairs(res.assignment).equals(_pairs(info.assignment)):
         # a re-solve that does not reproduce the stored rows cannot explain them
         return None
+    _keep_checked(res, info.result)
     _remember(round_id, res)
     return res
 
