@@ -29,7 +29,14 @@ from store.engine import ROOT, database_url, make_engine, migrate
 from store.errors import InvalidData
 
 DEMO_DIR = ROOT / "data" / "demo"
-DEMO_ROUND_NAME = "2025-2026学年 领导干部担任班主任（初始）"
+
+
+def demo_round_name(first_term_start: date) -> str:
+    """The demo's published round is named after the school year its calendar starts."""
+    y = first_term_start.year if first_term_start.month >= 8 else first_term_start.year - 1
+    return f"{y}-{y + 1}学年 领导干部担任班主任（初始）"
+
+
 ACTOR = "bootstrap"
 DEMO_FILES = {"cadres": "cadres.xlsx", "classes": "classes.xlsx", "preferences": "preferences.csv",
               "constraints": "constraints.xlsx", "exemptions": "exemptions.csv", "ledger": "ledger.csv",
@@ -64,7 +71,8 @@ def load_demo(session: Session, demo_dir: Path = DEMO_DIR, say: Callable[[str], 
     sd.save_calendar(session, terms, ACTOR)
     inserted, _ = sd.upsert_ledger(session, bundle["ledger"], ACTOR)
     assignment = bundle["assignment"]
-    rid = rounds.create_round(session, DEMO_ROUND_NAME, "initial",
+    round_name = demo_round_name(min(t.start for t in terms))
+    rid = rounds.create_round(session, round_name, "initial",
                               {k: bundle[k] for k in ("cadres", "classes", "preferences", "constraints")},
                               {"source": "data/demo/assignment.csv", "note": "演示：系统上线前手工分配"}, ACTOR)
     rounds.save_round_result(session, rid, assignment,
@@ -76,7 +84,7 @@ def load_demo(session: Session, demo_dir: Path = DEMO_DIR, say: Callable[[str], 
     for k in ("cadres", "classes", "preferences", "constraints", "exemptions"):
         say(f"  {k}: {len(bundle[k])}")
     say(f"  calendar: {len(terms)} terms; ledger: {inserted} activities")
-    say(f"  round {rid} “{DEMO_ROUND_NAME}” published from {effective}: {len(assignment)} rows")
+    say(f"  round {rid} “{round_name}” published from {effective}: {len(assignment)} rows")
 
     classes = bundle["classes"].sort_values("class_id")
     college = str(classes["college"].iloc[0])

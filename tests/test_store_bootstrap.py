@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from store import audit, frames, rounds
 from store import data as sd
-from store.bootstrap import DEMO_DIR, DEMO_FILES, DEMO_ROUND_NAME, DEMO_USERS, bootstrap
+from store.bootstrap import DEMO_DIR, DEMO_FILES, DEMO_USERS, bootstrap
 from store.engine import ROOT, make_engine
 from tests.demo_facts import AS_OF, DEMO
 
@@ -42,7 +42,7 @@ def test_bootstrap_empty_database_loads_demo_through_importer(db, monkeypatch):
         (r,) = rounds.list_rounds(s)
         first_day = bundle["assignment"]["start"].min().date()        # the demo's first teaching day
         assert first_day == DEMO.start
-        assert (r.name, r.status, r.effective_date) == (DEMO_ROUND_NAME, "published", first_day)
+        assert (r.name, r.status, r.effective_date) == (f"{DEMO.label}学年 领导干部担任班主任（初始）", "published", first_day)
         history = rounds.assignment_in_force(s)
         pd.testing.assert_frame_equal(history, frames.sort_frame("assignment", bundle["assignment"]),
                                       check_exact=True)
