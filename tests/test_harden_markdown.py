@@ -208,6 +208,19 @@ def _wishes_with_payloads() -> None:
                        [{"kind": "college", "value": colleges[1], "reason": "配偶任教" + PAYLOADS[3]}])
 
 
+def _reviews_with_payloads() -> None:
+    """One of the demo cadre's entries returned with a payload reason, another withdrawn with one."""
+    from services import compliance_view as cv
+    from services import ledger, review
+    from tests.fixtures_app import demo_user
+
+    me, admin = demo_user("cadre"), demo_user("admin")
+    inputs = cv.load_inputs()
+    mine = inputs.ledger.loc[inputs.ledger["cadre_id"] == me.cadre_id, "activity_id"].tolist()
+    review.return_entry(admin, inputs, mine[0], "请补充照片" + PAYLOADS[0])
+    ledger.withdraw_activity(me, mine[1], "重复录入" + PAYLOADS[3])
+
+
 @pytest.fixture
 def tainted_db(demo_db):
     taint(demo_db)
@@ -215,6 +228,7 @@ def tainted_db(demo_db):
 
     reset_engines()
     _wishes_with_payloads()
+    _reviews_with_payloads()
     st.cache_data.clear()
     st.cache_resource.clear()
     yield demo_db
