@@ -73,3 +73,36 @@ def test_ledger_table_has_no_toolbar_csv_and_our_download_is_text(app_server, pa
     finally:
         con.close()
     assert [(a, e) for a, e, _ in rows] == [("cadre", "ledger_table")] and json.loads(rows[0][2])["rows"] > 0
+
+
+def test_a_database_error_in_the_browser_is_one_sentence_and_an_id(app_server, page):
+    """The rounds table goes missing under the running app (a broken database): the admin reads
+    one sentence with an error id, never SQL or a trace; the server log has the trace under that id."""
+    import re
+
+    base, env = app_server
+    db = env["YIXIAN_DB_PATH"]
+    server_log = Path(db).parent / "streamlit.log"
+    con = sqlite3.connect(db)
+    con.execute("alter table assignment_rounds rename to assignment_rounds_hidden")
+    con.commit()
+    try:
+        login(page, base, "admin")       # the login is a write: a new store version, so nothing cached is served
+        page.goto(f"{base}/rounds")
+        alert = page.get_by_test_id("stAlert").filter(has_text="错误编号")
+        alert.wait_for()
+        text = page.get_by_test_id("stMain").inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "harden-database-error.png"))
+    finally:
+        con.execute("alter table assignment_rounds_hidden rename to assignment_rounds")
+        con.commit()
+        con.close()
+    [incident] = re.findall(r"错误编号 ([0-9a-f]{8})", alert.inner_text())
+    assert page.get_by_test_id("stException").count() == 0
+    for leak in ("SELECT", "no such table", "Traceback", "OperationalError", "assignment_rounds"):
+        assert leak not in text, f"{leak!r} shown to the user"
+    log = server_log.read_text(encoding="utf-8", errors="replace")
+    assert f"unexpected error {incident}" in log
+    after = log[log.index(f"unexpected error {incident}"):]
+    assert "Traceback" in after and "no such table" in after[:20000]
