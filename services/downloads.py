@@ -23,10 +23,11 @@ FORMATS = ("xlsx", "pdf")
 
 def record(user: UserInfo, kind: str, *, rows: int, about: str = "", fmt: str = "xlsx",
            note: dict | None = None) -> None:
-    """One audit entry for one download: `kind` from vocabulary.DOWNLOADS, `about` the round id,
+    """One audit entry for one download: `kind` from vocabulary.DOWNLOADS (or a DATA_KINDS table
+    from the data browser), `about` the round id,
     year or cadre the file is about, `rows` how many people/rows it holds."""
     access.require(user, *access.EVERYONE, action=f"download.{kind}")
-    if kind not in vocabulary.DOWNLOADS or fmt not in FORMATS:
+    if (kind not in vocabulary.DOWNLOADS and kind not in vocabulary.DATA_KINDS) or fmt not in FORMATS:
         raise YixianError("无法识别的下载类型", f"unknown download kind {kind!r} / format {fmt!r}")
     with session_scope() as s:
         audit.record(s, user.username, "download", kind, about,

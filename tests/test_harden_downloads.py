@@ -163,3 +163,15 @@ def test_the_audit_viewer_says_it_in_words(demo_db, as_role, lang, words):
     assert row[what].iloc[0] == f"{words} {rid}"
     assert str(n) in row["修改后" if lang == "zh" else "After"].iloc[0]
     assert vocabulary.label(vocabulary.AUDIT_ACTIONS, "download", lang) in words
+
+
+def test_the_data_browser_download_is_logged(demo_db, as_role):
+    from ui.data.state import Keys as DataKeys
+
+    at = _page("data.py", "admin", as_role, {DataKeys.BROWSE_KIND: "cadres"})
+    _click(at, DataKeys.BROWSE_DOWNLOAD)
+    [entry] = _downloads(demo_db)
+    con = sqlite3.connect(demo_db)
+    n = con.execute("select count(*) from cadres").fetchone()[0]
+    con.close()
+    assert (entry["actor"], entry["entity"], entry["after"]["rows"]) == ("admin", "cadres", n)
