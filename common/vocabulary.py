@@ -275,6 +275,7 @@ DOWNLOADS: Vocab = {                 # files of personal data a user downloads (
     "coverage_cadres": Term("干部履职明细", "cadres' compliance table"),
     "cadre_activities": Term("干部台账活动", "a cadre's activities"),
     "initial_passwords": Term("初始密码", "one-time passwords"),
+    "attachment": Term("附件", "attachment"),       # a ledger entry's evidence file
 }
 
 AUDIT_ENTITIES: Vocab = {

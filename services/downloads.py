@@ -18,7 +18,7 @@ from services.db import session_scope
 from store import audit
 from store.auth import UserInfo
 
-FORMATS = ("xlsx", "pdf")
+FORMATS = ("xlsx", "pdf", "image")       # image: a photo attached to a ledger entry
 
 
 def record(user: UserInfo, kind: str, *, rows: int, about: str = "", fmt: str = "xlsx",

@@ -175,3 +175,21 @@ def test_the_data_browser_download_is_logged(demo_db, as_role):
     n = con.execute("select count(*) from cadres").fetchone()[0]
     con.close()
     assert (entry["actor"], entry["entity"], entry["after"]["rows"]) == ("admin", "cadres", n)
+
+
+def test_saving_an_evidence_file_is_logged(demo_db, as_role):
+    from services import compliance_view as cv
+    from services import evidence
+
+    me = demo_user("cadre")
+    inputs = cv.load_inputs()
+    aid = inputs.ledger.loc[inputs.ledger["cadre_id"] == me.cadre_id, "activity_id"].iloc[0]
+    pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    att = evidence.attach(me, aid, "签到表.pdf", pdf)
+    at = _page("ledger.py", "cadre", as_role, {LedgerKeys.ENTRY_PICK: aid})
+    opener = next(b for b in at.button if b.key and b.key.endswith(f"_open_{att}"))
+    opener.click().run()
+    saver = next(b for b in at.get("download_button") if b.key and b.key.endswith(f"_dl_{att}"))
+    _click(at, saver.key)
+    [entry] = _downloads(demo_db)
+    assert (entry["actor"], entry["entity"], entry["about"]) == ("cadre", "attachment", str(att))
