@@ -135,6 +135,9 @@ def _repeated(field) -> bool:
 
 
 class Sweep:
+    """Walks an AppTest's element tree: Markdown-rendered texts are checked, every text is counted
+    when it shows a payload at all (so a page that shows no names is noticed)."""
+
     def __init__(self):
         self.found: list[str] = []
         self.seen = 0          # payload markers met anywhere (the sweep is not blind)
@@ -162,12 +165,10 @@ class Sweep:
                     else:
                         self.note(item)
                 elif hasattr(item, "ListFields"):
-                    sub = kind if field.name != "options" else f"{kind}.option"
-                    if sub.endswith(".option"):      # pills / segmented control options render Markdown
-                        for f2, v2 in item.ListFields():
-                            if isinstance(v2, str) and f2.name == "content":
-                                self.check(f"{where}.options.content", v2)
-                    self.proto(f"{where}.{field.name}", sub, item)
+                    content = getattr(item, "content", None) if field.name == "options" else None
+                    if isinstance(content, str):        # pills / segmented control options render Markdown
+                        self.check(f"{where}.options.content", content)
+                    self.proto(f"{where}.{field.name}", kind, item)
 
     def walk(self, at: AppTest) -> None:
         from streamlit.testing.v1.element_tree import Block, Element
