@@ -3,8 +3,11 @@
 Every name the app shows (cadres, units, positions, classes, majors, colleges, accounts, rounds),
 every reason (rules, exemptions) and every ledger summary in a copy of the demo database gets four
 payloads appended — a phishing link with a beacon image, an HTML image with an onerror
-handler, a script tag, a `javascript:` link. Then every page is drawn for every role that sees it
-(and the Rounds page in each of its sections with a cadre's explanation open), and every element
+handler, a script tag, a `javascript:` link — and so do a wish collection's name, a conflict's
+reason, a returned entry's and a withdrawal's reason, a scenario's and a solved round's name.
+Then every page (and app.py's sidebar) is drawn for every role that sees it, in both languages —
+the Rounds page in each of its sections with a cadre's explanation open, the data browser on every
+kind — and every element
 whose text Streamlit renders as Markdown — markdown/caption bodies, alerts, toasts, widget and
 expander/tab labels, help tooltips, radio and pill options — is read the way Streamlit's Markdown
 (CommonMark + GFM) reads it: an inline link or image, an autolink, a bare URL that GFM would link,
