@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import current_user, login_needed, logout, role_label
-from ui.feedback import user_errors
+from ui.feedback import md_escape, user_errors
 from ui.i18n import language_switch, tr
 from ui.nav import ACCOUNT_PAGE, PAGES, ROOT, url_path
 
@@ -35,7 +35,7 @@ if user is None:
 with st.sidebar:
     st.text(f"{user.display_name} · {role_label(user.role)}")   # names are user text: never Markdown
     if user.college:
-        st.caption(user.college)
+        st.caption(md_escape(user.college))   # user text: escaped for the caption's Markdown
     st.button(tr("退出登录", "Log out"), key="logout", icon=":material/logout:", on_click=logout)
 
 if user.must_change_password:

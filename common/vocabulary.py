@@ -275,8 +275,25 @@ AUDIT_ACTIONS: Vocab = {
     "rollover": Term("学年换届", "rolled the school year over"),
 }
 
+DOWNLOADS: Vocab = {                 # files of personal data a user downloads (each one is an audit entry)
+    "official_list": Term("领导干部担任班主任名单", "official list"),
+    "publicity_list": Term("公示名单", "publicity list"),
+    "assignment_file": Term("分配结果数据文件", "assignment data file"),
+    "annual_report": Term("年度履职报告", "annual report"),
+    "reminders": Term("本周提醒名单", "reminder list"),
+    "wish_reminders": Term("意向征集催办名单", "wish reminder list"),
+    "ledger_table": Term("台账明细", "ledger table"),
+    "confirm_table": Term("台账确认表", "ledger review table"),
+    "review_table": Term("分配审核表", "review table"),
+    "coverage_cadres": Term("干部履职明细", "cadres' compliance table"),
+    "cadre_activities": Term("干部台账活动", "a cadre's activities"),
+    "initial_passwords": Term("初始密码", "one-time passwords"),
+    "attachment": Term("附件", "attachment"),       # a ledger entry's evidence file
+}
+
 AUDIT_ENTITIES: Vocab = {
     **DATA_KINDS,
+    **DOWNLOADS,
     "round": Term("分配轮次", "round"), "scenario": Term("情景", "scenario"), "user": Term("账号", "account"),
     "session": Term("会话", "session"), "security": Term("安全事件", "security event"),
     "ledger_review": Term("台账审核", "ledger review"), "attachment": Term("附件", "attachment"),

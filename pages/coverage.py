@@ -20,7 +20,7 @@ from ui.coverage.charts_tab import render_charts
 from ui.coverage.filters import render_filters
 from ui.coverage.kpis import render_kpis
 from ui.coverage.reminders_tab import render_reminders
-from ui.feedback import show_error
+from ui.feedback import show_error, user_errors
 
 REFRESH_SECONDS = float(os.environ.get("YIXIAN_REFRESH_SECONDS", "10"))
 
@@ -53,6 +53,12 @@ filters = render_filters(inputs, own_college, REFRESH_SECONDS)
 
 @st.fragment(run_every=REFRESH_SECONDS)
 def dashboard(f: coverage.Filters) -> None:
+    # the fragment reruns on its own, outside app.py's wrapper: its errors are one sentence and an id too
+    with user_errors():
+        _dashboard(f)
+
+
+def _dashboard(f: coverage.Filters) -> None:
     version = cv.store_version()
     inp = load_inputs(version)
     comp = computed(version, f.as_of)

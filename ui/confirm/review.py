@@ -10,6 +10,7 @@ from common import vocabulary
 from common.errors import YixianError
 from services import evidence, review
 from ui.confirm.state import Keys
+from ui.downloads import table_download
 from ui.feedback import flash, show_flash
 from ui.i18n import lang, tr
 from ui.ledger.evidence import render_files
@@ -47,14 +48,17 @@ def _return(user: UserInfo, inputs: Inputs, activity_id: str) -> None:
         st.session_state[Keys.RETURN_REASON] = ""
 
 
-def _table(rows: pd.DataFrame, type_label: dict, status_label: dict) -> None:
-    show_table(display_frame(rows.assign(type=rows["type"].map(type_label),
-                                         review_status=rows["review_status"].map(status_label))[
+def _table(user: UserInfo, rows: pd.DataFrame, type_label: dict, status_label: dict) -> None:
+    shown = display_frame(rows.assign(type=rows["type"].map(type_label),
+                                      review_status=rows["review_status"].map(status_label))[
         ["date", "cadre_name", "type", "summary", "review_status", "review_reason"]].rename(columns={
             "date": tr("日期", "Date"), "cadre_name": tr("干部", "Cadre"), "type": tr("类型", "Type"),
             "summary": tr("内容", "Summary"), "review_status": tr("状态", "Status"),
-            "review_reason": tr("原因", "Reason")})),
-        Keys.TABLE, hide_index=True, width="stretch", height=300)
+            "review_reason": tr("原因", "Reason")}))
+    show_table(shown, Keys.TABLE, hide_index=True, width="stretch", height=300)
+    if len(shown):
+        table_download(user, shown, kind="confirm_table", key=Keys.DOWNLOAD, about=user.college or "",
+                       file_name="台账确认表.xlsx", sheet=tr("台账确认", "Ledger review"))
 
 
 def render_review(user: UserInfo, inputs: Inputs) -> None:
@@ -70,7 +74,7 @@ def render_review(user: UserInfo, inputs: Inputs) -> None:
         rows = rows.loc[rows["cadre_id"] == who].reset_index(drop=True)
     type_label = vocabulary.labels(vocabulary.ACTIVITY_TYPES, lang())
     st.caption(tr(f"共 {len(rows)} 条", f"{len(rows)} entries"))
-    _table(rows, type_label, status_label)
+    _table(user, rows, type_label, status_label)
     if rows.empty or status == "withdrawn":
         return
     if len(rows) > MAX_PICKS:

@@ -6,6 +6,7 @@ class Keys:
     STATUS = "confirm_status"
     CADRE = "confirm_cadre"
     TABLE = "confirm_table"
+    DOWNLOAD = "confirm_table_download"
     PICK = "confirm_pick"            # the entries of a batch confirmation
     ALL = "confirm_all"
     CONFIRM = "confirm_confirm"

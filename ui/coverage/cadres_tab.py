@@ -10,6 +10,7 @@ from services import coverage
 from services.compliance_view import Computed
 from services.coverage import View
 from ui.coverage.state import Keys
+from ui.downloads import table_download
 from ui.feedback import md_escape
 from ui.i18n import lang, tr
 from ui.tables import display_frame, show_table
@@ -35,7 +36,7 @@ def _activity_table(acts):
             "minutes": tr("时长", "Minutes"), "summary": tr("内容", "Summary")}))
 
 
-def render_cadre_table(v: View) -> None:
+def render_cadre_table(v: View, user: UserInfo | None = None) -> None:
     table = v.cadres.assign(state=v.cadres["state"].map(vocabulary.labels(vocabulary.CADRE_STATES, lang())))
     table = table.rename(columns={
         "cadre_id": tr("工号", "Staff no."), "name": tr("姓名", "Name"), "level": tr("层级", "Level"),
@@ -46,6 +47,9 @@ def render_cadre_table(v: View) -> None:
     show_table(table, Keys.CADRE_TABLE, hide_index=True, width="stretch",
                column_config={tr("达标率", "Rate"): st.column_config.ProgressColumn(
                    tr("达标率", "Rate"), format="percent", min_value=0, max_value=1)})
+    if user is not None and len(table):
+        table_download(user, table, kind="coverage_cadres", key=Keys.DL_CADRES, about=v.filters.as_of,
+                       file_name=f"干部履职明细_{v.filters.as_of}.xlsx", sheet=tr("干部明细", "Cadres"))
 
 
 def _venues(codes) -> str:
@@ -72,10 +76,14 @@ def render_drilldown(user: UserInfo, comp: Computed, v: View) -> None:
                hide_index=True, width="stretch")
     acts = card["activities"]
     st.caption(tr(f"台账活动 {len(acts)} 条", f"{len(acts)} ledger activities"))
-    show_table(_activity_table(acts), Keys.ACTIVITIES, hide_index=True, width="stretch", height=240)
+    shown = _activity_table(acts)
+    show_table(shown, Keys.ACTIVITIES, hide_index=True, width="stretch", height=240)
+    if len(shown):
+        table_download(user, shown, kind="cadre_activities", key=Keys.DL_ACTIVITIES, about=pick,
+                       file_name=f"台账活动_{pick}.xlsx", sheet=tr("台账活动", "Activities"))
 
 
 def render_cadres(user: UserInfo, comp: Computed, v: View) -> None:
-    render_cadre_table(v)
+    render_cadre_table(v, user)
     if v.cadre_ids:
         render_drilldown(user, comp, v)

@@ -17,6 +17,8 @@ class Keys:
     REMINDERS = "cov_reminders"
     DL_REMINDERS = "cov_dl_reminders"
     DL_REPORT = "cov_dl_report"
+    DL_CADRES = "cov_dl_cadres"
+    DL_ACTIVITIES = "cov_dl_activities"
     DL_REPORT_PDF = "cov_dl_report_pdf"
     REPORT_YEAR = "cov_report_year"
     # charts: each drawn with key `<chart>_chart` and a PNG button `<chart>_png`

@@ -11,6 +11,7 @@ from common.errors import YixianError
 from services import kind_display, uploads
 from ui.data.import_tab import kind_label
 from ui.data.state import Keys
+from ui.downloads import table_download
 from ui.feedback import md_escape, show_error
 from ui.i18n import lang, tr
 from ui.tables import display_frame
@@ -37,7 +38,11 @@ def render_browse(user: UserInfo) -> None:
         mask = frame.astype(str).apply(lambda col: col.str.contains(query, case=False, regex=False)).any(axis=1)
         frame = frame[mask]
     st.caption(tr(f"共 {len(frame)} 行", f"{len(frame)} row(s)"))
-    st.dataframe(kind_display.display(display_frame(frame), kind, lang()), hide_index=True, width="stretch")
+    shown = kind_display.display(display_frame(frame), kind, lang())
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if len(shown):
+        table_download(user, shown, kind=kind, key=Keys.BROWSE_DOWNLOAD, file_name=f"{kind_label(kind)}.xlsx",
+                       sheet=kind_label(kind))
     if kind in uploads.ONE_ROW_KINDS and user.role == "admin":
         render_one_row(user, kind, uploads.load_for_browse(user, kind))
 

@@ -10,6 +10,7 @@ class Keys:
     TEMPLATE_PREFIX = "tmpl_"            # + kind
     BROWSE_KIND = "data_browse_kind"
     SEARCH = "data_search"
+    BROWSE_DOWNLOAD = "data_browse_download"
     ONE_PICK = "data_one_pick"           # which cadre/class the one-row form edits ("" = a new one)
     ONE_SAVE = "data_one_save"
     ONE_FIELD = "data_one_"              # + kind + column id: the one-row form's fields

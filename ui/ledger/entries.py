@@ -11,6 +11,7 @@ from common import vocabulary
 from common.errors import YixianError
 from services import evidence, ledger
 from services.review import with_status
+from ui.downloads import table_download
 from ui.feedback import flash, md_escape, show_flash
 from ui.i18n import lang, tr
 from ui.ledger.evidence import render_files, render_upload
@@ -87,14 +88,17 @@ def render_entries(user: UserInfo, led: pd.DataFrame, reviews: pd.DataFrame) -> 
     status_label = vocabulary.labels(vocabulary.REVIEW_STATUSES, lang())
     led = with_status(led, reviews)
     st.caption(tr(f"共 {len(led)} 条", f"{len(led)} activities"))
-    show_table(display_frame(led.assign(type=led["type"].map(type_label),
-                                        review_status=led["review_status"].map(status_label))[
+    shown = display_frame(led.assign(type=led["type"].map(type_label),
+                                     review_status=led["review_status"].map(status_label))[
         ["date", "type", "review_status", "summary", "activity_id"]].rename(columns={
             "date": tr("日期", "Date"), "type": tr("类型", "Type"), "review_status": tr("状态", "Status"),
-            "summary": tr("内容", "Summary"), "activity_id": tr("编号", "Id")})),
-        Keys.TABLE, hide_index=True, width="stretch", height=280)
+            "summary": tr("内容", "Summary"), "activity_id": tr("编号", "Id")}))
+    show_table(shown, Keys.TABLE, hide_index=True, width="stretch", height=280)
     if not len(led):
         return
+    cadre = str(led["cadre_id"].iloc[0]) if "cadre_id" in led else ""
+    table_download(user, shown, kind="ledger_table", key=Keys.DOWNLOAD, about=cadre,
+                   file_name=f"工作台账_{cadre}.xlsx", sheet=tr("工作台账", "Ledger"))
     returned = led.loc[led["review_status"] == "returned", "activity_id"].tolist()
     if returned:
         st.warning(tr(f"有 {len(returned)} 条记录被学院退回，请打开修改后重新提交（已排在下方列表最前）。",

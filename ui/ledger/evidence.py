@@ -7,6 +7,7 @@ import streamlit as st
 
 from common.errors import YixianError
 from services import evidence
+from ui.downloads import audited_download
 from ui.feedback import flash
 from ui.i18n import lang, tr
 from ui.ledger.state import Keys
@@ -42,8 +43,9 @@ def render_files(user: UserInfo, files: list[dict], inputs: Inputs | None = None
             st.text(f["filename"][:24])
             if st.button(tr("下载", "Download"), key=f"{key}_open_{f['id']}", icon=":material/download:"):
                 att = evidence.open_attachment(user, f["id"], inputs)
-                st.download_button(tr("保存文件", "Save file"), att["content"], file_name=att["filename"],
-                                   mime=att["mime"], key=f"{key}_dl_{f['id']}")
+                audited_download(tr("保存文件", "Save file"), att["content"], user=user, kind="attachment", rows=1,
+                                 about=f["id"], fmt="pdf" if att["mime"] == "application/pdf" else "image",
+                                 file_name=att["filename"], mime=att["mime"], key=f"{key}_dl_{f['id']}")
             if can_remove:
                 st.button(tr("移除", "Remove"), key=f"{key}_rm_{f['id']}", icon=":material/delete:",
                           on_click=_remove, args=(user, f["id"]))

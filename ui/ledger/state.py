@@ -15,6 +15,7 @@ class Keys:
     PROGRESS = "ledger_progress"
     PERIODS = "ledger_periods"
     TABLE = "ledger_table"
+    DOWNLOAD = "ledger_table_download"
     ENTRY_PICK = "ledger_entry_pick"       # the entry opened below the table
     UPLOAD = "ledger_upload"
     UPLOAD_SAVE = "ledger_upload_save"

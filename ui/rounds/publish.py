@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from services import exports, round_lifecycle, round_review, settings
+from ui.downloads import audited_download
 from ui.feedback import flash, md_escape, show_error
 from ui.i18n import tr
 from ui.page_state import goto
@@ -119,9 +120,12 @@ def _exports(view: RoundView) -> None:
                                                  draft=draft, notice=_notice(view))),
              ("export_assignment", tr("分配结果数据文件（可再导入）", "Assignment data file (re-importable)"), "分配结果",
               lambda: round_review.assignment_file(info))]
+    kinds = {"export_official": "official_list", "export_publicity": "publicity_list",
+             "export_assignment": "assignment_file"}
     for col, (key, text, suffix, data) in zip(st.columns(3), files):
-        col.download_button(text, data=data(), file_name=f"{stem}_{suffix}.xlsx", key=key, mime=XLSX,
-                            icon=":material/download:", width="stretch")
+        audited_download(text, data(), user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
+                         note={"draft": draft}, container=col, file_name=f"{stem}_{suffix}.xlsx", key=key,
+                         mime=XLSX, icon=":material/download:", width="stretch")
 
 
 def render_publish(view: RoundView) -> None:

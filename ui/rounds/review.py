@@ -5,6 +5,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import round_review
+from ui.downloads import table_download
 from ui.i18n import tr
 from ui.labels import label
 from ui.rounds.explain import render_explanation
@@ -40,12 +41,21 @@ def _filtered(full):
     return round_review.filter_table(full, query, cols, only_changed, only_locked, rank)
 
 
-def _table(full) -> None:
+def _download(view: RoundView, shown) -> None:
+    """The table as filtered, headers as shown: our own audited xlsx (the toolbar's CSV is off)."""
+    headers = {k: v if isinstance(v, str) else v.get("label") or k for k, v in _columns().items()}
+    table = display_frame(shown)[[c for c in shown.columns if c in headers]].rename(columns=headers)
+    table_download(view.user, table, kind="review_table", key=Keys.REVIEW_DOWNLOAD, about=view.rid,
+                   file_name=f"分配审核表_{view.rid}.xlsx", sheet=tr("审核", "Review"))
+
+
+def _table(full, view: RoundView) -> None:
     shown = _filtered(full)
     st.caption(tr(f"显示 {len(shown)} / {len(full)} 对", f"{len(shown)} of {len(full)} pairs"))
     event = st.dataframe(display_frame(shown), hide_index=True, width="stretch", key=Keys.REVIEW_TABLE,
                          column_config=_columns(), height=360, on_select="rerun", selection_mode="single-row")
     st.caption(tr("点选表中一行即可在下方查看该干部的解释并调整。", "Select a row to explain and adjust it below."))
+    _download(view, shown)
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     if rows and rows[0] < len(shown):
         picked = shown.iloc[rows[0]]["cadre_id"]
@@ -60,6 +70,6 @@ def render_review(view: RoundView) -> None:
         st.info(tr("本轮还没有分配结果。", "This round has no assignment yet."))
         return
     full = round_review.review_table(view.info)
-    _table(full)
+    _table(full, view)
     render_explanation(view, dict(zip(full["cadre_id"], full["name"])))
     render_metrics(view)

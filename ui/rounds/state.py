@@ -40,6 +40,7 @@ class Keys:
     REVIEW_LOCKED = "review_locked"
     REVIEW_RANK = "review_rank"
     REVIEW_TABLE = "review_table"
+    REVIEW_DOWNLOAD = "review_table_download"
     REVIEW_LAST_ROW = "review_last_row"
     EXPLAIN_CADRE = "explain_cadre"
     EXPLAIN_TARGET = "explain_target"

@@ -8,6 +8,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import acknowledge, wishes
+from ui.downloads import XLSX, audited_download
 from ui.feedback import flash, md_escape, show_error, show_flash
 from ui.i18n import lang, tr
 from ui.tables import display_frame, show_table
@@ -46,8 +47,10 @@ def render_status(user: UserInfo, col: wishes.Collection) -> None:
     m1, m2 = st.columns(2)
     m1.metric(tr("已填报", "Answered"), f"{int(status['answered'].sum())} / {len(status)}", border=True)
     m2.metric(tr("未填报", "Not yet"), int((~status["answered"]).sum()), border=True)
-    st.download_button(tr("下载催办名单（xlsx）", "Reminder list (xlsx)"), wishes.reminder_xlsx(user, col.id),
-                       file_name="意向征集催办名单.xlsx", icon=":material/notifications:")
+    audited_download(tr("下载催办名单（xlsx）", "Reminder list (xlsx)"), wishes.reminder_xlsx(user, col.id),
+                     user=user, kind="wish_reminders", rows=int((~status["answered"]).sum()), about=col.id,
+                     file_name="意向征集催办名单.xlsx", mime=XLSX, icon=":material/notifications:",
+                     key=Keys.DL_REMINDERS)
     if col.is_open() and st.button(tr("立即截止", "Close now"), key=Keys.CLOSE):
         wishes.set_deadline(user, col.id, datetime.now(UTC))
         st.rerun()

@@ -20,6 +20,7 @@ class Keys:
     ANSWERS = "wish_round_answers"
     CONFLICTS = "wish_round_conflicts"
     ACKS = "wish_round_acks"
+    DL_REMINDERS = "wish_round_dl_reminders"
 
     @staticmethod
     def at(key: str, i: int) -> str:
