@@ -1,5 +1,5 @@
 """Yixian matching engine: exact, explainable, diagnosable cadre → class assignment (人岗相宜)."""
-from .api import ASSIGNMENT_COLS, MatchResult, solve
+from .api import ASSIGNMENT_COLS, MatchResult, broken_rules, given, solve
 from .config import ConfigError, MatchConfig, load_config
 from .diagnosis import Conflict
 from .model import InputError, MatchingInput
@@ -12,6 +12,8 @@ __all__ = [
            "MatchConfig",
            "MatchResult",
            "MatchingInput",
+           "broken_rules",
+           "given",
            "load_config",
            "solve",
 ]
