@@ -401,9 +401,10 @@ def _fair(prob: Problem, opts: Opts, progress) -> tuple[Core, dict]:
     return best_core, {"measure": "worst_score", "worst": best / prob.scale, "min_fit": best}
 
 
-def broken_rules(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> list[tuple[str, str]]:
-    """Every hard rule a given assignment (cadre_id, class_id rows) breaks, as (zh, en) — the same
-    checks `verify` makes on the engine's answers, for an assignment made by hand. Empty: it holds."""
+def broken_rules(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> list[tuple]:
+    """Every hard rule a given assignment (cadre_id, class_id rows) breaks, as (zh, en, rule ref or
+    None) — the checks `verify` makes on the engine's answers, for an assignment made by hand.
+    Empty: every rule holds."""
     prob = Problem(inp, cfg or load_config(None))
     pairs, out = _pairs_of(prob, assignment, [])
     if out:
@@ -416,24 +417,24 @@ def _pairs_of(prob: Problem, assignment: pd.DataFrame, out: list) -> tuple[list,
     for a, b in zip(assignment["cadre_id"], assignment["class_id"]):
         a, b = str(a).strip(), str(b).strip()
         if a not in prob.ci or b not in prob.cj:
-            out.append((f"{a} → {b}：干部或班级不在本轮名单中", f"{a} → {b}: cadre or class not in this round"))
+            out.append((f"{a} → {b}：干部或班级不在本轮名单中", f"{a} → {b}: cadre or class not in this round", None))
         else:
             pairs.append((prob.ci[a], prob.cj[b]))
     return sorted(pairs), out
 
 
-def _broken(prob: Problem, pairs: list) -> list[tuple[str, str]]:
+def _broken(prob: Problem, pairs: list) -> list[tuple]:
     out = []
     if len(set(pairs)) != len(pairs):
-        out.append(("同一配对出现两次", "a pair appears twice"))
+        out.append(("同一配对出现两次", "a pair appears twice", None))
     classes = [j for _, j in pairs]
     for j in sorted({j for j in classes if classes.count(j) > 1}):
-        out.append((f"班级 {prob.class_ids[j]} 有多名班主任", f"class {prob.class_ids[j]} has more than one adviser"))
+        out.append((f"班级 {prob.class_ids[j]} 有多名班主任", f"class {prob.class_ids[j]} has more than one adviser", None))
     for i, j in pairs:
         if not prob.allowed_classes(i)[j]:
             out.append((f"{prob.cadre_ids[i]} → {prob.class_ids[j]}：该配对不允许",
-                        f"{prob.cadre_ids[i]} → {prob.class_ids[j]}: the pair is not allowed"))
-    out += [(r.label_zh, r.label_en) for r in families.broken(prob.rules, prob, pairs)]
+                        f"{prob.cadre_ids[i]} → {prob.class_ids[j]}: the pair is not allowed", None))
+    out += [(r.label_zh, r.label_en, r.ref) for r in families.broken(prob.rules, prob, pairs)]
     return out
 
 
@@ -452,7 +453,7 @@ def given(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame)
     pairs, bad = _pairs_of(prob, assignment, [])
     bad = bad or _broken(prob, pairs)
     if bad:
-        raise InputError(bad)
+        raise InputError([(zh, en) for zh, en, _ in bad])
     locks = {(r.i, r.j) for r in prob.rules if r.family == "lock"}
     lock_class = {j: i for i, j in locks}
     anchor, now = set(prob.anchor_pairs), set(pairs)

@@ -101,7 +101,8 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
         if old.status != "draft":
             raise RoundsError(f"轮次 {round_id} 已{vocabulary.label(vocabulary.ROUND_STATUSES, old.status)}，只能修改草稿",
                               f"round {round_id} is {old.status}; only a draft can be changed")
-        new_params = dict(old.parameters) | (params or {})
+        # an adjustment's anchor (the pairs it kept first) belongs to that revision only
+        new_params = {k: v for k, v in old.parameters.items() if k != "anchor"} | (params or {})
         new_params["revision_of"] = old.id
         new_params["revision"] = int(old.parameters.get("revision") or 0) + 1
         new_params["round_no"] = round_number(old.id, old.parameters)

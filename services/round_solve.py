@@ -7,6 +7,7 @@ rows). No Streamlit here.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from common import vocabulary
-from matching import MatchResult, solve
+from matching import MatchingInput, MatchResult, solve
 from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
@@ -59,9 +60,19 @@ def forget_results() -> None:
         _RESULTS.clear()
 
 
+def engine_input(inputs: dict[str, pd.DataFrame], params: dict[str, Any]) -> MatchingInput:
+    """The engine's input of a round: its snapshot, and for a manual adjustment the pairs it keeps
+    first (parameters "anchor": the revision it was made from), so re-running it gives its result."""
+    inp = matching_input(inputs)
+    pairs = (params.get("anchor") or {}).get("pairs")
+    if pairs:
+        inp = dataclasses.replace(inp, anchor=pd.DataFrame(pairs, columns=["cadre_id", "class_id"]))
+    return inp
+
+
 def solve_inputs(inputs: dict[str, pd.DataFrame], params: dict[str, Any], progress=None,
                  cancel: threading.Event | None = None) -> MatchResult:
-    return solve(matching_input(inputs), make_config(params), progress=progress, cancel=cancel)
+    return solve(engine_input(inputs, params), make_config(params), progress=progress, cancel=cancel)
 
 
 def _report(res: MatchResult) -> dict[str, Any]:
