@@ -50,9 +50,10 @@ ACTIONS = ("lock", "forbid", "move")
 RESTORED_KEYS = ("revision_of", "revision", "round_no", "revision_note", "revision_note_en")
 
 
-def round_label(info) -> str:
-    """#N vK: the round's number for its life and the revision's version (never an internal id)."""
-    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters)}"
+def round_label(info, later: int = 0) -> str:
+    """#N vK: the round's number for its life and the revision's version (never an internal id);
+    `later`: the label of the revision that many steps after it."""
+    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
 
 
 def _breaks(row: dict[str, Any], cadre_id: str, class_id: str, college: str, locks_full: bool) -> bool:
@@ -153,6 +154,7 @@ class Plan:
     """An adjustment computed but not saved: the revision it would make and every pair it changes."""
     round_id: int                 # the draft it adjusts
     round_label: str              # "#N vK" of that draft
+    new_label: str                # "#N vK+1": the revision it would make
     action: str                   # lock | forbid | move | swap
     note_zh: str
     note_en: str
@@ -190,13 +192,13 @@ def _anchor(info) -> dict[str, Any] | None:
 def _plan(info, action: str, note: tuple[str, str], inputs, res, solved: bool = True) -> Plan:
     params = {"anchor": _anchor(info)}
     if res.status == "cancelled":
-        return Plan(info.id, round_label(info), action, *note, status="cancelled")
+        return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status="cancelled")
     if not vocabulary.is_solved(res.status):
         own = 2 if action == "swap" else 1
-        return Plan(info.id, round_label(info), action, *note, status="refused", refused=tuple(
+        return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status="refused", refused=tuple(
             _refused(info, inputs, res, own)))
     changes = pair_changes(info.assignment, res.assignment)
-    return Plan(info.id, round_label(info), action, *note, status=res.status, inputs=inputs, params=params,
+    return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status=res.status, inputs=inputs, params=params,
                 changes=changes, result=res, solved=solved)
 
 
@@ -291,7 +293,7 @@ def _outcome(user: UserInfo, plan: Plan, save: bool) -> dict[str, Any]:
         return {"round_id": plan.round_id, "status": "preview", "plan": plan}
     new_id = apply(user, plan)
     return {"round_id": new_id, "status": plan.status, "note": plan.note_zh, "note_en": plan.note_en,
-            "label": round_label(load_round(new_id))}
+            "label": plan.new_label}
 
 
 def start_preview(user: UserInfo, round_id: int, action: str, cadre_id: str, class_id: str) -> BackgroundJob:
@@ -327,11 +329,16 @@ def revisions(user: UserInfo, round_id: int) -> list:
     return [r for r in listed if round_number(r.id, r.parameters) == no]
 
 
-def previous_revision(user: UserInfo, info):
-    """The revision this one was made from (None for v1)."""
-    access.require(user, *READERS, action="read_round")
+def against_previous(user: UserInfo, round_id: int) -> tuple[str, pd.DataFrame] | None:
+    """(label of the revision this one was made from, every pair that changed since: CHANGE_COLUMNS),
+    or None for a first revision."""
+    access.require(user, *READERS, action="diff_round")
+    info = load_round(round_id)
     of = info.parameters.get("revision_of")
-    return load_round(int(of)) if of else None
+    if not of:
+        return None
+    prev = load_round(int(of))
+    return round_label(prev), pair_changes(prev.assignment, info.assignment)
 
 
 def restore(user: UserInfo, round_id: int, earlier_id: int) -> int:
