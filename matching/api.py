@@ -206,8 +206,18 @@ class MatchResult:
         forcing (i, j) costs at least −rc_ij − (UB − Z) (rounded up to the integer scale). Classes are
         tried in order of reduced cost and an exact re-solve (solver.move) is run only until that bound
         shows no remaining class can do better."""
+        js = np.asarray(js, dtype=np.int64)
         with self._lock:
-            return self._move_cost(i, np.asarray(js, dtype=np.int64))
+            mc = self._move_cost(i, js)
+        p = self.problem
+        if mc is None or not p.anchor_pairs:
+            return mc
+        # an adjustment (anchor) counts kept pairs first: the cost is that of the answer found (the
+        # fewest changes, then the best objective) without the anchor's weight, as for any round
+        anchor = set(p.anchor_pairs)
+        moved = self._moves.get((i, tuple(js.tolist()))) or []
+        fewer = len(anchor & set(self.pairs)) - len(anchor & set(moved))
+        return mc - Fraction(p.anchor_weight * fewer, p.scale)
 
     def _move_cost(self, i: int, js: np.ndarray) -> Fraction | None:
         core = self.core
@@ -236,8 +246,8 @@ class MatchResult:
         comes first and kept pairs break ties. Dense models up to FEWEST_MOVES_MAX_PAIRS only (one
         more exact solve); None otherwise or if the check of its fit fails."""
         p = self.problem
-        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS:
-            return None
+        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS or p.anchor_pairs:
+            return None         # (an anchored answer already has the fewest changes: see move_cost)
         K = int(p.cap.sum()) + 1
         W = np.where(np.isfinite(p.W), p.W * K, -np.inf)
         for a, b in self.pairs:

@@ -110,3 +110,15 @@ def test_an_anchor_never_changes_a_pairs_score():
     assert list(res.assignment["score"]) == [1.0, 1.0] and res.report["total_fit"] == 2.0
     assert res.report["anchor"]["kept"] == 2 and res.report["anchor"]["changed"] == 0
     assert dataclasses.replace(inp, anchor=None).anchor is None
+
+
+def test_move_costs_of_an_anchored_answer_are_in_the_objectives_own_units():
+    # A holds X (fit 5), B holds Y (fit 5); moving A to Y costs 8 (5+5 → 1+1) with or without the anchor
+    cad = cadres([("A", "head", 1), ("B", "head", 1)])
+    cls = classes([("X", "甲院"), ("Y", "甲院")])
+    sc = scores([("A", "X", "5"), ("A", "Y", "1"), ("B", "X", "1"), ("B", "Y", "5")])
+    plain = solve(MatchingInput(cad, cls, None, None, sc), load_config(None))
+    held = solve(MatchingInput(cad, cls, None, None, sc, anchor=previous([("A", "X"), ("B", "Y")])),
+                 load_config(None))
+    i, j = held.problem.ci["A"], held.problem.cj["Y"]
+    assert plain.move_cost(i, [j]) == held.move_cost(i, [j]) == 8
