@@ -173,7 +173,7 @@ class Plan:
     @property
     def total_cost(self) -> float:
         """Total fit lost (negative: gained) over every pair that changes."""
-        return float(self.changes["cost"].sum()) if len(self.changes) else 0.0
+        return float(self.changes["cost"].sum()) + 0.0 if len(self.changes) else 0.0     # (+ 0.0: never −0)
 
     @property
     def moved(self) -> int:

@@ -24,7 +24,11 @@ def _what(action: str, after: dict[str, Any], lang: str) -> str:
         p = after.get("parameters") or {}
         if p.get("revision_of"):
             note = p.get("revision_note") or ""
-            return (f"由 #{p['revision_of']} 修改而来：{note}" if zh else f"revision of #{p['revision_of']}: {note}")
+            # named by the round's number and the version it came from (#N vK), never an internal id
+            was = f"#{p.get('round_no') or p['revision_of']} v{int(p.get('revision') or 1)}"
+            if not zh:
+                note = p.get("revision_note_en") or note
+            return f"由 {was} 修改而来：{note}" if zh else f"revision of {was}: {note}"
         kind = vocabulary.label(vocabulary.ROUND_KINDS, after.get("kind"), lang)
         return f"{kind}" + (f"，种子 {p.get('seed', 0)}" if zh else f", seed {p.get('seed', 0)}")
     if action == "save_result":

@@ -158,3 +158,16 @@ def test_a_rules_edit_after_a_move_solves_without_the_old_anchor(demo_db):
     v2 = adjusting.apply(admin(), adjusting.preview(admin(), rid, "move", mover, target))
     v3 = lifecycle.revise(admin(), v2, params={"seed": 1}, note="改种子")
     assert "anchor" not in lifecycle.get_round(admin(), v3).parameters
+
+
+def test_the_history_names_the_revision_a_move_came_from_by_number_and_version(demo_db):
+    from services import round_history
+    rid = _solved()
+    info = lifecycle.get_round(admin(), rid)
+    mover, target, _ = _holder_move(info)
+    v2 = adjusting.apply(admin(), adjusting.preview(admin(), rid, "move", mover, target))
+    v3 = adjusting.restore(admin(), v2, rid)
+    made = round_history.history_in_words(admin(), v3)
+    assert f"由 #{rid} v2 修改而来：恢复到 #{rid} v1" in set(made["what"]), made
+    en = round_history.history_in_words(admin(), v3, "en")
+    assert f"revision of #{rid} v2: back to #{rid} v1" in set(en["what"])

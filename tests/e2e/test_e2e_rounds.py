@@ -98,7 +98,11 @@ def test_round_end_to_end(app_server, page, tmp_path):
     # lock one pair (the first cadre in the list) and re-solve
     _section(page, "调整")
     page.get_by_role("button", name="锁定当前配对").click()
-    _wait_solved(page)
+    confirm = page.get_by_role("button", name="确认并保存为新版本")     # a preview of the pairs first
+    confirm.wait_for(timeout=90_000)
+    _shoot(page, "rounds-adjust-preview.png")
+    confirm.click()
+    page.get_by_text("已保存为").first.wait_for()
     page.get_by_text("本版本 v2 由 v1 修改而来").first.wait_for()
     locked = _store(env, """
         from services import round_lifecycle as svc
@@ -111,8 +115,8 @@ def test_round_end_to_end(app_server, page, tmp_path):
     rid, n_locked, note = locked.split(" ", 2)
     assert int(n_locked) == 4 and note.startswith("锁定")
 
-    # who moved where and why, against the assignment in force
-    _section(page, "与现行分配对比")
+    # who moved where and why, against the previous revision and the assignment in force
+    _section(page, "对比")
     page.get_by_text("调动", exact=True).first.wait_for()
     _shoot(page, "rounds-diff.png", 1400)
 

@@ -45,8 +45,11 @@ def _render_plan(view: RoundView, plan: round_adjust.Plan) -> None:
     c1, c2 = st.columns(2)
     c1.metric(tr("变动的干部", "Cadres changing"), plan.moved)
     c2.metric(tr("总代价（匹配度减少）", "Total cost (fit lost)"), f"{plan.total_cost:g}")
-    st.dataframe(changes_frame(plan), hide_index=True, width="stretch", key="adjust_preview",
-                 height=table_height(len(plan.changes), 420))
+    if len(plan.changes):
+        st.dataframe(changes_frame(plan), hide_index=True, width="stretch", key="adjust_preview",
+                     height=table_height(len(plan.changes), 420))
+    else:
+        st.info(tr("没有配对会变动（只增加规则）。", "No pair changes (only the rule is added)."))
     b1, b2 = st.columns(2)
     if b1.button(tr("确认并保存为新版本", "Confirm and save as a new revision"), key=Keys.ADJUST_CONFIRM,
                  type="primary", icon=":material/check:"):

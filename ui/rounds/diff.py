@@ -29,7 +29,11 @@ def _against_previous(view: RoundView) -> None:
     st.markdown("##### " + tr(f"与上一版本 {label} 对比", f"Against the previous revision {label}"))
     c1, c2 = st.columns(2)
     c1.metric(tr("变动的干部", "Cadres changed"), int(c["cadre_id"].nunique()))
-    c2.metric(tr("匹配度变化", "Fit change"), f"{-float(c['cost'].sum()):+g}")
+    gain = -float(c["cost"].sum())
+    c2.metric(tr("匹配度变化", "Fit change"), f"{gain:+g}" if gain else "0")
+    if not len(c):
+        st.info(tr("与上一版本的配对完全相同。", "The same pairs as the previous revision."))
+        return
 
     def cls(name, cid):
         return f"{name}（{cid}）" if cid else "—"
