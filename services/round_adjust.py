@@ -29,7 +29,7 @@ from services.db import session_scope
 from services.jobs import BackgroundJob
 from services.round_compare import CHANGE_COLUMNS, pair_changes
 from services.round_inputs import with_rows
-from services.round_lifecycle import revise, round_number, version_number
+from services.round_lifecycle import revise, round_label, round_number
 from services.round_rules import (
     RoundsError,
     RuleNames,
@@ -48,12 +48,6 @@ MOVE_REASON = "手动调整"
 SWAP_REASON = "对调"
 ACTIONS = ("lock", "forbid", "move")
 RESTORED_KEYS = ("revision_of", "revision", "round_no", "revision_note", "revision_note_en")
-
-
-def round_label(info, later: int = 0) -> str:
-    """#N vK: the round's number for its life and the revision's version (never an internal id);
-    `later`: the label of the revision that many steps after it."""
-    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
 
 
 def _breaks(row: dict[str, Any], cadre_id: str, class_id: str, college: str, locks_full: bool) -> bool:

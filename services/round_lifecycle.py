@@ -92,6 +92,12 @@ def version_number(params: dict[str, Any]) -> int:
     return int(params.get("revision") or 0) + 1
 
 
+def round_label(info, later: int = 0) -> str:
+    """#N vK: the round's number for its life and the revision's version — how every message names a
+    round (never by an internal id); `later`: the label of the revision that many steps after it."""
+    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
+
+
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
            params: dict[str, Any] | None = None, note: str = "", note_en: str = "") -> int:
     """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""

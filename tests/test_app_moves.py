@@ -3,12 +3,15 @@ and saved only when confirmed; the diff shows the previous revision and the roun
 by side; any earlier revision can be restored; messages name rounds #N vK."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from test_app_rounds import finish_job, frame_with, page, solved_round, texts
 from test_services_moves import _holder_move, _one_class, _pairs
 
 from services import round_adjust as adjusting
 from services import round_lifecycle as lifecycle
 from services.round_rules import RoundsError
+from tests.demo_facts import LAST_DAY
 from tests.fixtures_app import demo_user
 from ui.rounds.state import Keys
 
@@ -124,3 +127,28 @@ def test_the_preview_in_english(demo_db, as_role):
     assert len(frame_with(at, "From class", "To class", "Fit before", "Fit after", "Cost"))
     assert any(m.startswith(f"##### Preview: adjusting #{rid} v1") for m in texts(at.markdown))
     assert f"move {mover} → {target}" in texts(at.text)
+
+
+def test_messages_name_a_revision_by_number_and_version_never_its_id(demo_db, as_role):
+    at, rid, *_ = _moved(as_role)
+    at.button(key=Keys.ADJUST_CONFIRM).click().run()
+    new = at.session_state[Keys.PICK]
+    assert new != rid                                    # v2 has its own id, but is called #rid v2
+    at.radio(key=Keys.SECTION).set_value("发布与导出").run()
+    assert any(c.startswith("现行分配 #1 v1") for c in texts(at.caption))
+    at.date_input(key=Keys.PUBLISH_DATE).set_value(LAST_DAY + timedelta(days=3))
+    at.checkbox(key=Keys.PUBLISH_CONFIRM).check().run()
+    at.checkbox(key=Keys.PUBLISH_WARNINGS_OK).check().run()
+    at.button(key=Keys.PUBLISH_GO).click().run()
+    assert not at.exception
+    assert any(s.startswith(f"已发布 #{rid} v2，") for s in texts(at.success)), texts(at.success)
+    assert not any(f"#{new}" in s for s in texts(at.success))
+    assert lifecycle.get_round(admin(), new).status == "published"
+
+
+def test_discarding_a_revision_names_it_by_number_and_version(demo_db, as_role):
+    at, rid, *_ = _moved(as_role)
+    at.button(key=Keys.ADJUST_CONFIRM).click().run()
+    at.button(key=Keys.DISCARD).click().run()
+    assert not at.exception
+    assert f"已归档草稿 #{rid} v2" in texts(at.info), texts(at.info)
