@@ -184,16 +184,14 @@ def _anchor(info) -> dict[str, Any] | None:
 
 
 def _plan(info, action: str, note: tuple[str, str], inputs, res, solved: bool = True) -> Plan:
-    params = {"anchor": _anchor(info)}
+    head = (info.id, round_label(info), round_label(info, 1), action, *note)
     if res.status == "cancelled":
-        return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status="cancelled")
+        return Plan(*head, status="cancelled")
     if not vocabulary.is_solved(res.status):
         own = 2 if action == "swap" else 1
-        return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status="refused", refused=tuple(
-            _refused(info, inputs, res, own)))
-    changes = pair_changes(info.assignment, res.assignment)
-    return Plan(info.id, round_label(info), round_label(info, 1), action, *note, status=res.status, inputs=inputs, params=params,
-                changes=changes, result=res, solved=solved)
+        return Plan(*head, status="refused", refused=tuple(_refused(info, inputs, res, own)))
+    return Plan(*head, status=res.status, inputs=inputs, params={"anchor": _anchor(info)},
+                changes=pair_changes(info.assignment, res.assignment), result=res, solved=solved)
 
 
 def preview(user: UserInfo, round_id: int, action: str, cadre_id: str, class_id: str, progress=None,
