@@ -1,11 +1,12 @@
 """Yixian matching engine: exact, explainable, diagnosable cadre → class assignment (人岗相宜)."""
-from .api import ASSIGNMENT_COLS, MatchResult, broken_rules, given, solve
+from .api import ASSIGNMENT_COLS, BrokenRules, MatchResult, broken_rules, given, solve
 from .config import ConfigError, MatchConfig, load_config
 from .diagnosis import Conflict
 from .model import InputError, MatchingInput
 
 __all__ = [
            "ASSIGNMENT_COLS",
+           "BrokenRules",
            "ConfigError",
            "Conflict",
            "InputError",

@@ -411,15 +411,23 @@ def _fair(prob: Problem, opts: Opts, progress) -> tuple[Core, dict]:
     return best_core, {"measure": "worst_score", "worst": best / prob.scale, "min_fit": best}
 
 
+class BrokenRules(InputError):
+    """A hand-made assignment breaks hard rules: `broken` = [(zh, en, rule ref or None)]."""
+
+    def __init__(self, broken: list[tuple]):
+        self.broken = broken
+        super().__init__([(zh, en) for zh, en, _ in broken])
+
+
 def broken_rules(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> list[tuple]:
     """Every hard rule a given assignment (cadre_id, class_id rows) breaks, as (zh, en, rule ref or
     None) — the checks `verify` makes on the engine's answers, for an assignment made by hand.
     Empty: every rule holds."""
-    prob = Problem(inp, cfg or load_config(None))
-    pairs, out = _pairs_of(prob, assignment, [])
-    if out:
-        return out
-    return _broken(prob, pairs)
+    try:
+        given(inp, cfg, assignment)
+    except BrokenRules as exc:
+        return exc.broken
+    return []
 
 
 def _pairs_of(prob: Problem, assignment: pd.DataFrame, out: list) -> tuple[list, list]:
@@ -450,7 +458,7 @@ def _broken(prob: Problem, pairs: list) -> list[tuple]:
 
 def given(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> MatchResult:
     """An assignment made by hand (no solve) as a MatchResult, after checking every hard rule
-    (raises InputError naming each one it breaks).
+    (raises BrokenRules naming each one it breaks).
 
     Its status is "optimal" when the input's anchor proves it is the one best answer: every pair
     not anchored is locked, and every anchored pair left out shares its class with a lock of another
@@ -463,7 +471,7 @@ def given(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame)
     pairs, bad = _pairs_of(prob, assignment, [])
     bad = bad or _broken(prob, pairs)
     if bad:
-        raise InputError([(zh, en) for zh, en, _ in bad])
+        raise BrokenRules(bad)
     locks = {(r.i, r.j) for r in prob.rules if r.family == "lock"}
     lock_class = {j: i for i, j in locks}
     anchor, now = set(prob.anchor_pairs), set(pairs)

@@ -239,16 +239,15 @@ def preview_swap(user: UserInfo, round_id: int, cadre_a: str, cadre_b: str, clas
     pairs = [(c, kb if (c, k) == (a, ka) else ka if (c, k) == (b, kb) else k)
              for c, k in zip(info.assignment["cadre_id"], info.assignment["class_id"])]
     swapped = pd.DataFrame(pairs, columns=["cadre_id", "class_id"])
-    inp, cfg = engine_input(inputs, params), make_config(params)
-    broken = matching.broken_rules(inp, cfg, swapped)
-    if broken:
+    try:
+        res = matching.given(engine_input(inputs, params), make_config(params), swapped)
+    except matching.BrokenRules as exc:
         adjusted = dataclasses.replace(info, inputs=inputs)
-        refs = [ref for _, _, ref in broken if ref is not None]
+        refs = [ref for _, _, ref in exc.broken if ref is not None]
         named = {x.label_zh for x in resolve_rules(adjusted, refs)}
-        plain = [zh for zh, _, ref in broken if ref is None]
+        plain = [zh for zh, _, ref in exc.broken if ref is None]
         raise RoundsError(f"不能对调{who_a}与{who_b}：违反规则", f"cannot swap {a} and {b}: it breaks",
-                          sorted(named) + plain)
-    res = matching.given(inp, cfg, swapped)
+                          sorted(named) + plain) from None
     if res.status != "optimal":      # not provably the re-solve's answer: solve it (kept first, then fit)
         return _plan(info, "swap", (note_zh, note_en), inputs, solve_inputs(inputs, params))
     return _plan(info, "swap", (note_zh, note_en), inputs, res, solved=False)

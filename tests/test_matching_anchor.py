@@ -75,8 +75,9 @@ def test_a_swap_made_by_hand_is_what_the_anchored_re_solve_returns(inst, a, b):
     frame = pd.DataFrame(swapped, columns=["cadre_id", "class_id"])
     broken = matching.broken_rules(inp, cfg, frame)
     if broken:
-        with pytest.raises(InputError):
+        with pytest.raises(InputError) as e:          # (BrokenRules, an InputError)
             matching.given(inp, cfg, frame)
+        assert e.value.broken == broken
         return
     made = matching.given(inp, cfg, frame)
     assert made.status == "optimal"
