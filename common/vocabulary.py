@@ -94,11 +94,22 @@ VENUES: Vocab = {
     "活动现场": Term("活动现场", "Activity site", ("activity_site",)),
 }
 
+# --- programmes: years of study (a class graduates after its last one; the year roll-over) ----
+DEFAULT_PROGRAMME_YEARS = 4
+PROGRAMME_YEARS: dict[str, int] = {"临床医学": 5}          # majors whose programme is not four years
+
 # --- compliance -----------------------------------------------------------------------------
 COMPLIANCE_STATUSES: Vocab = {
     "met": Term("达标", "Met"),
     "pending": Term("进行中", "In progress"),
     "missed": Term("未达标", "Missed"),
+    "exempt": Term("免予考核", "Exempt"),
+}
+# a cadre's standing for a period (dashboard, drill-down, home; the annual report's conclusions agree)
+CADRE_STATES: Vocab = {
+    "on_track": Term("履职正常", "On track"),
+    "off_track": Term("需关注", "Needs attention"),
+    "unassigned": Term("未带班", "No class"),
     "exempt": Term("免予考核", "Exempt"),
 }
 STATUS_COLORS = {"met": "#2e7d32", "pending": "#f9a825", "missed": "#c62828", "exempt": "#9e9e9e"}
@@ -158,6 +169,7 @@ SOLVER_STATUSES: Vocab = {
     "infeasible": Term("无可行解", "Infeasible"),
     "cancelled": Term("已取消", "Cancelled"),
     "published": Term("已发布", "Published"),
+    "hand_made": Term("手工分配，已按全部规则核对（非求解）", "Hand-made, checked against every rule (not solved)"),
 }
 SOLVED = frozenset({"optimal", "feasible"})   # statuses that carry an assignment
 
@@ -260,6 +272,7 @@ AUDIT_ACTIONS: Vocab = {
     "return": Term("退回", "returned"), "withdraw": Term("撤回", "withdrew"),
     "export": Term("导出", "exported"), "download": Term("下载", "downloaded"),
     "set_settings": Term("修改设置", "changed settings"),
+    "rollover": Term("学年换届", "rolled the school year over"),
 }
 
 AUDIT_ENTITIES: Vocab = {
@@ -281,17 +294,17 @@ COVERAGE_STATES: Vocab = {           # a class in a coverage chart
     "uncovered_priority": Term("未覆盖·重点班", "Uncovered · priority"),
     "uncovered": Term("未覆盖", "Uncovered"),
 }
-WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N志愿 is built by wish_rank)
-    "rank4plus": Term("第4志愿及以后", "4th wish or later"),
-    "no_match": Term("未对应志愿", "No wish matched"),
-    "unmet": Term("志愿未满足", "Wishes not met"),
+WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N意向 is built by wish_rank)
+    "rank4plus": Term("第4意向及以后", "4th wish or later"),
+    "no_match": Term("未对应意向", "No wish matched"),
+    "unmet": Term("意向未满足", "Wishes not met"),
     "no_wish": Term("无意向", "No wishes"),
 }
 
 
 def wish_rank(rank: int, lang: str = "zh") -> str:
     if lang == "zh":
-        return f"第{rank}志愿"
+        return f"第{rank}意向"
     return f"{rank}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(rank if rank < 20 else rank % 10, 'th')} wish"
 
 
@@ -304,7 +317,7 @@ def relabel(table: Vocab, text, lang: str = "zh") -> str:
     for term in table.values():
         if text in term.spellings:
             return term.label(lang)
-    if table is WISH_BUCKETS and text.startswith("第") and text.endswith("志愿") and text[1:-2].isdigit():
+    if table is WISH_BUCKETS and text.startswith("第") and text.endswith("意向") and text[1:-2].isdigit():
         return wish_rank(int(text[1:-2]), lang)
     return text
 

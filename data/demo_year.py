@@ -3,7 +3,8 @@
 The demo shows the academic year that contains the day the generator runs (from August on, the
 year starting that autumn), so a new user sees a current year. It stays deterministic: the year
 is an argument (`generate(seed, year=2026)`), taken from `YIXIAN_DEMO_TODAY` (YYYY-MM-DD) or the
-clock only when not given.
+clock only when not given. The ledger stops at the as-of date (the same "today" by default), so
+the demo never holds an activity dated after the day it was made.
 
 Terms: 秋 starts on the first Monday on or after 2 September, 春 on the first Monday on or after
 1 March; 18 teaching weeks each. Holidays follow the State Council's pattern (调休 working weekends
@@ -16,6 +17,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from common.vocabulary import PROGRAMME_YEARS
 
 WEEKS = 18
 EXAM_WEEKS = 2          # the last two teaching weeks of a term are 考试周: no 听课 then
@@ -33,11 +36,15 @@ PLENUMS = ((date(2022, 10, 22), "党的二十大精神"), (date(2024, 7, 18), "�
            (date(2025, 10, 23), "党的二十届四中全会精神"))
 
 
+def demo_today() -> date:
+    """The demo's "today": `YIXIAN_DEMO_TODAY` (YYYY-MM-DD) when set, else the clock."""
+    env = os.environ.get("YIXIAN_DEMO_TODAY", "").strip()
+    return date.fromisoformat(env) if env else date.today()
+
+
 def demo_year(today: date | None = None) -> int:
     """First calendar year of the academic year that contains `today` (from August: the coming one)."""
-    if today is None:
-        env = os.environ.get("YIXIAN_DEMO_TODAY", "").strip()
-        today = date.fromisoformat(env) if env else date.today()
+    today = demo_today() if today is None else today
     return today.year if today.month >= 8 else today.year - 1
 
 
@@ -99,7 +106,7 @@ class DemoYear:
         return tuple(range(self.final_grade(major), self.y + 1))
 
 
-FIVE_YEAR = frozenset({"临床医学"})
+FIVE_YEAR = frozenset(m for m, n in PROGRAMME_YEARS.items() if n == 5)   # the vocabulary's programme lengths
 
 
 def _lunar(table: dict, year: int, fallback: tuple[int, int]) -> tuple[date, bool]:
@@ -129,6 +136,9 @@ def year_info(y: int) -> DemoYear:
     return DemoYear(y, terms, a1 or a2 or a3)
 
 
+GENERATED = "generated.toml"       # in the demo folder: the seed, school year and as-of date it was made with
+
+
 def demo_on_disk(folder=None) -> DemoYear:
     """The school year data/demo/ was generated for (its calendar's first term): tests that use the
     committed demo take their dates from here (`demo_on_disk().start`, `.end`, `.autumn[0]`)."""
@@ -137,6 +147,15 @@ def demo_on_disk(folder=None) -> DemoYear:
     folder = Path(folder) if folder is not None else Path(__file__).resolve().parent / "demo"
     cal = tomllib.loads((folder / "calendar.toml").read_text(encoding="utf-8"))
     return year_info(cal["term"][0]["start"].year)
+
+
+def generated_on_disk(folder=None) -> dict:
+    """What data/demo/ was generated with: {"seed": int, "year": int, "as_of": date} (its ledger
+    stops at `as_of`)."""
+    import tomllib
+    from pathlib import Path
+    folder = Path(folder) if folder is not None else Path(__file__).resolve().parent / "demo"
+    return tomllib.loads((folder / GENERATED).read_text(encoding="utf-8"))
 
 
 def plenum_topic(d: date) -> str:

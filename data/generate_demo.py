@@ -1,6 +1,6 @@
 """Deterministic demo university (演示数据) for Yixian.
 
-    python -m data.generate_demo [--out data/demo] [--seed 2025] [--year 2026 | --today 2026-11-30]
+    python -m data.generate_demo [--out data/demo] [--seed 2025] [--year 2026] [--today 2026-11-30]
 
 Everything here is invented: the people are random surname + given-name combinations, the
 university is a composite "comprehensive university with a sports flavour" modelled on the
@@ -8,9 +8,12 @@ university is a composite "comprehensive university with a sports flavour" model
 byte-identical files: one `random.Random(seed)` drives every choice (no global random state), and
 the xlsx files get fixed document properties and fixed zip timestamps. The school year is the one
 that contains the day the generator runs (data/demo_year.py; `--year`, `--today` or the
-`YIXIAN_DEMO_TODAY` variable pin it): a new user sees a current year.
+`YIXIAN_DEMO_TODAY` variable pin it): a new user sees a current year. The ledger stops at that
+day (`--today`, the as-of date): the demo never records an activity that has not happened yet.
+The same seed, year and as-of date give the same files, and the ledger of an earlier as-of date is
+a prefix of a later one's (the whole year is drawn, then cut).
 
-`generate(seed, year)` returns the canonical DataFrames of docs/ARCHITECTURE.md (plus the calendar
+`generate(seed, year, as_of)` returns the canonical DataFrames of docs/ARCHITECTURE.md (plus the calendar
 TOML text) so tests and benchmarks can use the data in memory; `write(out, seed)` writes the
 files in the formats of formats.md, deliberately mixing the forms real offices use (title
 rows, blank rows, Chinese / `中文(id)` / English headers, several tag separators and date
@@ -33,7 +36,16 @@ import pandas as pd
 
 from common import vocabulary
 from common.ids import activity_id
-from data.demo_year import EXAM_WEEKS, WEEKS, DemoYear, demo_year, plenum_topic, year_info
+from data.demo_year import (
+    EXAM_WEEKS,
+    GENERATED,
+    WEEKS,
+    DemoYear,
+    demo_today,
+    demo_year,
+    plenum_topic,
+    year_info,
+)
 
 DEFAULT_SEED = 2025
 DEFAULT_OUT = Path(__file__).resolve().parent / "demo"
@@ -217,6 +229,7 @@ class _World:
         self.rng = random.Random(seed)
         self.seed = seed
         self.yr = year_info(year)
+        self.as_of: date = self.yr.end              # the ledger's last day (set by _world)
         self.used_names: set[str] = set()
         self.classes: list[Klass] = []
         self.cadres: list[Cadre] = []
@@ -1034,8 +1047,9 @@ def _frames(w: _World) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _world(seed: int, year: int | None = None) -> _World:
-    w = _World(seed, demo_year() if year is None else year).build()
+def _world(seed: int, year: int | None = None, as_of: date | None = None) -> _World:
+    as_of = demo_today() if as_of is None else as_of
+    w = _World(seed, demo_year(as_of) if year is None else year).build()
     # the ledger file leaves class_id blank on ~15 % of rows ("the cadre's class that day");
     # decided here, from the same generator, so generate() and write() agree
     r = w.rng
@@ -1043,6 +1057,9 @@ def _world(seed: int, year: int | None = None) -> _World:
         row["_write_class"] = not (row["type"] != "report" and r.random() < 0.15
                                    and row["class_id"] == _class_on(w, row["cadre_id"], row["date"]))
     # a report has no class of its own
+    # the ledger stops at the as-of date: drawn for the whole year (same random stream), then cut
+    w.as_of = as_of
+    w.ledger = [row for row in w.ledger if row["date"] <= as_of]
     return w
 
 
@@ -1053,17 +1070,19 @@ def _class_on(w: _World, cid: str, d: date) -> str | None:
     return None
 
 
-def generate(seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, pd.DataFrame | str]:
+def generate(seed: int = DEFAULT_SEED, year: int | None = None,
+             as_of: date | None = None) -> dict[str, pd.DataFrame | str]:
     """The demo university as canonical DataFrames (docs/ARCHITECTURE.md) plus `calendar` (TOML text).
 
     `year` is the autumn's calendar year (2026 = 2026-2027学年); None = the academic year containing
-    today (`YIXIAN_DEMO_TODAY` overrides the clock). The same seed and year give the same data.
+    `as_of`. `as_of` is the last day of the ledger; None = today (`YIXIAN_DEMO_TODAY` overrides the
+    clock). The same seed, year and as-of date give the same data.
 
     Keys: cadres, classes, preferences, constraints, assignment, previous, ledger, exemptions, calendar.
     As in the ledger file, class_id is "" on some rows (= the cadre's class that day), and rows
     without a number get the importer's deterministic `A…` id.
     """
-    w = _world(seed, year)
+    w = _world(seed, year, as_of)
     out: dict[str, pd.DataFrame | str] = dict(_frames(w))
     out["calendar"] = calendar_toml(w.yr.y)
     return out
@@ -1186,9 +1205,9 @@ def _date_text(r: random.Random, d: date, weights=(8, 1, 1)) -> str:
     return d.isoformat()
 
 
-def files(seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, bytes]:
-    """Every demo file, name → bytes (what `write` puts on disk); `year` as in generate()."""
-    w = _world(seed, year)
+def files(seed: int = DEFAULT_SEED, year: int | None = None, as_of: date | None = None) -> dict[str, bytes]:
+    """Every demo file, name → bytes (what `write` puts on disk); `year`, `as_of` as in generate()."""
+    w = _world(seed, year, as_of)
     frames = _frames(w)
     out: dict[str, bytes] = {}
     out["cadres.xlsx"] = _cadres_xlsx(w, frames)
@@ -1225,6 +1244,8 @@ def files(seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, bytes]
     out["ledger.csv"] = _csv_text(["编号", "工号", "日期", "类型", "场所", "班级编号", "学生人数", "时长", "内容"],
                                   lrows).encode("utf-8")
     out["README.md"] = _readme(w, frames).encode("utf-8")
+    out[GENERATED] = (f"# 演示数据的生成参数 (data/demo_year.py generated_on_disk): 台账截至 as_of\n"
+                      f"seed = {w.seed}\nyear = {w.yr.y}\nas_of = {w.as_of.isoformat()}\n").encode()
     return out
 
 
@@ -1246,9 +1267,11 @@ def _readme(w: _World, frames) -> str:
 Every person, staff number and class here is invented (random surname + given-name
 combinations); any resemblance to real people is coincidental. Do not use for real work.
 
-Generated by `python -m data.generate_demo --seed {w.seed} --year {yr.y}` — the same seed and year always
-give byte-identical files (`random.Random(seed)`; xlsx properties and zip times fixed). Only the
-choice of the year reads the clock (`YIXIAN_DEMO_TODAY` or `--today` overrides it).
+Generated by `python -m data.generate_demo --seed {w.seed} --year {yr.y} --today {w.as_of}` — the same seed,
+year and as-of date always give byte-identical files (`random.Random(seed)`; xlsx properties and zip
+times fixed). Only the default as-of date reads the clock (`YIXIAN_DEMO_TODAY` or `--today` overrides
+it); the ledger stops at it (no activity after the day the demo was made), and `generated.toml`
+records it. `python -m store.bootstrap` regenerates the demo for the day it runs.
 The world is modelled on the 2021 policy bulletin in which 北京体育大学 put 123 leading cadres
 into classes: a comprehensive university with a sports flavour, school year {yr.label}
 (the academic year containing the day it was generated; `--year` / `--today` pick another).
@@ -1263,7 +1286,7 @@ into classes: a comprehensive university with a sports flavour, school year {yr.
 | `assignment.csv` | the assignment in force (made by hand before Yixian), with start/end dates | UTF-8, English ids, 是/否 |
 | `previous.csv` | pairs in force at the end of the year, for next round's continuity | UTF-8 |
 | `exemptions.csv` | {len(w.exemptions)} leaves / business trips (one of 3 days, one a whole term, one the whole year: a cadre without a class who is 免予考核; the other cadre with 带班数 0 shows as 未带班) | **GB18030**, dates as {s1.isoformat()}, {s1.year}/{s1.month}/{s1.day} and {s1.year}年{s1.month}月{s1.day}日 |
-| `ledger.csv` | {len(w.ledger)} activities, {yr.start} … {yr.end} | UTF-8, Chinese headers and type names, some dates as {s1.year}/{s1.month}/{s1.day}, some 编号 and 班级编号 blank |
+| `ledger.csv` | {len(w.ledger)} activities, {yr.start} … {min(w.as_of, yr.end)} (as of {w.as_of}) | UTF-8, Chinese headers and type names, some dates as {s1.year}/{s1.month}/{s1.day}, some 编号 and 班级编号 blank |
 
 Tags: {', '.join(f'{t} {n}' for t, n in sorted(n_tag.items(), key=lambda x: -x[1]))}; 重点关注班级 {int(cl['priority'].sum())}.
 
@@ -1279,14 +1302,15 @@ Stories in the data:
 - No activity is recorded on an exemption day or after an adviser's row ends.
 
 Regenerate: `python -m data.generate_demo` (or `make demo-data`). In memory:
-`from data.generate_demo import generate; frames = generate(2025, year={yr.y})`.
+`from data.generate_demo import generate; frames = generate(2025, year={yr.y}, as_of=date({w.as_of.year}, {w.as_of.month}, {w.as_of.day}))`.
 Expertise tags use the words of the matching affinity table (matching/default_config.toml), e.g. 学生资助.
 """
 
 
-def write(out: Path | str = DEFAULT_OUT, seed: int = DEFAULT_SEED, year: int | None = None) -> dict[str, Path]:
+def write(out: Path | str = DEFAULT_OUT, seed: int = DEFAULT_SEED, year: int | None = None,
+          as_of: date | None = None) -> dict[str, Path]:
     """Write every demo file into `out` (created if needed); all files are built before any is written."""
-    content = files(seed, year)
+    content = files(seed, year, as_of)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
@@ -1307,11 +1331,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--year", type=int, help="academic year by its autumn, e.g. 2026 = 2026-2027 "
                     "(default: the one containing --today)")
     ap.add_argument("--today", type=date.fromisoformat,
-                    help="YYYY-MM-DD used to pick the year (default: YIXIAN_DEMO_TODAY, else the clock)")
+                    help="YYYY-MM-DD: the ledger's last day, and the year when --year is not given "
+                         "(default: YIXIAN_DEMO_TODAY, else the clock)")
     args = ap.parse_args(argv)
-    year = args.year if args.year is not None else demo_year(args.today)
-    written = write(args.out, args.seed, year)
-    print(f"{year}-{year + 1}学年 / academic year {year}-{year + 1}")
+    as_of = args.today or demo_today()
+    year = args.year if args.year is not None else demo_year(as_of)
+    written = write(args.out, args.seed, year, as_of)
+    print(f"{year}-{year + 1}学年 / academic year {year}-{year + 1}; 台账截至 ledger as of {as_of}")
     for path in written.values():
         print(f"{path}  {path.stat().st_size:>9,} B")
     return 0

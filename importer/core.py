@@ -122,7 +122,7 @@ def header_id(k: Kind, cell: Any) -> str | None:
     if not s:
         return None
     ids = {c.id.lower(): c.id for c in k.columns}
-    zhs = {c.zh: c.id for c in k.columns}
+    zhs = {a: c.id for c in k.columns for a in c.aliases} | {c.zh: c.id for c in k.columns}
     m = _PAIR.match(s)
     if m:
         en = m.group(2).strip().lower().replace(" ", "_")
@@ -361,7 +361,7 @@ def _check_preferences(p: Parsed) -> None:
                 r.bad.add("value")
                 p.add(r, "value", display(r.raw["value"]), "年级意向应为入学年份，如 2025",
                       "a grade preference must be a year of enrolment, e.g. 2025")
-    _dup(p, ("cadre_id", "rank"), "rank", "同一干部的志愿序号", "rank for this cadre")
+    _dup(p, ("cadre_id", "rank"), "rank", "同一干部的意向顺序", "rank for this cadre")
     _dup(p, ("cadre_id", "kind", "value"), "value", "同一干部的意向", "preference for this cadre")
 
 

@@ -57,6 +57,7 @@ class Column:
     desc_en: str = ""
     example: Any = ""
     multiline: bool = False         # free text that may hold line breaks and tabs (summary, reason)
+    aliases: tuple = ()             # older Chinese headers still read (志愿 → 意向顺序); templates write `zh`
 
     @property
     def header(self) -> str:
@@ -195,13 +196,13 @@ CLASSES = Kind("classes", "班级名单", "班级名单", (
 
 PREFERENCES = Kind("preferences", "意向", "意向", (
     _CADRE_ID,
-    C("rank", "志愿", INT, required=True, min=1, desc_zh="志愿顺序，1 为第一志愿；同一干部不可重复",
+    C("rank", "意向顺序", INT, aliases=("志愿", "志愿顺序"), required=True, min=1, desc_zh="意向顺序，1 为第一意向；同一干部不可重复",
       desc_en="1 = first choice; distinct per cadre", example=1),
     C("kind", "类型", ENUM, required=True, enum="preference_kind", desc_zh="意向类型",
       desc_en="what the preference names", example="学院"),
     C("value", "意向", required=True, desc_zh="班级编号、学院名称、专业名称或年级（须存在）",
       desc_en="a class id, college, major or grade year (must exist)", example="计算机学院"),
-), "干部的意向，每个志愿一行", "each cadre's ranked wishes, one a row")
+), "干部的意向，每个意向一行", "each cadre's ranked wishes, one a row")
 
 CONSTRAINTS = Kind("constraints", "约束", "约束", (
     C("type", "类型", ENUM, required=True, enum="constraint_type", desc_zh="约束类型",
@@ -243,7 +244,7 @@ ASSIGNMENT = Kind("assignment", "分配结果", "分配结果", (
     C("part_continuity", "连续性分", **{**_PART, "desc_zh": "连续性得分", "desc_en": "continuity part"}),
     C("part_own_unit", "本单位分", **{**_PART, "desc_zh": "本单位得分", "desc_en": "own-unit part"}),
     C("part_unit", "单位分", **{**_PART, "desc_zh": "工作领域（单位）得分", "desc_en": "unit part"}),
-    C("preference_rank", "满足志愿", INT, min=1, desc_zh="满足的志愿序号，空为未满足",
+    C("preference_rank", "满足意向", INT, aliases=("满足志愿",), min=1, desc_zh="满足的意向序号，空为未满足",
       desc_en="rank of the preference met, empty if none", example=1),
     C("locked", "锁定", BOOL, default=False, desc_zh="是否锁定", desc_en="locked pair", example="否"),
     C("changed", "变动", BOOL, default=False, desc_zh="与上轮相比是否变动", desc_en="changed against previous",

@@ -43,6 +43,7 @@ class MatchResult:
         self.report = self._report()
         self._explained: dict = {}
         self._without: dict = {}
+        self._verified: dict = {}          # (i, j) -> {"zh", "en"}: checked reasons of zero-fit pairs
         self._moves: dict = {}             # (cadre, classes) -> pairs of the best answer granting them
         self._prices = None
         self._lock = threading.RLock()     # explanations re-solve on the one warm LP: one at a time
@@ -80,7 +81,7 @@ class MatchResult:
                          "class_name": p.class_names[j], "college": p.college_names[p.col[j]],
                          "score": _f(p.score_of(i, j)), **parts, "preference_rank": self._rank(i, j),
                          "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False,
-                         "reason": reasons.text(p, i, j, "zh", self.pairs)})
+                         "reason": self.reason(i, j, "zh")})
         df = pd.DataFrame(rows, columns=[c for c in ASSIGNMENT_COLS if c not in ("start", "end")])
         for c in ("cadre_id", "name", "class_id", "class_name", "college"):
             df[c] = df[c].astype(object)
@@ -105,24 +106,32 @@ class MatchResult:
             self._without[key] = None if changed is None else solve(*changed)
         return self._without[key]
 
+    def reason(self, i: int, j: int, lang: str = "zh") -> str:
+        """The pair's reason in words: the checked one (verify_reasons / keep_reasons) when known."""
+        got = self._verified.get((i, j))
+        return got[lang] if got else reasons.text(self.problem, i, j, lang, self.pairs)
+
+    def keep_reasons(self, checked: dict) -> None:
+        """Use already checked reasons {(i, j): {"zh", "en"}} (e.g. stored with the round's result);
+        the assignment's reason column and explain() then show them."""
+        with self._lock:
+            self._verified.update(checked)
+            if self._frame is not None:
+                self._frame["reason"] = [self.reason(i, j, "zh") for i, j in self.pairs]
+            self._explained.clear()
+
+    def verify_reasons(self, max_resolves: int = 4) -> dict:
+        """Check the binding rule of every zero-fit pair by re-solving without it (at most
+        `max_resolves` distinct rules) and keep what that answer does, in both languages."""
+        self.keep_reasons(reasons.verified(self, max_resolves))
+        return dict(self._verified)
+
     def verified_reasons(self, lang: str = "zh", max_resolves: int = 4) -> pd.Series:
         """The reason of every pair; for a zero-fit pair the binding rule is checked by re-solving
         without it (at most `max_resolves` distinct rules) and what that answer does is said."""
-        p = self.problem
-        out = []
-        for i, j in self.pairs:
-            text = None
-            if p.score_of(i, j) == 0 and self.objective_exact is not None:
-                rule = reasons.binding_rule(p, self.pairs, i, j)
-                known = rule is not None and rule.key in self._without
-                if rule is not None and (known or len(self._without) < max_resolves):
-                    other = self.without(rule)
-                    what = None if other is None else \
-                        reasons.counterfactual_text(p, i, j, other, self.objective_exact, lang)
-                    if what is not None:
-                        text = reasons.text(p, i, j, lang, self.pairs, without=what)
-            out.append(text or reasons.text(p, i, j, lang, self.pairs))
-        return pd.Series(out, index=self.assignment.index, dtype=object, name="reason")
+        self.verify_reasons(max_resolves)
+        return pd.Series([self.reason(i, j, lang) for i, j in self.pairs], index=self.assignment.index,
+                         dtype=object, name="reason")
 
     # ------------------------------------------------------------ report
     def _report(self) -> dict:
@@ -274,6 +283,11 @@ class MatchResult:
             self._prices = solver_prices(core.solve, d.lam, d.link_keys, d.link_mu)
         return solver_rc(core.solve, self._prices, i * self.problem.m + js)
 
+    def explained(self, cadre_id: str) -> dict | None:
+        """The explanation of a cadre if one was already computed (never solves)."""
+        with self._lock:
+            return self._explained.get((cadre_id, True)) or self._explained.get((cadre_id, False))
+
     def explain(self, cadre_id: str, alternates: int = 3, fewest_moves: bool = False) -> dict:
         """`fewest_moves`: the why-not-first chain from one more exact solve that keeps as many pairs
         as possible at the same cost (dense models up to FEWEST_MOVES_MAX_PAIRS; the explanation
@@ -301,8 +315,8 @@ class MatchResult:
                                  "college": p.college_names[p.col[j]], "score": _f(p.score_of(i, j)),
                                  **self._parts(i, j), "preference_rank": self._rank(i, j),
                                  "locked": (i, j) in locks, "changed": bool(prev) and (i, j) not in prev,
-                                 "reason_zh": reasons.text(p, i, j, "zh", self.pairs),
-                                 "reason_en": reasons.text(p, i, j, "en", self.pairs)})
+                                 "reason_zh": self.reason(i, j, "zh"),
+                                 "reason_en": self.reason(i, j, "en")})
         # first choice: the rank-1 wish, or (no wishes) the best-scoring class allowed to this cadre
         allowed = p.allowed_classes(i)
         for r in p.rules:
@@ -334,7 +348,7 @@ class MatchResult:
             wnf["move_cost_exact"] = str(mc) if mc is not None else None
             wnf.update(reasons.wish_detail(self, i, js, okjs, holders, mc, fewest_moves))
             if mc is None:
-                wnf["reason_zh"] = "在所有规则下无法把该志愿分给此干部" if len(okjs) else "该志愿的班级对此干部均被回避或不可分配"
+                wnf["reason_zh"] = "在所有规则下无法把该意向分给此干部" if len(okjs) else "该意向的班级对此干部均被回避或不可分配"
                 wnf["reason_en"] = ("no assignment satisfying all rules gives this wish to the cadre" if len(okjs)
                                     else "every class of this wish is forbidden or not allowed for the cadre")
         out["why_not_first"] = wnf

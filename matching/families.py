@@ -75,6 +75,7 @@ class Family:
     count_rows: Callable | None = None   # (rule, prob) -> [(college, cadre mask, coef, bound)]
     prechecks: Callable | None = None    # (prechecks.Context, rules of the family) -> [(refs, zh, en)]
     deletion_rank: int = 0   # order in which diagnosis tries to drop the family's rules
+    culprits: Callable | None = None     # (rule, prob, pairs) -> the pairs that break it ([]: none to name)
 
 
 def _reason(row: Row) -> tuple[str, str]:
@@ -127,6 +128,10 @@ def _parse_forbid(row, prob, bad):
     return None
 
 
+def _forbid_culprits(rule, prob, pairs) -> list:
+    return [(i, j) for i, j in pairs if i == rule.i and (j == rule.j if rule.j >= 0 else prob.col[j] == rule.c)]
+
+
 def _forbid_holds(rule, prob, pairs) -> bool:
     if rule.j >= 0:
         return (rule.i, rule.j) not in pairs
@@ -150,6 +155,11 @@ def _parse_lock(row, prob, bad):
 
 def _lock_holds(rule, prob, pairs) -> bool:
     return (rule.i, rule.j) in pairs
+
+
+def _lock_culprits(rule, prob, pairs) -> list:
+    # the cadre's other classes, and whoever holds the locked class instead
+    return [(i, j) for i, j in pairs if (i == rule.i) != (j == rule.j)]
 
 
 # ------------------------------------------------------------------ college quota (counts cadres)
@@ -201,6 +211,12 @@ def _quota_holds(rule, prob, pairs) -> bool:
     return (rule.lo is None or k >= rule.lo) and (rule.hi is None or k <= rule.hi)
 
 
+def _quota_culprits(rule, prob, pairs) -> list:
+    # too many: every pair of the college; too few: no pair to name (the whole answer)
+    over = rule.hi is not None and _cadres_in(prob, pairs, rule.c) > rule.hi
+    return [(i, j) for i, j in pairs if prob.col[j] == rule.c] if over else []
+
+
 def _quota_rows(rule, prob):
     every = np.ones(prob.n, dtype=bool)
     out = []
@@ -233,18 +249,23 @@ def _level_cap_holds(rule, prob, pairs) -> bool:
     return _cadres_in(prob, pairs, rule.c, rule.level) <= rule.hi
 
 
+def _level_cap_culprits(rule, prob, pairs) -> list:
+    return [(i, j) for i, j in pairs if prob.col[j] == rule.c and prob.level[i] == rule.level]
+
+
 def _level_cap_rows(rule, prob):
     return [(rule.c, np.array(prob.level) == rule.level, 1.0, rule.hi)]
 
 
 FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family("forbid", *_label("forbid"), _parse_forbid, _forbid_holds, excludes=True, prechecks=_pre.forbid,
-           deletion_rank=0),
-    Family("lock", *_label("lock"), _parse_lock, _lock_holds, fixes=True, prechecks=_pre.lock, deletion_rank=1),
+           deletion_rank=0, culprits=_forbid_culprits),
+    Family("lock", *_label("lock"), _parse_lock, _lock_holds, fixes=True, prechecks=_pre.lock, deletion_rank=1,
+           culprits=_lock_culprits),
     Family("college_quota", *_label("college_quota"), _parse_quota, _quota_holds, count_rows=_quota_rows,
-           prechecks=_pre.college_quota, deletion_rank=3),
+           prechecks=_pre.college_quota, deletion_rank=3, culprits=_quota_culprits),
     Family("level_cap", *_label("level_cap"), _parse_level_cap, _level_cap_holds, count_rows=_level_cap_rows,
-           prechecks=_pre.level_cap, deletion_rank=2),
+           prechecks=_pre.level_cap, deletion_rank=2, culprits=_level_cap_culprits),
 )}
 
 
@@ -267,11 +288,28 @@ def _own_unit_holds(rule, prob, pairs) -> bool:
     return not any(prob.unit_col[i] == prob.col[j] for i, j in pairs)
 
 
+def _own_unit_culprits(rule, prob, pairs) -> list:
+    return [(i, j) for i, j in pairs if prob.unit_col[i] == prob.col[j]]
+
+
+def _capacity_culprits(rule, prob, pairs) -> list:
+    # pairs of cadres holding more classes than their capacity (a cadre short of it has none to name)
+    got = np.bincount(np.array([i for i, _ in pairs], dtype=np.int64), minlength=prob.n)
+    return [(i, j) for i, j in pairs if got[i] > prob.cap[i]]
+
+
+def _budget_culprits(rule, prob, pairs) -> list:
+    prev = set(prob.prev_pairs)
+    return [(i, j) for i, j in pairs if (i, j) not in prev]
+
+
 ROUND_FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("capacity", "带班数", "capacity", None, _capacity_holds, deletion_rank=7),
+    Family("capacity", "带班数", "capacity", None, _capacity_holds, deletion_rank=7, culprits=_capacity_culprits),
     Family("priority", "重点班级", "priority classes", None, _priority_holds, deletion_rank=6),
-    Family("change_budget", "调整上限", "change budget", None, _budget_holds, deletion_rank=4),
-    Family("own_unit", "本单位回避", "own unit", None, _own_unit_holds, excludes=True, deletion_rank=5),
+    Family("change_budget", "调整上限", "change budget", None, _budget_holds, deletion_rank=4,
+           culprits=_budget_culprits),
+    Family("own_unit", "本单位回避", "own unit", None, _own_unit_holds, excludes=True, deletion_rank=5,
+           culprits=_own_unit_culprits),
 )}
 
 
@@ -294,6 +332,12 @@ def parse(row: Row, prob, bad) -> Rule | None:
 def count_rows(rule: Rule, prob) -> list:
     fam = family(rule.family)
     return fam.count_rows(rule, prob) if fam.count_rows else []
+
+
+def culprits(rule: Rule, prob, pairs) -> list:
+    """The pairs of `pairs` that break `rule` ([] when no pair can be named: a rule short of pairs)."""
+    fam = family(rule.family)
+    return fam.culprits(rule, prob, pairs) if fam.culprits else []
 
 
 def broken(rules, prob, pairs) -> list[Rule]:

@@ -265,12 +265,12 @@ class Problem:
                           key=lambda x: (x[0], x[1]))
             per: dict[int, list] = {}
             for a, r, k, v in rows:
-                where = (f"意向（工号{a}，志愿{r}）", f"preference (cadre {a}, rank {r})")
+                where = (f"意向（工号{a}，第{r}意向）", f"preference (cadre {a}, rank {r})")
                 if a not in self.ci:
                     probs.append((f"{where[0]}：工号不在干部名单中", f"{where[1]}: cadre_id not in the cadre list"))
                     continue
                 if r < 1:
-                    probs.append((f"{where[0]}：志愿应从1开始", f"{where[1]}: rank must be ≥ 1"))
+                    probs.append((f"{where[0]}：意向顺序应从1开始", f"{where[1]}: rank must be ≥ 1"))
                     continue
                 if k not in cfg.kind_factor:
                     probs.append((f"{where[0]}：类型 {k!r} 无效",

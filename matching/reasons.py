@@ -4,6 +4,8 @@
     items(prob, i, j)          -> [Item]   one line per contributing term, sorted by size (largest first)
     text(prob, i, j, lang)     -> "专长「心理健康」对应标签「心理关注」+3；学科相同 +2；…"
     binding_rule(prob, pairs, i, j) -> Rule | None   what made a zero-fit pair part of the answer
+    verified(res)              -> {(i, j): {"zh", "en"}}  zero-fit pairs: the rule, checked by re-solving
+                                  without it, and what that answer does instead
 
 The items of one part sum exactly to that part (Problem.parts), so no contributing part is left out.
 """
@@ -13,6 +15,7 @@ import dataclasses
 from fractions import Fraction
 
 from . import families
+from .highs import SolverFailed
 from .model import Problem, _tags
 
 KIND_ZH = {"class": "班级", "major": "专业", "college": "学院", "grade": "年级"}
@@ -180,6 +183,37 @@ def counterfactual_text(prob: Problem, i: int, j: int, other, base: Fraction, la
     return f"without it: {who}{goes} (objective {gain})" if gain is not None else f"without it: {who}{goes}"
 
 
+def verified(res, max_resolves: int = 4) -> dict:
+    """(i, j) -> {"zh": …, "en": …} for every zero-fit pair whose binding rule is checked by re-solving
+    without it (`res.without(rule)`, at most `max_resolves` distinct rules per result): the rule and
+    what that answer does instead. Pairs with a fit, or whose rule cannot be dropped (capacity) or does
+    not change the pair, are left out (their plain `text` stands)."""
+    p, out = res.problem, {}
+    if res.objective_exact is None:
+        return out
+    for i, j in res.pairs:
+        if p.score_of(i, j) != 0:
+            continue
+        rule = binding_rule(p, res.pairs, i, j)
+        if rule is None or (rule.key not in res._without and len(res._without) >= max_resolves):
+            continue
+        try:
+            other = res.without(rule)
+        except SolverFailed:            # the check could not be made: the plain text stands
+            continue
+        if other is None:
+            continue
+        texts = {}
+        for lang in ("zh", "en"):
+            what = counterfactual_text(p, i, j, other, res.objective_exact, lang)
+            if what is None:
+                break
+            texts[lang] = text(p, i, j, lang, res.pairs, without=what)
+        if len(texts) == 2:
+            out[(i, j)] = texts
+    return out
+
+
 # ------------------------------------------------------------------ why not my first wish
 def _name(prob: Problem, i: int) -> str:
     return prob.names[i] or prob.cadre_ids[i]
@@ -246,8 +280,8 @@ def wish_detail(res, i: int, js, okjs, holders: list, cost, fewest_moves: bool =
     for h in holders:
         hi, hj = p.ci[h["cadre_id"]], by_id[h["class_id"]]
         h["class_name"] = p.class_names[hj]
-        h["reason_zh"] = text(p, hi, hj, "zh", res.pairs)
-        h["reason_en"] = text(p, hi, hj, "en", res.pairs)
+        h["reason_zh"] = res.reason(hi, hj, "zh")
+        h["reason_en"] = res.reason(hi, hj, "en")
     moves = res._moves.get((i, tuple(int(x) for x in okjs))) if cost is not None else None
     fewest = res.fewest_moves(i, okjs, cost) if moves is not None and fewest_moves else None
     if fewest is not None:

@@ -15,7 +15,7 @@ from services.round_lifecycle import store_version
 from ui.feedback import show_flash
 from ui.jobs import job_panel
 from ui.page_state import apply_pending
-from ui.rounds import adjust, diff, history, publish, review, rules
+from ui.rounds import adjust, diff, history, publish, review, roundtrip, rules
 from ui.rounds.diagnosis import render_diagnosis
 from ui.rounds.listing import render_round_picker, render_summary
 from ui.rounds.loads import load_round, load_rounds, user_key
@@ -24,7 +24,8 @@ from ui.rounds.outcome import handle_finished_job
 from ui.rounds.state import ADMIN_ONLY_SECTIONS, SECTIONS, Keys, RoundView
 
 RENDER = {"review": review.render_review, "adjust": adjust.render_adjust, "rules": rules.render_rules,
-          "diff": diff.render_diff, "publish": publish.render_publish, "history": history.render_history}
+          "diff": diff.render_diff, "publish": publish.render_publish, "history": history.render_history,
+          "roundtrip": roundtrip.render_roundtrip}
 CAN_EDIT = user.role == "admin"
 
 st.title(tr("分配轮次", "Assignment rounds"))

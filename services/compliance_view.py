@@ -26,7 +26,7 @@ from common.errors import YixianError
 from compliance import Calendar, Evaluation, RuleSet
 from compliance.forecast import forecast
 from compliance.requirements import Requirements
-from compliance.rollups import nine_venues_coverage
+from compliance.rollups import adviser_state, nine_venues_coverage
 from services.db import session_scope
 from services.requirements import in_force_from
 from store import data as store_data
@@ -278,12 +278,25 @@ def inputs_memo(inputs: Inputs, key: tuple, fn):
     return value
 
 
+def _unassigned_college(inputs: Inputs) -> pd.DataFrame:
+    """cadre_id, college of the roster cadres without any assignment row whose unit is a college
+    (of the class roster): that college's 未带班 cadres. Others belong to no college."""
+    cad = inputs.cadres
+    if cad is None or cad.empty or "unit" not in cad:
+        return pd.DataFrame({"cadre_id": pd.Series(dtype=object), "college": pd.Series(dtype=object)})
+    cad = cad.loc[~cad["cadre_id"].isin(set(inputs.assignment["cadre_id"]))
+                  & cad["unit"].isin(set(inputs.classes["college"]))]
+    return pd.DataFrame({"cadre_id": cad["cadre_id"].to_numpy(dtype=object),
+                         "college": cad["unit"].to_numpy(dtype=object)}).drop_duplicates()
+
+
 def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
     """The college(s) a cadre answers to on `day`: of the classes in force that day; for a cadre with
-    none in force, of the nearest row in time (the last ended, else the next starting)."""
+    none in force, of the nearest row in time (the last ended, else the next starting); for a roster
+    cadre who never had a class, their unit when it is a college."""
     a = inputs.assignment
     if a.empty:
-        return pd.DataFrame({"cadre_id": pd.Series(dtype=object), "college": pd.Series(dtype=object)})
+        return _unassigned_college(inputs).reset_index(drop=True)
     college = a["class_id"].map(class_college(inputs)).fillna(a["college"]).astype(object)
     start = a["start"].fillna(pd.Timestamp.min)
     end = a["end"].fillna(pd.Timestamp.max)
@@ -294,26 +307,46 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
                        "dist": dist})
     best = df.groupby("cadre_id")["dist"].transform("min")
     out = df.loc[df["dist"] == best, ["cadre_id", "college"]].drop_duplicates()
-    return out.reset_index(drop=True)
+    return pd.concat([out, _unassigned_college(inputs)], ignore_index=True)
 
 
-def assigned_roster(inputs: Inputs) -> pd.DataFrame | None:
-    """The roster rows (level for per-level 工作要求) of the cadres in the assignment, in the
-    assignment's order. Cadres without any assignment row are not added here (yet): the dashboard
-    counts the advisers of the published assignment."""
-    if inputs.cadres is None or inputs.cadres.empty or "level" not in inputs.cadres:
+def roster(inputs: Inputs) -> pd.DataFrame | None:
+    """Every cadre on the roster (name, level for per-level 工作要求), as the annual report counts
+    them: the assignment's cadres in its order, then the roster's others in roster order. A roster
+    cadre with no class is 未带班 (missed for "advise a class" unless exempt); one with no duty at
+    all is 免予考核 (compliance.engine)."""
+    if inputs.cadres is None or inputs.cadres.empty:
         return None
-    ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
     ros = inputs.cadres.drop_duplicates("cadre_id").set_index("cadre_id")
-    ros = ros.reindex([c for c in ids if c in ros.index])
-    return ros.reset_index()[["cadre_id", "name", "level"]]
+    ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
+    first = [c for c in ids if c in ros.index]
+    seen = set(first)
+    ros = ros.reindex(first + [c for c in ros.index if c not in seen])
+    return ros.reset_index()[[c for c in ("cadre_id", "name", "level") if c == "cadre_id" or c in ros.columns]]
+
+
+def adviser_states_on(inputs: Inputs, day: date) -> pd.DataFrame:
+    """adviser_state of every roster cadre on `day` without evaluating the ledger (it does not
+    depend on it): what Home counts, the same as the Coverage page's `adviser_states` that day."""
+    def run():
+        empty = inputs.ledger.iloc[0:0]
+        ev = Evaluation(inputs.calendar, inputs.assignment, empty, inputs.exemptions, inputs.criteria, as_of=day,
+                        cadres=roster(inputs))
+        return adviser_state(ev).set_index("cadre_id")
+    return inputs_memo(inputs, ("adviser_state", day), run)
+
+
+def adviser_states(comp: Computed) -> pd.DataFrame:
+    """compliance.rollups.adviser_state of the evaluation, indexed by cadre_id: on the as-of date
+    `advising`, `unassigned` (未带班) or `exempt` (no duty that day)."""
+    return comp.cached(("adviser_state",), lambda: adviser_state(comp.ev).set_index("cadre_id"))
 
 
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
     ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of,
-                    cadres=assigned_roster(inputs))
+                    cadres=roster(inputs))
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment

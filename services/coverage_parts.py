@@ -18,6 +18,7 @@ from services.compliance_view import (
     F2F,
     Computed,
     Inputs,
+    adviser_states,
     class_college,
     inputs_memo,
     rule_names,
@@ -68,10 +69,13 @@ def _classes_in_view(inputs: Inputs, college: str | None) -> pd.DataFrame:
 
 
 def cadres_in_view(comp: Computed, f: Filters) -> list[str]:
-    cc = comp.cadre_college
+    """Every cadre of the evaluation (the whole roster: 未带班 and 免予考核 cadres too), or with a
+    college those who answer to it (compliance_view's cadre_college)."""
     if f.college is not None:
-        cc = cc.loc[cc["college"] == f.college]
-    ids = pd.unique(cc["cadre_id"])
+        cc = comp.cadre_college
+        ids = pd.unique(cc.loc[cc["college"] == f.college, "cadre_id"])
+    else:
+        ids = comp.ev.cadre_ids
     if f.level is not None:
         lv = comp.inputs.cadres.set_index("cadre_id")["level"]
         ids = [c for c in ids if lv.get(c) == f.level]
@@ -114,14 +118,35 @@ def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[
             "prio_all": int(prio["classes"].sum()) if len(prio) else 0}
 
 
+STATES = ("on_track", "off_track", "unassigned", "exempt")
+
+
+def cadre_states(comp: Computed, fc: pd.DataFrame, cadre_ids: list[str]) -> pd.DataFrame:
+    """One row per cadre in view, as the annual report counts them: `exempt` (免予考核) when the
+    cadre owes nothing in the periods in view (or has none), else `unassigned` (未带班) when the cadre
+    owes a class and has none in force on the as-of date, else on_track / off_track (rollups.on_track).
+    Columns: cadre_id, missed, pending, unreachable, act_this_week, on_track, state."""
+    ot = on_track(fc).set_index("cadre_id") if len(fc) else pd.DataFrame(
+        columns=["missed", "pending", "unreachable", "act_this_week", "on_track", "state"])
+    ids = pd.Index(cadre_ids, dtype=object, name="cadre_id")
+    out = pd.DataFrame(index=ids)
+    for col in ("missed", "pending", "unreachable", "act_this_week"):
+        out[col] = ids.map(ot[col]).fillna(0).astype(int) if len(ot) else 0
+    state = pd.Series(ids.map(ot["state"]) if len(ot) else [None] * len(ids), index=ids, dtype=object).fillna("exempt")
+    adviser = ids.map(adviser_states(comp)["state"])
+    state = state.where((state == "exempt") | (adviser != "unassigned"), "unassigned")
+    out["state"] = state.to_numpy(dtype=object)
+    out["on_track"] = out["state"] == "on_track"
+    return out.reset_index()
+
+
 def on_track_rate(comp: Computed, f: Filters, cadre_ids: list[str]) -> tuple[float | None, pd.DataFrame]:
+    """Share of the assessed cadres in view (not 免予考核) who are on track; 未带班 cadres count as
+    not on track. With the per-cadre states (cadre_states)."""
     def run():
-        fc = filter_rows(comp, "fc", f, cadre_ids)
-        if fc.empty:
-            return None, pd.DataFrame(columns=["cadre_id", "missed", "pending", "unreachable", "act_this_week",
-                                               "on_track"])
-        ot = on_track(fc)
-        return float(ot["on_track"].mean()), ot
+        st = cadre_states(comp, filter_rows(comp, "fc", f, cadre_ids), cadre_ids)
+        assessed = st.loc[st["state"] != "exempt", "on_track"]
+        return (float(assessed.mean()) if len(assessed) else None), st
     return comp.cached(("on_track", f.term, f.college, f.level, f.rule), run)
 
 
@@ -142,7 +167,7 @@ def kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str]
     inputs = comp.inputs
     now = _coverage_kpis(inputs, comp, f.college)
     before = _coverage_kpis(inputs, prev, f.college) if prev is not None else None
-    ot_now, _ = on_track_rate(comp, f, cadre_ids)
+    ot_now, ot_all = on_track_rate(comp, f, cadre_ids)
     ot_before = None
     if prev is not None:
         ot_before, _ = on_track_rate(prev, replace(f, as_of=prev.as_of), cadres_in_view(prev, f))
@@ -162,10 +187,26 @@ def kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str]
                    None if not pa else pc / pa, f"{pc or 0} / {pa}", pd_,
                    None if pd_ is None else f"{pd_:+d} 个班"))
     d, dt = _delta_pp(ot_now, ot_before)
-    out.append(Kpi("on_track", "干部履职正常率", "Cadres on track", ot_now, _pct(ot_now), d, dt))
+    n = _state_counts(ot_all)
+    out.append(Kpi("on_track", "干部履职正常率", "Cadres on track", ot_now, _pct(ot_now), d, dt,
+                   f"{n['assessed']} 位应考核干部中履职正常的比例（未带班计为不正常；免予考核 {n['exempt']} 人不计入），"
+                   "与一周前相比",
+                   f"share on track of the {n['assessed']} cadres assessed (unassigned ones count as not on track; "
+                   f"{n['exempt']} exempt not counted), change since one week earlier"))
     d, dt = _delta_pp(f2f_now, f2f_before)
     out.append(Kpi("f2f", "本周面对面达标率", "Face-to-face this week", f2f_now, _pct(f2f_now), d, dt,
                    f"教学周 {week_label}，与上一教学周相比", f"teaching week {week_label}, against the week before"))
+    out.append(Kpi("unassigned", "未带班干部", "Cadres without a class", n["unassigned"], f"{n['unassigned']}",
+                   help_zh=f"截至 {comp.as_of:%Y-%m-%d} 没有在任班级、又未免予考核的干部，计为“确定1个班级”未达标",
+                   help_en=f"cadres with no class in force on {comp.as_of:%Y-%m-%d} and not exempt: "
+                           "they miss “advise a class”"))
+    return out
+
+
+def _state_counts(states: pd.DataFrame) -> dict[str, int]:
+    counts = states["state"].value_counts()
+    out = {s: int(counts.get(s, 0)) for s in STATES}
+    out["assessed"] = len(states) - out["exempt"]
     return out
 
 
@@ -232,10 +273,10 @@ def preference_counts(comp: Computed, f: Filters) -> pd.DataFrame:
         lv = comp.inputs.cadres.set_index("cadre_id")["level"]
         a = a.loc[a["cadre_id"].map(lv) == f.level]
     rank = a["preference_rank"]
-    labels = [("第1志愿", 1), ("第2志愿", 2), ("第3志愿", 3)]
+    labels = [("第1意向", 1), ("第2意向", 2), ("第3意向", 3)]
     rows = [(lab, i, int((rank == k).sum())) for i, (lab, k) in enumerate(labels)]
-    rows.append(("第4志愿及以后", 3, int((rank > 3).sum())))
-    rows.append(("未对应志愿", 4, int(rank.isna().sum())))
+    rows.append(("第4意向及以后", 3, int((rank > 3).sum())))
+    rows.append(("未对应意向", 4, int(rank.isna().sum())))
     df = pd.DataFrame(rows, columns=["label", "order", "pairs"])
     total = int(df["pairs"].sum())
     df["share"] = df["pairs"] / total if total else 0.0
@@ -269,12 +310,10 @@ def cadre_table(comp: Computed, status: pd.DataFrame, ot: pd.DataFrame, cadre_id
         out[s_] = ids.map(counts[s_]).fillna(0).astype(int) if s_ in counts else 0
     den = out["met"] + out["missed"]
     out["rate"] = np.where(den > 0, out["met"] / den.where(den > 0, 1), np.nan)
-    if len(ot):
-        o = ot.set_index("cadre_id")
-        out["on_track"] = ids.map(o["on_track"]).fillna(True).astype(bool)
-        out["act_this_week"] = ids.map(o["act_this_week"]).fillna(0).astype(int)
-    else:
-        out["on_track"], out["act_this_week"] = True, 0
+    o = ot.set_index("cadre_id")
+    out["state"] = ids.map(o["state"]).fillna("exempt")
+    out["on_track"] = out["state"] == "on_track"
+    out["act_this_week"] = ids.map(o["act_this_week"]).fillna(0).astype(int)
     out["venues"] = ids.map(venues_this_year(comp, f.college).map(len)).fillna(0).astype(int)
     return out
 

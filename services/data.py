@@ -67,6 +67,16 @@ def import_bundle(user: UserInfo, frames: dict[str, pd.DataFrame]) -> dict[str, 
     return out
 
 
+def reference_problems(user: UserInfo, kind: str, df: pd.DataFrame) -> list[store_data.RefProblem]:
+    """The references importing `df` as `kind` would break (what the commit would refuse), found
+    before anything is written; [] for kinds that replace nothing (ledger, calendar)."""
+    _admin(user, "data.parse")
+    if kind not in store_data.REPLACEABLE:
+        return []
+    with session_scope() as s:
+        return store_data.reference_problems(s, {kind: df})
+
+
 def counts(user: UserInfo) -> dict[str, int]:
     _admin(user, "data.counts")
     with session_scope() as s:

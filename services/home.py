@@ -11,8 +11,16 @@ from datetime import timedelta
 
 import pandas as pd
 
+from common import vocabulary
 from services import access
-from services.compliance_view import Inputs, activities_in_college, class_college, default_as_of, load_inputs
+from services.compliance_view import (
+    Inputs,
+    activities_in_college,
+    adviser_states_on,
+    class_college,
+    default_as_of,
+    load_inputs,
+)
 from services.db import session_scope
 from services.ledger import progress_of
 from store import data as store_data
@@ -57,14 +65,27 @@ def summary(user: UserInfo) -> HomeSummary:
     return _cadre(load_inputs(), user.cadre_id)
 
 
+def _unassigned(inputs: Inputs, cadre_ids=None) -> int:
+    """未带班 cadres on the as-of date (of `cadre_ids`, default the roster): the Coverage page's count."""
+    if inputs.calendar is None:
+        return 0
+    st = adviser_states_on(inputs, default_as_of(inputs))["state"]
+    if cadre_ids is not None:
+        st = st.loc[st.index.isin(set(cadre_ids))]
+    return int((st == "unassigned").sum())
+
+
 def _university() -> HomeSummary:
     with session_scope() as s:
         n = store_data.counts(s)
-    return HomeSummary("university", "", [
+    metrics = [
         Metric("cadres", "干部", "Cadres", n.get("cadres", 0)),
         Metric("classes", "班级", "Classes", n.get("classes", 0)),
         Metric("preferences", "意向", "Preferences", n.get("preferences", 0)),
-        Metric("ledger", "台账活动", "Ledger activities", n.get("ledger", 0))])
+        Metric("ledger", "台账活动", "Ledger activities", n.get("ledger", 0))]
+    if n.get("cadres", 0):
+        metrics.append(Metric("unassigned", "未带班干部", "Cadres without a class", _unassigned(load_inputs())))
+    return HomeSummary("university", "", metrics)
 
 
 def _in_force(inputs: Inputs) -> pd.DataFrame:
@@ -79,10 +100,13 @@ def _college(inputs: Inputs, college: str) -> HomeSummary:
     active = active.loc[active["class_id"].map(class_college(inputs)).fillna(active["college"]) == college]
     covered = classes["class_id"].isin(set(active["class_id"]))
     led = activities_in_college(inputs.ledger, inputs, college)
+    # the college's own cadres (unit) who advise nowhere today: 未带班, as the Coverage page counts them
+    own = inputs.cadres.loc[inputs.cadres["unit"] == college, "cadre_id"] if "unit" in inputs.cadres else []
     return HomeSummary("college", college, [
         Metric("classes", "本院班级", "Classes", len(classes)),
         Metric("covered", "已有班主任的班级", "Classes with an adviser", int(covered.sum())),
         Metric("cadres", "在岗班主任（干部）", "Advising cadres", int(active["cadre_id"].nunique())),
+        Metric("unassigned", "本院未带班干部", "Own cadres without a class", _unassigned(inputs, own)),
         Metric("ledger", "本院台账活动", "Activities for these classes", len(led))])
 
 
@@ -94,10 +118,11 @@ def _cadre(inputs: Inputs, cadre_id: str) -> HomeSummary:
     prog = progress_of(inputs, cadre_id, default_as_of(inputs))
     metrics = [Metric("classes", "我带的班级", "My classes", len(mine)),
                Metric("ledger", "我的台账活动", "My activities", n_led)]
+    state = prog.get("state", "exempt")
+    metrics.append(Metric("on_track", "履职状态", "Status", vocabulary.label(vocabulary.CADRE_STATES, state),
+                          vocabulary.label(vocabulary.CADRE_STATES, state, "en")))
     if prog["assigned"]:
-        ok = prog["on_track"]
-        metrics += [Metric("on_track", "履职状态", "Status", "正常" if ok else "需关注", "On track" if ok else "Needs attention"),
-                    Metric("must_act", "本周待办", "To do this week", len(prog["must_act"])),
+        metrics += [Metric("must_act", "本周待办", "To do this week", len(prog["must_act"])),
                     Metric("venues", "九进场所", "Venues reached", f"{len(prog['venues'])} / 9")]
     return HomeSummary("cadre", str(cad.iloc[0]) if len(cad) else "", metrics, mine.reset_index(drop=True))
 

@@ -17,11 +17,11 @@ import pandas as pd
 
 import importer
 from common.errors import YixianError
-from compliance.rollups import on_track
 from importer.schema import SCHEMAS
 from services import access
 from services.compliance_view import Inputs, compute, rule_names
 from services.coverage import STATUS_ZH, cadre_card
+from services.coverage_parts import cadre_states
 from services.db import session_scope
 from store import data as store_data
 from store import ledger as store_ledger
@@ -209,11 +209,16 @@ def cadre_progress(user: UserInfo, inputs: Inputs, cadre_id: str, as_of: date) -
 def progress_of(inputs: Inputs, cadre_id: str, as_of: date) -> dict:
     """cadre_progress without the access check (services.home calls it for the cadre's own home)."""
     a = inputs.assignment.loc[inputs.assignment["cadre_id"] == cadre_id]
-    if a.empty or inputs.calendar is None:
-        return {"assigned": False}
+    if inputs.calendar is None:
+        return {"assigned": False, "state": "exempt"}
     sub = replace(inputs, assignment=a, ledger=inputs.ledger.loc[inputs.ledger["cadre_id"] == cadre_id],
-                  exemptions=inputs.exemptions.loc[inputs.exemptions["cadre_id"] == cadre_id], memo={})
+                  exemptions=inputs.exemptions.loc[inputs.exemptions["cadre_id"] == cadre_id], memo={},
+                  cadres=inputs.cadres.loc[inputs.cadres["cadre_id"] == cadre_id])
     comp = compute(sub, as_of)
+    # the cadre's standing as the dashboard counts it: 免予考核, 未带班, on / off track
+    state = str(cadre_states(comp, comp.fc, [cadre_id])["state"].iloc[0])
+    if a.empty:
+        return {"assigned": False, "state": state}
     st = comp.ev.status
     zh, en = rule_names(inputs, "zh"), rule_names(inputs, "en")
     current = st.loc[st["status"] != "exempt"].groupby("rule", sort=False).tail(1)
@@ -228,7 +233,7 @@ def progress_of(inputs: Inputs, cadre_id: str, as_of: date) -> dict:
     cur["met_periods"] = cur["rule"].map(rate["sum"]).fillna(0).astype(int)
     cur["closed_periods"] = cur["rule"].map(rate["size"]).fillna(0).astype(int)
     card = cadre_card(comp, cadre_id)
-    return {"assigned": True, "current": cur, "status": card["status"], "venues": card["venues"],
+    return {"assigned": True, "state": state, "current": cur, "status": card["status"], "venues": card["venues"],
             "venues_missing": card["venues_missing"], "must_act": card["must_act"],
-            "on_track": bool(on_track(comp.fc)["on_track"].iloc[0]) if len(comp.fc) else True,
+            "on_track": state == "on_track",
             "missed": int((st["status"] == "missed").sum())}

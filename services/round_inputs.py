@@ -179,6 +179,14 @@ def topup_inputs(moves_allowed: int = 0) -> tuple[dict[str, pd.DataFrame], dict[
         pr = store_rounds.published_round(s)
         before = store_rounds.get_round(s, pr.id).inputs.get("classes") if pr is not None else None
     known_classes = set(before["class_id"]) if before is not None else set(pub["class_id"])
+    return topup_from(inp, pub, known_classes, moves_allowed)
+
+
+def topup_from(inp: dict[str, pd.DataFrame], pub: pd.DataFrame, known_classes: set[str],
+               moves_allowed: int = 0) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """topup_inputs on given frames: `inp` (cadres, classes, preferences, constraints, previous),
+    the published pairs `pub` and the classes the published round knew (the year roll-over builds
+    its top-up round from the rosters it is about to write)."""
     fate = _sort_published_pairs(inp, pub)
     kept = fate["kept"]
     need_new = int(inp["cadres"]["capacity"].sum()) - len(kept)

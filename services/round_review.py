@@ -55,7 +55,7 @@ def assignment_file(info) -> bytes:
 
 
 def preference_distribution(info) -> pd.DataFrame:
-    """Cadres with wishes by the best rank met: 第1志愿 … / 未满足; cadres without wishes apart."""
+    """Cadres with wishes by the best rank met: 第1意向 … / 未满足; cadres without wishes apart."""
     prefs = info.inputs.get("preferences")
     with_wish = set(prefs["cadre_id"]) if prefs is not None else set()
     a = info.assignment
@@ -69,7 +69,7 @@ def preference_distribution(info) -> pd.DataFrame:
             rows.append(("无意向", 99))
             continue
         r = best.get(cid, pd.NA)
-        rows.append(("志愿未满足", 98) if r is pd.NA or pd.isna(r) else (f"第{int(r)}志愿", int(r)))
+        rows.append(("意向未满足", 98) if r is pd.NA or pd.isna(r) else (f"第{int(r)}意向", int(r)))
     df = pd.DataFrame(rows, columns=["bucket", "order"])
     return df.groupby(["bucket", "order"]).size().rename("cadres").reset_index().sort_values("order")
 
@@ -151,7 +151,7 @@ class _DiffContext:
             why.append("新班级为重点班级")
         s, r = self.score.get((cid, new), (None, None))
         if r is not None and not pd.isna(r):
-            why.append(f"新配对满足第{int(r)}志愿，得分{s:g}")
+            why.append(f"新配对满足第{int(r)}意向，得分{s:g}")
         elif s is not None:
             why.append(f"新配对得分{s:g}")
         return why

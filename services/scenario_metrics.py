@@ -65,10 +65,10 @@ METRIC_ROWS = [  # key, zh, en, kind
     ("coverage", "班级覆盖率", "Classes covered", "pct"),
     ("students_coverage", "学生覆盖率", "Students covered", "pct"),
     ("priority", "重点班覆盖", "Priority classes covered", "text"),
-    ("first_choice_pct", "第一志愿满足（%）", "First choice met (%)", "num"),
-    ("top3_pct", "前三志愿满足（%）", "Top-3 met (%)", "num"),
-    ("none_pct", "志愿均未满足（%）", "No wish met (%)", "num"),
-    ("worst_rank", "最差志愿位次（不含锁定）", "Worst-off cadre's rank (locks excluded)", "rank"),
+    ("first_choice_pct", "第一意向满足（%）", "First choice met (%)", "num"),
+    ("top3_pct", "前三意向满足（%）", "Top-3 met (%)", "num"),
+    ("none_pct", "意向均未满足（%）", "No wish met (%)", "num"),
+    ("worst_rank", "最差意向位次（不含锁定）", "Worst-off cadre's rank (locks excluded)", "rank"),
     ("changed_from_published", "相对已发布的变动对数", "Pairs changed from published", "int"),
 ]
 
@@ -105,8 +105,8 @@ def _fmt(v, kind: str, lang: str = "zh") -> str:
         return f"{v:,.2f}".rstrip("0").rstrip(".") if isinstance(v, float) else str(v)
     if kind == "rank":
         if v == math.inf:
-            return "有干部志愿均未满足" if lang == "zh" else "someone gets no wish"
-        return f"第{int(v)}志愿" if lang == "zh" else f"rank {int(v)}"
+            return "有干部意向均未满足" if lang == "zh" else "someone gets no wish"
+        return f"第{int(v)}意向" if lang == "zh" else f"rank {int(v)}"
     return str(v)
 
 

@@ -20,10 +20,12 @@ import pandas as pd
 
 from common import vocabulary
 from matching import ConfigError, InputError, MatchConfig, MatchingInput, solve
-from services import access, solve_params
+from matching.assess import HAND_MADE, assess
+from services import access, scenario_mapping, solve_params
 from services.db import session_scope
 from services.jobs import BackgroundJob
 from services.round_inputs import current_inputs
+from services.round_inputs import matching_input as round_matching_input
 from services.round_inputs import published_assignment as _in_force
 from services.round_lifecycle import store_version  # noqa: F401 - the Scenarios page's cache key
 from services.scenario_edits import INPUT_KINDS, ScenarioError, apply_edit, empty_frames
@@ -77,12 +79,12 @@ def fairness_forbids(fr: dict[str, pd.DataFrame], rank_max: int) -> pd.DataFrame
             okc = ok.loc[sub.index]
             if not okc.any():
                 rows.append({"type": "forbid", "cadre_id": cid, "class_id": "", "college": college, "level": "",
-                             "min": None, "max": None, "reason": f"{FAIR_REASON}：志愿不低于第{rank_max}位"})
+                             "min": None, "max": None, "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
             else:
                 for k in sub.index[~okc.to_numpy()]:
                     rows.append({"type": "forbid", "cadre_id": cid, "class_id": cls.at[k, "class_id"], "college": "",
                                  "level": "", "min": None, "max": None,
-                                 "reason": f"{FAIR_REASON}：志愿不低于第{rank_max}位"})
+                                 "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
     return store_frames.from_records("constraints", rows)
 
 
@@ -285,23 +287,92 @@ def published_metrics(fr: dict[str, pd.DataFrame], params: dict | None = None
     return metrics(rep, res.assignment if ok else None, fr, pub), pub, res.assignment if ok else None
 
 
-def promote(user: UserInfo, scenario_id: int, round_name: str | None = None) -> int:
-    """Admin only: a DRAFT round (kind "scenario") with the scenario's inputs, parameters and result.
-    Publishing stays on the rounds page."""
+def _admin_only(user: UserInfo, scenario_id: int) -> None:
     if getattr(user, "role", None) != "admin":
         raise access.refusal(user, "promote_scenario", "只有组织部管理员可以把情景转为草稿轮次",
                              "only an admin can promote a scenario", f"scenario {scenario_id}")
+
+
+def _solved(scenario_id: int) -> Opened:
     sc = _load(scenario_id)
     if sc.report is None or sc.assignment is None:
         raise ScenarioError("请先求解该情景（且有可行结果）再转为草稿轮次",
                             "solve the scenario (with a feasible result) before promoting it")
+    return sc
+
+
+@dataclass(frozen=True)
+class MappingChoices:
+    """What the promotion dialog offers: the stand-ins of the result and the real ones they may map to."""
+    cadres: pd.DataFrame          # cadre_id, name: hypothetical or unlisted cadres of the result
+    classes: pd.DataFrame         # class_id, name
+    real_cadres: pd.DataFrame     # cadre_id, name, unit: imported cadres with no class in the result
+    real_classes: pd.DataFrame    # class_id, name, college: imported classes with no adviser in the result
+
+    @property
+    def needed(self) -> bool:
+        return len(self.cadres) > 0 or len(self.classes) > 0
+
+
+def mapping_choices(user: UserInfo, scenario_id: int) -> MappingChoices:
+    """Admin only: the stand-ins to map before promoting (none: promote as it is)."""
+    _admin_only(user, scenario_id)
+    sc = _solved(scenario_id)
+    master = current_inputs(use_previous=False)
+    bad_cad, bad_cls = scenario_mapping.unreal_ids(sc.assignment, master)
+    free_cad, free_cls = scenario_mapping.candidates(sc.assignment, master)
+    a = sc.assignment
+    cad = a.loc[a["cadre_id"].isin(bad_cad), ["cadre_id", "name"]].drop_duplicates("cadre_id")
+    cls = a.loc[a["class_id"].isin(bad_cls), ["class_id", "class_name"]].drop_duplicates("class_id")
+    return MappingChoices(cad.sort_values("cadre_id").reset_index(drop=True),
+                          cls.rename(columns={"class_name": "name"}).sort_values("class_id").reset_index(drop=True),
+                          free_cad, free_cls)
+
+
+def _promote_mapped(user: UserInfo, sc: Opened, inputs: dict[str, pd.DataFrame], params: dict[str, Any],
+                    name: str, mapping) -> int:
+    """A draft round whose stand-ins are replaced by real cadres/classes: the renamed pairs, checked
+    against every rule of the round, stored as hand-made (re-running it re-checks, never re-solves)."""
+    master = current_inputs(use_previous=False)
+    mapping = scenario_mapping.Mapping.of(mapping)
+    scenario_mapping.check(mapping, sc.assignment, master)
+    for real in mapping.classes.values():
+        college = master["classes"].set_index("class_id").at[real, "college"]
+        access.require_college(user, college, action="promote_scenario")
+    inputs, pairs = scenario_mapping.apply(mapping, inputs, sc.assignment, master)
+    try:
+        verdict = assess(round_matching_input(inputs), solve_params.make_config(params), pairs)
+    except InputError as exc:
+        raise ScenarioError("对应后的数据无法检查", "the mapped data cannot be checked",
+                            [f"{zh} / {en}" for zh, en in exc.problems]) from None
+    if verdict.violations:
+        lines = [f"{v.value}：{v.zh} / {v.en}" for v in verdict.violations]
+        raise ScenarioError(f"对应后的分配违反 {len(lines)} 条规则，未转为草稿轮次",
+                            f"the mapped assignment breaks {len(lines)} rule(s); nothing was promoted", lines)
+    res = verdict.result
+    report = dict(res.report) | {"from_scenario": sc.id, "mapping": mapping.to_dict(),
+                                 HAND_MADE: {"scenario": sc.id, "mapped": len(mapping.cadres) + len(mapping.classes)}}
+    with session_scope() as s:
+        rid = store_rounds.create_round(s, name, "scenario", inputs, params | {"scenario_mapping": mapping.to_dict()},
+                                        user.username)
+        store_rounds.save_round_result(s, rid, res.assignment, report, user.username)
+    return rid
+
+
+def promote(user: UserInfo, scenario_id: int, round_name: str | None = None, mapping=None) -> int:
+    """Admin only: a DRAFT round (kind "scenario") with the scenario's inputs, parameters and result.
+    A result holding hypothetical or unlisted cadres/classes is refused with the list, unless
+    `mapping` ({"cadres": {stand-in: real}, "classes": {...}}) maps every one of them to a real one
+    (services.scenario_mapping). Publishing stays on the rounds page (and checks again)."""
+    _admin_only(user, scenario_id)
+    sc = _solved(scenario_id)
     from services.round_publish import unreal_members
     unreal = unreal_members(sc.assignment, sc.frames)
-    if unreal:
+    if unreal and not mapping:
         raise ScenarioError(f"情景结果含 {len(unreal)} 个假设或名单外的干部/班级，不能转为草稿轮次：请先在情景中移除，"
-                            "或导入真实名单",
+                            "或导入真实名单后逐一对应",
                             f"the scenario's result holds {len(unreal)} hypothetical or unlisted cadres/classes; "
-                            "remove them in the scenario or import the real ones first", unreal)
+                            "remove them in the scenario, or map each to a real one", unreal)
     name = (round_name or f"情景：{sc.name}").strip()
     # the round must re-solve to the same result on the rounds page, which knows no fairness
     # bound: its forbid rows go into the round's own rules
@@ -309,6 +380,8 @@ def promote(user: UserInfo, scenario_id: int, round_name: str | None = None) -> 
     inputs["constraints"] = matching_input(sc.frames, sc.params).constraints.reset_index(drop=True)
     params = {k: v for k, v in sc.params.items() if k != "worst_rank_max"} | {
         "scenario_id": sc.id, "scenario_name": sc.name, "seed": sc.params.get("seed", 0)}
+    if unreal:
+        return _promote_mapped(user, sc, inputs, params, name, mapping)
     with session_scope() as s:
         rid = store_rounds.create_round(s, name, "scenario", inputs, params, user.username)
         store_rounds.save_round_result(s, rid, sc.assignment, dict(sc.report) | {"from_scenario": sc.id},

@@ -19,6 +19,12 @@ Capacity sweep — what "n cadres" means
     the counting bound n0 (the first n whose capacities add up to the number of priority classes;
     fewer slots cannot cover them), so it is exact even where coverage is not monotone in n; it is
     verified by a solve at n−1 that cannot cover them all (infeasible or fewer covered).
+    Order "best" is not a fixed order: for each n, matching.best_n picks the n cadres that can cover
+    the most priority classes under every hard rule (capacities taken in full, forbids, own unit,
+    locks — a locked cadre is always one of them —, college quotas, level caps, change budget), an
+    exact MIP. The point is then the same solve with exactly those cadres, which confirms the choice:
+    `best_confirmed` says the solve covers as many priority classes as best_n found (or both find
+    no feasible assignment).
 
 Trade-off curves
     fairness: for each rank bound r (1 … the largest wish rank) the best total fit when every cadre
@@ -41,6 +47,7 @@ import pandas as pd
 
 from common import vocabulary
 from matching.best_n import best_n
+from matching.highs import Cancelled
 from matching.model import Problem
 from services import access
 from services import scenarios as sc
@@ -57,9 +64,10 @@ ORDERS = {
     "level_desc": (f"锁定干部优先，再按层级：{'→'.join(reversed(_LEVELS_ZH))}，同层按工号",
                    f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
-    "best": ("最优的 n 名（精确：按带班数、回避与锁定，能覆盖最多重点班的 n 名干部；matching.best_n）",
-             ("the best n (exact: the n cadres that can cover the most priority classes under capacities, "
-              "forbids and locks; matching.best_n)")),
+    "best": (("最优的 n 名（精确：在全部规则下——带班数、回避、本单位回避、锁定、学院名额、层级上限、调整上限——"
+              "能覆盖最多重点班的 n 名干部；matching.best_n）"),
+             ("the best n (exact: the n cadres that can cover the most priority classes under every rule — "
+              "capacities, forbids, own unit, locks, college quotas, level caps, change budget; matching.best_n)")),
 }
 SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
 
@@ -172,6 +180,8 @@ class CapacityPoint:
     result: Any = field(default=None, repr=False, compare=False)
     chosen: tuple = ()                  # order "best": the cadres best_n chose for this n
     best_exact: bool | None = None      # order "best": HiGHS proved the choice optimal
+    best_covered: int | None = None     # order "best": priority classes best_n says they cover (None: infeasible)
+    best_confirmed: bool | None = None  # order "best": this point's solve reaches best_covered (or is infeasible too)
 
     @property
     def covers_all(self) -> bool:
@@ -233,9 +243,15 @@ def _points(fr, params, ids: list[str], order: str, cancel):
     prob = Problem(sc.matching_input(fr, params), sc.make_config(params))
 
     def point(n, prog):
-        best = best_n(prob, n)
+        try:
+            best = best_n(prob, n, SWEEP_TIME_LIMIT_S, cancel=cancel)
+        except Cancelled:
+            raise SweepCancelled() from None
         pt = capacity_point(fr, params, list(best.cadre_ids), len(best.cadre_ids), prog, cancel)
         pt.n, pt.chosen, pt.best_exact = n, best.cadre_ids, best.exact
+        pt.best_covered = best.covered if best.feasible else None
+        pt.best_confirmed = (pt.status == "optimal" and pt.priority_covered == best.covered) if best.feasible \
+            else pt.status == "infeasible"
         return pt
     return point
 
@@ -345,7 +361,7 @@ def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress
         for k, r in enumerate(bounds):
             _check(cancel)
             p = base | {"worst_rank_max": r}
-            label = f"志愿≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
+            label = f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
             pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
                                                                label), cancel))
     except SweepCancelled:

@@ -68,6 +68,10 @@ def parse_upload(user: UserInfo, kind: str, raw: bytes, filename: str) -> ParseR
                                               today=date.today())
     except importer.ImportFailed as exc:
         result.problems = list(exc.problems)
+    if result.frame is not None:
+        # what the commit would refuse for references: rows of the same problem table, before any
+        # write (the frame is kept: the change summary says what the file would have done)
+        result.problems = reference_problems(user, kind, result.frame, filename)
     return result
 
 
@@ -146,3 +150,41 @@ def save_one(user: UserInfo, kind: str, record: dict, lang: str = "zh") -> str:
     merged = pd.concat([current[current[key] != row[key].iloc[0]], row], ignore_index=True)
     result = ParseResult(kind=kind, filename="", frame=merged[row.columns])
     return commit_upload(user, kind, result, lang)
+
+
+_ID_COLUMNS = {"cadres": ("cadre_id",), "classes": ("class_id", "college", "major", "grade")}
+
+
+def _header(kind: str, column: str) -> str | None:
+    try:
+        return importer.SCHEMAS[kind].column(column).header
+    except (KeyError, StopIteration, ValueError):
+        return None
+
+
+def reference_problems(user: UserInfo, kind: str, frame: pd.DataFrame, filename: str) -> list:
+    """The store's reference check of this import as importer.Problems of the uploaded file: an id
+    the file drops that other data still use is named in the file's column for it, with the data
+    (and its rows) that still use it — no row of the file: the row is what is missing. One problem
+    per id and kind of data."""
+    grouped: dict[tuple, list] = {}
+    for p in data_service.reference_problems(user, kind, frame):
+        grouped.setdefault((p.kind, p.column, p.value, p.zh if p.kind in ("assignment", "users", kind) else ""),
+                           []).append(p)
+    out = []
+    for (where, col, value, _), ps in grouped.items():
+        p = ps[0]
+        if where == kind:
+            out.append(importer.Problem(filename, None, _header(kind, col), value, p.zh, p.en))
+            continue
+        column = col if col in _ID_COLUMNS.get(kind, ()) else (_ID_COLUMNS.get(kind) or (col,))[0]
+        if where in ("assignment", "users"):
+            zh, en = f"本文件删除了它，但它{p.zh}", f"this file removes it, but it is {p.en}"
+        else:
+            rows = "、".join(str(q.row) for q in ps[:10]) + ("…" if len(ps) > 10 else "")
+            rows_en = ", ".join(str(q.row) for q in ps[:10]) + ("…" if len(ps) > 10 else "")
+            wz, we = vocabulary.label(vocabulary.DATA_KINDS, where), vocabulary.label(vocabulary.DATA_KINDS, where, "en")
+            zh = f"本文件删除了它，但已导入的{wz}第{rows}行仍引用它：请保留该行，或先修改{wz}"
+            en = f"this file removes it, but rows {rows_en} of the imported {we} still use it: keep the row, or change them first"
+        out.append(importer.Problem(filename, None, _header(kind, column), value, zh, en))
+    return out

@@ -123,13 +123,13 @@ def _check(col: Collection, opts: dict, wishes: list[dict], conflicts: list[dict
     for i, w in enumerate(wishes, start=1):
         kind, value = w.get("kind"), str(w.get("value", ""))
         if kind not in kinds:
-            zh.append(f"第 {i} 志愿：类型“{kind}”无效，应为 班级/学院/专业/年级")
+            zh.append(f"第 {i} 意向：类型“{kind}”无效，应为 班级/学院/专业/年级")
             en.append(f"wish {i}: kind '{kind}' is not one of class/college/major/grade")
         elif value not in opts[kind]:
-            zh.append(f"第 {i} 志愿：{kinds[kind]}“{value}”不在名单中，请从列表中选择")
+            zh.append(f"第 {i} 意向：{kinds[kind]}“{value}”不在名单中，请从列表中选择")
             en.append(f"wish {i}: {kind} '{value}' is not on the roster; pick one from the list")
         elif (kind, value) in seen:
-            zh.append(f"第 {i} 志愿：与前面的志愿重复（{kinds[kind]}“{value}”）")
+            zh.append(f"第 {i} 意向：与前面的意向重复（{kinds[kind]}“{value}”）")
             en.append(f"wish {i}: repeats an earlier wish ({kind} '{value}')")
         seen.add((kind, value))
     for i, c in enumerate(conflicts, start=1):
@@ -141,7 +141,7 @@ def _check(col: Collection, opts: dict, wishes: list[dict], conflicts: list[dict
             zh.append(f"第 {i} 项回避：{kinds[kind]}“{value}”不在名单中，请从列表中选择")
             en.append(f"conflict {i}: {kind} '{value}' is not on the roster; pick one from the list")
         elif (kind, value) in seen:
-            zh.append(f"第 {i} 项回避：同一{kinds[kind]}“{value}”不能既是志愿又要回避")
+            zh.append(f"第 {i} 项回避：同一{kinds[kind]}“{value}”不能既是意向又要回避")
             en.append(f"conflict {i}: {kind} '{value}' cannot be both a wish and a conflict")
         if not reason:
             zh.append(f"第 {i} 项回避：请填写回避原因（仅组织部可见）")

@@ -2,6 +2,11 @@
 load the demo university from data/demo/ through the importer, publish its assignment and create
 one demo user per role. Idempotent: a database that already has cadres is only migrated.
 
+From the command line (`make run`) the demo is regenerated for the day it runs (data/generate_demo,
+same seed): the school year containing today, its ledger up to today, so a new user never sees
+an activity dated in the future. `bootstrap()` without `today` (the tests) loads data/demo/ as
+committed: its ledger stops at the as-of date in data/demo/generated.toml.
+
 Demo users (demo data only — change or remove before real use):
 admin/yixian-admin, leader/yixian-leader, planner/yixian-planner, college/yixian-college,
 cadre/yixian-cadre.
@@ -12,7 +17,9 @@ import argparse
 import getpass
 import os
 import sys
+import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select
@@ -90,8 +97,24 @@ def load_demo(session: Session, demo_dir: Path = DEMO_DIR, say: Callable[[str], 
     return {"round_id": rid, "users": users, "college": college, "cadre_id": cadre_id}
 
 
+def demo_for_today(today: date, out: Path, say: Callable[[str], None] = print) -> Path:
+    """data/demo regenerated into `out` for `today` (its school year, ledger up to today), with the
+    committed demo's seed; the committed folder itself when it was made for that very day."""
+    from data import generate_demo
+    from data.demo_year import demo_year, generated_on_disk
+
+    made = generated_on_disk(DEMO_DIR)
+    if made["as_of"] == today and made["year"] == demo_year(today):
+        return DEMO_DIR
+    generate_demo.write(out, seed=made["seed"], year=demo_year(today), as_of=today)
+    say(f"demo data: regenerated for {today} (seed {made['seed']}; ledger up to that day)")
+    return out
+
+
 def bootstrap(engine: Engine | None = None, demo: bool = True, demo_dir: Path = DEMO_DIR,
-              say: Callable[[str], None] = print) -> dict:
+              say: Callable[[str], None] = print, today: date | None = None) -> dict:
+    """Migrate; load the demo when the database holds no cadres. With `today` (and the committed
+    demo folder), the demo is regenerated for that day first (`demo_for_today`)."""
     from store.models import Cadre
 
     engine = engine or make_engine()
@@ -106,9 +129,12 @@ def bootstrap(engine: Engine | None = None, demo: bool = True, demo_dir: Path = 
     if not demo or is_production():
         say("demo data: skipped (" + ("YIXIAN_ENV=production" if demo else "--no-demo") + ")")
         return {"loaded": False, "cadres": 0}
-    say(f"demo data: loading {demo_dir} through the importer …")
-    with Session(engine) as session, session.begin():
-        info = load_demo(session, demo_dir, say)
+    with tempfile.TemporaryDirectory(prefix="yixian-demo-") as tmp:
+        if today is not None and Path(demo_dir) == DEMO_DIR:
+            demo_dir = demo_for_today(today, Path(tmp), say)
+        say(f"demo data: loading {demo_dir} through the importer …")
+        with Session(engine) as session, session.begin():
+            info = load_demo(session, demo_dir, say)
     say("demo data: done (demo users are for the demo only — change or remove them before real use)")
     return {"loaded": True, **info}
 
@@ -160,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
                                  description="Migrate the database; load the demo university when it is empty.")
     ap.add_argument("--no-demo", action="store_true", help="only migrate; never load demo data or demo users")
     ap.add_argument("--demo-dir", type=Path, default=DEMO_DIR)
+    ap.add_argument("--as-committed", action="store_true",
+                    help="load data/demo as committed instead of regenerating it for today")
     ap.add_argument("--admin", "--create-admin", dest="admin", metavar="USERNAME",
                     help="also create an admin account (password from YIXIAN_ADMIN_PASSWORD, a prompt, "
                          "or generated and printed once)")
@@ -173,7 +201,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     engine = make_engine(database_url())
     try:
-        bootstrap(engine, demo=not args.no_demo, demo_dir=args.demo_dir)
+        from data.demo_year import demo_today
+        bootstrap(engine, demo=not args.no_demo, demo_dir=args.demo_dir,
+                  today=None if args.as_committed else demo_today())
         if args.admin:
             create_first_admin(engine, args.admin.strip(), _admin_password(args.admin.strip()))
     except ImportFailed as exc:

@@ -146,7 +146,7 @@ def _validate_rows(kind: str, recs: list[dict[str, Any]]) -> None:
         problems += [f"classes {r['class_id']}: size {r['size']} ≤ 0" for r in recs if r["size"] <= 0]
     elif kind == "preferences":
         dup = sorted(k for k, n in Counter((r["cadre_id"], r["rank"]) for r in recs).items() if n > 1)
-        problems += [f"preferences {c}: 志愿 rank {k} 重复 duplicated" for c, k in dup]
+        problems += [f"preferences {c}: 意向顺序 rank {k} 重复 duplicated" for c, k in dup]
         problems += [f"preferences {r['cadre_id']} rank {r['rank']}: kind {r['kind']!r} 无效 invalid"
                      for r in recs if r["kind"] not in PREFERENCE_KINDS]
     elif kind == "constraints":
@@ -173,50 +173,107 @@ def _open_published(session: Session, today: date) -> list[tuple[str, str, int]]
     return [tuple(r) for r in session.execute(q)]
 
 
+@dataclass(frozen=True)
+class RefProblem:
+    """One reference a replace would break: `kind` holds the reference (its `row`, 1-based in the
+    table as it would be, or None: no row of its own), `column` names the id, `value` the id; zh/en
+    say what is wrong from that row's side. `line` is the one-line bilingual text of the refusal."""
+    kind: str
+    row: int | None
+    column: str
+    value: str
+    zh: str
+    en: str
+    line: str
+
+
+def _shown_rows(kind: str, recs: list[dict[str, Any]]) -> list[int]:
+    """Row numbers (1-based) of `recs` as load_kind (the Data page) lists them."""
+    df = frames.from_records(kind, recs).assign(_pos=range(len(recs)))
+    rows = [0] * len(recs)
+    for number, pos in enumerate(frames.sort_frame(kind, df)["_pos"].tolist(), start=1):
+        rows[pos] = number
+    return rows
+
+
 def _reference_problems(session: Session, state: dict[str, list[dict[str, Any]]],
-                        old_ids: dict[str, set[str]]) -> list[str]:
+                        old_ids: dict[str, set[str]], open_on: date) -> list[RefProblem]:
     cadre_ids = {r["cadre_id"] for r in state["cadres"]}
     classes = state["classes"]
     class_ids = {r["class_id"] for r in classes}
     colleges = {r["college"] for r in classes}
     majors = {r["major"] for r in classes if r["major"]}
     grades = {str(r["grade"]) for r in classes}
-    problems: list[str] = []
+    gone = {"cadre_id": old_ids["cadres"] - cadre_ids, "class_id": old_ids["classes"] - class_ids}
+    problems: list[RefProblem] = []
+
+    shown: dict[str, list[int]] = {}
+
+    def add(kind, row, column, value, zh, en, line):
+        if row is not None:             # the row number the Data page lists it under
+            if kind not in shown:
+                shown[kind] = _shown_rows(kind, state[kind])
+            row = shown[kind][row - 1]
+        problems.append(RefProblem(kind, row, column, str(value), zh, en, line))
+
     known = {"class": class_ids, "college": colleges, "major": majors, "grade": grades}
-    for r in state["preferences"]:
+    for k, r in enumerate(state["preferences"], start=1):
         if r["cadre_id"] not in cadre_ids:
-            problems.append(f"preferences: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
+            add("preferences", k, "cadre_id", r["cadre_id"], "意向中的工号不在干部名单中",
+                "a preference names a cadre_id that is not in the cadres list",
+                f"preferences: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
         if r["kind"] in known and r["value"] not in known[r["kind"]]:
-            problems.append(f"preferences {r['cadre_id']} 志愿 rank {r['rank']}: {r['kind']} "
-                            f"{r['value']!r} 不存在 unknown")
+            add("preferences", k, "value", r["value"], f"意向（{r['kind']}）所指的对象不在班级名单中",
+                f"a {r['kind']} preference names something not in the classes list",
+                f"preferences {r['cadre_id']} 意向顺序 rank {r['rank']}: {r['kind']} {r['value']!r} 不存在 unknown")
     for i, r in enumerate(state["constraints"]):
-        if r["cadre_id"] and r["cadre_id"] not in cadre_ids:
-            problems.append(f"constraints 规则 rule {i}: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
-        if r["class_id"] and r["class_id"] not in class_ids:
-            problems.append(f"constraints 规则 rule {i}: 班级 class_id {r['class_id']!r} 不存在 unknown")
-        if r["college"] and r["college"] not in colleges:
-            problems.append(f"constraints 规则 rule {i}: 学院 college {r['college']!r} 不存在 unknown")
-    for r in state["exemptions"]:
+        for col, ids, zh, en, word in (("cadre_id", cadre_ids, "工号不在干部名单中", "cadre_id not in the cadres list",
+                                        "工号 cadre_id"),
+                                       ("class_id", class_ids, "班级编号不在班级名单中", "class_id not in the classes list",
+                                        "班级 class_id"),
+                                       ("college", colleges, "学院没有班级", "college has no classes", "学院 college")):
+            if r[col] and r[col] not in ids:
+                add("constraints", i + 1, col, r[col], f"规则中的{zh}", f"a rule's {en}",
+                    f"constraints 规则 rule {i}: {word} {r[col]!r} 不存在 unknown")
+    for k, r in enumerate(state["exemptions"], start=1):
         if r["cadre_id"] not in cadre_ids:
-            problems.append(f"exemptions: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
-    removed_cadres = old_ids["cadres"] - cadre_ids
-    removed_classes = old_ids["classes"] - class_ids
+            add("exemptions", k, "cadre_id", r["cadre_id"], "请假/公差中的工号不在干部名单中",
+                "an exemption names a cadre_id that is not in the cadres list",
+                f"exemptions: 工号 cadre_id {r['cadre_id']!r} 不存在 unknown")
+    removed_cadres, removed_classes = gone["cadre_id"], gone["class_id"]
     if removed_cadres or removed_classes:
-        for cadre_id, class_id, round_id in _open_published(session, date.today()):
+        for cadre_id, class_id, round_id in _open_published(session, open_on):
             if cadre_id in removed_cadres:
-                problems.append(f"cadres: {cadre_id!r} 仍在已发布轮次 {round_id} 的有效分配中 "
-                                f"is still assigned in published round {round_id}")
+                add("assignment", None, "cadre_id", cadre_id, f"仍在已发布轮次 {round_id} 的有效分配中，请先结束该分配",
+                    f"still assigned in published round {round_id}: end that assignment first",
+                    f"cadres: {cadre_id!r} 仍在已发布轮次 {round_id} 的有效分配中 "
+                    f"is still assigned in published round {round_id}")
             if class_id in removed_classes:
-                problems.append(f"classes: {class_id!r} 仍在已发布轮次 {round_id} 的有效分配中 "
-                                f"is still assigned in published round {round_id}")
+                add("assignment", None, "class_id", class_id, f"仍在已发布轮次 {round_id} 的有效分配中，请先结束该分配",
+                    f"still assigned in published round {round_id}: end that assignment first",
+                    f"classes: {class_id!r} 仍在已发布轮次 {round_id} 的有效分配中 "
+                    f"is still assigned in published round {round_id}")
         if removed_cadres:
-            linked = session.scalars(select(User.username, ).where(User.active.is_(True))
+            linked = session.execute(select(User.username, User.cadre_id).where(User.active.is_(True))
                                      .where(User.cadre_id.in_(sorted(removed_cadres))))
-            for username in linked:
-                problems.append(f"cadres: 账号 {username!r} 关联的干部将被删除，请先在“用户管理”页停用该账号或改关联 "
-                                f"user account is linked to a removed cadre: deactivate or relink it on "
-                                f"the Users page first")
-    return sorted(set(problems), key=problems.index)
+            for username, cadre_id in linked:
+                add("users", None, "cadre_id", cadre_id,
+                    f"账号 {username} 关联此干部：请先在“用户管理”页停用该账号或改关联",
+                    f"user account {username} is linked to this cadre: deactivate or relink it on the Users page first",
+                    f"cadres: 账号 {username!r} 关联的干部将被删除，请先在“用户管理”页停用该账号或改关联 "
+                    f"user account is linked to a removed cadre: deactivate or relink it on "
+                    f"the Users page first")
+    return list(dict.fromkeys(problems))
+
+
+def reference_problems(session: Session, new: dict[str, pd.DataFrame]) -> list[RefProblem]:
+    """What `replace_kinds(new)` would refuse for references, without writing anything."""
+    recs = {k: _records(k, df) for k, df in new.items() if k in REPLACEABLE}
+    old = {k: _db_records(session, k) for k in REPLACEABLE}
+    state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
+    old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
+               "classes": {r["class_id"] for r in old["classes"]}}
+    return _reference_problems(session, state, old_ids, date.today())
 
 
 # ---------------------------------------------------------------- replace
@@ -226,8 +283,11 @@ def replace_kind(session: Session, kind: str, df: pd.DataFrame, actor: str) -> R
     return replace_kinds(session, {kind: df}, actor)[kind]
 
 
-def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) -> dict[str, ReplaceSummary]:
-    """Replace several tables in one all-or-nothing step; references are checked on the result."""
+def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str,
+                  open_on: date | None = None) -> dict[str, ReplaceSummary]:
+    """Replace several tables in one all-or-nothing step; references are checked on the result.
+    A cadre or class may not go while a published row is open on `open_on` (default today; the
+    year roll-over removes graduated classes whose rows end before the new year)."""
     unknown = [k for k in new if k not in REPLACEABLE]
     if unknown:
         raise InvalidData(f"不能整表替换: {', '.join(unknown)}",
@@ -241,10 +301,11 @@ def replace_kinds(session: Session, new: dict[str, pd.DataFrame], actor: str) ->
         state = {k: recs.get(k, old[k]) for k in REPLACEABLE}
         old_ids = {"cadres": {r["cadre_id"] for r in old["cadres"]},
                    "classes": {r["class_id"] for r in old["classes"]}}
-        problems = _reference_problems(session, state, old_ids)
+        problems = _reference_problems(session, state, old_ids, open_on or date.today())
         if problems:
             raise ReferenceConflict("引用不一致，未写入任何内容",
-                                    "references do not match, nothing was written", problems)
+                                    "references do not match, nothing was written",
+                                    list(dict.fromkeys(p.line for p in problems)))
         summaries: dict[str, ReplaceSummary] = {}
         # dependants first (they point at cadres), then the keyed rosters, then re-insert
         for k in ("preferences", "exemptions", "constraints"):

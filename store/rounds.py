@@ -325,6 +325,34 @@ def archive_round(session: Session, round_id: int, actor: str, end_date: Any = N
                      after=_summary(obj) | {"closed": closed})
 
 
+def end_pairs(session: Session, class_ids: list[str], end: Any, actor: str, reason: str) -> list[dict]:
+    """End, on `end`, every published row of `class_ids` still open after it (a graduated class
+    retired at the year roll-over); audited on the published round. Returns what was closed."""
+    day = _as_date(end)
+    with session.begin_nested():
+        serialise(session, "rounds")
+        pub = session.scalar(select(AssignmentRound).where(AssignmentRound.status == "published"))
+        if pub is None or not class_ids:
+            return []
+        rows = list(session.scalars(select(Assignment).where(Assignment.round_id == pub.id)
+                                    .where(Assignment.class_id.in_(sorted(set(class_ids))))
+                                    .where(or_(Assignment.end.is_(None), Assignment.end > day))
+                                    .order_by(Assignment.cadre_id, Assignment.class_id)))
+        late = [a for a in rows if a.start is not None and a.start > day]
+        if late:
+            raise InvalidState("结束日期早于分配开始日期", "end date before an assignment's start",
+                               [f"{a.cadre_id}→{a.class_id} start {a.start}" for a in late])
+        closed = [{"cadre_id": a.cadre_id, "class_id": a.class_id, "end_before": a.end, "end_after": day}
+                  for a in rows]
+        for a in rows:
+            a.end = day
+        session.flush()
+        if closed:
+            audit.record(session, actor, "update", "round", pub.id, before=None,
+                         after={"closed": closed, "reason": reason})
+        return closed
+
+
 def assignment_in_force(session: Session, as_of: Any = None) -> pd.DataFrame:
     """Canonical assignment (with start/end) of every published row valid on `as_of`;
     without `as_of`, all rows ever published (history, for compliance)."""

@@ -1,8 +1,9 @@
 """Facts of the committed demo (data/demo/) that tests use, taken from its files, never pinned.
 
 The demo is regenerated for the school year that contains the day it runs, so its dates move:
-`DEMO` is the year data/demo/ was made for (its terms, holidays, mid-year change dates), and the
-people a test needs (a cadre who moved into another college mid-year) are found in the data.
+`DEMO` is the year data/demo/ was made for (its terms, holidays, mid-year change dates), `AS_OF`
+the day its ledger stops (data/demo/generated.toml), and the people a test needs (a cadre who
+moved into another college mid-year) are found in the data.
 """
 from __future__ import annotations
 
@@ -11,12 +12,18 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from data.demo_year import demo_on_disk
+from data.demo_year import demo_on_disk, generated_on_disk
 
 DEMO = demo_on_disk()
 LAST_DAY: date = DEMO.end                       # the demo calendar's last day (Sunday of the spring's week 18)
 AUTUMN: str = DEMO.autumn[0]                    # e.g. "2026秋"
 SPRING: str = DEMO.spring[0]
+GENERATED = generated_on_disk()
+SEED: int = GENERATED["seed"]
+AS_OF: date = GENERATED["as_of"]               # the committed ledger's last possible day (no entry after it)
+# Test databases are bootstrapped for this day (store.bootstrap's `today`): the demo regenerated with
+# the whole committed school year's ledger, so the mid-year changes have activities on both sides.
+TEST_DAY: date = LAST_DAY
 
 
 def autumn_day(week: int, weekday: int = 0) -> date:

@@ -1,7 +1,7 @@
 """Fixtures for app-level tests (AppTest, services): a database holding the demo university.
 
-The demo is bootstrapped once per test session (through the importer, as `make run` does) into a
-template SQLite file; each test gets its own copy, selected through YIXIAN_DB_PATH, so tests can
+The demo is bootstrapped once per test session (through the importer, as `make run` does, for the
+pinned day `demo_facts.TEST_DAY` instead of today) into a template SQLite file; each test gets its own copy, selected through YIXIAN_DB_PATH, so tests can
 write freely. Registered for the whole suite by the repository's root conftest.py.
 """
 from __future__ import annotations
@@ -17,10 +17,11 @@ import pytest
 def _demo_template(tmp_path_factory) -> Path:
     from store.bootstrap import bootstrap
     from store.engine import make_engine
+    from tests.demo_facts import TEST_DAY
 
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
-    bootstrap(engine, demo=True, say=lambda *_: None)
+    bootstrap(engine, demo=True, say=lambda *_: None, today=TEST_DAY)   # the whole school year, pinned
     engine.dispose()
     return path
 

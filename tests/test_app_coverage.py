@@ -48,7 +48,7 @@ def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
 def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     at = _open(as_role, "leader")
     labels = [m.label for m in at.metric]
-    assert labels == ["班级覆盖率", "学生覆盖率", "重点关注班级已覆盖", "干部履职正常率", "本周面对面达标率"]
+    assert labels == ["班级覆盖率", "学生覆盖率", "重点关注班级已覆盖", "干部履职正常率", "本周面对面达标率", "未带班干部"]
     assert at.metric[4].help.startswith(f"教学周 {AUTUMN}-W11")
     # each KPI shows its change since last week, and no arrow at all when nothing changed (issue 17)
     deltas = [m.delta for m in at.metric]
@@ -58,7 +58,11 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     cadres = _table(at, Keys.CADRE_TABLE)
     from services import compliance_view as cv
     inputs = cv.load_inputs()
-    assert set(cadres["工号"]) == set(inputs.assignment["cadre_id"])
+    # every cadre of the roster counts: those without a class too (未带班, or 免予考核 when on leave)
+    assert set(cadres["工号"]) == set(inputs.cadres["cadre_id"])
+    idle = cadres.loc[~cadres["工号"].isin(set(inputs.assignment["cadre_id"]))]
+    assert len(idle) == 2 and sorted(idle["履职状态"]) == ["免予考核", "未带班"]
+    assert not idle["履职正常"].any()
     assert len({c for v in cadres["学院"] for c in v.split("、")}) > 5
     # the drill-down shows one cadre's periods and activities
     first = at.selectbox(key=Keys.CADRE).value
@@ -125,7 +129,8 @@ def test_english_labels(demo_db, as_role):
     at.run()
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Classes covered", "Students covered", "Priority classes covered",
-                                           "Cadres on track", "Face-to-face this week"]
+                                           "Cadres on track", "Face-to-face this week",
+                                           "Cadres without a class"]
     assert "Staff no." in _table(at, Keys.CADRE_TABLE).columns
 
 

@@ -100,12 +100,14 @@ def test_the_change_summary_comes_before_the_import_button(at, admin):
     warning = next(w.value for w in at.warning if "导入将" in w.value)
     assert f"删除 {len(cadres) - 1}" in warning and "意向" in warning and "分配结果（现行）" in warning
     assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
-    # the store's refusal is one sentence, its references folded into the details
-    at.button(key=Keys.CONFIRM).click().run()
-    assert not at.exception
+    # the references the store would refuse are rows of the one problem table, before any button
+    # (issue 12: "reference problems in the same problem table as row problems")
     [err] = [e.value for e in at.error]
     assert len(err) < 120 and "仍在已发布轮次" not in err, err
-    assert any(x.label.startswith("详情（") for x in at.expander)
+    table = next(d.value for d in at.dataframe if "应为" in d.value.columns)
+    assert list(table.columns) == ["文件", "行号", "列", "值", "应为"]
+    assert (table["文件"] == "干部.xlsx").all() and table["应为"].str.contains("仍在已发布轮次").any()
+    assert not [b for b in at.button if b.key == Keys.CONFIRM]
     assert len(data_service.load_kind(admin, "cadres")) == len(cadres)
 
 

@@ -67,7 +67,7 @@ def test_invalid_picks_are_refused_with_every_problem_named(opened):
     mine, conf = wishes.my_answer(me, col.id)
     assert mine.empty and conf.empty        # nothing half-written
     same = _pick(opts, "class")
-    with pytest.raises(wishes.WishError, match="既是志愿又要回避"):
+    with pytest.raises(wishes.WishError, match="既是意向又要回避"):
         wishes.save_answer(me, col.id, [{"kind": "class", "value": same}],
                            [{"kind": "class", "value": same, "reason": "亲属"}])
 

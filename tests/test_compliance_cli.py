@@ -2,26 +2,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.cli_helpers import CAL, run_cli, write_files
 
-CAL = """
-[[term]]
-name = "2025秋"
-start = 2025-09-08
-weeks = 9
-holidays = [["2025-10-01", "2025-10-08"]]
-
-[[term]]
-name = "2026春"
-start = 2026-03-02
-weeks = 4
-"""
 ASSIGN = ("cadre_id,name,class_id,class_name,college,start,end\n"
           "c1,张三,k1,计科1班,计算机学院,,2025-10-12\n"
           "c2,李四,k1,计科1班,计算机学院,2025-10-13,\n")
@@ -32,19 +18,13 @@ LEDGER = ("工号,日期,类型,场所,班级编号,编号\n"
 
 
 def run(tmp: Path, *args: str, env_lang: str = "zh_CN.UTF-8"):
-    return subprocess.run([sys.executable, "-m", "compliance", "check", *args], check=False, cwd=ROOT,
-                          capture_output=True, text=True, timeout=120, env={"LANG": env_lang, "PATH": "/usr/bin:/bin"})
+    return run_cli("compliance", "check", *args, lang=env_lang, timeout=120)
 
 
 def files(tmp: Path, **over) -> dict[str, Path]:
     content = {"cal.toml": CAL, "assign.csv": ASSIGN, "ledger.csv": LEDGER,
                "ex.csv": "cadre_id,start,end,reason\nc1,2025-09-15,2025-09-19,公差\n"} | over
-    out = {}
-    for name, text in content.items():
-        p = tmp / name
-        p.write_text(text, encoding="utf-8")
-        out[name] = p
-    return out
+    return write_files(tmp, content)
 
 
 def test_check_writes_status_and_summary(tmp_path):

@@ -114,7 +114,8 @@ def test_filtering_rows_equals_evaluating_the_subset(cv, cov, inputs):
     v = cov.view(LEADER, comp, cov.Filters(AS_OF, college=college, rule="face_to_face", term=AUTUMN))
     ids = v.cadre_ids
     a = inputs.assignment.loc[inputs.assignment["cadre_id"].isin(ids)]
-    ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF)
+    ev = Evaluation(inputs.calendar, a, inputs.ledger, inputs.exemptions, inputs.rules, as_of=AS_OF,
+                    cadres=inputs.cadres.loc[inputs.cadres["cadre_id"].isin(ids)])   # 未带班 cadres too
     want = ev.status.loc[(ev.status["rule"] == "face_to_face") & (ev.status["period"].str.startswith(AUTUMN))]
     got = v.status.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
     want = want.sort_values(["cadre_id", "period_start"]).reset_index(drop=True)
@@ -160,7 +161,7 @@ def test_preferences_and_venues(cv, cov, inputs):
     v = cov.view(LEADER, comp, cov.Filters(AS_OF))
     ranks = comp.active["preference_rank"]
     assert int(v.preferences["pairs"].sum()) == len(comp.active)
-    assert int(v.preferences.loc[v.preferences["label"] == "第1志愿", "pairs"].iloc[0]) == int((ranks == 1).sum())
+    assert int(v.preferences.loc[v.preferences["label"] == "第1意向", "pairs"].iloc[0]) == int((ranks == 1).sum())
     assert list(v.venues["venue"]) == ["课堂", "班级", "宿舍", "食堂", "社团", "讲座", "早操", "网络", "活动现场"]
     assert v.venue_cadres == len(v.cadre_ids)
     assert (v.venues["cadres"] <= v.venue_cadres).all()

@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from data import generate_demo as gd
-from data.demo_year import demo_on_disk, demo_year, year_info
+from data.demo_year import demo_on_disk, demo_year, generated_on_disk, year_info
 
 DEMO = Path(__file__).resolve().parent.parent / "data" / "demo"
 YEAR = 2026                         # the tests pin the school year: 2026-2027 (the demo's default moves on)
 YR = year_info(YEAR)
+FULL = YR.end                       # as-of date of a whole year's ledger (the default stops at today)
 YEAR_START, YEAR_END = pd.Timestamp(YR.start), pd.Timestamp(YR.end)
 
 
@@ -28,33 +29,40 @@ def _committed_year() -> int:
     return demo_on_disk().y
 
 
+def _committed() -> dict:
+    """Seed, year and as-of date data/demo/ was generated with (generated.toml)."""
+    return generated_on_disk()
+
+
 @pytest.fixture(scope="module")
 def frames():
-    return gd.generate(2025, year=YEAR)
+    return gd.generate(2025, year=YEAR, as_of=FULL)
 
 
 @pytest.fixture(scope="module")
 def demo_files():
-    return gd.files(2025, year=YEAR)
+    return gd.files(2025, year=YEAR, as_of=FULL)
 
 
 # ------------------------------------------------------------------ determinism
 def test_same_seed_gives_identical_bytes(demo_files):
-    again = gd.files(2025, year=YEAR)
+    again = gd.files(2025, year=YEAR, as_of=FULL)
     assert sorted(again) == sorted(demo_files)
     for name in demo_files:
         assert again[name] == demo_files[name], name
 
 
 def test_other_seed_gives_other_world(demo_files):
-    other = gd.files(7, year=YEAR)
+    other = gd.files(7, year=YEAR, as_of=FULL)
     assert other["cadres.xlsx"] != demo_files["cadres.xlsx"]
     assert other["ledger.csv"] != demo_files["ledger.csv"]
 
 
 def test_committed_demo_files_are_current():
     # data/demo/ is what the app bootstraps from; it must be exactly the seed-2025 output for its year
-    demo_files = gd.files(2025, year=_committed_year())
+    g = _committed()
+    assert g["year"] == _committed_year()
+    demo_files = gd.files(g["seed"], year=g["year"], as_of=g["as_of"])
     on_disk = {p.name: p.read_bytes() for p in DEMO.iterdir() if p.is_file()}
     assert sorted(on_disk) == sorted(demo_files)
     for name, data in demo_files.items():
@@ -68,7 +76,7 @@ def test_write_creates_the_files(tmp_path):
 
 
 def test_generate_is_repeatable_in_memory(frames):
-    again = gd.generate(2025, year=YEAR)
+    again = gd.generate(2025, year=YEAR, as_of=FULL)
     assert again["calendar"] == frames["calendar"]
     for kind, df in frames.items():
         if kind != "calendar":
@@ -209,7 +217,7 @@ def _in_force(a: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
 
 @pytest.mark.parametrize("seed", [2025, 11])
 def test_assignment_is_valid_every_day(seed, frames):
-    _check_assignment(frames if seed == 2025 else gd.generate(seed))
+    _check_assignment(frames if seed == 2025 else gd.generate(seed, year=YEAR, as_of=FULL))
 
 
 def _mutated(frames, how: str) -> dict:
@@ -388,7 +396,7 @@ def test_output_does_not_depend_on_hash_seed(demo_files, tmp_path):
     # set iteration order changes with PYTHONHASHSEED; the files must not
     env = {**os.environ, "PYTHONHASHSEED": "4242"}
     subprocess.run([sys.executable, "-m", "data.generate_demo", "--out", str(tmp_path), "--seed", "2025",
-                    "--year", str(YEAR)],
+                    "--year", str(YEAR), "--today", FULL.isoformat()],
                    check=True, env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True)
     for name, data in demo_files.items():
         assert (tmp_path / name).read_bytes() == data, name
@@ -431,7 +439,7 @@ def test_no_lecture_visit_in_exam_weeks(frames):
 
 
 def test_no_lecture_on_a_plenum_before_it_was_held():
-    led = gd.generate(2025, year=2025)["ledger"]           # 二十届四中全会 closed on 2025-10-23
+    led = gd.generate(2025, year=2025, as_of=year_info(2025).end)["ledger"]           # 二十届四中全会 closed on 2025-10-23
     fourth = led[led["summary"].str.contains("四中全会")]
     third = led[led["summary"].str.contains("三中全会")]
     assert len(fourth) > 10 and (fourth["date"] > pd.Timestamp("2025-10-23")).all()
@@ -444,3 +452,31 @@ def test_expertise_words_are_the_affinity_tables(frames):
     words = set().union(*frames["cadres"]["expertise"])
     assert table <= words                                     # every affinity entry is exercised
     assert "资助工作" not in words and "学生资助" in words
+
+
+# ------------------------------------------------------------------ the ledger stops at the as-of date
+def test_demo_ledger_has_no_entry_after_its_as_of_date(monkeypatch):
+    # the user saw activities dated after today in the demo ledger
+    day = YR.start + timedelta(weeks=9, days=2)
+    led = gd.generate(2025, year=YEAR, as_of=day)["ledger"]
+    assert len(led) and led["date"].max() <= pd.Timestamp(day)
+    monkeypatch.setenv("YIXIAN_DEMO_TODAY", day.isoformat())      # the default as-of date is "today"
+    pd.testing.assert_frame_equal(gd.generate(2025, year=YEAR)["ledger"], led)
+
+
+def test_demo_for_one_year_and_day_is_deterministic_and_a_prefix_of_the_whole_year():
+    day = YR.spring[1] + timedelta(days=10)
+    one, again = gd.files(2025, year=YEAR, as_of=day), gd.files(2025, year=YEAR, as_of=day)
+    assert one == again
+    whole = gd.files(2025, year=YEAR, as_of=FULL)
+    assert {k: v for k, v in one.items() if k not in ("ledger.csv", "README.md", "generated.toml")} == {
+        k: v for k, v in whole.items() if k not in ("ledger.csv", "README.md", "generated.toml")}
+    part, full = one["ledger.csv"].decode().splitlines(), whole["ledger.csv"].decode().splitlines()
+    assert 1 < len(part) < len(full) and full[:len(part)] == part
+    assert tomllib.loads(one["generated.toml"].decode()) == {"seed": 2025, "year": YEAR, "as_of": day}
+
+
+def test_committed_demo_ledger_stops_at_its_as_of_date():
+    g = _committed()
+    led = pd.read_csv(DEMO / "ledger.csv", dtype=str)
+    assert pd.to_datetime(led["日期"], format="mixed").max().date() <= g["as_of"]

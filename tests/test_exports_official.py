@@ -53,7 +53,7 @@ def test_publicity_list_is_portrait_a4():
 def test_chart_png_carries_its_stamp():
     from ui import charts
 
-    df = pd.DataFrame({"label": ["第1志愿", "无意向"], "order": [0, 1], "pairs": [3, 4], "share": [0.4, 0.6]})
+    df = pd.DataFrame({"label": ["第1意向", "无意向"], "order": [0, 1], "pairs": [3, 4], "share": [0.4, 0.6]})
     chart = charts.preference_satisfaction(df, "en")
     assert charts.to_png(chart, scale=1, stamp="As of 2025-11-20 · College: all") != charts.to_png(chart, scale=1)
 

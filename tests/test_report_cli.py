@@ -3,27 +3,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from compliance.report_pdf import FONT_CANDIDATES
+from tests.cli_helpers import CAL, run_cli, write_files
 
-ROOT = Path(__file__).resolve().parents[1]
-CAL = """
-[[term]]
-name = "2025秋"
-start = 2025-09-08
-weeks = 9
-holidays = [["2025-10-01", "2025-10-08"]]
-
-[[term]]
-name = "2026春"
-start = 2026-03-02
-weeks = 4
-"""
 CADRES = ("工号,姓名,单位,职务,层级\n"
           "c1,张三,计算机学院,院长,中层正职\n"
           "c2,李四,学校领导,党委书记,校领导\n"
@@ -33,15 +20,12 @@ LEDGER = "工号,日期,类型,场所,班级编号,编号\nc1,2025-09-09,face_to
 
 
 def run(*args: str, lang: str = "zh_CN.UTF-8"):
-    return subprocess.run([sys.executable, "-m", "compliance", "report", *args], check=False, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, env={"LANG": lang, "PATH": "/usr/bin:/bin"})
+    return run_cli("compliance", "report", *args, lang=lang)
 
 
 def files(tmp: Path, **over) -> dict[str, str]:
     content = {"cal.toml": CAL, "cadres.csv": CADRES, "assign.csv": ASSIGN, "ledger.csv": LEDGER} | over
-    for name, text in content.items():
-        (tmp / name).write_text(text, encoding="utf-8")
-    return {k: str(tmp / k) for k in content}
+    return {k: str(p) for k, p in write_files(tmp, content).items()}
 
 
 def args(f: dict[str, str], *extra: str) -> list[str]:

@@ -15,7 +15,7 @@ from store import audit, frames, rounds
 from store import data as sd
 from store.bootstrap import DEMO_DIR, DEMO_FILES, DEMO_ROUND_NAME, DEMO_USERS, bootstrap
 from store.engine import ROOT, make_engine
-from tests.demo_facts import DEMO
+from tests.demo_facts import AS_OF, DEMO
 
 pytestmark = pytest.mark.skipif(not (DEMO_DIR / "cadres.xlsx").is_file(),
                                 reason="data/demo not generated (python -m data.generate_demo)")
@@ -83,7 +83,9 @@ def test_bootstrap_empty_database_loads_demo_through_importer(db, monkeypatch):
 
 @pytest.mark.slow
 def test_bootstrap_command_line(tmp_path):
-    env = dict(os.environ, YIXIAN_DB_PATH=str(tmp_path / "new" / "y.sqlite3"), PYTHONPATH=str(ROOT))
+    # the command regenerates the demo for "today": pinned to the committed demo's day
+    env = dict(os.environ, YIXIAN_DB_PATH=str(tmp_path / "new" / "y.sqlite3"), PYTHONPATH=str(ROOT),
+               YIXIAN_DEMO_TODAY=AS_OF.isoformat())
     env.pop("DATABASE_URL", None)
     out = subprocess.run(check=False, args=[sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=120)
@@ -101,3 +103,26 @@ def test_bootstrap_command_line(tmp_path):
     out = subprocess.run(check=False, args=[sys.executable, "-m", "store.bootstrap", "--demo-dir", str(tmp_path)], cwd=ROOT,
                          env=bad, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2 and "cadres.xlsx" in out.stderr
+
+
+def test_bootstrap_for_a_day_shows_no_activity_after_it(tmp_path, monkeypatch):
+    # `make run` bootstraps for today: the demo's school year and a ledger that stops at today
+    from argon2 import PasswordHasher
+
+    from data.demo_year import demo_year, year_info
+    from store import auth as sa_auth
+    from store import ledger as store_ledger
+
+    monkeypatch.setattr(sa_auth, "_hasher", PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1))
+    day = AS_OF + timedelta(days=10)
+    engine = make_engine(f"sqlite:///{tmp_path / 'today.sqlite3'}")
+    try:
+        bootstrap(engine, say=lambda *_: None, today=day)
+        with Session(engine) as s:
+            led = store_ledger.load_ledger(s)
+            terms = sd.load_calendar(s)
+    finally:
+        engine.dispose()
+    assert led["date"].max().date() <= day
+    assert terms[0].start == year_info(demo_year(day)).start
+    assert (led["date"].dt.date > AS_OF).any() or day > year_info(demo_year(day)).end   # newer than committed

@@ -160,10 +160,10 @@ def preference_satisfaction(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelM
     df = df.assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
     pairs = _t(lang, "配对数", "Pairs")
     bars = alt.Chart(df).mark_bar(color="#00838f").encode(
-        x=alt.X("label:N", title=_t(lang, "满足的志愿", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("label:N", title=_t(lang, "满足的意向", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("pairs:Q", title=pairs),
-        tooltip=[alt.Tooltip("label:N", title=_t(lang, "志愿", "Wish")), alt.Tooltip("pairs:Q", title=pairs),
+        tooltip=[alt.Tooltip("label:N", title=_t(lang, "意向", "Wish")), alt.Tooltip("pairs:Q", title=pairs),
                  alt.Tooltip("share:Q", title=_t(lang, "占比", "Share"), format=".0%")])
     labels = bars.mark_text(dy=-6, color="#333").encode(text=alt.Text("share:Q", format=".0%"))
-    title = _t(lang, "现行分配的志愿满足情况", "Wishes met by the assignment in force")
+    title = _t(lang, "现行分配的意向满足情况", "Wishes met by the assignment in force")
     return style(alt.layer(bars, labels).properties(height=260), title)

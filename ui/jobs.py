@@ -10,7 +10,7 @@ from ui.i18n import lang, tr
 
 def one_language(message: str, lang_: str) -> str:
     """A progress message in one language. Solvers and services report "中文 / English" pairs, joined
-    with " · " when one step reports inside another ("志愿≤3 / rank ≤ 3 · 线性松弛第2轮 / LP round 2")."""
+    with " · " when one step reports inside another ("意向≤3 / rank ≤ 3 · 线性松弛第2轮 / LP round 2")."""
     parts = []
     for seg in str(message).split(" · "):
         zh, sep, en = seg.partition(" / ")

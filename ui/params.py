@@ -51,7 +51,7 @@ def solve_params_widgets(prefix: str, params: dict[str, Any], disabled: bool = F
                                        p.get("change_budget"), -1, f"{prefix}_change_budget", disabled)
     if fairness:
         p["worst_rank_max"] = _optional_int(
-            c2, tr("公平底线：每位有志愿的干部（锁定除外）至少满足第几志愿（0 = 不限）",
+            c2, tr("公平底线：每位有意向的干部（锁定除外）至少满足第几意向（0 = 不限）",
                    "Fairness floor: every cadre with wishes (locks excluded) gets a wish ranked ≤ (0 = none)"),
             p.get("worst_rank_max"), 0, f"{prefix}_worst_rank_max", disabled)
     else:

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_facts import TEST_DAY
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -41,6 +43,7 @@ def app_server(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["YIXIAN_DB_PATH"] = str(workdir / "yixian.sqlite3")
+    env["YIXIAN_DEMO_TODAY"] = TEST_DAY.isoformat()      # the demo bootstrapped for a pinned day, not the clock
     subprocess.run([sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=300)
     port = _free_port()

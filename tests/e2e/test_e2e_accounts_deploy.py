@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.demo_facts import TEST_DAY
 from tests.e2e.apps import ROOT, free_port, start_app, stop, which
 from tests.e2e.conftest import login
 
@@ -59,6 +60,7 @@ def pg_app_env(tmp_path):
     _create_schema(schema)
     env = {k: v for k, v in os.environ.items() if k != "YIXIAN_DB_PATH"}
     env["DATABASE_URL"] = pg_schema_url(schema)
+    env["YIXIAN_DEMO_TODAY"] = TEST_DAY.isoformat()
     subprocess.run([sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, check=True, capture_output=True,
                    timeout=600)
     try:

@@ -82,7 +82,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
     page.get_by_role("button", name="创建并求解").click()
     _wait_solved(page)
     page.get_by_text("显示 121 / 121 对").wait_for()
-    page.get_by_text("志愿满足分布").first.wait_for(state="attached")
+    page.get_by_text("意向满足分布").first.wait_for(state="attached")
     # open one cadre's explanation (parts, why not the first choice, feasible alternates)
     try:
         box = page.get_by_test_id("stSelectbox").filter(has_text="选择干部").locator("input")

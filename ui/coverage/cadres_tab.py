@@ -36,11 +36,12 @@ def _activity_table(acts):
 
 
 def render_cadre_table(v: View) -> None:
-    table = v.cadres.rename(columns={
+    table = v.cadres.assign(state=v.cadres["state"].map(vocabulary.labels(vocabulary.CADRE_STATES, lang())))
+    table = table.rename(columns={
         "cadre_id": tr("工号", "Staff no."), "name": tr("姓名", "Name"), "level": tr("层级", "Level"),
         "college": tr("学院", "College"), "classes": tr("所带班级", "Classes"), "met": tr("达标", "Met"),
         "missed": tr("未达标", "Missed"), "pending": tr("进行中", "Pending"), "rate": tr("达标率", "Rate"),
-        "on_track": tr("履职正常", "On track"), "act_this_week": tr("本周待办", "To do this week"),
+        "on_track": tr("履职正常", "On track"), "state": tr("履职状态", "Standing"), "act_this_week": tr("本周待办", "To do this week"),
         "venues": tr("九进场所", "Venues")})
     show_table(table, Keys.CADRE_TABLE, hide_index=True, width="stretch",
                column_config={tr("达标率", "Rate"): st.column_config.ProgressColumn(
@@ -59,7 +60,9 @@ def render_drilldown(user: UserInfo, comp: Computed, v: View) -> None:
         pick = v.cadre_ids[0]
     card = coverage.scorecard(user, comp, pick, v.filters.term)
     reached, missing = card["venues"], card["venues_missing"]
-    st.markdown(f"**{md_escape(card['name'])}（{md_escape(pick)}）** · " + tr(
+    state = vocabulary.label(vocabulary.CADRE_STATES, dict(zip(v.cadres["cadre_id"], v.cadres["state"])).get(pick),
+                             lang())
+    st.markdown(f"**{md_escape(card['name'])}（{md_escape(pick)}）** · {state} · " + tr(
         f"九进已到 {len(reached)}/9：{'、'.join(reached) or '—'}；未到：{'、'.join(missing) or '—'}",
         f"venues reached {len(reached)}/9: {_venues(reached)}; missing: {_venues(missing)}"))
     sc = card["status"]

@@ -62,7 +62,7 @@ def render_charts(v: View, inputs: cv.Inputs) -> None:
                     tr("各学院班级覆盖", "coverage_by_college"), Keys.CHART_BY_COLLEGE, note)
     with right:
         chart_block(charts.preference_satisfaction(v.preferences, lang()),
-                    tr("志愿满足情况", "wishes_met"), Keys.CHART_PREFS, note)
+                    tr("意向满足情况", "wishes_met"), Keys.CHART_PREFS, note)
     _heatmaps(v, rule_names, note)
     left, right = st.columns(2)
     with left:

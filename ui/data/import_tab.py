@@ -36,14 +36,19 @@ def _parsed(user: UserInfo, kind: str, upload) -> uploads.ParseResult:
     return parsed["result"]
 
 
+def _change(user: UserInfo, kind: str, result: uploads.ParseResult, would: bool = False) -> None:
+    change = uploads.change_summary(user, kind, result)
+    if change is not None:
+        head = tr("此文件若导入将：", "This file would: ") if would else tr("导入将：", "This import: ")
+        text = md_escape(head + change.text(lang()))
+        (st.warning if change.removed else st.info)(text, icon=":material/difference:")
+
+
 def _confirm(user: UserInfo, kind: str, result: uploads.ParseResult) -> None:
     st.success(tr(f"校验通过：{result.rows} 行。请确认预览后导入。",
                   f"Valid: {result.rows} row(s). Check the preview, then import."))
     st.dataframe(kind_display.display(display_frame(result.preview), kind, lang()), hide_index=True, width="stretch")
-    change = uploads.change_summary(user, kind, result)
-    if change is not None:
-        text = md_escape(tr("导入将：", "This import: ") + change.text(lang()))
-        (st.warning if change.removed else st.info)(text, icon=":material/difference:")
+    _change(user, kind, result)
     if st.button(tr("确认导入", "Import"), type="primary", key=Keys.CONFIRM):
         try:
             summary = uploads.commit_upload(user, kind, result, lang=lang())
@@ -79,5 +84,7 @@ def render_import(user: UserInfo) -> None:
         st.error(tr(f"发现 {len(result.problems)} 个问题，未写入任何数据。请修改后重新上传。",
                     f"{len(result.problems)} problem(s) found; nothing was written. Fix them and upload again."))
         st.dataframe(problems_frame(result.problems, lang()), hide_index=True, width="stretch")
+        if result.frame is not None:        # rows read, references refused: what the file would do
+            _change(user, kind, result, would=True)
     else:
         _confirm(user, kind, result)

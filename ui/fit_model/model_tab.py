@@ -37,7 +37,7 @@ def _weights(cfg: dict) -> dict:
 
 
 def _preference(cfg: dict) -> dict:
-    text = st.text_input(tr("各志愿分值（第1、2、3…志愿，逗号分隔）", "Value of wish 1, 2, 3… (comma separated)"),
+    text = st.text_input(tr("各意向分值（第1、2、3…意向，逗号分隔）", "Value of wish 1, 2, 3… (comma separated)"),
                          value=", ".join(str(v) for v in cfg["preference"]["by_rank"]), key=Keys.BY_RANK)
     cols = st.columns(len(PREF_KINDS))
     kinds = {k: repr(cols[n].number_input(tr(*KIND_LABELS[k]), value=_f(cfg["preference"]["kind"][k]),

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 def _metrics(prog: dict) -> None:
     m1, m2, m3 = st.columns(3)
-    m1.metric(tr("履职状态", "Status"), tr("正常", "On track") if prog["on_track"] else tr("需关注", "Needs attention"),
+    m1.metric(tr("履职状态", "Status"), vocabulary.label(vocabulary.CADRE_STATES, prog["state"], lang()),
               border=True, help=tr(f"已有 {prog['missed']} 个周期未达标；正常 = 没有未达标周期，且进行中的周期都还来得及完成。",
                                    f"{prog['missed']} period(s) missed so far; on track = nothing missed and every "
                                    "pending period still reachable."))
@@ -56,7 +56,13 @@ def render_progress(user: UserInfo, inputs: cv.Inputs, cadre_id: str, as_of: dat
     st.subheader(tr(f"我的进度（截至 {as_of}）", f"My progress (as of {as_of})"))
     prog = ledger.cadre_progress(user, inputs, cadre_id, as_of)
     if not prog["assigned"]:
-        st.info(tr("现行分配中没有您的班级，暂无考核。", "You advise no class in the published assignment: nothing to assess."))
+        if prog["state"] == "unassigned":
+            st.warning(tr("现行分配中没有您的班级：记为未带班（“确定1个班级”未达标）。",
+                          "You advise no class in the published assignment: counted as without a class "
+                          "(“advise a class” missed)."))
+        else:
+            st.info(tr("现行分配中没有您的班级，本期免予考核。",
+                       "You advise no class in the published assignment and are exempt in this period."))
         return
     _metrics(prog)
     _current(prog)

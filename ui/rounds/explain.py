@@ -37,12 +37,12 @@ def _pair(view: RoundView, cadre: str, name: str, pair: dict) -> None:
 def _why_not_first(wnf: dict, class_names: dict[str, str]) -> None:
     first = wnf.get("first_choice") or {}
     if wnf.get("met"):
-        st.success(tr("已满足第一志愿。", "First choice met."))
+        st.success(tr("已满足第一意向。", "First choice met."))
         return
     if first.get("value") is None:
         return
     kind_zh = vocabulary.label(vocabulary.PREFERENCE_KINDS, first.get("kind")) if first.get("kind") else ""
-    lines = [tr(f"第一志愿：{kind_zh} {first['value']}" if first.get("rank") else f"最佳匹配班级：{first['value']}（无意向）",
+    lines = [tr(f"第一意向：{kind_zh} {first['value']}" if first.get("rank") else f"最佳匹配班级：{first['value']}（无意向）",
                 f"First choice: {first.get('kind')} {first['value']}")]
     if wnf.get("holders"):
         h, more = wnf["holders"][0], len(wnf["holders"]) - 1
@@ -64,7 +64,7 @@ def _chain(wnf: dict) -> None:
     """The moves granting the first wish would need (cadre → class for each) and the total cost."""
     if not wnf.get("chain"):
         return
-    st.caption(tr(f"满足第一志愿需要的调整（共 {len(wnf['chain'])} 项，总匹配度 −{wnf['total_cost']:g}）：",
+    st.caption(tr(f"满足第一意向需要的调整（共 {len(wnf['chain'])} 项，总匹配度 −{wnf['total_cost']:g}）：",
                   f"Moves granting the first wish needs ({len(wnf['chain'])}, total fit −{wnf['total_cost']:g}):"))
     st.dataframe(pd.DataFrame([{tr("干部", "Cadre"): f"{m['name']}（{m['cadre_id']}）",
                                 tr("原班级", "From"): m["from_class_name"] or "—",
@@ -76,7 +76,7 @@ def _alternates(view: RoundView, cadre: str, alternates: list[dict], class_names
     st.caption(tr("可行的备选班级（精确重算确认可行，代价 = 总匹配度的减少）",
                   "Feasible alternates (confirmed by exact re-solve; cost = loss of total fit)"))
     st.dataframe(pd.DataFrame([{tr("班级", "Class"): a["class_name"], tr("学院", "College"): a["college"],
-                                tr("得分", "Score"): a["score"], tr("满足志愿", "Rank"): a["preference_rank"],
+                                tr("得分", "Score"): a["score"], tr("满足意向", "Rank"): a["preference_rank"],
                                 tr("现由", "Held by"): (a["held_by"] or {}).get("name", ""),
                                 tr("调整代价", "Move cost"): a["move_cost"]} for a in alternates]),
                  hide_index=True, key="explain_alternates")

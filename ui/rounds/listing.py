@@ -79,7 +79,7 @@ def _metrics(view: RoundView) -> None:
     if cov:
         m[3].metric(tr("重点班覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
     if prefs:
-        m[4].metric(tr("第一志愿满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
+        m[4].metric(tr("第一意向满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
     if ch.get("previous_pairs"):
         m[5].metric(tr("保留/调整", "Kept/changed"), f"{ch.get('kept', 0)}/{ch.get('changed', 0)}")
 

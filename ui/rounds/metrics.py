@@ -41,10 +41,10 @@ def _preference_chart(dist) -> None:
     dist = dist.assign(bucket=dist["bucket"].map(lambda b: vocabulary.relabel(vocabulary.WISH_BUCKETS, b, lang())))
     n_cadres = tr("干部数", "Cadres")
     chart = alt.Chart(dist).mark_bar(color="#00838f").encode(
-        x=alt.X("bucket:N", title=tr("满足的志愿", "Wish met"), sort=list(dist["bucket"]), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("bucket:N", title=tr("满足的意向", "Wish met"), sort=list(dist["bucket"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("cadres:Q", title=n_cadres),
-        tooltip=[alt.Tooltip("bucket:N", title=tr("志愿", "Wish")), alt.Tooltip("cadres:Q", title=n_cadres)])
-    st.altair_chart(charts.style(chart.properties(height=260), tr("志愿满足分布", "Cadres by best wish met")),
+        tooltip=[alt.Tooltip("bucket:N", title=tr("意向", "Wish")), alt.Tooltip("cadres:Q", title=n_cadres)])
+    st.altair_chart(charts.style(chart.properties(height=260), tr("意向满足分布", "Cadres by best wish met")),
                     key="chart_prefs", width="stretch", theme=None)
 
 
@@ -56,7 +56,7 @@ def render_metrics(view: RoundView) -> None:
     k1, k2, k3, k4 = st.columns(4)
     k1.metric(tr("覆盖班级", "Classes covered"), f"{int(by_col['covered'].sum())}/{int(by_col['classes'].sum())}")
     k2.metric(tr("总匹配度", "Total fit"), f"{result['total_fit']:g}" if result.get("total_fit") is not None else "—")
-    k3.metric(tr("前三志愿满足", "Top-3 met"), f"{prefs.get('top3_pct', 0):.0f}%" if prefs else "—")
+    k3.metric(tr("前三意向满足", "Top-3 met"), f"{prefs.get('top3_pct', 0):.0f}%" if prefs else "—")
     k4.metric(tr("未覆盖的重点班", "Priority uncovered"), len(left))
     g1, g2 = st.columns(2)
     with g1:

@@ -12,7 +12,7 @@ from ui.rounds.metrics import render_metrics
 from ui.rounds.state import Keys, RoundView
 from ui.tables import display_frame
 
-RANKS = {"all": ("全部", "All"), "first": ("第一志愿", "First choice"), "none": ("未满足志愿", "No wish met")}
+RANKS = {"all": ("全部", "All"), "first": ("第一意向", "First choice"), "none": ("未满足意向", "No wish met")}
 
 
 def _columns() -> dict:
@@ -21,7 +21,7 @@ def _columns() -> dict:
            "class_name": tr("班级", "Class"), "college": tr("学院", "College"), "grade": tr("年级", "Grade"),
            "tags": tr("标签", "Tags"), "priority": tr("重点", "Priority"),
            "score": st.column_config.NumberColumn(tr("匹配得分", "Score"), format="%.1f"),
-           "preference_rank": tr("满足志愿", "Rank met"), "changed": tr("调整", "Changed"),
+           "preference_rank": tr("满足意向", "Rank met"), "changed": tr("调整", "Changed"),
            "locked": tr("锁定", "Locked"),
            "reason": st.column_config.TextColumn(tr("理由", "Reason"), width="large")}
     return cfg | {k: st.column_config.NumberColumn(label(vocabulary.SCORE_PARTS, k), format="%.1f")
@@ -36,7 +36,7 @@ def _filtered(full):
                           placeholder=tr("全部学院", "All colleges"))
     only_changed = f3.checkbox(tr("仅调整的", "Changed only"), key=Keys.REVIEW_CHANGED)
     only_locked = f4.checkbox(tr("仅锁定的", "Locked only"), key=Keys.REVIEW_LOCKED)
-    rank = f5.selectbox(tr("志愿", "Preference"), list(RANKS), key=Keys.REVIEW_RANK, format_func=lambda v: tr(*RANKS[v]))
+    rank = f5.selectbox(tr("意向", "Preference"), list(RANKS), key=Keys.REVIEW_RANK, format_func=lambda v: tr(*RANKS[v]))
     return round_review.filter_table(full, query, cols, only_changed, only_locked, rank)
 
 

@@ -64,6 +64,16 @@ class Keys:
     PUBLISH_SEEN = "publish_seen"           # the round in force the form showed (optimistic check)
     PUBLISH_GO = "publish_go"
     HISTORY_REPRODUCE = "history_reproduce"
+    # Excel round trip
+    ROUNDTRIP_DOWNLOAD = "roundtrip_download"
+    ROUNDTRIP_CHECKED = "roundtrip_checked"
+    ROUNDTRIP_PROBLEMS = "roundtrip_problems"
+    ROUNDTRIP_SAVE = "roundtrip_save"
+
+    @staticmethod
+    def roundtrip_upload(round_id: int) -> str:
+        # per round: a saved revision opens with an empty uploader
+        return f"roundtrip_upload_{round_id}"
 
     @staticmethod
     def new_rules(kind: str, moves: int) -> str:
@@ -81,7 +91,7 @@ class Keys:
 
 SECTIONS = {"review": ("审核", "Review"), "adjust": ("调整", "Adjust"), "rules": ("规则与参数", "Rules"),
             "diff": ("对比", "Diff"), "publish": ("发布与导出", "Publish & export"),
-            "history": ("记录与重算", "History")}
+            "history": ("记录与重算", "History"), "roundtrip": ("Excel 往返", "Excel round trip")}
 ADMIN_ONLY_SECTIONS = ("adjust",)
 
 

@@ -55,10 +55,10 @@ def compare_charts(named: list[tuple[str, dict, pd.DataFrame | None]]) -> alt.To
     ranks = _rank_rows(named)
     rank_order = list(ranks.sort_values("order")["rank"].drop_duplicates())
     c2 = alt.Chart(ranks).mark_bar().encode(
-        x=alt.X("rank:N", title=tr("满足的志愿（位次）", "Wish met (rank)"), sort=rank_order, axis=alt.Axis(labelAngle=0)),
+        x=alt.X("rank:N", title=tr("满足的意向（位次）", "Wish met (rank)"), sort=rank_order, axis=alt.Axis(labelAngle=0)),
         xOffset=alt.XOffset("solution:N", sort=order), y=alt.Y("pairs:Q", title=tr("配对数", "Pairs")),
         color=color, tooltip=["solution:N", "rank:N", "pairs:Q"],
-    ).properties(width=620, height=220, title=tr("志愿满足分布", "Preference ranks met"))
+    ).properties(width=620, height=220, title=tr("意向满足分布", "Preference ranks met"))
     return style(alt.vconcat(c1, c2).resolve_scale(color="shared"))
 
 

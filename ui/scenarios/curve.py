@@ -17,9 +17,9 @@ from ui.page_state import goto
 from ui.scenarios.result import BUSY
 from ui.scenarios.state import Keys
 
-CURVES = {"fairness": ("总匹配度 ↔ 最差者的志愿位次（公平）", "Total fit vs worst-off rank"),
+CURVES = {"fairness": ("总匹配度 ↔ 最差者的意向位次（公平）", "Total fit vs worst-off rank"),
           "changes": ("总匹配度 ↔ 相对已发布的变动对数", "Total fit vs changes from published")}
-EXPLAIN = (("每个点都是一次精确求解。公平：要求每位有志愿的干部（锁定者除外）至少满足第 r 志愿，r = 1…最大位次，另加不限。"
+EXPLAIN = (("每个点都是一次精确求解。公平：要求每位有意向的干部（锁定者除外）至少满足第 r 意向，r = 1…最大位次，另加不限。"
            "变动：最多 k 个不在已发布分配中的配对，k 从可能的最少变动到不限时的变动数。点击一个点可把该解保存为情景。"),
            ("Each point is one exact solve. Fairness: every cadre with wishes (locks excluded) gets a wish "
            "ranked ≤ r, r = 1…max, plus unbounded. Changes: at most k pairs outside the published assignment, "
@@ -35,9 +35,9 @@ def _axis(out: dict, df: pd.DataFrame) -> str:
     if out["curve"] == "fairness":
         top = max([p.bound for p in out["points"] if p.bound is not None], default=0) + 1
         df["x"] = [(b if _bounded(b) else top) for b in df["bound"]]
-        df["x_label"] = [tr(f"≤第{int(b)}志愿", f"≤ rank {int(b)}") if _bounded(b) else tr("不限", "unbounded")
+        df["x_label"] = [tr(f"≤第{int(b)}意向", f"≤ rank {int(b)}") if _bounded(b) else tr("不限", "unbounded")
                          for b in df["bound"]]
-        return tr("最差者志愿位次上限（右端为不限）", "Worst-off rank bound (right: unbounded)")
+        return tr("最差者意向位次上限（右端为不限）", "Worst-off rank bound (right: unbounded)")
     df["x"] = df["changes"]
     df["x_label"] = [f"k ≤ {b}" if _bounded(b) else tr("最少变动", "fewest") for b in df["bound"]]
     return tr("相对已发布的变动对数", "Pairs changed from published")
@@ -50,7 +50,7 @@ def _chart(ok: pd.DataFrame, x_title: str):
         y=alt.Y("total_fit:Q", title=tr("总匹配度", "Total fit"), scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("x_label:N", title=tr("约束", "Bound")),
                  alt.Tooltip("total_fit:Q", title=tr("总匹配度", "Total fit"), format=".2f"),
-                 alt.Tooltip("worst_rank:Q", title=tr("最差志愿位次", "Worst rank")),
+                 alt.Tooltip("worst_rank:Q", title=tr("最差意向位次", "Worst rank")),
                  alt.Tooltip("changes:Q", title=tr("变动对数", "Changes")), alt.Tooltip("status:N")],
     ).add_params(sel)
     return st.altair_chart(style(ch.properties(height=320), tr("权衡曲线（点击一个点）", "Trade-off (click a point)")),
@@ -69,8 +69,8 @@ def _table(df: pd.DataFrame) -> None:
                  column_config={
                      "x_label": tr("约束", "Bound"), "status": tr("求解状态", "Status"),
                      "total_fit": num(tr("总匹配度", "Total fit"), format="%.1f"),
-                     "worst_rank": tr("最差志愿位次", "Worst-off rank"),
-                     "worst_unmet": tr("有干部志愿未满足", "Someone's wishes unmet"),
+                     "worst_rank": tr("最差意向位次", "Worst-off rank"),
+                     "worst_unmet": tr("有干部意向未满足", "Someone's wishes unmet"),
                      "changes": tr("相对已发布的变动对数", "Changes from published"),
                      "seconds": num(tr("用时（秒）", "Seconds"), format="%.2f")})
 

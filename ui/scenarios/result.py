@@ -45,19 +45,58 @@ def _moves(pub, sc) -> None:
                  .drop(columns=["from_ids", "to_ids"]), hide_index=True, width="stretch", key="scn_result_moves")
 
 
+def _promoted(user, sc, name: str, mapping=None) -> None:
+    try:
+        rid = scenarios.promote(user, sc.id, name, mapping=mapping)
+    except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
+        show_error(exc)
+        return
+    flash(Keys.FLASH, "success", tr(f"已创建草稿轮次 #{rid}（未发布）。", f"Draft round #{rid} created (not published)."))
+    st.rerun()
+
+
+def _pick(label_text: str, key: str, options: list[str], names: dict[str, str]) -> str:
+    return st.selectbox(label_text, ["", *options], key=key,
+                        format_func=lambda v: names.get(v, v) if v else tr("（请选择）", "(choose)"))
+
+
+def _mapping_form(user, sc, choices, name: str) -> None:
+    """Each hypothetical or unlisted cadre/class of the result mapped to a real one, then promoted."""
+    n = len(choices.cadres) + len(choices.classes)
+    st.warning(tr(f"情景结果含 {n} 个假设或名单外的干部/班级，不能直接转为草稿轮次。请把每一个对应到导入名单中"
+                  "尚无配对的真实干部/班级（对应后按本轮全部规则重新核对），或先在情景中移除它们。",
+                  f"The result holds {n} hypothetical or unlisted cadres/classes and cannot be promoted as it is. "
+                  "Map each to a real cadre/class of the imported lists that has no pair yet (the mapped result is "
+                  "checked against every rule again), or remove them in the scenario first."),
+               icon=":material/person_search:")
+    real_cad = {c: f"{c} {nm}（{u}）" for c, nm, u in zip(choices.real_cadres["cadre_id"], choices.real_cadres["name"],
+                                                      choices.real_cadres["unit"])}
+    real_cls = {c: f"{c} {nm}（{g}）" for c, nm, g in zip(choices.real_classes["class_id"], choices.real_classes["name"],
+                                                      choices.real_classes["college"])}
+    with st.form(Keys.MAP_FORM):
+        cadres = {c: _pick(md_escape(f"{c} {nm}"), Keys.map_cadre(c), list(real_cad), real_cad)
+                  for c, nm in zip(choices.cadres["cadre_id"], choices.cadres["name"])}
+        classes = {c: _pick(md_escape(f"{c} {nm}"), Keys.map_class(c), list(real_cls), real_cls)
+                   for c, nm in zip(choices.classes["class_id"], choices.classes["name"])}
+        go = st.form_submit_button(tr("按对应关系转为草稿轮次", "Promote with this mapping"), key=Keys.MAP_GO)
+    if go:
+        _promoted(user, sc, name, mapping={"cadres": cadres, "classes": classes})
+
+
 def _promote(user, sc) -> None:
     with st.container(border=True):
         st.markdown(tr("**转为草稿轮次**（在“分配轮次”页审核、发布）",
                        "**Promote to a draft round** (review and publish on the Rounds page)"))
         name = st.text_input(tr("轮次名称", "Round name"), value=f"情景：{sc.name}", key=Keys.ROUND_NAME)
-        if st.button(tr("转为草稿轮次", "Promote to draft round"), key=Keys.PROMOTE):
-            try:
-                rid = scenarios.promote(user, sc.id, name)
-            except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
-                show_error(exc)
-                return
-            flash(Keys.FLASH, "success", tr(f"已创建草稿轮次 #{rid}（未发布）。", f"Draft round #{rid} created (not published)."))
-            st.rerun()
+        try:
+            choices = scenarios.mapping_choices(user, sc.id)
+        except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
+            show_error(exc)
+            return
+        if choices.needed:
+            _mapping_form(user, sc, choices, name)
+        elif st.button(tr("转为草稿轮次", "Promote to draft round"), key=Keys.PROMOTE):
+            _promoted(user, sc, name)
 
 
 def render_result(page: ScenarioPage, sc) -> None:

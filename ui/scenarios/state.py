@@ -47,6 +47,8 @@ class Keys:
     DELETE = "scn_delete"
     ROUND_NAME = "scn_round_name"
     PROMOTE = "scn_promote"
+    MAP_FORM = "scn_map_form"
+    MAP_GO = "scn_map_go"
     # compare
     COMPARE_PICK = "scn_compare_pick"
     COMPARE_PUB = "scn_compare_pub"
@@ -64,6 +66,14 @@ class Keys:
     CURVE_POINT = "scn_curve_point"
     CURVE_CLICKED = "scn_curve_clicked"
     OPEN_POINT = "scn_open_point"
+
+    @staticmethod
+    def map_cadre(stand_in: str) -> str:
+        return f"scn_map_cadre_{stand_in}"
+
+    @staticmethod
+    def map_class(stand_in: str) -> str:
+        return f"scn_map_class_{stand_in}"
 
     @staticmethod
     def rules(scenario_id: int, n_edits: int) -> str:

@@ -23,7 +23,7 @@ def render_open(user: UserInfo) -> None:
         name = st.text_input(tr("名称", "Name"), value=tr("干部联系意向征集", "Cadre wishes"), key=Keys.NAME)
         day = st.date_input(tr("截止日期（当日 24 时）", "Deadline (end of day)"), value=date.today() + timedelta(days=7),
                             key=Keys.DEADLINE_DAY, format="YYYY-MM-DD")
-        n = st.number_input(tr("每人最多志愿数", "Wishes per cadre (max)"), min_value=1, max_value=wishes.MAX_WISHES_LIMIT,
+        n = st.number_input(tr("每人最多意向数", "Wishes per cadre (max)"), min_value=1, max_value=wishes.MAX_WISHES_LIMIT,
                             value=3, key=Keys.MAX)
         if st.button(tr("开启征集", "Open"), key=Keys.OPEN, type="primary", icon=":material/campaign:"):
             deadline = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=UTC)
@@ -39,7 +39,7 @@ def render_open(user: UserInfo) -> None:
 def render_status(user: UserInfo, col: wishes.Collection) -> None:
     st.subheader(md_escape(col.name))
     state = tr("进行中", "open") if col.is_open() else tr("已截止", "closed")
-    st.text(tr(f"截止 {col.deadline:%Y-%m-%d %H:%M}（UTC）· {state} · 每人最多 {col.max_wishes} 个志愿",
+    st.text(tr(f"截止 {col.deadline:%Y-%m-%d %H:%M}（UTC）· {state} · 每人最多 {col.max_wishes} 个意向",
                f"closes {col.deadline:%Y-%m-%d %H:%M} UTC · {state} · up to {col.max_wishes} wishes"))
     ans = wishes.answers(user, col.id)
     status = ans["status"]
@@ -56,16 +56,16 @@ def render_status(user: UserInfo, col: wishes.Collection) -> None:
                                                     "answered": tr("已填", "Done")})),
         Keys.STATUS, hide_index=True, width="stretch", height=260)
     kinds = vocabulary.labels(vocabulary.PREFERENCE_KINDS, lang())
-    with st.expander(tr("全部志愿", "Every wish")):
+    with st.expander(tr("全部意向", "Every wish")):
         w = ans["wishes"]
         show_table(w.assign(kind=w["kind"].map(kinds)).rename(columns={
-            "cadre_id": tr("工号", "Cadre"), "rank": tr("志愿", "Rank"), "kind": tr("类型", "Kind"), "value": tr("内容", "Value")}),
+            "cadre_id": tr("工号", "Cadre"), "rank": tr("意向", "Rank"), "kind": tr("类型", "Kind"), "value": tr("内容", "Value")}),
             Keys.ANSWERS, hide_index=True, width="stretch")
     with st.expander(tr("回避申报（含原因，仅组织部可见）", "Declared conflicts (with reasons; admin only)")):
         show_table(ans["conflicts"].rename(columns={"cadre_id": tr("工号", "Cadre"), "class_id": tr("班级", "Class"),
                                                     "college": tr("学院", "College"), "reason": tr("原因", "Reason")}),
                    Keys.CONFLICTS, hide_index=True, width="stretch")
-    st.caption(tr("分配轮次可把这些志愿与回避作为意向和回避规则使用；纸质收集的意向仍可在“数据管理”导入。",
+    st.caption(tr("分配轮次可把这些意向与回避作为意向和回避规则使用；纸质收集的意向仍可在“数据管理”导入。",
                   "Rounds can use these as preferences and forbids; wishes collected on paper can still be imported on Data."))
 
 

@@ -48,7 +48,7 @@ def _pick(opts: dict, kinds: dict, kind_key: str, value_key: str, label: str, di
 def render_form(user: UserInfo, col: wishes.Collection) -> None:
     show_flash(Keys.FLASH)
     closed = not col.is_open()
-    st.text(tr(f"{col.name} · 截止 {col.deadline:%Y-%m-%d %H:%M}（UTC）· 最多 {col.max_wishes} 个志愿",
+    st.text(tr(f"{col.name} · 截止 {col.deadline:%Y-%m-%d %H:%M}（UTC）· 最多 {col.max_wishes} 个意向",
                f"{col.name} · closes {col.deadline:%Y-%m-%d %H:%M} UTC · up to {col.max_wishes} wishes"))
     if closed:
         st.warning(tr("已截止，以下为您提交的意向，不能再修改。", "Closed: your answer below can no longer change."))
@@ -60,7 +60,7 @@ def render_form(user: UserInfo, col: wishes.Collection) -> None:
     for rank in range(1, col.max_wishes + 1):
         with st.container(border=True):
             kind, value = _pick(opts, kinds, Keys.at(Keys.KIND, rank), Keys.at(Keys.VALUE, rank),
-                                tr(f"第 {rank} 志愿", f"Wish {rank}"), closed)
+                                tr(f"第 {rank} 意向", f"Wish {rank}"), closed)
             if kind:
                 picked.append({"kind": kind, "value": value})
     st.subheader(tr("回避申报", "Conflicts"))

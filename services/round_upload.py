@@ -1,0 +1,228 @@
+"""Excel round trip (issue 12), how offices work today: download a round's review table with every
+explanation column, edit the class column in Excel/WPS, upload it back as a NEW REVISION of the draft.
+
+The file is formats.md "assignment" (the review table's columns are that kind's, plus explanation
+columns the importer ignores; a minimal `cadre_id, class_id` file is the same kind). It is read by the
+one importer, its ids checked against the round's snapshot, and its pairs checked against every hard
+rule of the round by matching.assess (the solve's own rule registry and `verify`). Every problem is an
+importer.Problem (file, row, column, value, expected) and nothing is written while any is left.
+
+The saved revision keeps the draft's inputs and parameters; its result is marked hand-made
+(report["hand_made"]), so re-running it checks the rules again instead of claiming a solver made
+it (services.round_solve.reproduce). No Streamlit here.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+import pandas as pd
+
+import importer
+from common import vocabulary
+from common.errors import YixianError
+from importer.core import parse
+from importer.writers import neutralise_formulas
+from matching import InputError
+from matching.assess import HAND_MADE, assess
+from services import access, round_review
+from services.exports import DRAFT_MARK
+from services.round_inputs import matching_input
+from services.round_lifecycle import revise
+from services.round_solve import READERS, cached_result, load_round, save_result
+from services.solve_params import make_config
+from store.auth import UserInfo
+
+KIND = "assignment"
+_A = importer.SCHEMAS[KIND]
+# explanation columns that are not columns of the assignment kind (the importer ignores them on the way back)
+EXTRA_HEADERS = {"unit": "单位", "level": "层级", "position": "职务", "grade": "年级", "tags": "标签",
+                 "priority": "重点班级", "why_not_first": "第一意向未满足的原因"}
+REVIEW_COLUMNS = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
+                  "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "why_not_first",
+                  "changed", "locked", "reason"]
+
+
+class UploadRefused(YixianError):
+    """An uploaded assignment that cannot become a revision (details: one line per problem, in the
+    reader's language)."""
+
+    def __init__(self, message_zh: str, message_en: str, details: list[str] | None = None, problems=()):
+        self.problems = list(problems)         # before super(): its message reads detail_lines
+        super().__init__(message_zh, message_en, details)
+
+    def detail_lines(self, lang: str = "zh") -> list[str]:
+        return [p.message(lang) for p in self.problems] if self.problems else list(self.details)
+
+
+# ------------------------------------------------------------------ export: the review table
+
+def _header(col: str) -> str:
+    return EXTRA_HEADERS[col] if col in EXTRA_HEADERS else _A.column(col).header
+
+
+def _wish_words(kind: str, value: str, class_names: dict[str, str]) -> str:
+    what = class_names.get(value, value) if kind == "class" else value
+    return f"{vocabulary.label(vocabulary.PREFERENCE_KINDS, kind)}「{what}」"
+
+
+def why_not_first(info) -> pd.Series:
+    """Per pair of the review table order: why the cadre's first wish is not met, in words ("" when
+    it is met or the cadre has none). Who holds a wished class is read from the result; the cost of
+    granting it is added when the explanation panel already computed it (this never solves)."""
+    a, prefs = info.assignment, info.inputs.get("preferences")
+    out = pd.Series("", index=a.index, dtype=object)
+    if prefs is None or prefs.empty or a.empty:
+        return out
+    class_names = dict(zip(info.inputs["classes"]["class_id"], info.inputs["classes"]["name"]))
+    holder = dict(zip(a["class_id"], a["name"]))
+    first = prefs.sort_values(["cadre_id", "rank"]).drop_duplicates("cadre_id").set_index("cadre_id")
+    best = a.groupby("cadre_id")["preference_rank"].min()
+    res = cached_result(info.id)
+    for k, cid in zip(a.index, a["cadre_id"]):
+        if cid not in first.index:
+            continue
+        w = first.loc[cid]
+        got = best.get(cid)
+        if got is not None and not pd.isna(got) and int(got) == int(w["rank"]):
+            continue
+        text = f"第一意向{_wish_words(w['kind'], w['value'], class_names)}未满足"
+        if w["kind"] == "class" and w["value"] in holder:
+            text += f"：该班级由{holder[w['value']]}担任"
+        told = res.explained(cid) if res is not None else None
+        wnf = (told or {}).get("why_not_first") or {}
+        if wnf.get("summary_zh"):
+            text += f"；{wnf['summary_zh']}"
+        elif wnf.get("move_cost") is not None:
+            text += f"；满足它会使总匹配度降低 {wnf['move_cost']:g}"
+        elif wnf.get("reason_zh"):
+            text += f"；{wnf['reason_zh']}"
+        out[k] = text
+    return out
+
+
+def _cell(v):
+    if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
+        return None
+    if isinstance(v, (list, tuple)):
+        return "；".join(map(str, v))
+    if isinstance(v, bool) or type(v).__name__ == "bool_":
+        return "是" if v else "否"
+    return v.item() if hasattr(v, "item") else v
+
+
+def review_table(info) -> pd.DataFrame:
+    """The review table with every explanation column (ids, as exported)."""
+    why = info.assignment[["cadre_id", "class_id"]].assign(why_not_first=why_not_first(info))
+    df = round_review.review_table(info).merge(why, on=["cadre_id", "class_id"], how="left")
+    return df[[c for c in REVIEW_COLUMNS if c in df.columns]]
+
+
+def review_xlsx(user: UserInfo, round_id: int) -> bytes:
+    """The review table as xlsx: a title row (with 草稿 for a round not published), then the header
+    row of formats.md "assignment" headers `中文(id)` and Chinese headers for the explanation columns.
+    Ids and user text are text cells (a name like `=1+1` stays text), so the file re-imports as it is."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    access.require(user, *READERS, action="export_review")
+    info = load_round(round_id)
+    df = review_table(info)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "审核表"
+    mark = DRAFT_MARK if info.published_at is None else ""
+    ws.append([f"{info.name} 分配审核表{mark}（导出于 {date.today():%Y-%m-%d}；只改“班级编号”列后可上传为新修订）"])
+    ws["A1"].font = Font(bold=True)
+    ws.append([_header(c) for c in df.columns])
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+    text_cols = {k + 1 for k, c in enumerate(df.columns) if c not in ("score", "preference_rank", "priority",
+                                                                     "changed", "locked", *vocabulary.SCORE_PARTS)}
+    for values in df.itertuples(index=False):
+        r = ws.max_row + 1
+        for j, v in enumerate(values, start=1):
+            cell = ws.cell(r, j)
+            cell.value = _cell(v)
+            if j in text_cols and cell.value is not None:
+                cell.value = str(cell.value)
+                cell.data_type = "s"            # text, even when it starts with "="
+                cell.number_format = "@"
+    buf = io.BytesIO()
+    neutralise_formulas(wb).save(buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ import: an edited assignment
+
+@dataclass
+class UploadCheck:
+    filename: str
+    problems: list = field(default_factory=list)      # importer.Problem, file row order
+    pairs: pd.DataFrame | None = None                  # cadre_id, class_id (when no problem)
+    changed: int = 0                                   # pairs not in the current revision
+    result: object = None                              # matching.MatchResult (hand-made, checked)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and self.result is not None
+
+
+def _read(raw: bytes, filename: str) -> tuple[list, list[tuple[int, str, str]], object]:
+    """Problems of the file itself (importer: header, required cells) and its rows (row number,
+    cadre, class); ids are checked against the round with the rules, so every problem shows at once."""
+    p = parse(KIND, raw, filename)
+    if p.problems or not p.usable:
+        return list(p.problems), [], p
+    p.materialise()
+    return [], [(r.row, r.values["cadre_id"], r.values["class_id"]) for r in p.rows], p
+
+
+def check_upload(user: UserInfo, round_id: int, raw: bytes, filename: str) -> UploadCheck:
+    """Read an edited assignment file for a draft round and check it against every rule; never writes."""
+    access.require(user, "admin", action="upload_assignment")
+    info = load_round(round_id)
+    if info.status != "draft":
+        raise UploadRefused("只能为草稿轮次上传分配表", "an assignment can be uploaded to a draft round only")
+    out = UploadCheck(filename)
+    out.problems, rows, p = _read(raw, filename)
+    if out.problems:
+        return out
+    if not rows:
+        out.problems = [importer.Problem(filename, None, None, "", "文件中没有配对", "the file holds no pairs")]
+        return out
+    try:
+        verdict = assess(matching_input(info.inputs), make_config(info.parameters), [(a, b) for _, a, b in rows])
+    except InputError as exc:
+        raise UploadRefused("本轮数据无法检查", "this round's data cannot be checked",
+                            [f"{zh} / {en}" for zh, en in exc.problems]) from None
+    for v in verdict.violations:
+        label = p.col_label(v.column)
+        if not v.rows:
+            out.problems.append(importer.Problem(filename, None, label, v.value, v.zh, v.en))
+        for k in v.rows:
+            out.problems.append(importer.Problem(filename, rows[k][0], label, v.value, v.zh, v.en))
+    out.problems.sort(key=lambda q: -1 if q.row is None else q.row)
+    if out.problems:
+        return out
+    out.result = verdict.result
+    out.pairs = pd.DataFrame([(a, b) for _, a, b in rows], columns=["cadre_id", "class_id"])
+    now = set(zip(info.assignment["cadre_id"], info.assignment["class_id"]))
+    out.changed = len(set(zip(out.pairs["cadre_id"], out.pairs["class_id"])) - now)
+    return out
+
+
+def upload_revision(user: UserInfo, round_id: int, raw: bytes, filename: str) -> int:
+    """Check the file again and save it as a new revision of the draft (the old one is archived);
+    nothing is written when any row fails. Returns the new round id."""
+    check = check_upload(user, round_id, raw, filename)
+    if not check.ok:
+        n = len(check.problems)
+        raise UploadRefused(f"分配表有 {n} 个问题，未保存", f"the file has {n} problem(s); nothing was saved",
+                            problems=check.problems)
+    note = f"上传分配表“{filename}”（改动 {check.changed} 对）"
+    new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)")
+    check.result.report[HAND_MADE] = {"file": filename, "pairs": len(check.pairs), "changed": check.changed}
+    save_result(new_id, check.result, user.username)
+    return new_id
