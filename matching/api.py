@@ -11,10 +11,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from . import families, reasons
+from . import reasons
 from .config import MatchConfig, load_config
 from .diagnosis import Conflict, diagnose
-from .model import InputError, MatchingInput, Problem
+from .model import MatchingInput, Problem
 from .solver import Cancelled, Core, Opts, move, solve_core
 from .state import _prices as solver_prices
 from .state import _rc as solver_rc
@@ -423,80 +423,6 @@ def _fair(prob: Problem, opts: Opts, progress) -> tuple[Core, dict]:
         else:
             hi = mid - 1
     return best_core, {"measure": "worst_score", "worst": best / prob.scale, "min_fit": best}
-
-
-class BrokenRules(InputError):
-    """A hand-made assignment breaks hard rules: `broken` = [(zh, en, rule ref or None)]."""
-
-    def __init__(self, broken: list[tuple]):
-        self.broken = broken
-        super().__init__([(zh, en) for zh, en, _ in broken])
-
-
-def broken_rules(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> list[tuple]:
-    """Every hard rule a given assignment (cadre_id, class_id rows) breaks, as (zh, en, rule ref or
-    None) — the checks `verify` makes on the engine's answers, for an assignment made by hand.
-    Empty: every rule holds."""
-    try:
-        given(inp, cfg, assignment)
-    except BrokenRules as exc:
-        return exc.broken
-    return []
-
-
-def _pairs_of(prob: Problem, assignment: pd.DataFrame, out: list) -> tuple[list, list]:
-    pairs = []
-    for a, b in zip(assignment["cadre_id"], assignment["class_id"]):
-        a, b = str(a).strip(), str(b).strip()
-        if a not in prob.ci or b not in prob.cj:
-            out.append((f"{a} → {b}：干部或班级不在本轮名单中", f"{a} → {b}: cadre or class not in this round", None))
-        else:
-            pairs.append((prob.ci[a], prob.cj[b]))
-    return sorted(pairs), out
-
-
-def _broken(prob: Problem, pairs: list) -> list[tuple]:
-    out = []
-    if len(set(pairs)) != len(pairs):
-        out.append(("同一配对出现两次", "a pair appears twice", None))
-    classes = [j for _, j in pairs]
-    for j in sorted({j for j in classes if classes.count(j) > 1}):
-        out.append((f"班级 {prob.class_ids[j]} 有多名班主任", f"class {prob.class_ids[j]} has more than one adviser", None))
-    for i, j in pairs:
-        if not prob.allowed_classes(i)[j]:
-            out.append((f"{prob.cadre_ids[i]} → {prob.class_ids[j]}：该配对不允许",
-                        f"{prob.cadre_ids[i]} → {prob.class_ids[j]}: the pair is not allowed", None))
-    out += [(r.label_zh, r.label_en, r.ref) for r in families.broken(prob.rules, prob, pairs)]
-    return out
-
-
-def given(inp: MatchingInput, cfg: MatchConfig | None, assignment: pd.DataFrame) -> MatchResult:
-    """An assignment made by hand (no solve) as a MatchResult, after checking every hard rule
-    (raises BrokenRules naming each one it breaks).
-
-    Its status is "optimal" when the input's anchor proves it is the one best answer: every pair
-    not anchored is locked, and every anchored pair left out shares its class with a lock of another
-    cadre. Then no assignment keeps more anchored pairs (each lock rules one out), and one keeping
-    as many holds every pair this one does — the capacities fix the number of pairs — so a solve
-    of the same input returns exactly this assignment. Otherwise "feasible"."""
-    cfg = cfg or load_config(None)
-    t0 = time.perf_counter()
-    prob = Problem(inp, cfg)
-    pairs, bad = _pairs_of(prob, assignment, [])
-    bad = bad or _broken(prob, pairs)
-    if bad:
-        raise BrokenRules(bad)
-    locks = {(r.i, r.j) for r in prob.rules if r.family == "lock"}
-    lock_class = {j: i for i, j in locks}
-    anchor, now = set(prob.anchor_pairs), set(pairs)
-    unique = bool(anchor) and all(p in anchor or p in locks for p in now) and all(
-        j in lock_class and lock_class[j] != i for i, j in anchor - now)
-    W = prob.W if prob.dense else None
-    value = sum(int(W[i, j]) if W is not None else int(prob.w[prob._sparse_index(i, j)]) for i, j in pairs)
-    core = Core("optimal" if unique else "feasible", pairs, obj=value, bound=float(value))
-    res = MatchResult(prob, cfg, core, Opts(time_limit=cfg.time_limit_s), time.perf_counter() - t0, [], None)
-    res.input = inp
-    return res
 
 
 def solve(inp: MatchingInput, cfg: MatchConfig | None = None, progress=None, cancel=None) -> MatchResult:

@@ -5,7 +5,7 @@ Adjustments change as little as possible (issue 12). Lock, forbid and move add t
 round's snapshot and re-solve with the current revision's pairs as the engine's *anchor*: first the
 most pairs kept, then the best fit (matching's exact lexicographic objective). A swap of two pairs
 that every rule allows needs no solve: the engine checks every rule on the swapped assignment
-(matching.given) and proves it is what that re-solve returns.
+(matching.assess) and it is saved as a hand-made result (reproduce re-checks it).
 
 Each adjustment is first a `Plan` — the assignment it makes and every pair that changes, with fit
 before and after — and becomes a new revision only when the user confirms (`apply`). The revision
@@ -22,8 +22,8 @@ from typing import Any
 
 import pandas as pd
 
-import matching
 from common import vocabulary
+from matching.assess import assess
 from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
@@ -219,9 +219,10 @@ def _pair_of(info, cadre_id: str, class_id: str | None) -> tuple[str, str]:
 def preview_swap(user: UserInfo, round_id: int, cadre_a: str, cadre_b: str, class_a: str | None = None,
                  class_b: str | None = None) -> Plan:
     """Two cadres exchange classes (class_a/class_b: which of their classes, for a cadre with more
-    than one). No solve: every rule is checked on the swapped assignment and the engine proves it
-    is what a re-solve keeping this revision's other pairs returns. Raises RoundsError naming each
-    rule the swap breaks."""
+    than one). No solve: the swapped assignment is checked against every rule (matching.assess) and
+    saved as a hand-made result, with the swap as two lock rules and this revision's pairs as the
+    anchor — a re-solve of those returns the same pairs (tests/test_matching_anchor.py). Raises
+    RoundsError naming each rule the swap breaks."""
     info = _draft(user, round_id)
     if info.assignment is None or not len(info.assignment):
         raise RoundsError("请先求解本轮", "solve the round first")
@@ -238,19 +239,11 @@ def preview_swap(user: UserInfo, round_id: int, cadre_a: str, cadre_b: str, clas
     params = info.parameters | {"anchor": _anchor(info)}
     pairs = [(c, kb if (c, k) == (a, ka) else ka if (c, k) == (b, kb) else k)
              for c, k in zip(info.assignment["cadre_id"], info.assignment["class_id"])]
-    swapped = pd.DataFrame(pairs, columns=["cadre_id", "class_id"])
-    try:
-        res = matching.given(engine_input(inputs, params), make_config(params), swapped)
-    except matching.BrokenRules as exc:
-        adjusted = dataclasses.replace(info, inputs=inputs)
-        refs = [ref for _, _, ref in exc.broken if ref is not None]
-        named = {x.label_zh for x in resolve_rules(adjusted, refs)}
-        plain = [zh for zh, _, ref in exc.broken if ref is None]
+    verdict = assess(engine_input(inputs, params), make_config(params), pairs)
+    if verdict.violations:
         raise RoundsError(f"不能对调{who_a}与{who_b}：违反规则", f"cannot swap {a} and {b}: it breaks",
-                          sorted(named) + plain) from None
-    if res.status != "optimal":      # not provably the re-solve's answer: solve it (kept first, then fit)
-        return _plan(info, "swap", (note_zh, note_en), inputs, solve_inputs(inputs, params))
-    return _plan(info, "swap", (note_zh, note_en), inputs, res, solved=False)
+                          list(dict.fromkeys(v.zh for v in verdict.violations)))
+    return _plan(info, "swap", (note_zh, note_en), inputs, verdict.result, solved=False)
 
 
 def _pairs(a: pd.DataFrame) -> list[list[str]]:

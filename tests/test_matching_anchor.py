@@ -1,19 +1,19 @@
 """Anchored solves (a manual adjustment): the most anchor pairs kept first, then the best objective —
-checked by brute force; and a hand-made swap (matching.given) equals the anchored re-solve."""
+checked by brute force; and a swap made by hand (checked by matching.assess) is exactly what the
+anchored re-solve with the swap's locks returns."""
 from __future__ import annotations
 
 import dataclasses
 from fractions import Fraction
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_matching_exact import brute, instances
 from test_matching_support import cadres, classes, constraints, previous, scores
 
-import matching
-from matching import InputError, MatchingInput, load_config, solve
+from matching import MatchingInput, load_config, solve
+from matching.assess import assess
 from matching.model import Problem
 
 EXAMPLES = int(__import__("os").environ.get("MATCHING_EXAMPLES", "80"))
@@ -72,33 +72,14 @@ def test_a_swap_made_by_hand_is_what_the_anchored_re_solve_returns(inst, a, b):
     locks = [{"type": "lock", "cadre_id": swapped[k][0], "class_id": swapped[k][1]} for k in (a, b)]
     rules = pd.concat([cons, constraints(locks)], ignore_index=True)
     inp = MatchingInput(cad, cls, None, rules, sc, prev, anchor=previous(pairs))
-    frame = pd.DataFrame(swapped, columns=["cadre_id", "class_id"])
-    broken = matching.broken_rules(inp, cfg, frame)
-    if broken:
-        with pytest.raises(InputError) as e:          # (BrokenRules, an InputError)
-            matching.given(inp, cfg, frame)
-        assert e.value.broken == broken
+    made = assess(inp, cfg, swapped)
+    if made.violations:
         return
-    made = matching.given(inp, cfg, frame)
-    assert made.status == "optimal"
-    again = solve(inp, cfg)
+    again = solve(inp, cfg)                 # the swap's rules, this answer's pairs kept first
     assert again.status == "optimal"
     assert sorted(zip(again.assignment.cadre_id, again.assignment.class_id)) == sorted(swapped)
-    assert again.objective_exact == made.objective_exact
-    assert list(again.assignment["score"]) == list(made.assignment["score"])
-
-
-def test_broken_rules_names_each_rule_a_hand_made_assignment_breaks():
-    cad = cadres([("A", "head", 1), ("B", "head", 1)])
-    cls = classes([("X", "甲院"), ("Y", "甲院")])
-    sc = scores([("A", "X", "5"), ("A", "Y", "1"), ("B", "X", "1"), ("B", "Y", "5")])
-    cons = constraints([{"type": "forbid", "cadre_id": "A", "class_id": "Y", "reason": "亲属"}])
-    inp = MatchingInput(cad, cls, None, cons, sc)
-    broken = matching.broken_rules(inp, load_config(None), pd.DataFrame({"cadre_id": ["A", "B"],
-                                                                         "class_id": ["Y", "X"]}))
-    assert any("回避" in zh and "亲属" in zh and ref["kind"] == "constraint" for zh, _, ref in broken), broken
-    two = matching.broken_rules(inp, load_config(None), pd.DataFrame({"cadre_id": ["A", "B"], "class_id": ["X", "X"]}))
-    assert any("多名班主任" in zh for zh, _, _ in two)
+    assert again.objective_exact == made.result.objective_exact
+    assert list(again.assignment["score"]) == list(made.result.assignment["score"])
 
 
 def test_an_anchor_never_changes_a_pairs_score():

@@ -104,8 +104,13 @@ def test_a_swap_needs_no_solve_and_reproduces(demo_db, monkeypatch):
     rev = lifecycle.get_round(admin(), new)
     assert len(_pairs(info.assignment) - _pairs(rev.assignment)) == 2
     assert rev.parameters["revision_note"].startswith("对调")
+    assert rev.result.get("hand_made")                      # recorded as made by hand, with its two locks
     solving.forget_results()
-    assert solving.reproduce(admin(), new).same
+    rep = solving.reproduce(admin(), new)
+    assert rep.same and rep.hand_made
+    # and a solve of what the revision records (the two locks, the other pairs kept first) agrees
+    again = solving.solve_inputs(rev.inputs, rev.parameters)
+    assert _pairs(again.assignment) == _pairs(rev.assignment)
 
 
 def test_a_swap_that_breaks_a_rule_is_refused_naming_it(demo_db):
@@ -117,7 +122,7 @@ def test_a_swap_that_breaks_a_rule_is_refused_naming_it(demo_db):
     with pytest.raises(RoundsError) as e:
         adjusting.preview_swap(admin(), rid, lock.cadre_id, other, class_a=lock.class_id)
     assert "违反规则" in e.value.message_zh
-    assert any(r.startswith("规则第") and lock.reason in r for r in e.value.details), e.value.details
+    assert any(r.startswith("违反规则") and lock.reason in r for r in e.value.details), e.value.details
 
 
 def test_a_plan_is_not_applied_to_a_draft_that_changed(demo_db):

@@ -36,8 +36,8 @@ def _note(plan) -> str:
 def _render_plan(view: RoundView, plan: round_adjust.Plan) -> None:
     st.markdown("##### " + tr(f"预览：{plan.round_label} 的调整", f"Preview: adjusting {plan.round_label}"))
     st.text(_note(plan))
-    how = (tr("直接对调，无需重新求解：每条规则都已核对，结果与重新求解（保留其余配对优先）一致。",
-              "A direct swap, no solve: every rule was checked; it equals a re-solve that keeps the other pairs.")
+    how = (tr("直接对调，无需重新求解：已按每条规则核对，保存为手工调整的结果。",
+              "A direct swap, no solve: checked against every rule and saved as a hand-made result.")
            if not plan.solved else
            tr("先使与当前版本相比变动的配对最少，再使匹配度最高。",
               "Fewest pairs changed against the current revision first, then the best fit."))
