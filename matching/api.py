@@ -133,11 +133,21 @@ class MatchResult:
         return pd.Series([self.reason(i, j, lang) for i, j in self.pairs], index=self.assignment.index,
                          dtype=object, name="reason")
 
+    @property
+    def objective_plain(self) -> Fraction | None:
+        """The objective without an anchor's weight (what any round's objective means; equal to
+        objective_exact when there is no anchor)."""
+        if self.objective_exact is None or not self.problem.anchor_pairs:
+            return self.objective_exact
+        p = self.problem
+        kept = len(set(p.anchor_pairs) & set(self.pairs))
+        return self.objective_exact - Fraction(p.anchor_weight * kept, p.scale)
+
     # ------------------------------------------------------------ report
     def _report(self) -> dict:
         p, core = self.problem, self.core
         rep = {"status": self.status, "objective_mode": self.cfg.objective,
-               "objective": _f(self.objective_exact) if self.objective_exact is not None else None,
+               "objective": _f(self.objective_plain) if self.objective_exact is not None else None,
                "objective_exact": str(self.objective_exact) if self.objective_exact is not None else None,
                "bound": (core.bound / p.scale) if self.status in ("optimal", "feasible") else None,
                "seconds": round(self.seconds, 4), "scale": p.scale,

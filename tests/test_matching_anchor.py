@@ -104,3 +104,17 @@ def test_move_costs_of_an_anchored_answer_are_in_the_objectives_own_units():
                  load_config(None))
     i, j = held.problem.ci["A"], held.problem.cj["Y"]
     assert plain.move_cost(i, [j]) == held.move_cost(i, [j]) == 8
+
+
+def test_an_anchored_answer_reports_and_explains_in_the_objectives_own_units():
+    # a manual move of A to Y (score 0): without the lock the kept answer is worth 9 more, not 9 + anchors
+    cad = cadres([("A", "head", 1), ("B", "head", 1)])
+    cls = classes([("X", "甲院"), ("Y", "甲院")])
+    sc = scores([("A", "X", "5"), ("A", "Y", "0"), ("B", "X", "1"), ("B", "Y", "5")])
+    lock = constraints([{"type": "lock", "cadre_id": "A", "class_id": "Y", "reason": "手动调整"}])
+    res = solve(MatchingInput(cad, cls, None, lock, sc, anchor=previous([("A", "X"), ("B", "Y")])),
+                load_config(None))
+    assert set(zip(res.assignment.cadre_id, res.assignment.class_id)) == {("A", "Y"), ("B", "X")}
+    assert res.objective_plain == 1 and res.report["objective"] == 1.0
+    why = res.verify_reasons()[(res.problem.ci["A"], res.problem.cj["Y"])]
+    assert "+9" in why["zh"] and "+9" in why["en"], why
