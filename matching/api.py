@@ -133,11 +133,21 @@ class MatchResult:
         return pd.Series([self.reason(i, j, lang) for i, j in self.pairs], index=self.assignment.index,
                          dtype=object, name="reason")
 
+    @property
+    def objective_plain(self) -> Fraction | None:
+        """The objective without an anchor's weight (what any round's objective means; equal to
+        objective_exact when there is no anchor)."""
+        if self.objective_exact is None or not self.problem.anchor_pairs:
+            return self.objective_exact
+        p = self.problem
+        kept = len(set(p.anchor_pairs) & set(self.pairs))
+        return self.objective_exact - Fraction(p.anchor_weight * kept, p.scale)
+
     # ------------------------------------------------------------ report
     def _report(self) -> dict:
         p, core = self.problem, self.core
         rep = {"status": self.status, "objective_mode": self.cfg.objective,
-               "objective": _f(self.objective_exact) if self.objective_exact is not None else None,
+               "objective": _f(self.objective_plain) if self.objective_exact is not None else None,
                "objective_exact": str(self.objective_exact) if self.objective_exact is not None else None,
                "bound": (core.bound / p.scale) if self.status in ("optimal", "feasible") else None,
                "seconds": round(self.seconds, 4), "scale": p.scale,
@@ -194,6 +204,10 @@ class MatchResult:
         now = set(self.pairs)
         rep["changes"] = {"previous_pairs": len(prev), "kept": len(prev & now),
                           "changed": len(now - prev) if prev else 0, "ended": len(prev - now)}
+        if p.anchor_pairs:
+            kept = len(set(p.anchor_pairs) & now)
+            rep["anchor"] = {"pairs": len(p.anchor_pairs), "kept": kept, "changed": len(now) - kept,
+                             "weight": p.anchor_weight / p.scale}
         if self.diagnosis:
             rep["diagnosis"] = [c.to_dict() for c in self.diagnosis]
         return rep
@@ -211,8 +225,18 @@ class MatchResult:
         forcing (i, j) costs at least −rc_ij − (UB − Z) (rounded up to the integer scale). Classes are
         tried in order of reduced cost and an exact re-solve (solver.move) is run only until that bound
         shows no remaining class can do better."""
+        js = np.asarray(js, dtype=np.int64)
         with self._lock:
-            return self._move_cost(i, np.asarray(js, dtype=np.int64))
+            mc = self._move_cost(i, js)
+        p = self.problem
+        if mc is None or not p.anchor_pairs:
+            return mc
+        # an adjustment (anchor) counts kept pairs first: the cost is that of the answer found (the
+        # fewest changes, then the best objective) without the anchor's weight, as for any round
+        anchor = set(p.anchor_pairs)
+        moved = self._moves.get((i, tuple(js.tolist()))) or []
+        fewer = len(anchor & set(self.pairs)) - len(anchor & set(moved))
+        return mc - Fraction(p.anchor_weight * fewer, p.scale)
 
     def _move_cost(self, i: int, js: np.ndarray) -> Fraction | None:
         core = self.core
@@ -241,8 +265,8 @@ class MatchResult:
         comes first and kept pairs break ties. Dense models up to FEWEST_MOVES_MAX_PAIRS only (one
         more exact solve); None otherwise or if the check of its fit fails."""
         p = self.problem
-        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS:
-            return None
+        if not p.dense or p.n * p.m > FEWEST_MOVES_MAX_PAIRS or p.anchor_pairs:
+            return None         # (an anchored answer already has the fewest changes: see move_cost)
         K = int(p.cap.sum()) + 1
         W = np.where(np.isfinite(p.W), p.W * K, -np.inf)
         for a, b in self.pairs:
@@ -420,7 +444,7 @@ def solve(inp: MatchingInput, cfg: MatchConfig | None = None, progress=None, can
     opts = Opts(time_limit=cfg.time_limit_s, cancel=cancel, progress=progress, p1=0.9)
     fair = None
     try:
-        if cfg.objective == "fair":
+        if cfg.objective == "fair" and not prob.anchor_pairs:   # an adjustment keeps pairs first
             core, fair = _fair(prob, opts, progress)
             if fair:
                 opts = dataclasses.replace(opts, rank_max=fair.get("rank_max"), min_fit=fair.get("min_fit"))

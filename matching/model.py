@@ -47,6 +47,9 @@ class MatchingInput:
     constraints: pd.DataFrame | None = None
     scores: pd.DataFrame | None = None
     previous: pd.DataFrame | None = None
+    # pairs to keep where the rules allow (a manual adjustment of a solved answer): the objective
+    # first keeps as many of them as possible, then maximises the configured objective
+    anchor: pd.DataFrame | None = None
 
 
 def _lcm(a: int, b: int) -> int:
@@ -144,6 +147,8 @@ class Problem:
             self._scores(inp.scores, probs)
         else:
             self._fit(inp.preferences, probs)
+        if not probs:
+            self._anchor(inp.anchor, probs)
         if probs:
             raise InputError(probs)
         # round rules that can be named in a diagnosis
@@ -382,6 +387,52 @@ class Problem:
             self.fit[I, J] = fitw
         else:
             self.I, self.J, self.w, self.fitw = I, J, w, fitw
+
+    def _anchor(self, anchor, probs):
+        """Lexicographic objective of an adjustment: every anchor pair kept weighs P more, with
+        P = 1 + Σ_i cap_i · (max_j W_ij − min_j W_ij) over allowed pairs. Two assignments' other
+        weights differ by at most that sum (cadre i holds cap_i pairs, each within its row's range),
+        so one more anchor pair kept always outweighs any gain elsewhere: the optimum keeps the most
+        anchor pairs, and among those is the best under the configured objective. Exact: integers."""
+        self.anchor_pairs: list[tuple[int, int]] = []
+        self.anchor_keys = np.zeros(0, dtype=np.int64)
+        self.anchor_weight = 0
+        if anchor is None or not len(anchor):
+            return
+        m = self.m
+        for a, b in zip(anchor["cadre_id"], anchor["class_id"]):
+            a, b = _s(a), _s(b)
+            if a in self.ci and b in self.cj:
+                self.anchor_pairs.append((self.ci[a], self.cj[b]))
+        self.anchor_pairs = sorted(set(self.anchor_pairs))
+        if not self.anchor_pairs:
+            return
+        self.anchor_keys = np.array([i * m + j for i, j in self.anchor_pairs], dtype=np.int64)
+        I, J = self.anchor_keys // m, self.anchor_keys % m
+        if self.dense:
+            W = self.W
+            fin = np.isfinite(W)
+            hi = np.where(fin, W, -np.inf).max(axis=1, initial=-np.inf)
+            lo = np.where(fin, W, np.inf).min(axis=1, initial=np.inf)
+        else:
+            W, fin = None, None
+            hi = np.full(self.n, -np.inf)
+            lo = np.full(self.n, np.inf)
+            np.maximum.at(hi, self.I, self.w)
+            np.minimum.at(lo, self.I, self.w)
+        spread = np.where(np.isfinite(hi), hi - lo, 0.0)
+        P = 1 + sum(int(c) * round(float(s)) for c, s in zip(self.cap, spread))
+        self.anchor_weight = P
+        if self.dense:
+            if W is self.fit:
+                W = self.W = W.copy()             # fit stays the pairs' scores
+            W[I, J] += P                            # -inf (not allowed) stays -inf
+            self.maxabs = float(np.abs(W[fin]).max(initial=0.0))
+        else:
+            self.w = self.w.copy()
+            self.w[np.isin(self.I * m + self.J, self.anchor_keys)] += P
+            self.maxabs = float(np.abs(self.w).max(initial=0.0))
+        self._check_range(self.maxabs, probs)
 
     def _check_range(self, mx, probs):
         total = int(self.cap.sum()) + 1

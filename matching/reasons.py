@@ -173,7 +173,7 @@ def counterfactual_text(prob: Problem, i: int, j: int, other, base: Fraction, la
         return None
     holder = next((op.names[a] for a, b in other.pairs if b == oj), None)
     mine = [op.class_names[b] for a, b in other.pairs if a == oi]
-    gain = fmt(other.objective_exact - base) if other.objective_exact is not None else None
+    gain = fmt(other.objective_plain - base) if other.objective_exact is not None else None
     if lang == "zh":
         who = f"该班改由{holder}担任" if holder else "该班无人担任"
         goes = f"，此干部改任{'、'.join(mine)}" if mine else ""
@@ -205,7 +205,7 @@ def verified(res, max_resolves: int = 4) -> dict:
             continue
         texts = {}
         for lang in ("zh", "en"):
-            what = counterfactual_text(p, i, j, other, res.objective_exact, lang)
+            what = counterfactual_text(p, i, j, other, res.objective_plain, lang)
             if what is None:
                 break
             texts[lang] = text(p, i, j, lang, res.pairs, without=what)

@@ -130,7 +130,7 @@ def initial_pool(S: _Solve) -> np.ndarray:
     m, prob = S.m, S.prob
     I, J = S.space.best_per_cadre(POOL_EXTRA)
     prev = np.asarray(prob.prev_keys, dtype=np.int64)
-    parts = [I * m + J, S._allowed(prev), S.lock_keys, S.required_keys]
+    parts = [I * m + J, S._allowed(prev), S._allowed(prob.anchor_keys), S.lock_keys, S.required_keys]
     if S.opts.warm_pool is not None and len(S.opts.warm_pool):
         parts.append(S._allowed(np.asarray(S.opts.warm_pool, dtype=np.int64)))
     return np.unique(np.concatenate(parts).astype(np.int64))

@@ -10,21 +10,27 @@ import pandas as pd
 from common import vocabulary
 from services import access
 from services.db import session_scope
+from services.round_lifecycle import round_label
 from services.round_solve import READERS
 from store import audit
+from store import rounds as store_rounds
 from store.auth import UserInfo
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 HISTORY_COLUMNS = ("at", "actor", "event", "what")
 
 
-def _what(action: str, after: dict[str, Any], lang: str) -> str:
+def _what(action: str, after: dict[str, Any], lang: str, labels: dict[int, str]) -> str:
     zh = lang == "zh"
     if action == "create":
         p = after.get("parameters") or {}
         if p.get("revision_of"):
             note = p.get("revision_note") or ""
-            return (f"由 #{p['revision_of']} 修改而来：{note}" if zh else f"revision of #{p['revision_of']}: {note}")
+            # named by the round's number and the version it came from (#N vK), never an internal id
+            was = f"#{p.get('round_no') or p['revision_of']} v{int(p.get('revision') or 1)}"
+            if not zh:
+                note = p.get("revision_note_en") or note
+            return f"由 {was} 修改而来：{note}" if zh else f"revision of {was}: {note}"
         kind = vocabulary.label(vocabulary.ROUND_KINDS, after.get("kind"), lang)
         return f"{kind}" + (f"，种子 {p.get('seed', 0)}" if zh else f", seed {p.get('seed', 0)}")
     if action == "save_result":
@@ -40,7 +46,8 @@ def _what(action: str, after: dict[str, Any], lang: str) -> str:
     if action == "archive":
         by = after.get("replaced_by")
         if by:
-            return f"被 #{by} 替换" if zh else f"replaced by #{by}"
+            by = labels.get(int(by), f"#{by}")
+            return f"被 {by} 替换" if zh else f"replaced by {by}"
         return "放弃草稿或撤回" if zh else "discarded or withdrawn"
     return ""
 
@@ -50,10 +57,11 @@ def history_in_words(user: UserInfo, round_id: int, lang: str = "zh") -> pd.Data
     access.require(user, *READERS, action="round_audit_trail")
     with session_scope() as s:
         rows = audit.audit_rows(s, limit=50, entity="round", entity_id=round_id)
+        labels = {r.id: round_label(r) for r in store_rounds.list_rounds(s)}     # #N vK, never an id
     out = [{"at": pd.Timestamp(r["at"]).tz_convert(BEIJING).strftime("%Y-%m-%d %H:%M"),
             "actor": r["actor"],
             "event": vocabulary.label(vocabulary.ROUND_EVENTS, r["action"], lang) or r["action"],
-            "what": _what(r["action"], r["after"] if isinstance(r["after"], dict) else {}, lang)}
+            "what": _what(r["action"], r["after"] if isinstance(r["after"], dict) else {}, lang, labels)}
            for r in rows.to_dict("records")]
     return pd.DataFrame(out, columns=list(HISTORY_COLUMNS))
 

@@ -92,6 +92,12 @@ def version_number(params: dict[str, Any]) -> int:
     return int(params.get("revision") or 0) + 1
 
 
+def round_label(info, later: int = 0) -> str:
+    """#N vK: the round's number for its life and the revision's version — how every message names a
+    round (never by an internal id); `later`: the label of the revision that many steps after it."""
+    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
+
+
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
            params: dict[str, Any] | None = None, note: str = "", note_en: str = "") -> int:
     """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""
@@ -101,7 +107,8 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
         if old.status != "draft":
             raise RoundsError(f"轮次 {round_id} 已{vocabulary.label(vocabulary.ROUND_STATUSES, old.status)}，只能修改草稿",
                               f"round {round_id} is {old.status}; only a draft can be changed")
-        new_params = dict(old.parameters) | (params or {})
+        # an adjustment's anchor (the pairs it kept first) belongs to that revision only
+        new_params = {k: v for k, v in old.parameters.items() if k != "anchor"} | (params or {})
         new_params["revision_of"] = old.id
         new_params["revision"] = int(old.parameters.get("revision") or 0) + 1
         new_params["round_no"] = round_number(old.id, old.parameters)

@@ -85,11 +85,13 @@ def publish_warnings(user: UserInfo, effective_date: date) -> list[PublishWarnin
     with session_scope() as s:
         pub = store_rounds.published_round(s)
     if pub is not None and pub.effective_date is not None:
+        from services.round_lifecycle import round_label  # (round_lifecycle imports this module)
         days = (effective_date - pub.effective_date).days
+        was = round_label(pub)
         if days < MIN_DAYS_IN_FORCE:
             out.append(PublishWarning(
-                "short_in_force", f"现行分配 #{pub.id} 仅执行 {days} 天就会结束（少于 {MIN_DAYS_IN_FORCE} 天）",
-                f"round #{pub.id} in force would end after only {days} days (fewer than {MIN_DAYS_IN_FORCE})"))
+                "short_in_force", f"现行分配 {was} 仅执行 {days} 天就会结束（少于 {MIN_DAYS_IN_FORCE} 天）",
+                f"round {was} in force would end after only {days} days (fewer than {MIN_DAYS_IN_FORCE})"))
     span = _calendar_span()
     if span is not None and not span[0] <= effective_date <= span[1]:
         out.append(PublishWarning(

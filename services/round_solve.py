@@ -7,6 +7,7 @@ rows). No Streamlit here.
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from common import vocabulary
-from matching import MatchResult, solve
+from matching import MatchingInput, MatchResult, solve
 from matching.assess import HAND_MADE, assess
 from services import access
 from services.db import session_scope
@@ -60,9 +61,19 @@ def forget_results() -> None:
         _RESULTS.clear()
 
 
+def engine_input(inputs: dict[str, pd.DataFrame], params: dict[str, Any]) -> MatchingInput:
+    """The engine's input of a round: its snapshot, and for a manual adjustment the pairs it keeps
+    first (parameters "anchor": the revision it was made from), so re-running it gives its result."""
+    inp = matching_input(inputs)
+    pairs = (params.get("anchor") or {}).get("pairs")
+    if pairs:
+        inp = dataclasses.replace(inp, anchor=pd.DataFrame(pairs, columns=["cadre_id", "class_id"]))
+    return inp
+
+
 def solve_inputs(inputs: dict[str, pd.DataFrame], params: dict[str, Any], progress=None,
                  cancel: threading.Event | None = None) -> MatchResult:
-    return solve(matching_input(inputs), make_config(params), progress=progress, cancel=cancel)
+    return solve(engine_input(inputs, params), make_config(params), progress=progress, cancel=cancel)
 
 
 def _report(res: MatchResult) -> dict[str, Any]:
@@ -146,7 +157,7 @@ def recheck(info) -> MatchResult | None:
     """A hand-made result re-made from the round's stored inputs, parameters and pairs, checked
     against every rule again (None when a rule no longer holds)."""
     pairs = list(zip(info.assignment["cadre_id"], info.assignment["class_id"]))
-    verdict = assess(matching_input(info.inputs), make_config(info.parameters), pairs)
+    verdict = assess(engine_input(info.inputs, info.parameters), make_config(info.parameters), pairs)
     return verdict.result
 
 

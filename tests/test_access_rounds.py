@@ -66,6 +66,14 @@ ROUND_ENTRY_POINTS = {
     "reproduce": (lambda u: round_solve.reproduce(u, PUBLISHED), READERS),
     "adjust": (lambda u: round_adjust.adjust(u, PUBLISHED, "lock", "x", "y"), ADMIN_ONLY),
     "start_adjust": (lambda u: round_adjust.start_adjust(u, PUBLISHED, "lock", "x", "y"), ADMIN_ONLY),
+    "preview": (lambda u: round_adjust.preview(u, PUBLISHED, "move", "x", "y"), ADMIN_ONLY),
+    "start_preview": (lambda u: round_adjust.start_preview(u, PUBLISHED, "move", "x", "y"), ADMIN_ONLY),
+    "preview_swap": (lambda u: round_adjust.preview_swap(u, PUBLISHED, "x", "y"), ADMIN_ONLY),
+    "apply": (lambda u: round_adjust.apply(u, round_adjust.Plan(PUBLISHED, "#1 v1", "#1 v2", "lock", "", "",
+                                                                status="refused")), ADMIN_ONLY),
+    "restore": (lambda u: round_adjust.restore(u, PUBLISHED, PUBLISHED), ADMIN_ONLY),
+    "revisions": (lambda u: round_adjust.revisions(u, PUBLISHED), READERS),
+    "against_previous": (lambda u: round_adjust.against_previous(u, PUBLISHED), READERS),
     "diff_against_published": (lambda u: round_review.diff_against_published(u, _info()), READERS),
 }
 

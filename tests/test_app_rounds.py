@@ -197,12 +197,14 @@ def test_adjust_lock_then_refused_move(demo_db, as_role):
     at.selectbox(key=Keys.ADJUST_CADRE).set_value(cadre).run()
     at.button(key=Keys.ADJUST_LOCK).click().run()
     finish_job(at)
+    assert not at.exception and at.session_state[Keys.PICK] == rid      # a preview first: nothing saved
+    at.button(key=Keys.ADJUST_CONFIRM).click().run()
     assert not at.exception
     new = at.session_state[Keys.PICK]
     assert new != rid
     rev = lifecycle.get_round(admin(), new)
     assert bool(rev.assignment.set_index("cadre_id").loc[cadre, "locked"])
-    assert any("求解完成" in s for s in texts(at.success))
+    assert any(s.startswith(f"已保存为 #{rid} v2") for s in texts(at.success)), (texts(at.success), texts(at.error))
     # moving someone into a class locked to another cadre is refused, naming the lock
     con = rev.inputs["constraints"]
     lock = con[(con["type"] == "lock") & (con["cadre_id"] != cadre)].iloc[0]
@@ -336,12 +338,15 @@ def test_move_from_the_explanation_panel(demo_db, as_role):
     assert target and class_id
     at.button(key=Keys.EXPLAIN_MOVE).click().run()
     finish_job(at)
+    assert at.session_state[Keys.SECTION] == "adjust"          # the preview, to confirm
+    at.button(key=Keys.ADJUST_CONFIRM).click().run()
     new = at.session_state[Keys.PICK]
     assert new != rid
     rev = lifecycle.get_round(admin(), new)
     assert rev.assignment.set_index("cadre_id").loc[cadre, "class_id"] == class_id
     assert "手动调整" in rev.parameters["revision_note"]
     # the lock/forbid buttons of a locked pair are disabled
+    at.radio(key=Keys.SECTION).set_value("审核").run()
     at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
     assert at.button(key=f"explain_lock_{class_id}").disabled
 

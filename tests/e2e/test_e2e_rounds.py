@@ -98,7 +98,11 @@ def test_round_end_to_end(app_server, page, tmp_path):
     # lock one pair (the first cadre in the list) and re-solve
     _section(page, "调整")
     page.get_by_role("button", name="锁定当前配对").click()
-    _wait_solved(page)
+    confirm = page.get_by_role("button", name="确认并保存为新版本")     # a preview of the pairs first
+    confirm.wait_for(timeout=90_000)
+    _shoot(page, "rounds-adjust-preview.png")
+    confirm.click()
+    page.get_by_text("已保存为").first.wait_for()
     page.get_by_text("本版本 v2 由 v1 修改而来").first.wait_for()
     locked = _store(env, """
         from services import round_lifecycle as svc
@@ -106,13 +110,14 @@ def test_round_end_to_end(app_server, page, tmp_path):
         admin = demo_user("admin")
         r = [x for x in svc.list_rounds(admin) if x.status == "draft"][0]
         i = svc.get_round(admin, r.id)
-        print(r.id, int(i.assignment["locked"].sum()), i.parameters["revision_note"])
+        print(r.id, svc.round_label(i).replace(" ", "_"), int(i.assignment["locked"].sum()), i.parameters["revision_note"])
     """)
-    rid, n_locked, note = locked.split(" ", 2)
+    rid, label, n_locked, note = locked.split(" ", 3)
+    assert label == "#2_v2"              # the round keeps its number; the lock made its second revision
     assert int(n_locked) == 4 and note.startswith("锁定")
 
-    # who moved where and why, against the assignment in force
-    _section(page, "与现行分配对比")
+    # who moved where and why, against the previous revision and the assignment in force
+    _section(page, "对比")
     page.get_by_text("调动", exact=True).first.wait_for()
     _shoot(page, "rounds-diff.png", 1400)
 
@@ -124,7 +129,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
         warnings_ok.click()
     page.get_by_text("我确认发布").click()
     page.get_by_role("button", name="发布", exact=True).click()
-    page.get_by_text(f"已发布 #{rid}").wait_for()
+    page.get_by_text("已发布 #2 v2").wait_for()          # named by number and version, never an internal id
     _shoot(page, "rounds-publish.png", 1200)
     status = _store(env, f"""
         from services import round_lifecycle as svc

@@ -31,7 +31,7 @@ def _pair(view: RoundView, cadre: str, name: str, pair: dict) -> None:
                                       (c2, "forbid", "回避此配对", "Forbid this pair", "block")):
         if col.button(tr(zh, en), key=f"explain_{action}_{pair['class_id']}", icon=f":material/{icon}:",
                       disabled=bool(pair["locked"])):
-            start_job(Keys.JOB, round_adjust.start_adjust, view.user, view.rid, action, cadre, pair["class_id"])
+            start_job(Keys.JOB, round_adjust.start_preview, view.user, view.rid, action, cadre, pair["class_id"])
 
 
 def _why_not_first(wnf: dict, class_names: dict[str, str]) -> None:
@@ -85,8 +85,8 @@ def _alternates(view: RoundView, cadre: str, alternates: list[dict], class_names
     c1, c2 = st.columns([3, 1])
     target = c1.selectbox(tr("调到备选班级", "Move to an alternate"), [a["class_id"] for a in alternates],
                           key=Keys.EXPLAIN_TARGET, format_func=lambda c: class_names.get(c, c), label_visibility="collapsed")
-    if c2.button(tr("调到此班并重新求解", "Move and re-solve"), key=Keys.EXPLAIN_MOVE, icon=":material/swap_horiz:"):
-        start_job(Keys.JOB, round_adjust.start_adjust, view.user, view.rid, "move", cadre, target)
+    if c2.button(tr("预览调到此班", "Preview this move"), key=Keys.EXPLAIN_MOVE, icon=":material/swap_horiz:"):
+        start_job(Keys.JOB, round_adjust.start_preview, view.user, view.rid, "move", cadre, target)
 
 
 def _explanation(view: RoundView, cadre: str):

@@ -90,7 +90,8 @@ def _discard(view: RoundView) -> None:
     except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
         show_error(exc)
         return
-    flash(Keys.FLASH, "info", tr(f"已归档草稿 #{view.rid}", f"Draft #{view.rid} archived"))
+    here = round_lifecycle.round_label(view.info)
+    flash(Keys.FLASH, "info", tr(f"已归档草稿 {here}", f"Draft {here} archived"), markdown=True)
     goto(Keys.PENDING, **{Keys.PICK: None})
     st.rerun()
 

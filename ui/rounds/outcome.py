@@ -12,7 +12,7 @@ from ui.rounds.state import Keys
 
 def _refused(out: dict) -> None:
     rules = "；".join(md_escape(r) for r in out.get("refused") or []) or tr("（见诊断）", "(see diagnosis)")
-    note = md_escape(out.get("note", ""))
+    note = md_escape(tr(out.get("note", ""), out.get("note_en") or out.get("note", "")))
     flash(Keys.FLASH, "error", tr(f"调整被拒绝（{note}）：重新求解后无可行分配，冲突规则：{rules}",
                                   f"Adjustment refused ({note}): no feasible assignment; rules: {rules}"), markdown=True)
 
@@ -28,6 +28,14 @@ def handle_finished_job() -> None:
         flash(Keys.FLASH, "warning", tr("已取消，结果未保存。", "Cancelled; nothing was saved."))
     elif status == "refused":
         _refused(out)
+    elif status == "preview":
+        # an adjustment computed, not saved: the Adjust section shows it for confirmation
+        st.session_state[Keys.ADJUST_PLAN] = out["plan"]
+        st.session_state[Keys.SECTION] = "adjust"
+    elif out.get("label"):
+        note = md_escape(tr(out.get("note", ""), out.get("note_en", "")))
+        flash(Keys.FLASH, "success", tr(f"已保存为 {out['label']}：{note}", f"Saved as {out['label']}: {note}"),
+              markdown=True)
     elif status == "infeasible":
         flash(Keys.FLASH, "error", tr("无可行分配：请查看下方诊断并修改相应规则。",
                                       "Infeasible: see the diagnosis below and edit the rules it names."))

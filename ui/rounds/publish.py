@@ -22,7 +22,8 @@ def _publish(view: RoundView, eff: date, seen: int | None, warnings_ok: bool) ->
     except Exception as exc:  # noqa: BLE001 - shown as one sentence by ui.feedback
         show_error(exc)
         return
-    flash(Keys.FLASH, "success", tr(f"已发布 #{view.rid}，自{eff:%Y-%m-%d}起生效。", f"Published #{view.rid} from {eff}."),
+    here = round_lifecycle.round_label(view.info)
+    flash(Keys.FLASH, "success", tr(f"已发布 {here}，自{eff:%Y-%m-%d}起生效。", f"Published {here} from {eff}."),
           markdown=True)
     goto(Keys.PENDING, **{Keys.PUBLISH_CONFIRM: None, Keys.PUBLISH_WARNINGS_OK: None})
     st.rerun()
@@ -66,8 +67,9 @@ def _publish_form(view: RoundView) -> None:
     current = next((r for r in view.rounds if r.status == "published"), None)
     if current is not None:
         name = md_escape(current.name)
-        st.caption(tr(f"现行分配 #{current.id}“{name}”将于 {eff - timedelta(days=1):%Y-%m-%d} 结束并归档。",
-                      f"Round #{current.id} in force ends on {eff - timedelta(days=1)} and is archived."))
+        was = round_lifecycle.round_label(current)
+        st.caption(tr(f"现行分配 {was}“{name}”将于 {eff - timedelta(days=1):%Y-%m-%d} 结束并归档。",
+                      f"Round {was} in force ends on {eff - timedelta(days=1)} and is archived."))
     warnings_ok = _warnings(view, eff)
     ok = st.checkbox(tr(f"我确认发布“{md_escape(view.info.name)}”（{len(view.info.assignment)}对），自{eff:%Y-%m-%d}起生效",
                         f"I confirm publishing “{md_escape(view.info.name)}” ({len(view.info.assignment)} pairs) from {eff}"),

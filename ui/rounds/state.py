@@ -51,6 +51,13 @@ class Keys:
     ADJUST_LOCK = "adjust_lock"
     ADJUST_FORBID = "adjust_forbid"
     ADJUST_MOVE = "adjust_move"
+    ADJUST_SWAP_WITH = "adjust_swap_with"
+    ADJUST_SWAP = "adjust_swap"
+    ADJUST_PLAN = "adjust_plan"             # the previewed adjustment (services.round_adjust.Plan)
+    ADJUST_CONFIRM = "adjust_confirm"
+    ADJUST_DROP = "adjust_drop"
+    RESTORE_PICK = "restore_pick"
+    RESTORE_GO = "restore_go"
     RULES_SAVE = "rules_save"
     PUBLISH_DATE = "publish_date"
     PUBLISH_CONFIRM = "publish_confirm"
@@ -84,7 +91,7 @@ class Keys:
 
 
 SECTIONS = {"review": ("审核", "Review"), "adjust": ("调整", "Adjust"), "rules": ("规则与参数", "Rules"),
-            "diff": ("与现行分配对比", "Diff"), "publish": ("发布与导出", "Publish & export"),
+            "diff": ("对比", "Diff"), "publish": ("发布与导出", "Publish & export"),
             "history": ("记录与重算", "History"), "roundtrip": ("Excel 往返", "Excel round trip")}
 ADMIN_ONLY_SECTIONS = ("adjust",)
 
