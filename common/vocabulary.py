@@ -144,7 +144,7 @@ WEIGHTS: Vocab = {
     "preference": Term("意向", "Preference"),
     "continuity": Term("连续性", "Continuity"),
     "own_unit": Term("本单位", "Own unit"),
-    "priority_bonus": Term("重点班加分", "Priority bonus"),
+    "priority_bonus": Term("重点关注班级加分", "Priority bonus"),
     "change_penalty": Term("调整代价", "Change penalty"),
 }
 SCORE_PARTS: Vocab = {   # the assignment's part_* columns
@@ -186,7 +186,7 @@ ROUND_RESULTS: Vocab = {   # what a round's result can say (a solver status, or 
 # Round-level rules a diagnosis can name (matching's rule ref {"kind": "round", "name": ...}).
 ROUND_RULES: Vocab = {
     "capacity": Term("每名干部带班数（干部名单“带班数”列）", "each cadre's capacity (cadres file)"),
-    "priority": Term("重点班级必须有班主任（参数“重点班级”）", "every priority class gets an adviser (parameter)"),
+    "priority": Term("重点关注班级必须有班主任（参数“重点关注班级”）", "every priority class gets an adviser (parameter)"),
     "change_budget": Term("调整数量上限（参数“调整上限”）", "change budget (parameter)"),
     "supply": Term("干部与班级的数量（名单数据）", "the numbers of cadres and classes (rosters)"),
     "own_unit": Term("本单位回避（参数“本单位规则”）", "own-unit rule (parameter)"),
@@ -200,7 +200,7 @@ ROUND_KINDS: Vocab = {
 
 ROUND_PARAMS: Vocab = {   # a round's parameters, as its history lists them
     "objective": Term("目标", "Objective"),
-    "priority": Term("重点班级", "Priority classes"),
+    "priority": Term("重点关注班级", "Priority classes"),
     "own_unit": Term("本单位规则", "Own-unit rule"),
     "change_budget": Term("调整上限", "Change budget"),
     "time_limit_s": Term("求解时限（秒）", "Time limit (s)"),
@@ -306,9 +306,9 @@ AUDIT_ENTITIES: Vocab = {
 
 # --- what charts and tables show (issue 17) --------------------------------------------------
 COVERAGE_STATES: Vocab = {           # a class in a coverage chart
-    "covered_priority": Term("已覆盖·重点班", "Covered · priority"),
+    "covered_priority": Term("已覆盖·重点关注班级", "Covered · priority"),
     "covered": Term("已覆盖", "Covered"),
-    "uncovered_priority": Term("未覆盖·重点班", "Uncovered · priority"),
+    "uncovered_priority": Term("未覆盖·重点关注班级", "Uncovered · priority"),
     "uncovered": Term("未覆盖", "Uncovered"),
 }
 WISH_BUCKETS: Vocab = {              # which wish a pair or a cadre got (第N意向 is built by wish_rank)

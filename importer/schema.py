@@ -190,7 +190,7 @@ CLASSES = Kind("classes", "班级名单", "班级名单", (
       example=32),
     C("tags", "标签", TAGS, default=(), desc_zh="需求标签：新生班、毕业班、学业预警、心理关注、少数民族、国际学生、经济困难或本校自定",
       desc_en="need tags (新生班, 毕业班, 学业预警 … or the school's own)", example="新生班;学业预警"),
-    C("priority", "重点", BOOL, default=False, desc_zh="是否重点班级", desc_en="priority class",
+    C("priority", "重点", BOOL, default=False, desc_zh="是否重点关注班级", desc_en="priority class",
       example="否"),
 ), "班级名单，每班一行", "the classes, one a row")
 

@@ -103,7 +103,7 @@ def _rules(prob: Problem, idx: list, keep: list[int]) -> list[Violation]:
             for j in np.flatnonzero(prob.priority).tolist():
                 if j not in covered:
                     bad.append(Violation((), "class_id", prob.class_ids[j],
-                                         f"重点班级{prob.class_names[j]}必须有班主任",
+                                         f"重点关注班级{prob.class_names[j]}必须有班主任",
                                          f"priority class {prob.class_names[j]} must get an adviser"))
             continue
         rows = sorted(k for p in families.culprits(rule, prob, pairs) for k in where.get(p, []))

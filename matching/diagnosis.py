@@ -53,7 +53,7 @@ def prechecks(prob: Problem) -> list[Conflict]:
     npri = int(prob.priority.sum())
     if cfg.priority == "hard" and npri > total_cap:
         out.append(Conflict(_refs([PRIORITY, SUPPLY]),
-                            f"有{npri}个重点班级必须有班主任，但干部带班数合计只有{total_cap}",
+                            f"有{npri}个重点关注班级必须有班主任，但干部带班数合计只有{total_cap}",
                             f"{npri} priority classes need an adviser, but the cadres' capacities add up to {total_cap}"))
     if n * m > 30_000_000:
         return out          # counting checks below need the n×m table; the deletion filter still runs

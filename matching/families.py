@@ -305,7 +305,7 @@ def _budget_culprits(rule, prob, pairs) -> list:
 
 ROUND_FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family("capacity", "带班数", "capacity", None, _capacity_holds, deletion_rank=7, culprits=_capacity_culprits),
-    Family("priority", "重点班级", "priority classes", None, _priority_holds, deletion_rank=6),
+    Family("priority", "重点关注班级", "priority classes", None, _priority_holds, deletion_rank=6),
     Family("change_budget", "调整上限", "change budget", None, _budget_holds, deletion_rank=4,
            culprits=_budget_culprits),
     Family("own_unit", "本单位回避", "own unit", None, _own_unit_holds, excludes=True, deletion_rank=5,

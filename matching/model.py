@@ -156,7 +156,7 @@ class Problem:
                                "每名干部带班数（带班数列）", "each cadre takes exactly `capacity` classes"))
         if cfg.priority == "hard" and self.priority.any():
             self.rules.append(Rule({"kind": "round", "name": "priority"}, "priority",
-                                   "重点班级必须有班主任", "every priority class must get an adviser"))
+                                   "重点关注班级必须有班主任", "every priority class must get an adviser"))
         if cfg.change_budget is not None:
             self.rules.append(Rule({"kind": "round", "name": "change_budget"}, "change_budget",
                                    f"与上轮相比最多调整{cfg.change_budget}对",

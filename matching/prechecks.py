@@ -126,7 +126,7 @@ def _priority_vs_max(ctx: Context, r) -> list:
     if npri <= most:
         return []
     cname = p.college_names[c]
-    return [([r, PRIORITY], f"{cname}有{npri}个重点班级必须有班主任，但至多{r.hi}名干部最多只能带{most}个班",
+    return [([r, PRIORITY], f"{cname}有{npri}个重点关注班级必须有班主任，但至多{r.hi}名干部最多只能带{most}个班",
              f"{cname} has {npri} priority classes, but at most {r.hi} cadres can take at most {most}")]
 
 

@@ -213,9 +213,9 @@ def _state_counts(states: pd.DataFrame) -> dict[str, int]:
 def coverage_by_college(inputs: Inputs, comp: Computed, college: str | None) -> pd.DataFrame:
     classes = _classes_in_view(inputs, college)
     covered = classes["class_id"].isin(set(comp.active["class_id"]))
-    bucket = np.where(covered, np.where(classes["priority"], "已覆盖·重点班", "已覆盖"),
-                      np.where(classes["priority"], "未覆盖·重点班", "未覆盖"))
-    order = {"已覆盖·重点班": 0, "已覆盖": 1, "未覆盖·重点班": 2, "未覆盖": 3}
+    bucket = np.where(covered, np.where(classes["priority"], "已覆盖·重点关注班级", "已覆盖"),
+                      np.where(classes["priority"], "未覆盖·重点关注班级", "未覆盖"))
+    order = {"已覆盖·重点关注班级": 0, "已覆盖": 1, "未覆盖·重点关注班级": 2, "未覆盖": 3}
     df = pd.DataFrame({"college": classes["college"].to_numpy(dtype=object), "bucket": bucket})
     g = df.groupby(["college", "bucket"]).size().rename("classes").reset_index()
     g["bucket_order"] = g["bucket"].map(order)

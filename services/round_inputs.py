@@ -274,6 +274,6 @@ def _locks_vs_priority(inputs: dict[str, pd.DataFrame], cfg: MatchConfig) -> lis
         return []
     refs = ({"kind": "round", "name": "priority"}, {"kind": "round", "name": "capacity"})
     return [Issue("conflict",
-                  f"{len(locks)}条锁定规则占用了带班名额，剩余{free}个名额，但还有{open_pri}个重点班级没有班主任",
+                  f"{len(locks)}条锁定规则占用了带班名额，剩余{free}个名额，但还有{open_pri}个重点关注班级没有班主任",
                   f"{len(locks)} lock rules use up capacity: {free} places remain for {open_pri} priority classes "
                   "without an adviser", refs)]

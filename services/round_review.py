@@ -148,7 +148,7 @@ class _DiffContext:
         if (cid, new) in self.locks:
             why.append("锁定：" + (self.locks[(cid, new)]["reason"] or "锁定"))
         if self.priority.get(new):
-            why.append("新班级为重点班级")
+            why.append("新班级为重点关注班级")
         s, r = self.score.get((cid, new), (None, None))
         if r is not None and not pd.isna(r):
             why.append(f"新配对满足第{int(r)}意向，得分{s:g}")

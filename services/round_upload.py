@@ -38,7 +38,7 @@ KIND = "assignment"
 _A = importer.SCHEMAS[KIND]
 # explanation columns that are not columns of the assignment kind (the importer ignores them on the way back)
 EXTRA_HEADERS = {"unit": "单位", "level": "层级", "position": "职务", "grade": "年级", "tags": "标签",
-                 "priority": "重点班级", "why_not_first": "第一意向未满足的原因"}
+                 "priority": "重点关注班级", "why_not_first": "第一意向未满足的原因"}
 REVIEW_COLUMNS = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
                   "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "why_not_first",
                   "changed", "locked", "reason"]

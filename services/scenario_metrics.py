@@ -64,7 +64,7 @@ METRIC_ROWS = [  # key, zh, en, kind
     ("pairs", "配对数", "Pairs", "int"),
     ("coverage", "班级覆盖率", "Classes covered", "pct"),
     ("students_coverage", "学生覆盖率", "Students covered", "pct"),
-    ("priority", "重点班覆盖", "Priority classes covered", "text"),
+    ("priority", "重点关注班级覆盖", "Priority classes covered", "text"),
     ("first_choice_pct", "第一意向满足（%）", "First choice met (%)", "num"),
     ("top3_pct", "前三意向满足（%）", "Top-3 met (%)", "num"),
     ("none_pct", "意向均未满足（%）", "No wish met (%)", "num"),

@@ -65,7 +65,7 @@ ORDERS = {
                    f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
     "best": (("最优的 n 名（精确：在全部规则下——带班数、回避、本单位回避、锁定、学院名额、层级上限、调整上限——"
-              "能覆盖最多重点班的 n 名干部；matching.best_n）"),
+              "能覆盖最多重点关注班级的 n 名干部；matching.best_n）"),
              ("the best n (exact: the n cadres that can cover the most priority classes under every rule — "
               "capacities, forbids, own unit, locks, college quotas, level caps, change budget; matching.best_n)")),
 }

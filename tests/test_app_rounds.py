@@ -290,7 +290,7 @@ def test_topup_round_from_the_page(demo_db, as_role):
     assert any(i.startswith("现行分配") and "保留" in i for i in texts(at.info))
     n_rules = len(at.data_editor(key=Keys.new_rules("topup", 0)).value)
     assert n_rules > len(inputs.current_inputs()["constraints"])        # the keep-locks are shown as rules
-    assert any("锁定规则" in w and "重点班级" in w for w in texts(at.warning))   # flagged before solving
+    assert any("锁定规则" in w and "重点关注班级" in w for w in texts(at.warning))   # flagged before solving
     # the hand-made demo assignment leaves priority classes uncovered: keeping it all cannot
     # cover them; the solve says so, naming the keep-locks and the priority parameter
     at.button(key=Keys.NEW_CREATE).click().run()

@@ -42,7 +42,7 @@ def test_supply_and_priority_prechecks():
     assert {"capacity", "supply"} <= names
     res = solve(MatchingInput(cadres([("A", "head", 1)]), cls), CFG)
     assert any(r.get("name") == "priority" for r in refs(res))
-    assert "重点班级" in res.diagnosis[0].message_zh
+    assert "重点关注班级" in res.diagnosis[0].message_zh
 
 
 def test_lock_conflicts_named():

@@ -349,14 +349,14 @@ def test_topup_that_cannot_keep_every_pair_names_the_keep_locks(demo_db):
     inp, facts = inputs.topup_inputs(0)
     issues = inputs.check_setup(inp, default_params() | {"change_budget": facts["change_budget"]})
     assert [i.rules for i in issues] == [({"kind": "round", "name": "priority"}, {"kind": "round", "name": "capacity"})]
-    assert "重点班级" in issues[0].message_zh
+    assert "重点关注班级" in issues[0].message_zh
     assert inputs.check_setup(inp, default_params() | {"priority": "weighted"}) == []
-    rid = lifecycle.create_round(admin(), "补充轮（重点班必须覆盖）", "topup", default_params())
+    rid = lifecycle.create_round(admin(), "补充轮（重点关注班级必须覆盖）", "topup", default_params())
     assert solving.solve_round(admin(), rid).status == "infeasible"
     info = lifecycle.get_round(admin(), rid)
     refs = [r for c in info.result["diagnosis"] for r in c["rules"]]
     labels = [r.label_zh for r in resolve_rules(info, refs)]
-    assert any(inputs.KEEP_REASON in x for x in labels) and any("重点班级" in x for x in labels)
+    assert any(inputs.KEEP_REASON in x for x in labels) and any("重点关注班级" in x for x in labels)
     targets = {r.target for r in resolve_rules(info, refs)}
     assert ParamTarget("priority") in targets
 

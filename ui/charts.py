@@ -96,7 +96,7 @@ def coverage_by_college(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin
         tooltip=[alt.Tooltip("college:N", title=_t(lang, "学院", "College")),
                  alt.Tooltip("bucket:N", title=_t(lang, "类别", "Group")), alt.Tooltip("classes:Q", title=n_classes)],
     ).properties(height=height)
-    return style(base, _t(lang, "各学院班级覆盖（深色为重点班）", "Class coverage by college (dark: priority classes)"))
+    return style(base, _t(lang, "各学院班级覆盖（深色为重点关注班级）", "Class coverage by college (dark: priority classes)"))
 
 
 def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str, title: str,

@@ -41,7 +41,7 @@ def solve_params_widgets(prefix: str, params: dict[str, Any], disabled: bool = F
     c1, c2, c3 = st.columns(3)
     p["objective"] = _choice(c1, tr("目标", "Objective"), vocabulary.OBJECTIVES, p.get("objective", "total"),
                              f"{prefix}_objective", disabled)
-    p["priority"] = _choice(c2, tr("重点班级", "Priority classes"), vocabulary.PRIORITY_MODES,
+    p["priority"] = _choice(c2, tr("重点关注班级", "Priority classes"), vocabulary.PRIORITY_MODES,
                             p.get("priority", "hard"), f"{prefix}_priority", disabled)
     p["own_unit"] = _choice(c3, tr("本单位规则", "Own-unit rule"), vocabulary.OWN_UNIT_RULES,
                             p.get("own_unit", "neutral"), f"{prefix}_own_unit", disabled)

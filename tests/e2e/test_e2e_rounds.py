@@ -178,7 +178,7 @@ def test_diagnosis_screenshot(app_server, page):
     page.get_by_role("option", name=f"#{rid} 演示：名额无法满足").click()
     page.get_by_text("按本轮的规则没有可行分配").wait_for()
     page.get_by_text("学院名额：体育教育学院至少25名干部").first.wait_for()
-    page.get_by_text("重点班级必须有班主任（参数“重点班级”）").first.wait_for()
+    page.get_by_text("重点关注班级必须有班主任（参数“重点关注班级”）").first.wait_for()
     _shoot(page, "rounds-diagnosis.png", 1900)
     # each link opens that rule: the constraint row in the round's rule editor, or the parameter
     page.get_by_role("button", name="修改").first.click()

@@ -77,7 +77,7 @@ def _metrics(view: RoundView) -> None:
         return
     cov, prefs, ch = result.get("coverage") or {}, result.get("preferences") or {}, result.get("changes") or {}
     if cov:
-        m[3].metric(tr("重点班覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
+        m[3].metric(tr("重点关注班级覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
     if prefs:
         m[4].metric(tr("第一意向满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
     if ch.get("previous_pairs"):

@@ -57,7 +57,7 @@ def render_metrics(view: RoundView) -> None:
     k1.metric(tr("覆盖班级", "Classes covered"), f"{int(by_col['covered'].sum())}/{int(by_col['classes'].sum())}")
     k2.metric(tr("总匹配度", "Total fit"), f"{result['total_fit']:g}" if result.get("total_fit") is not None else "—")
     k3.metric(tr("前三意向满足", "Top-3 met"), f"{prefs.get('top3_pct', 0):.0f}%" if prefs else "—")
-    k4.metric(tr("未覆盖的重点班", "Priority uncovered"), len(left))
+    k4.metric(tr("未覆盖的重点关注班级", "Priority uncovered"), len(left))
     g1, g2 = st.columns(2)
     with g1:
         _preference_chart(round_review.preference_distribution(info))
@@ -66,9 +66,9 @@ def render_metrics(view: RoundView) -> None:
                       "chart_tags", 30, 230)
     coverage_bars(by_col, "college", tr("学院", "College"), tr("按学院的班级覆盖", "Class coverage by college"),
                   "chart_colleges", 24, 200)
-    st.markdown("**" + tr(f"未覆盖的重点班级（{len(left)}个）", f"Priority classes left uncovered ({len(left)})") + "**")
+    st.markdown("**" + tr(f"未覆盖的重点关注班级（{len(left)}个）", f"Priority classes left uncovered ({len(left)})") + "**")
     if len(left):
         st.dataframe(display_frame(left).rename(columns=_class_headers()), hide_index=True, width="stretch",
                      key="review_uncovered")
     else:
-        st.caption(tr("所有重点班级都有班主任。", "Every priority class has an adviser."))
+        st.caption(tr("所有重点关注班级都有班主任。", "Every priority class has an adviser."))

@@ -51,7 +51,7 @@ def _save(view: RoundView, upload) -> None:
 def _upload(view: RoundView) -> None:
     st.markdown("##### " + tr("上传修改后的分配表（保存为新修订）", "Upload an edited assignment (saved as a new revision)"))
     st.caption(tr("可上传上面下载的审核表（只改“班级编号”列），或只有“工号、班级编号”两列的文件。"
-                  "文件按本轮全部规则检查（带班数、锁定、回避、名额、重点班级、本单位回避等）；任何一行有误则不保存。",
+                  "文件按本轮全部规则检查（带班数、锁定、回避、名额、重点关注班级、本单位回避等）；任何一行有误则不保存。",
                   "Upload the review table above with only the class id column changed, or a file with just "
                   "cadre_id and class_id. It is checked against every rule of the round (capacity, locks, forbids, "
                   "quotas, priority classes, own unit…); one bad row and nothing is saved."))

@@ -22,7 +22,7 @@ def _coverage_rows(named) -> pd.DataFrame:
             for t, v in (m.get("by_tag") or {}).items() if v is not None]
     rows += [{"solution": n, "tag": tr("全部班级", "All classes"), "coverage": m.get("coverage")} for n, m, _ in named
              if m.get("coverage") is not None]
-    rows += [{"solution": n, "tag": tr("重点班", "Priority"),
+    rows += [{"solution": n, "tag": tr("重点关注班级", "Priority"),
               "coverage": (m["priority_covered"] / m["priority_classes"]) if m.get("priority_classes") else None}
              for n, m, _ in named if m.get("priority_covered") is not None]
     return pd.DataFrame(rows, columns=["solution", "tag", "coverage"])

@@ -64,7 +64,7 @@ def render_picker(page: ScenarioPage):
     m1.metric(tr("干部（可带班）", "Cadres (capacity > 0)"), int((cad["capacity"] > 0).sum()))
     m2.metric(tr("带班名额", "Slots"), int(cad["capacity"].sum()))
     m3.metric(tr("班级", "Classes"), len(cls))
-    m4.metric(tr("重点班", "Priority classes"), int(cls["priority"].sum()))
+    m4.metric(tr("重点关注班级", "Priority classes"), int(cls["priority"].sum()))
     base_txt = tr("当前数据", "current data") if sc.base.get("kind") == "published" else \
         tr(f"情景 #{sc.base.get('id')}", f"scenario #{sc.base.get('id')}")
     owner = md_escape(sc.owner)

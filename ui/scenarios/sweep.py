@@ -15,8 +15,8 @@ from ui.labels import label
 from ui.scenarios.result import BUSY
 from ui.scenarios.state import Keys
 
-EXPLAIN = (("每个点都是一次精确求解：在情景的全部规则下，先使覆盖的重点班最多，再使总匹配度最高；其他干部该次不带班。"
-           "最少人数从“名额数刚好够重点班数”的人数起逐一求解得到，并以 n−1 的求解无法覆盖全部重点班来验证。"),
+EXPLAIN = (("每个点都是一次精确求解：在情景的全部规则下，先使覆盖的重点关注班级最多，再使总匹配度最高；其他干部该次不带班。"
+           "最少人数从“名额数刚好够重点关注班级数”的人数起逐一求解得到，并以 n−1 的求解无法覆盖全部重点关注班级来验证。"),
            ("Each point is one exact solve: under all the scenario's rules, first the most priority classes "
            "covered, then the highest total fit; the other cadres take no class in that solve. The minimum is "
            "found by solving upward from the first n whose slots equal the number of priority classes, and "
@@ -50,19 +50,19 @@ def _minimum(res) -> None:
         v = res.verification
         vtxt = _status(v.status) if v else "—"
         vcov = "—" if v is None or v.priority_covered is None else f"{v.priority_covered}/{v.priority_total}"
-        st.success(tr(f"最少需要 **{res.minimum}** 名干部（按所述顺序）覆盖全部 {res.priority_total} 个重点班。"
-                      f"验证：n = {res.minimum - 1} 时求解结果为“{vtxt}”，覆盖重点班 {vcov}。",
+        st.success(tr(f"最少需要 **{res.minimum}** 名干部（按所述顺序）覆盖全部 {res.priority_total} 个重点关注班级。"
+                      f"验证：n = {res.minimum - 1} 时求解结果为“{vtxt}”，覆盖重点关注班级 {vcov}。",
                       f"At least **{res.minimum}** cadres (in the stated order) cover all {res.priority_total} "
                       f"priority classes. Check: n = {res.minimum - 1} solves as “{vtxt}”, covering {vcov}."))
     elif st.session_state.get(Keys.SWEEP_MIN, True) and not res.cancelled:
-        st.warning(tr("按此顺序，即使用上全部干部也无法在现有规则下覆盖全部重点班。",
+        st.warning(tr("按此顺序，即使用上全部干部也无法在现有规则下覆盖全部重点关注班级。",
                       "Even all cadres in this order cannot cover every priority class under the rules."))
 
 
 def _chart(res, df: pd.DataFrame) -> None:
     long = df.melt(id_vars=["n", "status"], value_vars=["priority_coverage", "coverage"], var_name="series",
                    value_name="rate").dropna(subset=["rate"])
-    long["series"] = long["series"].map({"priority_coverage": tr("重点班覆盖率", "Priority classes"),
+    long["series"] = long["series"].map({"priority_coverage": tr("重点关注班级覆盖率", "Priority classes"),
                                          "coverage": tr("全部班级覆盖率", "All classes")})
     layers = [alt.Chart(long).mark_line(point=True).encode(
         x=alt.X("n:Q", title=tr("干部人数 n", "Cadres n")),
@@ -89,12 +89,12 @@ def _table(df: pd.DataFrame) -> None:
     st.dataframe(df.assign(status=df["status"].map(_status)), hide_index=True, width="stretch", key="scn_sweep_table",
                  column_config={
                      "n": num(tr("干部人数 n", "Cadres n")), "status": tr("求解状态", "Status"),
-                     "priority_covered": tr("覆盖重点班", "Priority covered"),
-                     "priority_total": tr("重点班总数", "Priority classes"),
+                     "priority_covered": tr("覆盖重点关注班级", "Priority covered"),
+                     "priority_total": tr("重点关注班级总数", "Priority classes"),
                      "classes_covered": tr("覆盖班级", "Classes covered"), "classes_total": tr("班级总数", "Classes"),
                      "total_fit": num(tr("总匹配度", "Total fit"), format="%.1f"),
                      "seconds": num(tr("用时（秒）", "Seconds"), format="%.2f"),
-                     "priority_coverage": num(tr("重点班覆盖率", "Priority coverage"), format="percent"),
+                     "priority_coverage": num(tr("重点关注班级覆盖率", "Priority coverage"), format="percent"),
                      "coverage": num(tr("班级覆盖率", "Coverage"), format="percent")})
 
 
@@ -103,7 +103,7 @@ def render_sweep(user, sc) -> None:
         st.info(tr("先在“情景”中新建或打开一个情景。", "Create or open a scenario first."))
         return
     name = md_escape(sc.name)
-    st.markdown(tr(f"在情景 **#{sc.id} {name}** 上推演：需要多少名干部才能覆盖全部重点班？",
+    st.markdown(tr(f"在情景 **#{sc.id} {name}** 上推演：需要多少名干部才能覆盖全部重点关注班级？",
                    f"On scenario **#{sc.id} {name}**: how many cadres cover every priority class?"))
     _form(user, sc)
     out = st.session_state.get(Keys.SWEEP_RESULT)
