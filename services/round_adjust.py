@@ -132,13 +132,14 @@ def adjust(user: UserInfo, round_id: int, action: str, cadre_id: str, class_id: 
     return _with_rules(info, [row]), f"锁定：{who} → {what}", f"lock {cadre_id} → {class_id}"
 
 
-def _refused(info, inputs: dict[str, pd.DataFrame], res, own: int = 1) -> list[str]:
-    """The rules of an infeasible re-solve's diagnosis, minus the adjustment's own new rules."""
+def _refused(info, inputs: dict[str, pd.DataFrame], res, own: int = 1) -> list[tuple[str, str]]:
+    """The rules of an infeasible re-solve's diagnosis, minus the adjustment's own new rules, as
+    (zh, en) labels."""
     refs = [r for c in res.diagnosis for r in c.rules]
     n = len(inputs["constraints"])
     mine = [{"kind": "constraint", "rule_index": n - 1 - k} for k in range(own)]
     adjusted = dataclasses.replace(info, inputs=inputs)
-    return list(dict.fromkeys(x.label_zh for x in resolve_rules(adjusted, refs) if x.ref not in mine))
+    return list(dict.fromkeys((x.label_zh, x.label_en) for x in resolve_rules(adjusted, refs) if x.ref not in mine))
 
 
 # ------------------------------------------------------------------ plans: preview, then apply
@@ -157,7 +158,8 @@ class Plan:
     params: dict = field(default_factory=dict, repr=False)     # what the revision adds: {"anchor": ...}
     changes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(CHANGE_COLUMNS)), repr=False)
     result: Any = field(default=None, repr=False)             # the engine result (matching.MatchResult)
-    refused: tuple = ()                                       # rule labels of a refusal
+    refused: tuple = ()                                       # rule labels of a refusal (zh)
+    refused_en: tuple = ()                                    # the same labels in English
     solved: bool = True                                       # False for a swap proved without a solve
 
     @property
@@ -189,7 +191,9 @@ def _plan(info, action: str, note: tuple[str, str], inputs, res, solved: bool = 
         return Plan(*head, status="cancelled")
     if not vocabulary.is_solved(res.status):
         own = 2 if action == "swap" else 1
-        return Plan(*head, status="refused", refused=tuple(_refused(info, inputs, res, own)))
+        labels = _refused(info, inputs, res, own)
+        return Plan(*head, status="refused", refused=tuple(zh for zh, _ in labels),
+                    refused_en=tuple(en for _, en in labels))
     return Plan(*head, status=res.status, inputs=inputs, params={"anchor": _anchor(info)},
                 changes=pair_changes(info.assignment, res.assignment), result=res, solved=solved)
 
@@ -272,7 +276,7 @@ def _outcome(user: UserInfo, plan: Plan, save: bool) -> dict[str, Any]:
         return {"round_id": plan.round_id, "status": "cancelled"}
     if not plan.ready:
         return {"round_id": plan.round_id, "status": "refused", "note": plan.note_zh, "note_en": plan.note_en,
-                "refused": list(plan.refused)}
+                "refused": list(plan.refused), "refused_en": list(plan.refused_en)}
     if not save:
         return {"round_id": plan.round_id, "status": "preview", "plan": plan}
     new_id = apply(user, plan)

@@ -204,6 +204,9 @@ def test_manual_moves_that_break_a_rule_are_refused_naming_it(demo_db):
     assert job.wait(60) and job.error is None
     assert job.outcome["status"] == "refused"
     assert any("层级上限" in r and college in r for r in job.outcome["refused"]), job.outcome
+    # the same rules in English for a page in English (one language per screen)
+    assert len(job.outcome["refused_en"]) == len(job.outcome["refused"])
+    assert any("level cap" in r.lower() and college in r for r in job.outcome["refused_en"]), job.outcome
     assert lifecycle.get_round(admin(), rid).status == "draft"                 # nothing written
     assert len(lifecycle.list_rounds(admin())) == 2
 

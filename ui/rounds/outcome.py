@@ -5,13 +5,14 @@ import streamlit as st
 
 from common import vocabulary
 from ui.feedback import flash, md_escape
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.jobs import finished_job
 from ui.rounds.state import Keys
 
 
 def _refused(out: dict) -> None:
-    rules = "；".join(md_escape(r) for r in out.get("refused") or []) or tr("（见诊断）", "(see diagnosis)")
+    labels = (out.get("refused_en") or out.get("refused") or []) if lang() == "en" else (out.get("refused") or [])
+    rules = tr("；", "; ").join(md_escape(r) for r in labels) or tr("（见诊断）", "(see diagnosis)")
     note = md_escape(tr(out.get("note", ""), out.get("note_en") or out.get("note", "")))
     flash(Keys.FLASH, "error", tr(f"调整被拒绝（{note}）：重新求解后无可行分配，冲突规则：{rules}",
                                   f"Adjustment refused ({note}): no feasible assignment; rules: {rules}"), markdown=True)
