@@ -18,6 +18,7 @@ from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
 from services.round_inputs import canonical_constraints, current_inputs, snapshot_inputs, topup_inputs
+from services.round_names import round_label, round_number, version_number  # noqa: F401 - used by pages
 from services.round_publish import (  # noqa: F401 - publishing lives there
     PublishRefused,
     PublishWarning,
@@ -77,25 +78,6 @@ def create_round(user: UserInfo, name: str, kind: str, params: dict[str, Any],
     with session_scope() as s:
         return store_rounds.create_round(s, name, kind, snapshot_inputs(inputs), params, user.username,
                                          parent_id=parent)
-
-
-def round_number(round_id: int, params: dict[str, Any]) -> int:
-    """The number a round keeps for its life (the id of the round as created; its revisions carry
-    it as "round_no"; rounds revised before that existed know only their parent)."""
-    if params.get("round_no"):
-        return int(params["round_no"])
-    return int(params["revision_of"]) if params.get("revision") == 1 and params.get("revision_of") else round_id
-
-
-def version_number(params: dict[str, Any]) -> int:
-    """v1 for a round as created; each revision (stored "revision": edits so far) adds one."""
-    return int(params.get("revision") or 0) + 1
-
-
-def round_label(info, later: int = 0) -> str:
-    """#N vK: the round's number for its life and the revision's version — how every message names a
-    round (never by an internal id); `later`: the label of the revision that many steps after it."""
-    return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
 
 
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,

@@ -22,6 +22,7 @@ from services import access
 from services.db import session_scope
 from services.jobs import BackgroundJob
 from services.round_inputs import matching_input
+from services.round_names import round_label
 from services.round_rules import RoundsError
 from services.solve_params import is_solvable_round, make_config
 from store import rounds as store_rounds
@@ -137,10 +138,12 @@ def start_solve(user: UserInfo, round_id: int) -> BackgroundJob:
     """Solve a draft round in the background; outcome {"round_id", "status"}."""
     access.require(user, "admin", action="solve_round")
 
+    label = round_label(load_round(round_id))
+
     def work(progress, cancel):
         res = solve_round(user, round_id, progress, cancel)
-        return {"round_id": round_id, "status": res.status}
-    return BackgroundJob(f"求解轮次 {round_id}", f"Solving round {round_id}", work).start()
+        return {"round_id": round_id, "status": res.status, "round_label": label}
+    return BackgroundJob(f"求解轮次 {label}", f"Solving round {label}", work).start()
 
 
 def _pairs(df: pd.DataFrame) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """分配轮次 page, step by step with AppTest on a private copy of the demo university."""
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -108,7 +109,7 @@ def test_admin_creates_a_round_with_validation_and_solves(demo_db, as_role):
     at.button(key=Keys.NEW_CREATE).click().run()
     assert not at.exception
     finish_job(at)
-    assert any(s.startswith("求解完成（最优") for s in texts(at.success)), texts(at.success)
+    assert any(re.match(r"#\d+ v\d+ 求解完成（最优", s) for s in texts(at.success)), texts(at.success)   # names the round
     rid = at.session_state[Keys.PICK]
     info = lifecycle.get_round(admin(), rid)
     assert info.name == "2026年分配（测试）" and info.parameters["weights"]["preference"] == 2.0

@@ -136,7 +136,7 @@ def test_background_job_reports_progress(demo_db):
     orig = job._progress
     job._progress = lambda f, m: (seen.append(f), orig(f, m))
     assert job.wait(60)
-    assert job.error is None and job.outcome == {"round_id": rid, "status": "optimal"}
+    assert job.error is None and job.outcome == {"round_id": rid, "status": "optimal", "round_label": "#2 v1"}
     assert job.fraction == 1.0
     assert lifecycle.get_round(admin(), rid).result["status"] == "optimal"
 

@@ -41,8 +41,10 @@ def handle_finished_job() -> None:
         flash(Keys.FLASH, "error", tr("无可行分配：请查看下方诊断并修改相应规则。",
                                       "Infeasible: see the diagnosis below and edit the rules it names."))
     else:
+        which = out.get("round_label", "")
         flash(Keys.FLASH, "success", tr(
-            f"求解完成（{vocabulary.label(vocabulary.ROUND_RESULTS, status)}，用时{job.elapsed:.1f}秒）",
-            f"Solved ({status}, {job.elapsed:.1f} s)"), markdown=True)
+            f"{which} 求解完成（{vocabulary.label(vocabulary.ROUND_RESULTS, status)}，用时{job.elapsed:.1f}秒）",
+            f"{which} solved ({vocabulary.label(vocabulary.ROUND_RESULTS, status, 'en')}, {job.elapsed:.1f} s)"
+        ).strip(), markdown=True)
     if out.get("round_id") is not None:
         st.session_state[Keys.PICK] = out["round_id"]
