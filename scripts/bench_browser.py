@@ -1,8 +1,9 @@
 """Browser timings of the demo: login → home, page switches, Coverage first render and a filter change.
 
 Starts `streamlit run server.py` (the app behind its login page) on 127.0.0.1 with a fresh demo
-database, drives Debian's Chromium with Playwright (the flags of tests/e2e/conftest.py) and prints one table: each step's median and worst
-time over --repeat runs against its goal (issue 17). A step ends when the app's running indicator is
+database through tests/e2e/apps.py `demo_server` (the e2e tests' own server start), drives Debian's
+Chromium with Playwright (the flags of tests/e2e/conftest.py) and prints one table: each step's
+median and worst time over --repeat runs against its goal (issue 17). A step ends when the app's running indicator is
 gone and the step's own element is on screen, so the figure is what a person waits, not a fixed pause.
 
     .venv/bin/python scripts/bench_browser.py [--repeat 3] [--role admin]
@@ -12,46 +13,22 @@ The machine is shared: the script prints `uptime` first, read the figures with i
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORDS, _free_port
+from tests.e2e.apps import demo_server, stop
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORDS
 
 # (step, goal in seconds)
 GOALS = {"login → home": 2.0, "page switch": 1.0, "coverage first render": 1.0, "coverage filter change": 1.0}
 PAGES = ["数据管理", "分配轮次", "情景推演", "首页"]
-
-
-def start_server(workdir: Path) -> tuple[subprocess.Popen, str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["YIXIAN_DB_PATH"] = str(workdir / "yixian.sqlite3")
-    subprocess.run([sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
-    port = _free_port()
-    log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - open for the server's whole life
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                return proc, base
-        except OSError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit("streamlit did not become healthy: " + (workdir / "streamlit.log").read_text()[-2000:])
 
 
 def idle(page) -> None:
@@ -114,7 +91,7 @@ def main() -> None:
 
     out: dict[str, list[float]] = {k: [] for k in GOALS}
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base = start_server(Path(tmp))
+        proc, base, _ = demo_server(Path(tmp), timeout=90)   # the e2e tests' server start
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
@@ -122,8 +99,7 @@ def main() -> None:
                     one_run(browser, base, args.role, out)
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(10)
+            stop(proc)
     print(f"{'step':26} {'n':>3} {'median s':>9} {'worst s':>8} {'goal s':>7} {'median/goal':>12}")
     for step, goal in GOALS.items():
         xs = out[step]
