@@ -44,8 +44,9 @@ def _heatmaps(v: View, rule_names: dict[str, str], note: str) -> None:
     if not v.heat_cadre.empty:
         rows = list(dict.fromkeys(v.heat_cadre["cadre"]))
         chart_block(charts.heatmap(v.heat_cadre, "cadre", "rule", tr("干部", "Cadre"), tr("规则", "Rule"),
-                                   tr(f"干部×规则 达标率（最低的 {len(rows)} 位 / 共 {v.heat_cadre_total} 位）",
-                                      f"Rate met by cadre and rule (lowest {len(rows)} of {v.heat_cadre_total})"),
+                                   tr(f"干部×规则 达标率（已有考核结果的 {v.heat_cadre_total} 位中最低的 {len(rows)} 位）",
+                                      f"Rate met by cadre and rule (lowest {len(rows)} of the {v.heat_cadre_total} "
+                                      "with a result)"),
                                    row_sort=rows, lang=lang()),
                     tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE, note)
     st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）。",
