@@ -85,7 +85,8 @@ def render_new_version(user: UserInfo, df: pd.DataFrame) -> None:
         exclude = v2.multiselect(tr("不计入的场所", "Venues not counted"), list(voc.VENUES), key=Keys.EXCLUDE,
                                  format_func=venue_label)
         e1, e2 = st.columns([1, 3])
-        effective = e1.date_input(tr("生效日期", "Effective from"), value=date.today(), key=Keys.EFFECTIVE)
+        effective = e1.date_input(tr("生效日期", "Effective from"), value=date.today(), key=Keys.EFFECTIVE,
+                                  format="YYYY-MM-DD")
         note = e2.text_input(tr("说明（如文件号）", "Note (e.g. the document number)"), key=Keys.NOTE)
         if st.form_submit_button(tr("保存新版本", "Save new version"), type="primary"):
             edit = _rule_edit({"id": rule, "level": level, "at_least": at_least, "per": per, "types": types,
