@@ -8,7 +8,7 @@ page runs of the step (wall and CPU of the script thread, logged by the app with
 ui/timing.py). A step ends when the app's running indicator is gone and the step's own element is on
 screen, so the figure is what a person waits, not a fixed pause.
 
-    .venv/bin/python scripts/bench_browser.py [--repeat 3] [--role admin]
+    .venv/bin/python scripts/bench_browser.py [--repeat 3] [--role admin] [--same-browser]
 
 The machine is shared: the script prints `uptime` first, read the figures with it.
 """
@@ -32,6 +32,7 @@ from ui import timing
 
 # (step, goal in seconds)
 GOALS = {"login → home": 2.0, "page switch": 1.0, "coverage first render": 1.0, "coverage filter change": 1.0}
+VIEWPORT = {"width": 1440, "height": 1000}
 SERVER_GOAL = 0.3     # server time per page run (issue 17)
 PAGES = ["数据管理", "分配轮次", "情景推演", "首页"]
 
@@ -68,8 +69,8 @@ def timed(fn, log: ServerLog, step: str, out: dict) -> None:
     out[f"{step} cpu"].append(sum(r[2] for r in runs))
 
 
-def one_run(browser, base: str, role: str, log: ServerLog, out: dict[str, list[float]]) -> None:
-    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN")
+def one_run(ctx, base: str, role: str, log: ServerLog, out: dict[str, list[float]]) -> None:
+    ctx.clear_cookies()                    # logged out; the HTTP cache stays (a returning browser)
     page = ctx.new_page()
     page.set_default_timeout(120_000)
     page.goto(base)
@@ -102,15 +103,19 @@ def one_run(browser, base: str, role: str, log: ServerLog, out: dict[str, list[f
         page.wait_for_timeout(50)
         idle(page)
     timed(filter_change, log, "coverage filter change", out)
-    ctx.close()
+    page.close()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--role", default="admin", choices=["admin"])   # the one role that sees every page timed
+    ap.add_argument("--same-browser", action="store_true",
+                    help="one browser profile for every run (logged out in between): after the first run the app's "
+                         "files come from the browser cache, as for a returning user; default: a fresh profile a run")
     args = ap.parse_args()
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip())
+    print("browser profile:", "one for all runs (returning browser)" if args.same_browser else "fresh each run (first visit)")
     from playwright.sync_api import sync_playwright
 
     out: dict[str, list[float]] = {f"{k}{part}": [] for k in GOALS for part in ("", " server", " cpu")}
@@ -121,8 +126,12 @@ def main() -> None:
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                shared = browser.new_context(viewport=VIEWPORT, locale="zh-CN") if args.same_browser else None
                 for _ in range(args.repeat):
-                    one_run(browser, base, args.role, log, out)
+                    ctx = shared or browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+                    one_run(ctx, base, args.role, log, out)
+                    if shared is None:
+                        ctx.close()
                 browser.close()
         finally:
             stop(proc)
