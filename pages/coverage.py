@@ -20,7 +20,6 @@ from ui.coverage.charts_tab import render_charts
 from ui.coverage.filters import render_filters
 from ui.coverage.kpis import render_kpis
 from ui.coverage.reminders_tab import render_reminders
-from ui.coverage.state import TABS, Keys
 from ui.feedback import show_error
 
 REFRESH_SECONDS = float(os.environ.get("YIXIAN_REFRESH_SECONDS", "10"))
@@ -61,17 +60,14 @@ def dashboard(f: coverage.Filters) -> None:
     prev_day = cv.previous_as_of(inp, f.as_of)
     v = coverage.view(user, comp, f, computed(inp.version, prev_day, inp) if prev_day else None)
     render_kpis(v, version)
-    # only the open tab is drawn (a tab switch reruns this fragment): the first render sends the charts only
-    tab_charts, tab_cadres, tab_remind = st.tabs([tr(zh, en) for zh, en in TABS], key=Keys.TAB, on_change="rerun")
-    if tab_charts.open:
-        with tab_charts:
-            render_charts(v, inp)
-    if tab_cadres.open:
-        with tab_cadres:
-            render_cadres(user, comp, v)
-    if tab_remind.open:
-        with tab_remind:
-            render_reminders(user, inp, v)
+    tab_charts, tab_cadres, tab_remind = st.tabs([tr("图表", "Charts"), tr("干部明细", "Cadres"),
+                                                  tr("提醒与报表", "Reminders and reports")])
+    with tab_charts:
+        render_charts(v, inp)
+    with tab_cadres:
+        render_cadres(user, comp, v)
+    with tab_remind:
+        render_reminders(user, inp, v)
 
 
 dashboard(filters)

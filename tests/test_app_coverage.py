@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.demo_facts import AUTUMN, DEMO, autumn_day, mover_with_a_report
 from tests.fixtures_app import college_user, open_session
-from ui.coverage.state import ALL, TABS, Keys
+from ui.coverage.state import ALL, Keys
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
 AS_OF = autumn_day(11, 3)         # Thursday of the autumn's teaching week 11
@@ -18,14 +18,6 @@ AS_OF = autumn_day(11, 3)         # Thursday of the autumn's teaching week 11
 
 def _table(at, key):
     return at.container(key=f"{key}_box").dataframe[0].value
-
-
-def _tab(at, i: int, lang: str = "zh") -> AppTest:
-    """Open the dashboard's i-th tab (only the open tab is drawn): 0 charts, 1 cadres, 2 reminders."""
-    at.session_state[Keys.TAB] = TABS[i][0 if lang == "zh" else 1]
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def _chart_values(at) -> list[dict]:
@@ -63,11 +55,6 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     assert deltas[4], deltas                          # face to face changed since the week before
     assert not any(d and d.lstrip("+-").startswith(("0.0 ", "0 ")) for d in deltas), deltas
     assert len(at.get("vega_lite_chart")) >= 6
-    # charts are in Chinese
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert "学院" in json.dumps(spec, ensure_ascii=False)
-    _tab(at, 1)
-    assert not at.get("vega_lite_chart")               # only the open tab is drawn
     cadres = _table(at, Keys.CADRE_TABLE)
     from services import compliance_view as cv
     inputs = cv.load_inputs()
@@ -81,6 +68,9 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= str(DEMO.start))
                              & (inputs.ledger["date"] <= str(DEMO.autumn_end))]
     assert len(acts) == len(want)
+    # charts are in Chinese
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert "学院" in json.dumps(spec, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("role", ["college"])
@@ -101,16 +91,15 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
     other_cadres = set(inputs.assignment["cadre_id"]) - own_cadres
 
     def check():
-        _tab(at, 1)
         cadres = _table(at, Keys.CADRE_TABLE)
         assert len(cadres) > 0
         assert set(cadres["学院"]) == {own}
         assert set(cadres["工号"]) <= own_cadres
+        rem = _table(at, Keys.REMINDERS)
+        assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
         assert set(at.selectbox(key=Keys.CADRE).options) <= {f"{n}（{c}）" for c, n in
                                                               zip(cadres["工号"], cadres["姓名"])}
-        rem = _table(_tab(at, 2), Keys.REMINDERS)
-        assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
-        values = _chart_values(_tab(at, 0))
+        values = _chart_values(at)
         assert values
         seen_colleges = {r["college"] for r in values if "college" in r}
         assert seen_colleges == {own}
@@ -137,11 +126,11 @@ def test_english_labels(demo_db, as_role):
     assert not at.exception, at.exception
     assert [m.label for m in at.metric] == ["Classes covered", "Students covered", "Priority classes covered",
                                            "Cadres on track", "Face-to-face this week"]
-    assert "Staff no." in _table(_tab(at, 1, "en"), Keys.CADRE_TABLE).columns
+    assert "Staff no." in _table(at, Keys.CADRE_TABLE).columns
 
 
 def test_admin_filters_college_and_level(demo_db, as_role):
-    at = _tab(_open(as_role, "admin"), 1)
+    at = _open(as_role, "admin")
     all_rows = len(_table(at, Keys.CADRE_TABLE))
     college = at.selectbox(key=Keys.COLLEGE).options[2]
     at.selectbox(key=Keys.COLLEGE).set_value(college).run()
@@ -183,11 +172,10 @@ def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     today = date.today()                                              # today clamped into the demo calendar
     assert at.date_input(key=Keys.AS_OF).value == min(max(today, DEMO.start), DEMO.end)
     keys = {b.key for b in at.get("download_button")}
-    # one PNG export per chart; on the reminders tab the reminder list and the annual report
+    # the reminder list, the annual report, and one PNG export per chart
     charts = (Keys.CHART_BY_COLLEGE, Keys.CHART_HEAT_COLLEGE, Keys.CHART_HEAT_CADRE, Keys.CHART_TREND,
               Keys.CHART_VENUES, Keys.CHART_PREFS)
-    assert set(map(Keys.png, charts)) <= keys
-    assert {Keys.DL_REMINDERS, Keys.DL_REPORT} <= {b.key for b in _tab(at, 2).get("download_button")}
+    assert {Keys.DL_REMINDERS, Keys.DL_REPORT, *map(Keys.png, charts)} <= keys
     assert Keys.png(Keys.CHART_BY_COLLEGE) == "cov_by_college_png"
 
 
@@ -207,7 +195,6 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
     at.date_input(key=Keys.AS_OF).set_value(DEMO.end).run()
     own = at.session_state["user"].college
     at.selectbox(key=Keys.TERM).set_value(ALL).run()
-    _tab(at, 1)
     mover = moved.cadre_id
     options = at.selectbox(key=Keys.CADRE).options
     assert any(o.endswith(f"（{mover}）") for o in options)
@@ -231,7 +218,7 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
 
 
 def test_annual_report_year_choice_and_both_downloads(demo_db, as_role):
-    at = _tab(_open(as_role, "leader", as_of=DEMO.end), 2)
+    at = _open(as_role, "leader", as_of=DEMO.end)
     year = at.selectbox(key=Keys.REPORT_YEAR)
     assert year.options[0] == f"{DEMO.label}学年" and f"{DEMO.y + 1}年度" in year.options
     year.set_value(str(DEMO.y + 1)).run()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 class Keys:
     FILTERS = "cov_filters"
-    TAB = "cov_tab"                      # the open tab (only the open tab is drawn); value: its label
     AS_OF = "cov_as_of"
     TERM = "cov_term"
     COLLEGE = "cov_college"              # the free college filter (unscoped roles)
@@ -32,8 +31,5 @@ class Keys:
     def png(chart: str) -> str:
         return f"{chart}_png"
 
-
-# the dashboard's tabs (zh, en): a test opens one with session_state[Keys.TAB] = its label
-TABS = (("图表", "Charts"), ("干部明细", "Cadres"), ("提醒与报表", "Reminders and reports"))
 
 ALL = "__all__"                          # the "every term / college / level / rule" option
