@@ -14,7 +14,9 @@ from ui.auth import current_user, login_needed, logout, role_label
 from ui.feedback import md_escape, user_errors
 from ui.i18n import language_switch, tr
 from ui.nav import ACCOUNT_PAGE, PAGES, ROOT, url_path
+from ui.timing import now, page_timer
 
+STARTED = now()          # the run's clocks (YIXIAN_TIMING=1: the server log gets each page run's time)
 st.set_page_config(page_title="一线 Yixian", page_icon=str(Path(__file__).resolve().parent / "static" / "favicon.png"),
                    layout="wide")
 language_switch()
@@ -47,5 +49,5 @@ if user.must_change_password:
     st.stop()
 
 page = st.navigation(_pages({p.path for p in PAGES if user.role in p.roles}), expanded=True)   # every page listed
-with user_errors():   # a refusal or an unexpected error: one sentence (and an id), never a trace
-    page.run()
+with page_timer(page.url_path or "home", since=STARTED), user_errors():   # a refusal or an unexpected error: one sentence
+    page.run()                                             # (and an id), never a trace

@@ -370,7 +370,7 @@ def with_settings(req: Requirements, *, good: float | None = None, fairly_good: 
 
 def requirements_frame(req: Requirements):
     """One row per version, rule and level (校领导/中层正职/中层副职): what the requirements screen
-    lists. Columns: effective (None = from the start), note, rule, name_zh, level, count, types,
+    lists. Columns: effective (None = from the start), note, rule, name_zh, name_en, level, count, types,
     venues, exclude_venues, own_class, at_least, per."""
     import pandas as pd
     rows = []
@@ -378,10 +378,10 @@ def requirements_frame(req: Requirements):
         for lv, rs in v.by_level:
             for r in rs:
                 rows.append({"effective": v.effective, "note": v.note, "rule": r.id, "name_zh": r.name_zh,
-                             "level": lv, "count": r.count, "types": r.types, "venues": r.venues,
+                             "name_en": r.name_en, "level": lv, "count": r.count, "types": r.types, "venues": r.venues,
                              "exclude_venues": r.exclude_venues, "own_class": r.own_class,
                              "at_least": r.at_least, "per": r.per})
-    return pd.DataFrame(rows, columns=["effective", "note", "rule", "name_zh", "level", "count", "types", "venues",
+    return pd.DataFrame(rows, columns=["effective", "note", "rule", "name_zh", "name_en", "level", "count", "types", "venues",
                                        "exclude_venues", "own_class", "at_least", "per"])
 
 

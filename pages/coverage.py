@@ -32,8 +32,9 @@ def load_inputs(version: str) -> cv.Inputs:
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def computed(version: str, as_of: date) -> cv.Computed:
-    return cv.compute(load_inputs(version), as_of)
+def computed(inputs_version: str, as_of: date, _inputs: cv.Inputs) -> cv.Computed:
+    # keyed by the inputs' own version: a login or any write that changes no input keeps it
+    return cv.compute(_inputs, as_of)
 
 
 try:
@@ -61,9 +62,9 @@ def dashboard(f: coverage.Filters) -> None:
 def _dashboard(f: coverage.Filters) -> None:
     version = cv.store_version()
     inp = load_inputs(version)
-    comp = computed(version, f.as_of)
+    comp = computed(inp.version, f.as_of, inp)
     prev_day = cv.previous_as_of(inp, f.as_of)
-    v = coverage.view(user, comp, f, computed(version, prev_day) if prev_day else None)
+    v = coverage.view(user, comp, f, computed(inp.version, prev_day, inp) if prev_day else None)
     render_kpis(v, version)
     tab_charts, tab_cadres, tab_remind = st.tabs([tr("图表", "Charts"), tr("干部明细", "Cadres"),
                                                   tr("提醒与报表", "Reminders and reports")])

@@ -11,9 +11,12 @@ the store services. Then, like one rerun of pages/coverage.py, it times:
 - filter — a filter change (college / level / rule / term): inputs and evaluations are cached on
           the store version, so store_version + view() + chart specs;
 - as-of — a new as-of date: store_version + two compute() + view() + chart specs;
+- after a login — a session is opened (an audited write: the store version moves), then the rerun:
+          the inputs and the evaluations cached on their version are kept (store_version + inputs
+          check + view + chart specs; the first run builds the evaluations it keeps);
 - refresh — the page's timed refresh with nothing changed: store_version + memoised view + chart specs.
 
-Goal: ≤ 1 s per full rerun. Prints best and median of --repeat runs and the ratio to the goal.
+Goal (issue 17): ≤ 0.5 s for the full read. Prints best and median of --repeat runs and the ratio to the goal.
 """
 from __future__ import annotations
 
@@ -33,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-GOAL_S = 1.0
+GOAL_S = 0.5     # a full read of the coverage page (issue 17)
 AS_OF = date(2026, 5, 20)
 
 
@@ -149,17 +152,17 @@ def timed(fn, repeat: int) -> tuple[list[float], list[float]]:
     return wall, cpu
 
 
-def breakdown(leader) -> dict[str, float]:
-    """Seconds of each part of one cold rerun."""
+def breakdown(leader) -> dict[str, tuple[float, float]]:
+    """Wall and CPU seconds of each part of one cold rerun."""
     from services import compliance_view as cv
     from services import coverage
 
-    parts, t = {}, time.perf_counter()
+    parts, t, c = {}, time.perf_counter(), time.process_time()
 
     def lap(name: str) -> None:
-        nonlocal t
-        parts[name] = time.perf_counter() - t
-        t = time.perf_counter()
+        nonlocal t, c
+        parts[name] = (time.perf_counter() - t, time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
 
     cv.store_version()
     lap("store_version")
@@ -178,6 +181,7 @@ def rerun_kinds(inputs, comp, prev, colleges: list[str]) -> list[tuple[str, obje
     """(name, fn) of each kind of page rerun the benchmark times."""
     from services import compliance_view as cv
     from services import coverage, ledger
+    from services.db import session_scope
 
     leader, admin, college = _users(colleges[0])
     i = [0]
@@ -209,6 +213,27 @@ def rerun_kinds(inputs, comp, prev, colleges: list[str]) -> list[tuple[str, obje
         cold(leader, incremental=True)
         return time.perf_counter() - t, time.process_time() - c
 
+    evaluations: dict = {}       # the page's st.cache_resource of compute(), keyed on the inputs' version
+
+    def after_login():
+        """Someone logs in (untimed: an audited session write moves the store version), then the page
+        reruns: the inputs and the evaluations cached on their version are kept."""
+        from store.auth import create_user, get_user
+        from store.sessions import create_session
+
+        with session_scope() as s:
+            u = get_user(s, "bench-login") or create_user(s, "bench-login", "bench-login-password", "leader",
+                                                         "bench login", "bench", check_rules=False)
+            create_session(s, u, "password", "bench")
+        t, c = time.perf_counter(), time.process_time()
+        inp = cv.load_inputs(cv.store_version())
+        key = (inp.version, AS_OF)
+        if key not in evaluations:
+            evaluations[key] = (cv.compute(inp, AS_OF), cv.compute(inp, cv.previous_as_of(inp, AS_OF)))
+        now, before = evaluations[key]
+        chart_specs(coverage.view(leader, now, coverage.Filters(AS_OF), before))
+        return time.perf_counter() - t, time.process_time() - c
+
     def college_user():
         cv.store_version()
         comp.forget_views()
@@ -220,6 +245,7 @@ def rerun_kinds(inputs, comp, prev, colleges: list[str]) -> list[tuple[str, obje
 
     return [("cold (full read)", lambda: cold(leader) and None), ("after a ledger write", after_ledger_write),
             ("filter change (cached)", filter_change), ("as-of change", as_of_change),
+            ("after a login", after_login),
             ("college user (cached)", college_user), ("timed refresh, no change", refresh_tick)]
 
 
@@ -248,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     inputs, comp, prev = cold(leader)
     print(f"university: {len(inputs.cadres)} cadres, {len(inputs.classes)} classes, "
           f"{len(inputs.ledger):,} activities, {len(comp.ev.status):,} status rows; as of {AS_OF}")
-    parts = breakdown(leader)
-    print("one cold rerun, by part: " + ", ".join(f"{k} {v:.3f} s" for k, v in parts.items()))
+    parts = min((breakdown(leader) for _ in range(args.repeat)), key=lambda p: sum(c for _, c in p.values()))
+    print("one cold rerun, by part (wall / cpu s, the run with the least CPU): "
+          + ", ".join(f"{k} {w:.3f} / {c:.3f}" for k, (w, c) in parts.items()))
     print(f"load average now: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'rerun kind':<28}{'best s':>9}{'median s':>10}{'median cpu s':>14}{'× goal':>8}")
     for name, fn in rerun_kinds(inputs, comp, prev, sorted(inputs.classes["college"].unique())):

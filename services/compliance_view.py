@@ -1,9 +1,12 @@
 """The one loader and evaluation behind the Coverage, Ledger and Home pages. No Streamlit here.
 
-- `store_version()` is the store's change marker (store.version). Pages cache `load_inputs()` /
-  `compute()` on it, so a ledger write shows on the next refresh without reloading the page.
+- `store_version()` is the store's change marker (store.version). Pages cache `load_inputs()` on it
+  and `compute()` on the inputs' own `version`, so a ledger write shows on the next refresh without
+  reloading the page.
 - `load_inputs()` reads everything once per version; when only ledger rows were written since the
-  last load of this process, it patches the previous ledger from the audit log instead.
+  last load of this process, it patches the previous ledger from the audit log instead, and when
+  only writes that change no input were made (logins, accounts, scenarios…) it keeps the previous
+  inputs, `version` and all (their `seen` moves on), so nothing cached on them is computed again.
 - `compute(inputs, as_of)` runs `compliance` once for the whole university; the views
   (services.coverage, services.ledger, services.home) filter its rows for the acting user.
 - College scope of rows (`tenure`, `activities_in_college`, `college_part`, `scoped_rows`): what
@@ -15,7 +18,9 @@ These functions take no user: they are building blocks for the services that do.
 """
 from __future__ import annotations
 
+import gc
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -57,6 +62,7 @@ class Inputs:
     exemptions: pd.DataFrame
     memo: dict = field(default_factory=dict, repr=False)   # roll-ups that depend on the inputs only
     requirements: Requirements | None = None    # 工作要求 in force (versions, levels); None = `rules` only
+    seen: str = ""      # the newest store version these inputs are known to be current for ("" = `version`)
 
     @property
     def criteria(self) -> Requirements | RuleSet:
@@ -95,7 +101,7 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
         with _last_lock:
             previous = _last_inputs.get(url)
         if previous is not None:
-            if previous.version == version:
+            if version in (previous.version, previous.seen):
                 return previous
             # counting confirmed entries only: a review changes what counts, so read everything again
             confirmed_only = previous.requirements is not None and previous.requirements.confirmed_only
@@ -104,7 +110,7 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
                 with _last_lock:
                     _last_inputs[url] = patched
                 return patched
-    with session_scope() as s:
+    with _bulk_read(), session_scope() as s:
         terms = tuple(store_data.load_calendar(s))
         cadres = store_data.load_kind(s, "cadres")
         classes = store_data.load_kind(s, "classes")
@@ -120,8 +126,24 @@ def load_inputs(version: str | None = None, incremental: bool = True) -> Inputs:
     return inputs
 
 
-# audited writes that change nothing the Inputs hold (reviews, files, wishes, acknowledgements)
-NOT_INPUTS = frozenset({"ledger_review", "attachment", "wishes", "wish_collection", "acknowledgement"})
+@contextmanager
+def _bulk_read():
+    """The collector paused for a bulk read: the ledger alone allocates ~10⁵ row tuples, none part of
+    a cycle, and the collector's passes over them (and over everything the process holds) are about a
+    third of the read. Turned back on afterwards by whoever turned it off (threads may overlap)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+# audited writes that change nothing the Inputs hold (reviews, files, wishes, acknowledgements; logins,
+# logouts, accounts and security events; scenarios, the fit model, the audit log's own export)
+NOT_INPUTS = frozenset({"ledger_review", "attachment", "wishes", "wish_collection", "acknowledgement",
+                        "session", "security", "user", "app_secret", "scenario", "fit_model", "audit_log"})
 
 
 def _ledger_changes(entries) -> tuple[dict[str, dict], set[str]] | None:
@@ -147,8 +169,9 @@ def _ledger_changes(entries) -> tuple[dict[str, dict], set[str]] | None:
 
 def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
     """`previous` with the ledger writes audited after it applied, or None when anything else was
-    written (or too much, or the result does not add up): the caller then reads everything."""
-    _, top0, _ = _parse_version(previous.version)
+    written (or too much, or the result does not add up): the caller then reads everything. With
+    no ledger write among them, `previous` itself, only marked as seen at `version`."""
+    _, top0, _ = _parse_version(previous.seen or previous.version)
     _, top, n = _parse_version(version)
     if top < top0 or top - top0 > MAX_PATCH_ENTRIES:
         return None
@@ -160,6 +183,10 @@ def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
     if changes is None:
         return None
     upserts, deleted = changes
+    if not upserts and not deleted:
+        if len(previous.ledger) != n:       # a ledger write the audit log does not name: play safe
+            return None
+        return replace(previous, seen=version)     # same version, ledger and memo: every cache stays valid
     led = previous.ledger
     keep = led.loc[~led["activity_id"].isin(set(upserts) | deleted)]
     new = frames.from_records("ledger", list(upserts.values())) if upserts else None
@@ -168,7 +195,7 @@ def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
         return None
     with _memo_lock:
         memo = dict(previous.memo)          # coverage and tenure depend on classes and assignment: still valid
-    return replace(previous, version=version, ledger=ledger.reset_index(drop=True), memo=memo)
+    return replace(previous, version=version, seen="", ledger=ledger.reset_index(drop=True), memo=memo)
 
 
 def calendar_range(inputs: Inputs) -> tuple[date, date] | None:

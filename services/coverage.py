@@ -74,6 +74,7 @@ class View:
     preferences: pd.DataFrame       # label, order, pairs, share
     reminders: pd.DataFrame         # cadre_id, name, college, rule, period, ...
     colleges: list[str] = field(default_factory=list)
+    memo: dict = field(default_factory=dict, repr=False, compare=False)   # what pages draw from this view (charts)
 
 
 def viewer_college(user: UserInfo) -> str | None:

@@ -163,3 +163,21 @@ def test_many_failures_from_one_address_are_throttled(demo_db, monkeypatch):
         rows = audit.audit_rows(s, entity="security")
     assert list(rows.action) == ["login_throttled"] and rows.iloc[0].entity_id == "testclient"
     assert routes.THROTTLE.blocked("testclient", now=10**9) is False       # the window passes
+
+
+def test_login_page_preloads_the_apps_start_up_files(demo_db):
+    """Issue 17 (login → home): while the user types, the browser fetches the files Streamlit's own
+    index.html loads first (same URLs and CORS mode, so the app finds them in the cache), and they exist."""
+    import re
+    from pathlib import Path
+
+    import streamlit
+
+    page = _client().get("/auth/login").text
+    static = Path(streamlit.__file__).parent / "static"
+    index = (static / "index.html").read_text(encoding="utf-8")
+    entry = re.search(r'<script type="module" crossorigin src="\./(static/js/[^"]+)"', index).group(1)
+    assert f'<link rel="modulepreload" crossorigin href="/{entry}">' in page
+    preloaded = re.findall(r'<link rel="(?:modulepreload|preload)"[^>]* href="/([^"]+)"', page)
+    assert len(preloaded) > 10 and all((static / p).is_file() for p in preloaded), preloaded
+    assert "<script" not in page                     # still no script on the login page

@@ -230,3 +230,28 @@ def test_annual_report_year_choice_and_both_downloads(demo_db, as_role):
     assert not at.exception, at.exception
     keys = {b.key for b in at.get("download_button")}
     assert {Keys.DL_REPORT, Keys.DL_REPORT_PDF} <= keys
+
+
+def test_cadre_counts_agree_and_say_what_they_count(demo_db, as_role):
+    """Issue 17: "视图内 123 位干部" beside the heatmap's "共 121 位": two counts of different things,
+    neither saying which. In the first week with one rule, many cadres in view have no period of
+    that rule assessed yet: the caption gives both numbers, and the heatmap's total is the second."""
+    import re
+
+    from services import compliance_view as cv
+    from services import coverage
+    from tests.fixtures_app import demo_user
+
+    day = autumn_day(1, 3)                             # Thursday of the first week: only some met it yet
+    at = _open(as_role, "leader", as_of=day)
+    at.selectbox(key=Keys.RULE).set_value(cv.F2F).run()
+    assert not at.exception, at.exception
+    comp = cv.compute(cv.load_inputs(), day)
+    v = coverage.view(demo_user("leader"), comp, coverage.Filters(day, rule=cv.F2F), None)
+    n, assessed = len(v.cadre_ids), v.heat_cadre_total
+    assert 0 < assessed < n                             # the case of the issue: two different numbers
+    caption = next(c.value for c in at.caption if "视图内" in c.value)
+    assert f"视图内 {n} 位干部" in caption and f"其中 {assessed} 位" in caption, caption
+    titles = [json.loads(ch.proto.spec).get("title") for ch in at.get("vega_lite_chart")]
+    heat = next(str(t) for t in titles if "干部×规则" in str(t))
+    assert f"已有考核结果的 {assessed} 位" in heat and str(n) not in re.findall(r"\d+", heat), heat

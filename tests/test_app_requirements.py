@@ -72,3 +72,21 @@ def test_only_the_admin_gets_the_page(demo_db, as_role, role):
     at = _open(as_role, role)
     with pytest.raises(KeyError):
         at.selectbox(key=Keys.RULE)
+
+
+def test_requirements_table_in_english_names_rules_and_venues_in_english(demo_db, as_role):
+    """Issue 17: in English the table still said 每周面对面接触学生 and 宿舍."""
+    from common import vocabulary as voc
+    from ui.i18n import LANG_KEY
+
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(at, "admin")
+    at.session_state[LANG_KEY] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    table = _table(at, Keys.TABLE)
+    names = set(table["Requirement"])
+    assert names and not any(any("\u4e00" <= ch <= "\u9fff" for ch in str(x)) for x in names), names
+    shown_venues = " ".join(map(str, table["Venues counted"])) + " ".join(map(str, table["Venues not counted"]))
+    assert not any(v in shown_venues for v in voc.VENUES), shown_venues
+    assert set(at.multiselect(key=Keys.VENUES).options) == {t.en for t in voc.VENUES.values()}

@@ -306,3 +306,33 @@ def test_fast_ledger_read_on_each_backend(db):
     _same_ledger(got, ref)
     version = compliance_view.store_version()
     assert version.endswith("#2") and compliance_view.load_inputs(version).ledger.shape == ref.shape
+
+
+def test_logins_and_account_writes_keep_the_loaded_inputs(cv, inputs, monkeypatch):
+    """Issue 17 (Coverage first render): every login, logout and account change is an audited write,
+    so the store version moves; the dashboard's inputs (and everything cached on their version) stay
+    as they are instead of being read and evaluated again, and a ledger write after them still shows."""
+    from services.db import session_scope
+    from store import ledger as store_ledger
+    from store.sessions import create_session, end_session
+    from tests.fixtures_app import demo_user, open_session
+
+    token = open_session("leader")                 # session_start
+    with session_scope() as s:
+        end_session(s, token, "leader")            # logout
+        create_session(s, demo_user("cadre"), "password", "test")
+    v = cv.store_version()
+    assert v != inputs.version
+    with monkeypatch.context() as m:
+        m.setattr(store_ledger, "load_ledger", lambda *a, **k: pytest.fail("read the ledger again"))
+        again = cv.load_inputs(v)
+        assert again.version == inputs.version and again.ledger is inputs.ledger and again.memo is inputs.memo
+        assert cv.load_inputs(v) is again           # the same store version: not even the audit log is read
+
+    from services import ledger
+    cadre = inputs.assignment["cadre_id"].iloc[0]
+    aid = ledger.record_activity(ADMIN, ledger.check_activity(ADMIN, {
+        "cadre_id": cadre, "date": AS_OF, "type": "face_to_face", "venue": "宿舍", "students": 3, "summary": "登录之后"}))
+    after = cv.load_inputs()
+    assert after.version == cv.store_version() and aid in set(after.ledger["activity_id"])
+    _same_ledger(after.ledger, cv.load_inputs(incremental=False).ledger)

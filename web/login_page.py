@@ -1,10 +1,15 @@
 """The login page: plain HTML served by web/routes.py (no script, no outside asset).
 
-Every value that comes from a request (the `next` path, the username typed) is escaped.
+Every value that comes from a request (the `next` path, the username typed) is escaped. While the
+user types, the browser fetches the app's own start-up files (those Streamlit's index.html loads,
+content-hashed and cached for a year): after the login they come from the cache (issue 17).
 """
 from __future__ import annotations
 
 import html
+import re
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote
 
 TEXT = {
@@ -43,6 +48,25 @@ border-radius:6px;cursor:pointer}
 """
 
 
+@lru_cache(maxsize=1)
+def app_preloads() -> str:
+    """<link> tags that preload the app's start-up files: Streamlit's entry module, the modules it
+    preloads itself and its style sheet, with the same attributes (a module is fetched in CORS mode,
+    so the cache entry matches). Empty when Streamlit's index.html cannot be read."""
+    import streamlit
+
+    try:
+        index = (Path(streamlit.__file__).parent / "static" / "index.html").read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    modules = re.findall(r'<script type="module" crossorigin src="\./(static/js/[\w.-]+\.js)"', index)
+    modules += re.findall(r'<link rel="modulepreload" crossorigin href="\./(static/js/[\w.-]+\.js)"', index)
+    styles = re.findall(r'<link rel="stylesheet" crossorigin href="\./(static/css/[\w.-]+\.css)"', index)
+    tags = [f'<link rel="modulepreload" crossorigin href="/{m}">' for m in dict.fromkeys(modules)]
+    tags += [f'<link rel="preload" as="style" crossorigin href="/{c}">' for c in dict.fromkeys(styles)]
+    return "".join(tags)
+
+
 def t(key: str, lang: str, **fmt) -> str:
     zh, en = TEXT[key]
     return (en if lang == "en" else zh).format(**fmt)
@@ -60,7 +84,7 @@ def render(lang: str, next_path: str, username: str = "", message: str = "", not
 <html lang="{'en' if lang == 'en' else 'zh-CN'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(t('submit', lang))} · 一线 Yixian</title>
-<link rel="icon" type="image/png" href="/auth/favicon.png"><style>{STYLE}</style></head>
+<link rel="icon" type="image/png" href="/auth/favicon.png"><style>{STYLE}</style>{app_preloads()}</head>
 <body><main>
 <p class="lang"><a href="/auth/login?lang={other}&amp;next={q_next}">{e(t('switch', lang))}</a></p>
 <h1>{e(t('title', lang))}</h1><p class="lead">{e(t('lead', lang))}</p>

@@ -5,17 +5,12 @@ One server per test session on a fresh SQLite database bootstrapped with the dem
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.demo_facts import TEST_DAY
+from tests.e2e.apps import demo_server, stop
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -29,48 +24,17 @@ DEMO_PASSWORDS = {"admin": "yixian-admin", "leader": "yixian-leader", "planner":
                   "college": "yixian-college", "cadre": "yixian-cadre"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def app_server(tmp_path_factory):
     """Yields (base_url, env) of a running app; env points at its database for direct store writes."""
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} missing: run `make test` (installs Debian chromium)")
-    workdir = tmp_path_factory.mktemp("e2e")
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["YIXIAN_DB_PATH"] = str(workdir / "yixian.sqlite3")
-    env["YIXIAN_DEMO_TODAY"] = TEST_DAY.isoformat()      # the demo bootstrapped for a pinned day, not the clock
-    subprocess.run([sys.executable, "-m", "store.bootstrap"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=300)
-    port = _free_port()
-    log = open(workdir / "streamlit.log", "w")  # noqa: SIM115 - open for the server's whole life
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{base}/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not become healthy: " + (workdir / "streamlit.log").read_text()[-2000:])
-    yield base, env
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        proc, base, env = demo_server(tmp_path_factory.mktemp("e2e"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield base, env
+    stop(proc)
 
 
 @pytest.fixture(scope="session")

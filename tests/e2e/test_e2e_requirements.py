@@ -1,10 +1,10 @@
 """The 工作要求 page in a real browser: the admin opens it from the navigation, sees the rules in
-force per level and the forms; saves docs/screenshots/requirements.png (YIXIAN_SCREENSHOTS_DIR)."""
+force per level and the forms (its screenshots, in both languages: test_e2e_screenshots.py)."""
 from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SHOTS, login
+from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
 
@@ -17,9 +17,4 @@ def test_admin_opens_the_requirements_page(app_server, page):
     page.get_by_text("新增版本（自生效日期起适用，之前的周期不变）").wait_for()
     page.get_by_text("等次与计数").wait_for()
     page.get_by_test_id("stDataFrame").first.wait_for()
-    size = page.viewport_size
-    page.set_viewport_size({"width": size["width"], "height": 1900})
-    page.wait_for_timeout(1500)
-    page.screenshot(path=str(SHOTS / "requirements.png"))
-    page.set_viewport_size(size)
     assert page.get_by_text("保存新版本").count() >= 1

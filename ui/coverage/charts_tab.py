@@ -1,6 +1,10 @@
 """The Charts tab: coverage by college, preferences, two heatmaps, the weekly trend and the venues."""
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
+
+import altair as alt
 import streamlit as st
 
 from common import vocabulary
@@ -23,9 +27,17 @@ def stamp(v: View, rule_names: dict[str, str]) -> str:
     return " · ".join(parts)
 
 
-def chart_block(chart, name: str, key: str, note: str | None = None) -> None:
-    """The chart, stretched to its column, with a PNG export button under it (stamped with `note`)."""
-    st.altair_chart(chart, width="stretch", theme=None, key=f"{key}_chart")
+def chart_block(v: View, build: Callable[[], alt.TopLevelMixin], name: str, key: str, note: str | None = None) -> None:
+    """The chart, stretched to its column, with a PNG export button under it (stamped with `note`).
+    The chart and its spec are built once per view and language (kept on the memoised view): a
+    refresh, another session with the same filters or a tab switch only draws them."""
+    chart, spec = v.memo.get(("chart", key, lang())) or (None, None)
+    if chart is None:
+        chart = build()
+        spec = charts.spec(chart)
+        v.memo[("chart", key, lang())] = (chart, spec)
+    # Streamlit moves the datasets out of the spec it is given: draw a copy
+    st.vega_lite_chart(spec=copy.deepcopy(spec), width="stretch", theme=None, key=f"{key}_chart")
     st.download_button(tr("导出 PNG", "Export PNG"), data=lambda: charts.to_png(chart, stamp=note),
                        file_name=f"{name}.png",
                        mime="image/png", icon=":material/image:", key=Keys.png(key), on_click="ignore")
@@ -37,16 +49,18 @@ def _heatmaps(v: View, rule_names: dict[str, str], note: str) -> None:
         st.info(tr("所选范围内没有可考核的周期。", "No assessed period in this selection."))
     else:
         order = list(dict.fromkeys(v.heat_college.sort_values("start")["period"]))
-        chart_block(charts.heatmap(v.heat_college, "college", "period", tr("学院", "College"), tr("周期", "Period"),
-                                   tr(f"学院×周期 达标率（{heat_name}）", f"Rate met by college and period ({heat_name})"),
-                                   col_sort=order, lang=lang()),
+        chart_block(v, lambda: charts.heatmap(
+                        v.heat_college, "college", "period", tr("学院", "College"), tr("周期", "Period"),
+                        tr(f"学院×周期 达标率（{heat_name}）", f"Rate met by college and period ({heat_name})"),
+                        col_sort=order, lang=lang()),
                     tr("学院周期热力图", "heatmap_college_period"), Keys.CHART_HEAT_COLLEGE, note)
     if not v.heat_cadre.empty:
         rows = list(dict.fromkeys(v.heat_cadre["cadre"]))
-        chart_block(charts.heatmap(v.heat_cadre, "cadre", "rule", tr("干部", "Cadre"), tr("规则", "Rule"),
-                                   tr(f"干部×规则 达标率（最低的 {len(rows)} 位 / 共 {v.heat_cadre_total} 位）",
-                                      f"Rate met by cadre and rule (lowest {len(rows)} of {v.heat_cadre_total})"),
-                                   row_sort=rows, lang=lang()),
+        chart_block(v, lambda: charts.heatmap(
+                        v.heat_cadre, "cadre", "rule", tr("干部", "Cadre"), tr("规则", "Rule"),
+                        tr(f"干部×规则 达标率（已有考核结果的 {v.heat_cadre_total} 位中最低的 {len(rows)} 位）",
+                           f"Rate met by cadre and rule (lowest {len(rows)} of the {v.heat_cadre_total} with a result)"),
+                        row_sort=rows, lang=lang()),
                     tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE, note)
     st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）。",
                   "A blank cell in a heatmap means there was nothing to assess there (exempt for leave or a trip, "
@@ -58,10 +72,10 @@ def render_charts(v: View, inputs: cv.Inputs) -> None:
     note = stamp(v, rule_names)
     left, right = st.columns(2)
     with left:
-        chart_block(charts.coverage_by_college(v.coverage_college, lang()),
+        chart_block(v, lambda: charts.coverage_by_college(v.coverage_college, lang()),
                     tr("各学院班级覆盖", "coverage_by_college"), Keys.CHART_BY_COLLEGE, note)
     with right:
-        chart_block(charts.preference_satisfaction(v.preferences, lang()),
+        chart_block(v, lambda: charts.preference_satisfaction(v.preferences, lang()),
                     tr("意向满足情况", "wishes_met"), Keys.CHART_PREFS, note)
     _heatmaps(v, rule_names, note)
     left, right = st.columns(2)
@@ -69,8 +83,9 @@ def render_charts(v: View, inputs: cv.Inputs) -> None:
         if v.trend.empty:
             st.info(tr("所选范围内没有教学周。", "No teaching week in this selection."))
         else:
-            chart_block(charts.weekly_trend(v.trend, v.trend_target, rule_names.get(cv.F2F, cv.F2F), lang()),
+            chart_block(v, lambda: charts.weekly_trend(v.trend, v.trend_target, rule_names.get(cv.F2F, cv.F2F),
+                                                       lang()),
                         tr("每周面对面趋势", "face_to_face_weekly"), Keys.CHART_TREND, note)
     with right:
-        chart_block(charts.venue_coverage(v.venues, v.venue_cadres, lang()),
+        chart_block(v, lambda: charts.venue_coverage(v.venues, v.venue_cadres, lang()),
                     tr("九进场所覆盖", "venues_reached"), Keys.CHART_VENUES, note)

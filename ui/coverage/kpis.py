@@ -20,5 +20,10 @@ def render_kpis(v: View, version: str) -> None:
     for col, k in zip(st.columns(len(v.kpis)), v.kpis):
         col.metric(tr(k.label_zh, k.label_en), k.text, delta=_delta(k), border=True, help=tr(k.help_zh, k.help_en),
                    delta_color="off" if not k.delta else "normal")
-    n = len(v.cadre_ids)
-    st.caption(tr(f"截至 {v.filters.as_of:%Y-%m-%d}，视图内 {n} 位干部", f"As of {v.filters.as_of:%Y-%m-%d}, {n} cadres in view"))
+    # two counts of the same cadres: everyone in view (advising a class in view, or last did), and those
+    # with at least one period already assessed (met or missed) — the heatmap ranks only the latter
+    n, k = len(v.cadre_ids), v.heat_cadre_total
+    st.caption(tr(f"截至 {v.filters.as_of:%Y-%m-%d}，视图内 {n} 位干部（所带班级在视图内），其中 {k} 位已有考核结果"
+                  "（至少一个周期已判定达标或未达标）",
+                  f"As of {v.filters.as_of:%Y-%m-%d}, {n} cadres in view (advising a class in view), {k} of them "
+                  "with a result (at least one period already met or missed)"))
