@@ -143,7 +143,10 @@ def _bulk_read():
 # audited writes that change nothing the Inputs hold (reviews, files, wishes, acknowledgements; logins,
 # logouts, accounts and security events; scenarios, the fit model, the audit log's own export)
 NOT_INPUTS = frozenset({"ledger_review", "attachment", "wishes", "wish_collection", "acknowledgement",
-                        "session", "security", "user", "app_secret", "scenario", "fit_model", "audit_log"})
+                        "session", "security", "user", "app_secret", "scenario", "fit_model", "audit_log",
+                        "settings"})
+# Entries that record a read, not a write: a download is named after the file's kind (even "ledger").
+READ_ACTIONS = frozenset({"download", "export"})
 
 
 def _ledger_changes(entries) -> tuple[dict[str, dict], set[str]] | None:
@@ -151,7 +154,7 @@ def _ledger_changes(entries) -> tuple[dict[str, dict], set[str]] | None:
     upserts: dict[str, dict] = {}
     deleted: set[str] = set()
     for e in entries:
-        if e.entity in NOT_INPUTS:
+        if e.entity in NOT_INPUTS or e.action in READ_ACTIONS:
             continue
         if e.entity != "ledger":
             return None

@@ -321,6 +321,9 @@ def test_logins_and_account_writes_keep_the_loaded_inputs(cv, inputs, monkeypatc
     with session_scope() as s:
         end_session(s, token, "leader")            # logout
         create_session(s, demo_user("cadre"), "password", "test")
+    from services import downloads  # downloads are audited reads, even of the ledger
+    downloads.record(demo_user("leader"), "official_list", rows=121, about="1")
+    downloads.record(ADMIN, "ledger", rows=100)
     v = cv.store_version()
     assert v != inputs.version
     with monkeypatch.context() as m:
