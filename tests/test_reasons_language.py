@@ -1,0 +1,152 @@
+"""Each pair's reason speaks the page's language (issues 15/17): the Rounds page's review table, the
+explanation panel and the review-table xlsx show the English reason in English mode and the Chinese one
+in Chinese mode. Names, class names, units, tags are data and stay as entered; the sentence frame
+(「」；（ and fixed words like 专长/意向/规则) must not appear in English. A round saved before English
+reasons were stored shows, in English, a reason made from its stored parts, never a Chinese sentence."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from streamlit.testing.v1 import AppTest
+
+from services import round_lifecycle as lifecycle
+from services import round_review
+from services import round_solve as solving
+from services import round_upload as upload
+from services.solve_params import default_params
+from store import rounds as store_rounds
+from tests.fixtures_app import demo_user
+from ui.i18n import LANG_KEY
+from ui.rounds.state import Keys
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py")
+# the Chinese sentence frame of a reason (data never holds these in the demo)
+ZH_FRAME = re.compile(r"[「」；（）]|专长|意向|规则|连任|匹配度|学科相同|本单位班级|外部评分")
+EN_WORDS = re.compile(r"\b(expertise|unit|wish|rule|discipline|continues|own college|fit)\b")
+
+
+def admin():
+    return demo_user("admin")
+
+
+@pytest.fixture
+def solved(demo_db) -> int:
+    rid = lifecycle.create_round(admin(), "理由语言", "initial", default_params())
+    assert solving.solve_round(admin(), rid).status == "optimal"
+    return rid
+
+
+def _page(as_role, rid: int, lang: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(at, "admin")
+    at.session_state[LANG_KEY] = lang
+    at.session_state[Keys.PICK] = rid
+    return at.run()
+
+
+def _review(at: AppTest):
+    for d in at.dataframe:
+        if {"class_name", "reason"} <= set(d.value.columns):
+            return d.value
+    raise AssertionError("no review table")
+
+
+def _english(texts) -> None:
+    texts = [t for t in texts]
+    assert texts and all(t for t in texts), "every pair says why"
+    bad = [t for t in texts if ZH_FRAME.search(t)]
+    assert not bad, bad[:5]
+    assert all(EN_WORDS.search(t) for t in texts), [t for t in texts if not EN_WORDS.search(t)][:5]
+
+
+def _chinese(texts) -> None:
+    texts = [t for t in texts]
+    assert texts and all(t for t in texts)
+    assert all(ZH_FRAME.search(t) for t in texts), [t for t in texts if not ZH_FRAME.search(t)][:5]
+    assert not any(EN_WORDS.search(t) for t in texts)
+
+
+def test_review_table_and_explanation_speak_english_in_english_mode(solved, as_role):
+    at = _page(as_role, solved, "en")
+    assert not at.exception, at.exception
+    table = _review(at)
+    _english(list(table["reason"]))
+    assert set(table["level"]) <= {"School leader", "Middle-level head", "Middle-level deputy"}
+    cadre = table["cadre_id"].iloc[0]
+    at.selectbox(key=Keys.EXPLAIN_CADRE).set_value(cadre).run()
+    assert not at.exception, at.exception
+    why = [c.value for c in at.caption if c.value.startswith("Why: ")]
+    assert why
+    _english([w.removeprefix("Why: ") for w in why])
+    assert not [c.value for c in at.caption if c.value.startswith("理由：")]
+
+
+def test_review_table_speaks_chinese_in_chinese_mode(solved, as_role):
+    at = _page(as_role, solved, "zh")
+    assert not at.exception, at.exception
+    table = _review(at)
+    _chinese(list(table["reason"]))
+    assert set(table["level"]) <= {"校领导", "中层正职", "中层副职"}
+
+
+def test_stored_english_reason_is_the_engine_s_own(solved):
+    """reason_en is stored beside reason, pair by pair, as the engine says it (checked reasons included)."""
+    info = lifecycle.get_round(admin(), solved)
+    res = solving.cached_result(solved)
+    p = res.problem
+    mine = {(p.cadre_ids[i], p.class_ids[j]): (res.reason(i, j, "zh"), res.reason(i, j, "en")) for i, j in res.pairs}
+    got = {(a, b): (zh, en) for a, b, zh, en in zip(info.assignment["cadre_id"], info.assignment["class_id"],
+                                                     info.assignment["reason"], info.assignment["reason_en"])}
+    assert got == mine
+
+
+def test_review_xlsx_reasons_follow_the_language(solved):
+    def column(data: bytes, header: str) -> list[str]:
+        ws = load_workbook(io.BytesIO(data)).active
+        head = [c.value for c in ws[2]]
+        k = head.index(header) + 1
+        return [ws.cell(r, k).value or "" for r in range(3, ws.max_row + 1)]
+
+    _english(column(upload.review_xlsx(admin(), solved, lang="en"), "理由(reason)"))
+    _chinese(column(upload.review_xlsx(admin(), solved), "理由(reason)"))
+    # why the first wish is not met: words of the language too (wished class names are data)
+    en_why = [t for t in column(upload.review_xlsx(admin(), solved, lang="en"), "第一意向未满足的原因") if t]
+    assert en_why and not [t for t in en_why if ZH_FRAME.search(t) or "未满足" in t]
+    assert all("first wish" in t for t in en_why)
+
+
+def _old_round(rid: int) -> int:
+    """The same round as if saved before English reasons were stored (no reason_en)."""
+    info = lifecycle.get_round(admin(), rid)
+    from services.db import session_scope
+    with session_scope() as s:
+        new = store_rounds.create_round(s, "旧轮次", "initial", info.inputs, info.parameters, "admin")
+        store_rounds.save_round_result(s, new, info.assignment.drop(columns=["reason_en"]), info.result, "admin")
+    solving.forget_results()
+    return new
+
+
+def test_an_old_round_without_english_reasons_never_shows_chinese_sentences_in_english(solved, as_role):
+    old = _old_round(solved)
+    info = lifecycle.get_round(admin(), old)
+    assert "reason_en" not in info.assignment.columns
+    zh = round_review.review_table(info, "zh")
+    assert list(zh["reason"]) == list(round_review.review_table(lifecycle.get_round(admin(), solved), "zh")["reason"])
+    en = round_review.review_table(info, "en")
+    scored = en[en["score"] > 0]
+    assert len(scored)
+    _english(list(scored["reason"]))                      # made from the stored parts
+    for text, exp, wish in zip(scored["reason"], scored["part_expertise"], scored["preference_rank"]):
+        assert ("expertise" in text) == (exp > 0)
+        if wish == wish and wish is not None:              # not <NA>
+            assert f"wish #{int(wish)}" in text
+    zero = en[en["score"] == 0]
+    assert all(not ZH_FRAME.search(t) for t in zero["reason"])
+    at = _page(as_role, old, "en")
+    assert not at.exception, at.exception
+    table = _review(at)
+    assert not [t for t in table["reason"] if ZH_FRAME.search(t)]
