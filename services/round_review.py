@@ -17,16 +17,72 @@ SEARCHED = ["cadre_id", "name", "unit", "class_id", "class_name", "college"]
 RANK_FILTERS = ("all", "first", "none")
 
 
-def review_table(info) -> pd.DataFrame:
+def review_table(info, lang: str = "zh") -> pd.DataFrame:
     """The result table: cadre, unit, level, class, college, score and parts, rank met, changed, locked,
-    and each pair's reason in words (when the solve stored one)."""
+    and each pair's reason in words in `lang` (when the solve stored one; see `reasons`)."""
     cad = info.inputs["cadres"][["cadre_id", "unit", "level", "position"]]
     cls = info.inputs["classes"][["class_id", "grade", "tags", "priority"]]
-    df = info.assignment.merge(cad, on="cadre_id", how="left").merge(cls, on="class_id", how="left")
-    df["level"] = df["level"].map(lambda v: vocabulary.label(vocabulary.LEVELS, v))
+    a = info.assignment.assign(reason=reasons(info, lang)) if "reason" in info.assignment.columns else info.assignment
+    df = a.merge(cad, on="cadre_id", how="left").merge(cls, on="class_id", how="left")
+    df["level"] = df["level"].map(lambda v: vocabulary.label(vocabulary.LEVELS, v, lang))
     cols = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
             "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "changed", "locked", "reason"]
     return df[[c for c in cols if c in df.columns]].sort_values(["college", "class_id"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------ reasons in the page's language
+
+# English words of the score parts, for a reason made from the stored parts (rounds saved before the
+# English reason was stored); the Chinese reason is always stored.
+_PART_WORDS_EN = {"part_expertise": "expertise", "part_unit": "unit", "part_discipline": "same discipline",
+                  "part_preference": "wish", "part_continuity": "continues from the previous round",
+                  "part_own_unit": "class of the cadre's own college"}
+PART_TOLERANCE = 1e-9        # a stored part below this (in size) adds nothing
+
+
+def _signed(v: float) -> str:
+    return ("+" if v >= 0 else "−") + f"{abs(v):g}"
+
+
+def reason_from_parts(row: dict) -> str:
+    """An English reason made from one stored pair's score parts, largest first (as matching.reasons
+    orders them); what a part matched (which tag, which wish) is not stored, so only the part is named.
+    A pair worth nothing says so: the rule that forced it is named in the explanation panel."""
+    order = list(_PART_WORDS_EN)
+    parts = []
+    for k in order:
+        v = row.get(k)
+        if v is None or pd.isna(v) or abs(float(v)) <= PART_TOLERANCE:
+            continue
+        word = _PART_WORDS_EN[k]
+        rank = row.get("preference_rank")
+        if k == "part_preference" and rank is not None and not pd.isna(rank):
+            word = f"wish #{int(rank)}"
+        parts.append((float(v), order.index(k), word))
+    if parts:
+        return "; ".join(f"{w} {_signed(v)}" for v, _, w in sorted(parts, key=lambda t: (-t[0], t[1])))
+    score = row.get("score")
+    if score is not None and not pd.isna(score) and abs(float(score)) > PART_TOLERANCE:
+        return f"external score {_signed(float(score))}"
+    return "fit 0, forced by a rule (named in the explanation panel)"
+
+
+def made_from_parts(info, lang: str) -> bool:
+    """True when `lang` is English and the round was saved before English reasons were stored, so the
+    reasons shown are made from the stored score parts (the page says so)."""
+    a = info.assignment
+    return lang == "en" and "reason" in a.columns and "reason_en" not in a.columns and len(a) > 0
+
+
+def reasons(info, lang: str = "zh") -> pd.Series:
+    """Each stored pair's reason in `lang` (index of info.assignment): the stored text of that language;
+    for English on a round stored without it, a reason made from the stored parts (never Chinese)."""
+    a = info.assignment
+    if lang != "en":
+        return a["reason"] if "reason" in a.columns else pd.Series("", index=a.index, dtype=object)
+    if "reason_en" in a.columns:
+        return a["reason_en"]
+    return pd.Series([reason_from_parts(r) for r in a.to_dict("records")], index=a.index, dtype=object)
 
 
 def filter_table(df: pd.DataFrame, query: str = "", colleges=(), only_changed: bool = False,
