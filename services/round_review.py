@@ -71,18 +71,21 @@ def made_from_parts(info, lang: str) -> bool:
     """True when `lang` is English and the round was saved before English reasons were stored, so the
     reasons shown are made from the stored score parts (the page says so)."""
     a = info.assignment
-    return lang == "en" and "reason" in a.columns and "reason_en" not in a.columns and len(a) > 0
+    return lang == "en" and "reason" in a.columns and "reason_en" not in a.columns and bool(a["reason"].ne("").any())
 
 
 def reasons(info, lang: str = "zh") -> pd.Series:
     """Each stored pair's reason in `lang` (index of info.assignment): the stored text of that language;
-    for English on a round stored without it, a reason made from the stored parts (never Chinese)."""
+    for English on a round stored without it, a reason made from the stored parts (never Chinese), and
+    "" where no reason was stored at all."""
     a = info.assignment
     if lang != "en":
         return a["reason"] if "reason" in a.columns else pd.Series("", index=a.index, dtype=object)
     if "reason_en" in a.columns:
         return a["reason_en"]
-    return pd.Series([reason_from_parts(r) for r in a.to_dict("records")], index=a.index, dtype=object)
+    # a pair with no stored reason (an imported assignment) has none in English either
+    return pd.Series([reason_from_parts(r) if r["reason"] else "" for r in a.to_dict("records")], index=a.index,
+                     dtype=object)
 
 
 def filter_table(df: pd.DataFrame, query: str = "", colleges=(), only_changed: bool = False,

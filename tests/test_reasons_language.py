@@ -154,3 +154,22 @@ def test_an_old_round_without_english_reasons_never_shows_chinese_sentences_in_e
     table = _review(at)
     assert not [t for t in table["reason"] if ZH_FRAME.search(t)]
     assert any("saved before reasons were stored in English" in c.value for c in at.caption)
+
+
+def test_an_imported_round_without_reasons_shows_none_in_either_language(demo_db):
+    """The demo's published round was imported from a file with an empty reason column."""
+    pub = next(r for r in lifecycle.list_rounds(admin()) if r.status == "published")
+    info = lifecycle.get_round(admin(), pub.id)
+    assert info.assignment["reason"].eq("").all()
+    for lang in ("zh", "en"):
+        assert round_review.review_table(info, lang)["reason"].eq("").all()
+        assert not round_review.made_from_parts(info, lang)
+
+
+def test_an_uploaded_revision_stores_both_languages(solved):
+    data = upload.review_xlsx(admin(), solved, lang="en")          # an English export re-imports too
+    new = upload.upload_revision(admin(), solved, data, "review.xlsx")
+    info = lifecycle.get_round(admin(), new)
+    assert info.result["hand_made"]
+    _chinese(list(info.assignment["reason"]))
+    _english(list(info.assignment["reason_en"]))
