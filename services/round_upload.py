@@ -30,7 +30,7 @@ from services import access, round_review
 from services.exports import DRAFT_MARK
 from services.round_inputs import matching_input
 from services.round_lifecycle import revise
-from services.round_solve import READERS, cached_result, load_round, save_result
+from services.round_solve import READERS, cached_result, load_round, remember, stored_result
 from services.solve_params import make_config
 from store.auth import UserInfo
 
@@ -237,15 +237,18 @@ def check_upload(user: UserInfo, round_id: int, raw: bytes, filename: str) -> Up
 
 
 def upload_revision(user: UserInfo, round_id: int, raw: bytes, filename: str) -> int:
-    """Check the file again and save it as a new revision of the draft (the old one is archived);
-    nothing is written when any row fails. Returns the new round id."""
+    """Check the file again and save it as a new revision of the draft with its result (the old one is
+    archived), all in one transaction; nothing is written when any row fails or the save does.
+    Returns the new round id."""
     check = check_upload(user, round_id, raw, filename)
     if not check.ok:
         n = len(check.problems)
         raise UploadRefused(f"分配表有 {n} 个问题，未保存", f"the file has {n} problem(s); nothing was saved",
                             problems=check.problems)
     note = f"上传分配表“{filename}”（改动 {check.changed} 对）"
-    new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)")
     check.result.report[HAND_MADE] = {"file": filename, "pairs": len(check.pairs), "changed": check.changed}
-    save_result(new_id, check.result, user.username)
+    # the revision and its result in one transaction: never a draft without its result
+    new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)",
+                    result=stored_result(check.result))
+    remember(new_id, check.result)
     return new_id
