@@ -173,3 +173,29 @@ def test_an_uploaded_revision_stores_both_languages(solved):
     assert info.result["hand_made"]
     _chinese(list(info.assignment["reason"]))
     _english(list(info.assignment["reason_en"]))
+
+
+def _unmet_class_wish(rid: int) -> tuple[str, str, str]:
+    """A cadre whose first wish (a class) is not met: (cadre, class id, class name)."""
+    info = lifecycle.get_round(admin(), rid)
+    prefs = info.inputs["preferences"].sort_values(["cadre_id", "rank"]).drop_duplicates("cadre_id")
+    names = dict(zip(info.inputs["classes"]["class_id"], info.inputs["classes"]["name"]))
+    got = set(zip(info.assignment["cadre_id"], info.assignment["class_id"]))
+    placed = set(info.assignment["cadre_id"])
+    for cid, kind, value in zip(prefs["cadre_id"], prefs["kind"], prefs["value"]):
+        if kind == "class" and cid in placed and (cid, value) not in got:
+            return cid, value, names[value]
+    raise AssertionError("every first class wish is met in this round")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_why_not_first_names_the_wished_class(solved, as_role, lang):
+    cadre, class_id, class_name = _unmet_class_wish(solved)
+    at = _page(as_role, solved, lang, **{Keys.EXPLAIN_CADRE: cadre})
+    assert not at.exception, at.exception
+    warned = [re.sub(r"\\(.)", r"\1", w.value) for w in at.warning]
+    head = "First choice: class " if lang == "en" else "第一意向：班级 "
+    assert any(head + class_name in w for w in warned), warned
+    assert not any(class_id in w for w in warned)
+    if lang == "en":
+        assert not [w for w in warned if ZH_FRAME.search(w) or "：" in w], warned
