@@ -199,3 +199,30 @@ def test_why_not_first_names_the_wished_class(solved, as_role, lang):
     assert not any(class_id in w for w in warned)
     if lang == "en":
         assert not [w for w in warned if ZH_FRAME.search(w) or "：" in w], warned
+
+
+def test_promoted_scenarios_store_both_languages(demo_db):
+    """A scenario's result keeps reason_en, and a promoted round (plain or with stand-ins mapped to real
+    cadres, a hand-made result) stores it."""
+    from services import data as data_service
+    from services import scenarios as sc
+    from services import uploads
+
+    planner = demo_user("planner")
+    sid = sc.create(planner, "理由语言情景")
+    assert "reason_en" in sc.solve_scenario(planner, sid).assignment.columns
+    plain = lifecycle.get_round(admin(), sc.promote(admin(), sid)).assignment
+    _english(list(plain["reason_en"]))
+    _chinese(list(plain["reason"]))
+
+    sid = sc.create(planner, "假设干部")
+    sc.add_edit(planner, sid, {"op": "add_hypothetical", "count": 1, "level": "deputy", "capacity": 1})
+    hypo = sorted(c for c in sc.solve_scenario(planner, sid).assignment["cadre_id"] if c.startswith("H-"))
+    first = data_service.load_kind(admin(), "cadres").iloc[0].to_dict()
+    real = [f"T-REAL-{k}" for k in range(len(hypo))]
+    for cid in real:
+        uploads.save_one(admin(), "cadres", first | {"cadre_id": cid, "name": "新任干部", "unit": "组织部",
+                                                     "level": "deputy", "capacity": 1})
+    mapped = lifecycle.get_round(admin(), sc.promote(admin(), sid, mapping={"cadres": dict(zip(hypo, real))}))
+    assert mapped.result["hand_made"]
+    _english(list(mapped.assignment["reason_en"]))
