@@ -151,11 +151,13 @@ def coverage_frames(info) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 # ------------------------------------------------------------------ diff against the assignment in force
 
 class _DiffContext:
-    """What the reasons of a diff row are read from: the round's snapshot and result, the pairs in force."""
+    """What the reasons of a diff row are read from: the round's snapshot and result, the pairs in force;
+    the reasons are said in `lang` (names, class names and rule reasons are data)."""
 
-    def __init__(self, info, pub: pd.DataFrame):
+    def __init__(self, info, pub: pd.DataFrame, lang: str = "zh"):
         a, inp = info.assignment, info.inputs
         con = constraints_of(inp).to_dict("records")
+        self.lang = lang
         self.cad = inp["cadres"].set_index("cadre_id")
         self.cls_ids = set(inp["classes"]["class_id"])
         self.names, self.class_names = people_labels(info)
@@ -174,6 +176,9 @@ class _DiffContext:
         res = cached_result(info.id)
         self.prob = res.problem if res is not None else None
 
+    def tr(self, zh: str, en: str) -> str:
+        return en if self.lang == "en" else zh
+
     def old_score(self, cid: str, old: str) -> float | None:
         # the old pair's fit under this round's model (only when the engine result is at hand)
         if self.prob is None or cid not in self.prob.ci or old not in self.prob.cj:
@@ -182,37 +187,40 @@ class _DiffContext:
 
     def why_ended(self, cid: str) -> str:
         if cid not in self.cad.index:
-            return "干部已不在名单中"
+            return self.tr("干部已不在名单中", "the cadre is no longer on the list")
         if int(self.cad.loc[cid, "capacity"]) == 0:
-            return "带班数为0（不再带班）"
-        return "未分配到班级"
+            return self.tr("带班数为0（不再带班）", "capacity 0 (advises no class now)")
+        return self.tr("未分配到班级", "not assigned to a class")
 
     def why_left(self, cid: str, old: str) -> list[str]:
         why = []
         if old not in self.cls_ids:
-            why.append(f"原班级{self.before_name.get(old, old)}已不在班级名单中")
+            name = self.before_name.get(old, old)
+            why.append(self.tr(f"原班级{name}已不在班级名单中", f"former class {name} is no longer on the class list"))
         elif old in self.holder_now and self.holder_now[old] != cid:
-            why.append(f"原班级由{self.names.get(self.holder_now[old], self.holder_now[old])}接任")
+            who = self.names.get(self.holder_now[old], self.holder_now[old])
+            why.append(self.tr(f"原班级由{who}接任", f"former class taken over by {who}"))
         os_ = self.old_score(cid, old)
         if os_ is not None:
-            why.append(f"原配对得分{os_:g}")
+            why.append(self.tr(f"原配对得分{os_:g}", f"former pair's fit {os_:g}"))
         for f in self.forbids:
             if f["cadre_id"] == cid and (f["class_id"] == old or (not f["class_id"]
                                                                  and f["college"] == self.col_of.get(old))):
-                why.append("原配对被回避：" + rule_label(f, self.rule_names))
+                why.append(self.tr("原配对被回避：", "former pair forbidden: ")
+                           + rule_label(f, self.rule_names, self.lang))
         return why
 
     def why_joined(self, cid: str, new: str) -> list[str]:
         why = []
         if (cid, new) in self.locks:
-            why.append("锁定：" + (self.locks[(cid, new)]["reason"] or "锁定"))
+            why.append(self.tr("锁定：", "locked: ") + (self.locks[(cid, new)]["reason"] or self.tr("锁定", "locked")))
         if self.priority.get(new):
-            why.append("新班级为重点关注班级")
+            why.append(self.tr("新班级为重点关注班级", "the new class is a priority class"))
         s, r = self.score.get((cid, new), (None, None))
         if r is not None and not pd.isna(r):
-            why.append(f"新配对满足第{int(r)}意向，得分{s:g}")
-        elif s is not None:
-            why.append(f"新配对得分{s:g}")
+            why.append(self.tr(f"新配对满足第{int(r)}意向，得分{s:g}", f"the new pair meets wish #{int(r)}, fit {s:g}"))
+        elif s is not None and not pd.isna(s):
+            why.append(self.tr(f"新配对得分{s:g}", f"the new pair's fit {s:g}"))
         return why
 
     def row(self, cid: str) -> dict | None:
@@ -220,21 +228,23 @@ class _DiffContext:
         if b == n:
             return None
         change = "ended" if not n else "new" if not b else "moved"
-        why = [self.why_ended(cid)] if change == "ended" else ["新分配"] if change == "new" else []
+        why = ([self.why_ended(cid)] if change == "ended" else [self.tr("新分配", "newly assigned")]
+               if change == "new" else [])
         for old in (x for x in b if x not in n):
             why += self.why_left(cid, old)
         for new in (x for x in n if x not in b):
             why += self.why_joined(cid, new)
+        join = self.tr("、", ", ")
         return {"cadre_id": cid, "name": self.names.get(cid) or self.pub_name.get(cid, ""),
-                "before": "、".join(self.before_name.get(x, x) for x in b),
-                "after": "、".join(self.class_names.get(x, x) for x in n), "change": change,
-                "why": "；".join(dict.fromkeys(why))}
+                "before": join.join(self.before_name.get(x, x) for x in b),
+                "after": join.join(self.class_names.get(x, x) for x in n), "change": change,
+                "why": self.tr("；", "; ").join(dict.fromkeys(why))}
 
 
-def diff_against_published(user: UserInfo, info) -> pd.DataFrame:
-    """Who moved where and why, against the assignment in force.
+def diff_against_published(user: UserInfo, info, lang: str = "zh") -> pd.DataFrame:
+    """Who moved where and why (in `lang`), against the assignment in force.
     Columns: cadre_id, name, before (class), after (class), change (moved/new/ended), why."""
     access.require(user, *READERS, action="diff_round")
-    ctx = _DiffContext(info, published_assignment())
+    ctx = _DiffContext(info, published_assignment(), lang)
     rows = [ctx.row(cid) for cid in sorted(set(ctx.before) | set(ctx.after))]
     return pd.DataFrame([r for r in rows if r], columns=["cadre_id", "name", "before", "after", "change", "why"])

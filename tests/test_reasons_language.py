@@ -226,3 +226,18 @@ def test_promoted_scenarios_store_both_languages(demo_db):
     mapped = lifecycle.get_round(admin(), sc.promote(admin(), sid, mapping={"cadres": dict(zip(hypo, real))}))
     assert mapped.result["hand_made"]
     _english(list(mapped.assignment["reason_en"]))
+
+
+DIFF_ZH_FRAME = re.compile(r"[；、]|原班级|新配对|得分|重点关注|新分配|不再带班|未分配|不在名单|接任|被回避|意向")
+
+
+def test_diff_reasons_speak_the_page_s_language(solved, as_role):
+    en = round_review.diff_against_published(admin(), lifecycle.get_round(admin(), solved), "en")
+    zh = round_review.diff_against_published(admin(), lifecycle.get_round(admin(), solved))
+    assert len(en) == len(zh) > 0 and (en["why"] != "").all()
+    assert not [w for w in en["why"] if DIFF_ZH_FRAME.search(w)], list(en["why"])[:5]
+    assert all(DIFF_ZH_FRAME.search(w) for w in zh["why"])
+    at = _page(as_role, solved, "en", **{Keys.SECTION: "diff"})
+    assert not at.exception, at.exception
+    shown = next(d.value for d in at.dataframe if "Why" in d.value.columns)
+    assert list(shown["Why"]) == list(en["why"])
