@@ -39,6 +39,8 @@ _A = importer.SCHEMAS[KIND]
 # explanation columns that are not columns of the assignment kind (the importer ignores them on the way back)
 EXTRA_HEADERS = {"unit": "单位", "level": "层级", "position": "职务", "grade": "年级", "tags": "标签",
                  "priority": "重点关注班级", "why_not_first": "第一意向未满足的原因"}
+EXTRA_HEADERS_EN = {"unit": "Unit", "level": "Level", "position": "Position", "grade": "Grade", "tags": "Tags",
+                    "priority": "Priority class", "why_not_first": "Why the first wish is not met"}
 REVIEW_COLUMNS = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
                   "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "why_not_first",
                   "changed", "locked", "reason"]
@@ -58,8 +60,12 @@ class UploadRefused(YixianError):
 
 # ------------------------------------------------------------------ export: the review table
 
-def _header(col: str) -> str:
-    return EXTRA_HEADERS[col] if col in EXTRA_HEADERS else _A.column(col).header
+def _header(col: str, lang: str = "zh") -> str:
+    """The assignment kind's own header `中文(id)` (the importer reads it back in either language), or
+    the explanation column's header in `lang`."""
+    if col in EXTRA_HEADERS:
+        return EXTRA_HEADERS_EN[col] if lang == "en" else EXTRA_HEADERS[col]
+    return _A.column(col).header
 
 
 def _wish_words(kind: str, value: str, class_names: dict[str, str], lang: str = "zh") -> str:
@@ -148,7 +154,7 @@ def review_xlsx(user: UserInfo, round_id: int, lang: str = "zh") -> bytes:
     df = review_table(info, lang)
     wb = Workbook()
     ws = wb.active
-    ws.title = "审核表"
+    ws.title = "Review" if lang == "en" else "审核表"
     if lang == "en":
         mark = " (DRAFT)" if info.published_at is None else ""
         title = (f"{info.name} review table{mark} (exported {date.today():%Y-%m-%d}; change only the "
@@ -158,7 +164,7 @@ def review_xlsx(user: UserInfo, round_id: int, lang: str = "zh") -> bytes:
         mark = DRAFT_MARK if info.published_at is None else ""
         ws.append([f"{info.name} 分配审核表{mark}（导出于 {date.today():%Y-%m-%d}；只改“班级编号”列后可上传为新修订）"])
     ws["A1"].font = Font(bold=True)
-    ws.append([_header(c) for c in df.columns])
+    ws.append([_header(c, lang) for c in df.columns])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     text_cols = {k + 1 for k, c in enumerate(df.columns) if c not in ("score", "preference_rank", "priority",
