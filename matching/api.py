@@ -22,7 +22,7 @@ from .state import _rc as solver_rc
 PART_COLS = ("part_expertise", "part_unit", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
 FEWEST_MOVES_MAX_PAIRS = 250_000        # one more exact solve per unmet wish explained, on models up to this
 ASSIGNMENT_COLS = ["cadre_id", "name", "class_id", "class_name", "college", "score", *PART_COLS,
-                   "preference_rank", "locked", "changed", "start", "end", "reason"]
+                   "preference_rank", "locked", "changed", "start", "end", "reason", "reason_en"]
 
 
 def _f(x: Fraction) -> float:
@@ -64,8 +64,9 @@ class MatchResult:
 
     @property
     def assignment(self) -> pd.DataFrame:
-        """The answer, one pair a row (ASSIGNMENT_COLS, with each pair's reason in words); built on
-        first use, so a solve does not pay for reasons nobody reads."""
+        """The answer, one pair a row (ASSIGNMENT_COLS, with each pair's reason in words: `reason` in
+        Chinese, `reason_en` in English); built on first use, so a solve does not pay for reasons nobody
+        reads."""
         if self._frame is None:
             self._frame = self._assignment()
         return self._frame
@@ -81,7 +82,7 @@ class MatchResult:
                          "class_name": p.class_names[j], "college": p.college_names[p.col[j]],
                          "score": _f(p.score_of(i, j)), **parts, "preference_rank": self._rank(i, j),
                          "locked": (i, j) in locks, "changed": (i, j) not in prev if p.prev_pairs else False,
-                         "reason": self.reason(i, j, "zh")})
+                         "reason": self.reason(i, j, "zh"), "reason_en": self.reason(i, j, "en")})
         df = pd.DataFrame(rows, columns=[c for c in ASSIGNMENT_COLS if c not in ("start", "end")])
         for c in ("cadre_id", "name", "class_id", "class_name", "college"):
             df[c] = df[c].astype(object)
@@ -93,6 +94,7 @@ class MatchResult:
         df["start"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         df["end"] = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         df["reason"] = df["reason"].astype(object)
+        df["reason_en"] = df["reason_en"].astype(object)
         return df[ASSIGNMENT_COLS]
 
     # ------------------------------------------------------------ reasons
@@ -118,6 +120,7 @@ class MatchResult:
             self._verified.update(checked)
             if self._frame is not None:
                 self._frame["reason"] = [self.reason(i, j, "zh") for i, j in self.pairs]
+                self._frame["reason_en"] = [self.reason(i, j, "en") for i, j in self.pairs]
             self._explained.clear()
 
     def verify_reasons(self, max_resolves: int = 4) -> dict:

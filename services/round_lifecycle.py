@@ -81,8 +81,11 @@ def create_round(user: UserInfo, name: str, kind: str, params: dict[str, Any],
 
 
 def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None = None,
-           params: dict[str, Any] | None = None, note: str = "", note_en: str = "") -> int:
-    """A new draft revision of a draft round with edited inputs/params; the old draft is archived."""
+           params: dict[str, Any] | None = None, note: str = "", note_en: str = "",
+           result: tuple[pd.DataFrame, dict[str, Any]] | None = None) -> int:
+    """A new draft revision of a draft round with edited inputs/params; the old draft is archived.
+    `result` (assignment, report: round_solve.stored_result) is the revision's result, stored in the
+    same transaction (all or nothing)."""
     access.require(user, "admin", action="revise_round")
     with session_scope() as s:
         old = store_rounds.get_round(s, round_id)
@@ -100,6 +103,8 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
         new_id = store_rounds.create_round(s, old.name, old.kind, snapshot_inputs(dict(old.inputs) | (inputs or {})),
                                            new_params, user.username, parent_id=old.id)
         store_rounds.archive_round(s, old.id, user.username)
+        if result is not None:
+            store_rounds.save_round_result(s, new_id, *result, user.username)
     return new_id
 
 

@@ -111,13 +111,25 @@ def _keep_checked(res: MatchResult, report: dict | None) -> None:
                       for r in rows if r.get("cadre_id") in p.ci and r.get("class_id") in p.cj})
 
 
-def save_result(round_id: int, res: MatchResult, actor: str) -> None:
-    """Store the result. Zero-fit pairs first get their checked reason (MatchResult.verify_reasons:
-    the binding rule, re-solved without it, and what that answer does), so the stored assignment
-    (review table, assignment file), the report and the explanation panel carry it."""
+def stored_result(res: MatchResult) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """What a round stores of a result: (assignment, report). Zero-fit pairs first get their checked
+    reason (MatchResult.verify_reasons: the binding rule, re-solved without it, and what that answer
+    does), so the stored assignment (review table, assignment file) — each pair's reason in Chinese
+    (`reason`) and English (`reason_en`) — the report and the explanation panel carry it."""
     rep = _report(res)
+    return res.assignment, rep
+
+
+def remember(round_id: int, res: MatchResult) -> None:
+    """Keep the engine result of a round whose result was stored (for explanations)."""
+    _remember(round_id, res)
+
+
+def save_result(round_id: int, res: MatchResult, actor: str) -> None:
+    """Store the result (see stored_result)."""
+    assignment, rep = stored_result(res)
     with session_scope() as s:
-        store_rounds.save_round_result(s, round_id, res.assignment, rep, actor)
+        store_rounds.save_round_result(s, round_id, assignment, rep, actor)
     _remember(round_id, res)
 
 

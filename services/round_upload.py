@@ -30,7 +30,7 @@ from services import access, round_review
 from services.exports import DRAFT_MARK
 from services.round_inputs import matching_input
 from services.round_lifecycle import revise
-from services.round_solve import READERS, cached_result, load_round, save_result
+from services.round_solve import READERS, cached_result, load_round, remember, stored_result
 from services.solve_params import make_config
 from store.auth import UserInfo
 
@@ -39,6 +39,8 @@ _A = importer.SCHEMAS[KIND]
 # explanation columns that are not columns of the assignment kind (the importer ignores them on the way back)
 EXTRA_HEADERS = {"unit": "单位", "level": "层级", "position": "职务", "grade": "年级", "tags": "标签",
                  "priority": "重点关注班级", "why_not_first": "第一意向未满足的原因"}
+EXTRA_HEADERS_EN = {"unit": "Unit", "level": "Level", "position": "Position", "grade": "Grade", "tags": "Tags",
+                    "priority": "Priority class", "why_not_first": "Why the first wish is not met"}
 REVIEW_COLUMNS = ["cadre_id", "name", "unit", "level", "position", "class_id", "class_name", "college", "grade",
                   "tags", "priority", "score", *vocabulary.SCORE_PARTS, "preference_rank", "why_not_first",
                   "changed", "locked", "reason"]
@@ -58,19 +60,46 @@ class UploadRefused(YixianError):
 
 # ------------------------------------------------------------------ export: the review table
 
-def _header(col: str) -> str:
-    return EXTRA_HEADERS[col] if col in EXTRA_HEADERS else _A.column(col).header
+def _header(col: str, lang: str = "zh") -> str:
+    """The assignment kind's own header `中文(id)` (the importer reads it back in either language), or
+    the explanation column's header in `lang`."""
+    if col in EXTRA_HEADERS:
+        return EXTRA_HEADERS_EN[col] if lang == "en" else EXTRA_HEADERS[col]
+    return _A.column(col).header
 
 
-def _wish_words(kind: str, value: str, class_names: dict[str, str]) -> str:
+def _wish_words(kind: str, value: str, class_names: dict[str, str], lang: str = "zh") -> str:
     what = class_names.get(value, value) if kind == "class" else value
+    if lang == "en":
+        return f"{vocabulary.label(vocabulary.PREFERENCE_KINDS, kind, 'en').lower()} '{what}'"
     return f"{vocabulary.label(vocabulary.PREFERENCE_KINDS, kind)}「{what}」"
 
 
-def why_not_first(info) -> pd.Series:
-    """Per pair of the review table order: why the cadre's first wish is not met, in words ("" when
-    it is met or the cadre has none). Who holds a wished class is read from the result; the cost of
-    granting it is added when the explanation panel already computed it (this never solves)."""
+def _why_words(wish: str, holder: str | None, wnf: dict, lang: str) -> str:
+    """One cadre's unmet first wish in words of `lang` (wnf: the explanation panel's, when computed)."""
+    if lang == "en":
+        text = f"first wish {wish} not met"
+        if holder:
+            text += f": the class is held by {holder}"
+        if wnf.get("summary_en"):
+            return text + f"; {wnf['summary_en']}"
+        if wnf.get("move_cost") is not None:
+            return text + f"; meeting it would lower the total fit by {wnf['move_cost']:g}"
+        return text + (f"; {wnf['reason_en']}" if wnf.get("reason_en") else "")
+    text = f"第一意向{wish}未满足"
+    if holder:
+        text += f"：该班级由{holder}担任"
+    if wnf.get("summary_zh"):
+        return text + f"；{wnf['summary_zh']}"
+    if wnf.get("move_cost") is not None:
+        return text + f"；满足它会使总匹配度降低 {wnf['move_cost']:g}"
+    return text + (f"；{wnf['reason_zh']}" if wnf.get("reason_zh") else "")
+
+
+def why_not_first(info, lang: str = "zh") -> pd.Series:
+    """Per pair of the review table order: why the cadre's first wish is not met, in words of `lang`
+    ("" when it is met or the cadre has none). Who holds a wished class is read from the result; the
+    cost of granting it is added when the explanation panel already computed it (this never solves)."""
     a, prefs = info.assignment, info.inputs.get("preferences")
     out = pd.Series("", index=a.index, dtype=object)
     if prefs is None or prefs.empty or a.empty:
@@ -87,55 +116,55 @@ def why_not_first(info) -> pd.Series:
         got = best.get(cid)
         if got is not None and not pd.isna(got) and int(got) == int(w["rank"]):
             continue
-        text = f"第一意向{_wish_words(w['kind'], w['value'], class_names)}未满足"
-        if w["kind"] == "class" and w["value"] in holder:
-            text += f"：该班级由{holder[w['value']]}担任"
         told = res.explained(cid) if res is not None else None
-        wnf = (told or {}).get("why_not_first") or {}
-        if wnf.get("summary_zh"):
-            text += f"；{wnf['summary_zh']}"
-        elif wnf.get("move_cost") is not None:
-            text += f"；满足它会使总匹配度降低 {wnf['move_cost']:g}"
-        elif wnf.get("reason_zh"):
-            text += f"；{wnf['reason_zh']}"
-        out[k] = text
+        held = holder.get(w["value"]) if w["kind"] == "class" else None
+        out[k] = _why_words(_wish_words(w["kind"], w["value"], class_names, lang), held,
+                            (told or {}).get("why_not_first") or {}, lang)
     return out
 
 
-def _cell(v):
+def _cell(v, lang: str = "zh"):
     if v is None or (not isinstance(v, (list, tuple)) and pd.isna(v)):
         return None
     if isinstance(v, (list, tuple)):
         return "；".join(map(str, v))
     if isinstance(v, bool) or type(v).__name__ == "bool_":
-        return "是" if v else "否"
+        # words the importer reads back (importer.schema TRUE_WORDS / FALSE_WORDS)
+        return ("yes" if v else "no") if lang == "en" else ("是" if v else "否")
     return v.item() if hasattr(v, "item") else v
 
 
-def review_table(info) -> pd.DataFrame:
-    """The review table with every explanation column (ids, as exported)."""
-    why = info.assignment[["cadre_id", "class_id"]].assign(why_not_first=why_not_first(info))
-    df = round_review.review_table(info).merge(why, on=["cadre_id", "class_id"], how="left")
+def review_table(info, lang: str = "zh") -> pd.DataFrame:
+    """The review table with every explanation column (ids, as exported), reasons in `lang`."""
+    why = info.assignment[["cadre_id", "class_id"]].assign(why_not_first=why_not_first(info, lang))
+    df = round_review.review_table(info, lang).merge(why, on=["cadre_id", "class_id"], how="left")
     return df[[c for c in REVIEW_COLUMNS if c in df.columns]]
 
 
-def review_xlsx(user: UserInfo, round_id: int) -> bytes:
+def review_xlsx(user: UserInfo, round_id: int, lang: str = "zh") -> bytes:
     """The review table as xlsx: a title row (with 草稿 for a round not published), then the header
-    row of formats.md "assignment" headers `中文(id)` and Chinese headers for the explanation columns.
-    Ids and user text are text cells (a name like `=1+1` stays text), so the file re-imports as it is."""
+    row of formats.md "assignment" headers `中文(id)` and Chinese headers for the explanation columns
+    (the file re-imports as it is); the title, reasons, why-not-first and yes/no cells in `lang`.
+    Ids and user text are text cells (a name like `=1+1` stays text)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     access.require(user, *READERS, action="export_review")
     info = load_round(round_id)
-    df = review_table(info)
+    df = review_table(info, lang)
     wb = Workbook()
     ws = wb.active
-    ws.title = "审核表"
-    mark = DRAFT_MARK if info.published_at is None else ""
-    ws.append([f"{info.name} 分配审核表{mark}（导出于 {date.today():%Y-%m-%d}；只改“班级编号”列后可上传为新修订）"])
+    ws.title = "Review" if lang == "en" else "审核表"
+    if lang == "en":
+        mark = " (DRAFT)" if info.published_at is None else ""
+        title = (f"{info.name} review table{mark} (exported {date.today():%Y-%m-%d}; change only the "
+                 "class id column, then upload it as a new revision)")
+        ws.append([title])
+    else:
+        mark = DRAFT_MARK if info.published_at is None else ""
+        ws.append([f"{info.name} 分配审核表{mark}（导出于 {date.today():%Y-%m-%d}；只改“班级编号”列后可上传为新修订）"])
     ws["A1"].font = Font(bold=True)
-    ws.append([_header(c) for c in df.columns])
+    ws.append([_header(c, lang) for c in df.columns])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     text_cols = {k + 1 for k, c in enumerate(df.columns) if c not in ("score", "preference_rank", "priority",
@@ -144,7 +173,7 @@ def review_xlsx(user: UserInfo, round_id: int) -> bytes:
         r = ws.max_row + 1
         for j, v in enumerate(values, start=1):
             cell = ws.cell(r, j)
-            cell.value = _cell(v)
+            cell.value = _cell(v, lang)
             if j in text_cols and cell.value is not None:
                 cell.value = str(cell.value)
                 cell.data_type = "s"            # text, even when it starts with "="
@@ -214,15 +243,18 @@ def check_upload(user: UserInfo, round_id: int, raw: bytes, filename: str) -> Up
 
 
 def upload_revision(user: UserInfo, round_id: int, raw: bytes, filename: str) -> int:
-    """Check the file again and save it as a new revision of the draft (the old one is archived);
-    nothing is written when any row fails. Returns the new round id."""
+    """Check the file again and save it as a new revision of the draft with its result (the old one is
+    archived), all in one transaction; nothing is written when any row fails or the save does.
+    Returns the new round id."""
     check = check_upload(user, round_id, raw, filename)
     if not check.ok:
         n = len(check.problems)
         raise UploadRefused(f"分配表有 {n} 个问题，未保存", f"the file has {n} problem(s); nothing was saved",
                             problems=check.problems)
     note = f"上传分配表“{filename}”（改动 {check.changed} 对）"
-    new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)")
     check.result.report[HAND_MADE] = {"file": filename, "pairs": len(check.pairs), "changed": check.changed}
-    save_result(new_id, check.result, user.username)
+    # the revision and its result in one transaction: never a draft without its result
+    new_id = revise(user, round_id, note=note, note_en=f"uploaded assignment '{filename}' ({check.changed} pairs changed)",
+                    result=stored_result(check.result))
+    remember(new_id, check.result)
     return new_id

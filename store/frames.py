@@ -16,6 +16,7 @@ from common.errors import YixianError
 
 # column type codes: str -> object of str ("" = empty); tags -> object of tuple[str, ...];
 # int -> int64; Int64 -> nullable Int64; float -> float64; bool -> bool; date -> datetime64[ns]
+REASON_COLUMNS = ("reason", "reason_en")     # an assignment's reason in words, per language
 PART_COLUMNS = ("part_expertise", "part_discipline", "part_preference", "part_continuity", "part_own_unit")
 
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -68,8 +69,8 @@ def column_types(kind: str, df: pd.DataFrame | None = None) -> list[tuple[str, s
         extra = [c for c in df.columns if str(c).startswith("part_") and c not in PART_COLUMNS]
         at = [c for c, _ in cols].index("preference_rank")
         cols[at:at] = [(c, "float") for c in extra]
-        if "reason" in df.columns:          # why the pair, in words (matching.reasons), kept when given
-            cols.append(("reason", "str"))
+        # why the pair, in words (matching.reasons): Chinese `reason`, English `reason_en`, kept when given
+        cols += [(c, "str") for c in REASON_COLUMNS if c in df.columns]
     return cols
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from services import round_adjust
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.rounds.loads import load_diff, user_key
 from ui.rounds.state import RoundView
 from ui.tables import table_height
@@ -53,7 +53,7 @@ def _in_force_label(view: RoundView) -> str:
 def _against_published(view: RoundView) -> None:
     label = _in_force_label(view)
     st.markdown("##### " + tr(f"与现行分配 {label} 对比", f"Against the assignment in force {label}").rstrip())
-    d = load_diff(view.user, user_key(view.user), view.rid, view.version)
+    d = load_diff(view.user, user_key(view.user), view.rid, view.version, lang())
     counts = d["change"].value_counts()
     for col, (code, (zh, en)) in zip(st.columns(3), CHANGES.items()):
         col.metric(tr(zh, en.capitalize()), int(counts.get(code, 0)))

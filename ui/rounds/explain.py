@@ -41,9 +41,12 @@ def _why_not_first(wnf: dict, class_names: dict[str, str]) -> None:
         return
     if first.get("value") is None:
         return
-    kind_zh = vocabulary.label(vocabulary.PREFERENCE_KINDS, first.get("kind")) if first.get("kind") else ""
-    lines = [tr(f"第一意向：{kind_zh} {first['value']}" if first.get("rank") else f"最佳匹配班级：{first['value']}（无意向）",
-                f"First choice: {first.get('kind')} {first['value']}")]
+    kind = first.get("kind") or ""
+    what = class_names.get(first["value"], first["value"]) if kind == "class" else first["value"]
+    lines = [tr(f"第一意向：{label(vocabulary.PREFERENCE_KINDS, kind)} {what}" if first.get("rank")
+                else f"最佳匹配班级：{what}（无意向）",
+                f"First choice: {label(vocabulary.PREFERENCE_KINDS, kind).lower()} {what}" if first.get("rank")
+                else f"Best-fitting class: {what} (no wishes)")]
     if wnf.get("holders"):
         h, more = wnf["holders"][0], len(wnf["holders"]) - 1
         lines.append(tr(f"目前由 {h['name']}（{h['cadre_id']}）担任{class_names.get(h['class_id'], h['class_id'])}"
@@ -56,7 +59,7 @@ def _why_not_first(wnf: dict, class_names: dict[str, str]) -> None:
         lines.append(tr(f"满足它会使总匹配度降低 {wnf['move_cost']:g}", f"meeting it would lower the total fit by {wnf['move_cost']:g}"))
     elif wnf.get("reason_zh"):
         lines.append(tr(wnf["reason_zh"], wnf.get("reason_en", "")))
-    st.warning(md_escape("；".join(lines)))
+    st.warning(md_escape(tr("；", "; ").join(lines)))
     _chain(wnf)
 
 

@@ -30,8 +30,8 @@ def setup_issues(key: str, _inputs, params_json: str):
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
-def load_diff(_user, user_key: str, round_id: int, version: str):
-    return round_review.diff_against_published(_user, load_round(_user, user_key, round_id, version))
+def load_diff(_user, user_key: str, round_id: int, version: str, lang: str = "zh"):
+    return round_review.diff_against_published(_user, load_round(_user, user_key, round_id, version), lang)
 
 
 def user_key(user) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 from common import vocabulary
 from services import round_review
 from ui.downloads import table_download
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.labels import label
 from ui.rounds.explain import render_explanation
 from ui.rounds.metrics import render_metrics
@@ -69,7 +69,11 @@ def render_review(view: RoundView) -> None:
     if not view.has_result:
         st.info(tr("本轮还没有分配结果。", "This round has no assignment yet."))
         return
-    full = round_review.review_table(view.info)
+    full = round_review.review_table(view.info, lang())
+    if round_review.made_from_parts(view.info, lang()):
+        st.caption(tr("本轮保存时尚未存英文理由：英文界面的理由只列出得分项；完整解释请在下方选择干部。",
+                      "This round was saved before reasons were stored in English: each reason here names "
+                      "the score parts only; pick a cadre below for the full explanation."))
     _table(full, view)
     render_explanation(view, dict(zip(full["cadre_id"], full["name"])))
     render_metrics(view)

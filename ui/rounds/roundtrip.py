@@ -19,8 +19,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _download(view: RoundView) -> None:
     st.download_button(tr("下载审核表（xlsx，含得分分项、理由、满足意向、第一意向未满足的原因）",
                           "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
-                       data=round_upload.review_xlsx(view.user, view.rid), mime=XLSX, key=Keys.ROUNDTRIP_DOWNLOAD,
-                       file_name=f"{view.info.name.replace('/', '-')}_审核表.xlsx", icon=":material/download:")
+                       data=round_upload.review_xlsx(view.user, view.rid, lang()), mime=XLSX,
+                       key=Keys.ROUNDTRIP_DOWNLOAD, icon=":material/download:",
+                       file_name=f"{view.info.name.replace('/', '-')}_{tr('审核表', 'review')}.xlsx")
 
 
 def _checked(view: RoundView, upload) -> round_upload.UploadCheck:
