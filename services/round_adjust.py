@@ -39,7 +39,7 @@ from services.round_rules import (
     resolve_rules,
     round_rule_label,
 )
-from services.round_solve import READERS, engine_input, load_round, save_result, solve_inputs
+from services.round_solve import READERS, engine_input, load_round, remember, solve_inputs, stored_result
 from services.solve_params import make_config
 from store import rounds as store_rounds
 from store.auth import UserInfo
@@ -266,8 +266,8 @@ def apply(user: UserInfo, plan: Plan) -> int:
         raise RoundsError(f"{plan.round_label} 在预览后已变化，请重新预览",
                           f"{plan.round_label} changed after the preview: preview again")
     new_id = revise(user, plan.round_id, inputs=plan.inputs, params=plan.params, note=plan.note_zh,
-                    note_en=plan.note_en)
-    save_result(new_id, plan.result, user.username)
+                    note_en=plan.note_en, result=stored_result(plan.result))     # one transaction
+    remember(new_id, plan.result)
     return new_id
 
 
@@ -341,8 +341,5 @@ def restore(user: UserInfo, round_id: int, earlier_id: int) -> int:
     params = {k: v for k, v in earlier.parameters.items() if k not in RESTORED_KEYS}
     params.setdefault("anchor", None)
     to = round_label(earlier)
-    new_id = revise(user, round_id, inputs=dict(earlier.inputs), params=params, note=f"恢复到 {to}",
-                    note_en=f"back to {to}")
-    with session_scope() as s:
-        store_rounds.save_round_result(s, new_id, earlier.assignment, dict(earlier.result), user.username)
-    return new_id
+    return revise(user, round_id, inputs=dict(earlier.inputs), params=params, note=f"恢复到 {to}",
+                  note_en=f"back to {to}", result=(earlier.assignment, dict(earlier.result)))   # one transaction

@@ -90,8 +90,9 @@ def revise(user: UserInfo, round_id: int, inputs: dict[str, pd.DataFrame] | None
     with session_scope() as s:
         old = store_rounds.get_round(s, round_id)
         if old.status != "draft":
-            raise RoundsError(f"轮次 {round_id} 已{vocabulary.label(vocabulary.ROUND_STATUSES, old.status)}，只能修改草稿",
-                              f"round {round_id} is {old.status}; only a draft can be changed")
+            raise RoundsError(f"轮次 {round_label(old)} 已{vocabulary.label(vocabulary.ROUND_STATUSES, old.status)}，只能修改草稿",
+                              f"round {round_label(old)} is "
+                              f"{vocabulary.label(vocabulary.ROUND_STATUSES, old.status, 'en')}; only a draft can be changed")
         # an adjustment's anchor (the pairs it kept first) belongs to that revision only
         new_params = {k: v for k, v in old.parameters.items() if k != "anchor"} | (params or {})
         new_params["revision_of"] = old.id

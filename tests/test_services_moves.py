@@ -176,3 +176,33 @@ def test_the_history_names_the_revision_a_move_came_from_by_number_and_version(d
     assert f"由 #{rid} v2 修改而来：恢复到 #{rid} v1" in set(made["what"]), made
     en = round_history.history_in_words(admin(), v3, "en")
     assert f"revision of #{rid} v2: back to #{rid} v1" in set(en["what"])
+
+
+def test_a_failure_while_saving_a_move_or_a_restore_writes_nothing(demo_db, monkeypatch):
+    """Applying a previewed move and restoring an earlier revision each write the revision and its result in
+    one transaction: a store failure in between leaves no draft without a result and the old draft in place."""
+    from store import rounds as store_rounds
+
+    rid = _solved()
+    info = lifecycle.get_round(admin(), rid)
+    mover, target, _ = _holder_move(info)
+    plan = adjusting.preview(admin(), rid, "move", mover, target)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full (test)")
+
+    def listed():
+        return [(r.id, r.status, r.n_assignments) for r in lifecycle.list_rounds(admin())]
+    before = listed()
+    with monkeypatch.context() as m:
+        m.setattr(store_rounds, "save_round_result", broken)
+        with pytest.raises(RuntimeError, match="disk full"):
+            adjusting.apply(admin(), plan)
+    assert listed() == before and lifecycle.get_round(admin(), rid).status == "draft"
+    v2 = adjusting.apply(admin(), plan)                  # the store works again: saved whole
+    before = listed()
+    with monkeypatch.context() as m:
+        m.setattr(store_rounds, "save_round_result", broken)
+        with pytest.raises(RuntimeError, match="disk full"):
+            adjusting.restore(admin(), v2, rid)
+    assert listed() == before and lifecycle.get_round(admin(), v2).status == "draft"
