@@ -482,8 +482,10 @@ AUDIT_REASONS: Vocab = {             # codes and fixed sentences the sign-in, se
     "only an admin may manage accounts": Term("只有管理员可以管理账号", "only an admin may manage accounts"),
     "you cannot deactivate your own account": Term("不能停用自己的账号", "one's own account cannot be deactivated"),
 }
-AUDIT_FORMATS: Vocab = {
-    "xlsx": Term("Excel 表格", "Excel workbook"), "pdf": Term("PDF 文件", "PDF file"), "image": Term("图片", "image"),
+# A download's file format, (zh, en). Plain pairs, not a Vocab: a file extension such as "xlsx" is a
+# word users read in labels ("xlsx / csv"), not a code id the language test should flag.
+AUDIT_FORMATS: dict[str, tuple[str, str]] = {
+    "xlsx": ("Excel 表格", "Excel workbook"), "pdf": ("PDF 文件", "PDF file"), "image": ("图片", "image"),
 }
 AUDIT_OMITTED: Vocab = {
     "too large for the audit log": Term("内容过大，只记录大小与校验值", "too large: only its size and checksum kept"),

@@ -70,10 +70,12 @@ _ENUMS: dict[str, tuple[vocabulary.Vocab, ...]] = {
     "level": (vocabulary.LEVELS,), "role": (vocabulary.ROLES,), "venue": (vocabulary.VENUES,),
     "objective": (vocabulary.OBJECTIVES,), "objective_mode": (vocabulary.OBJECTIVES,),
     "priority": (vocabulary.PRIORITY_MODES,), "own_unit": (vocabulary.OWN_UNIT_RULES,),
-    "via": (vocabulary.AUDIT_VIAS,), "op": (vocabulary.SCENARIO_EDIT_OPS,), "format": (vocabulary.AUDIT_FORMATS,), "omitted": (vocabulary.AUDIT_OMITTED,),
+    "via": (vocabulary.AUDIT_VIAS,), "op": (vocabulary.SCENARIO_EDIT_OPS,), "omitted": (vocabulary.AUDIT_OMITTED,),
+    "format": ({k: vocabulary.Term(*v) for k, v in vocabulary.AUDIT_FORMATS.items()},),
     "entity": (vocabulary.AUDIT_ENTITIES,), "action": (vocabulary.AUDIT_ACTIONS,),
 }
-_FREE_ENUMS = {"reason": vocabulary.AUDIT_REASONS}     # a code, else what a person wrote (data)
+_FREE_ENUMS = {"reason": vocabulary.AUDIT_REASONS}     # a code, else what a person wrote (data) …
+_CODED_REASONS = ("access_denied", "login_failed", "session_expired", "sso_refused")   # … but here always a code
 _COUNTED = ("diagnosis", "checked_reasons", "rows")    # long texts (both languages), whole rows: their number
 _ID_COLUMN = {"cadres": "cadre_id", "classes": "class_id"}   # what a bulk replace's changed rows are keyed by
 _HASHES = ("sha256", "updated_before_sha256")
@@ -86,6 +88,7 @@ LIST_ITEMS = 10
 class _Say:
     lang: str
     entity: str = ""
+    action: str = ""
     data: list | None = None          # every data value emitted as written (names, ids, file names …)
     unknown: list | None = None       # keys and codes without words (a test fails on any)
 
@@ -169,6 +172,9 @@ def _scalar(key: str | None, value, say: _Say, *, plain: bool = False) -> str:
         if m:
             return (f"{m[1]}学年换届：毕业班级退出" if say.zh
                     else f"year roll-over to {m[1]}: graduated classes leave")
+        if say.action in _CODED_REASONS:
+            say.missing(f"{key}={text!r}")
+            return text
     return say.as_data(text)
 
 
@@ -246,7 +252,7 @@ def words(value, lang: str = "zh", *, action: str = "", entity: str = "", data: 
     values shown as written, `unknown` every key or code that has no words (both for tests)."""
     if _empty(value):
         return ""
-    say = _Say(lang, entity, data, unknown)
+    say = _Say(lang, entity, action, data, unknown)
     if isinstance(value, dict) and action == "upsert":        # activity id → the activity as it is now
         return _join([f"{say.as_data(k)}: {_value(None, v, say, 'fields', True)}" for k, v in value.items()],
                      say, False)
@@ -264,7 +270,7 @@ def _detail(value, lang: str = "zh", **context) -> str:
 def what(action: str, entity: str, entity_id, lang: str = "zh", *, data: list | None = None,
          unknown: list | None = None) -> str:
     """"发布 分配轮次 42": the action, its object and the object's id (a refused permission in words)."""
-    say = _Say(lang, entity, data, unknown)
+    say = _Say(lang, entity, action, data, unknown)
     for table, code in ((vocabulary.AUDIT_ACTIONS, action), (vocabulary.AUDIT_ENTITIES, entity)):
         if code not in table:
             say.missing(f"code {code!r}")

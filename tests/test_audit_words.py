@@ -287,3 +287,25 @@ def test_every_permission_a_refusal_can_name_has_words():
     assert len(names) > 40
     missing = sorted(n for n in names if vocabulary.audit_permission(n, "zh") is None)
     assert not missing, missing
+
+
+def test_an_update_reads_as_what_it_changed(logged):
+    from services import audit_view
+
+    zh = audit_view.entries(demo_user("admin"), audit_view.AuditFilter(actor="admin", action="update", entity="user"))
+    row = zh.loc[zh["操作"] == "修改 账号 tester"].iloc[0]
+    assert row["修改前"] == "显示名称: 测试账号；角色: 院系"        # the name that identifies it: once, after
+    assert row["修改后"] == "用户名: tester；显示名称: 测试账号二；角色: 规划人员"
+
+
+def test_a_key_or_code_without_words_is_reported():
+    from services import audit_view
+
+    for value in ({"brand_new_key": 1}, {"status": "no_such_status"}, {"action": "no.such_permission"},
+                  {"reason": "a new refusal"}):
+        unknown: list[str] = []
+        audit_view.words(value, "zh", action="access_denied", entity="security", unknown=unknown)
+        assert unknown, value
+    unknown = []
+    audit_view.what("no_such_action", "round", 1, "zh", unknown=unknown)
+    assert unknown == ["code 'no_such_action'"]
