@@ -230,8 +230,9 @@ def _dict(key: str | None, value: dict, say: _Say, nested: bool) -> str:
 def _value(key: str | None, value, say: _Say, mode: str = "fields", nested: bool = False) -> str:
     if mode == "data" and not isinstance(value, dict | list):
         return say.as_data(value) if value is not None else _scalar(None, None, say)
-    if mode == "pairs" and isinstance(value, list) and len(value) == 2:
-        return " → ".join(_scalar(key, v, say) for v in value)
+    if mode == "pairs" and isinstance(value, list) and len(value) == 2:     # [old, new] of one field
+        return " → ".join(_scalar(None, None, say) if _empty(v) else _value(key, v, say, "fields", True)
+                          for v in value)
     if isinstance(value, dict):
         if mode == "data":
             return _join([f"{say.as_data(k)}: {_value(None, v, say, 'data', True)}" for k, v in value.items()],

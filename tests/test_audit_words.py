@@ -76,6 +76,7 @@ def make_every_entry() -> None:
         cad = sd.load_kind(s, "cadres")
         cad.loc[0, "position"] = "副院长（测试）"
         cad.loc[1, "level"] = "deputy" if cad.loc[1, "level"] != "deputy" else "head"
+        cad.at[2, "expertise"] = ("心理健康", "就业指导")
         sd.replace_kinds(s, {"cadres": cad}, admin.username)
         cls = sd.load_kind(s, "classes")
         cls.loc[0, "priority"] = not bool(cls.loc[0, "priority"])
@@ -258,7 +259,10 @@ def test_known_codes_are_said_in_words(logged):
     assert any("Reason: account inactive" in t for t in en["After"])
     saved = zh.loc[zh["操作"].str.startswith("保存求解结果"), "修改后"]
     assert any("状态: 最优" in t or "状态: 可行" in t for t in saved)
-    assert any("工号" in t and "职务" in t for t in zh.loc[zh["操作"] == "整表替换 干部名单", "修改后"])
+    mine = logged.loc[(logged["entity"] == "cadres") & (logged["actor"] == "admin")].iloc[-1]
+    replaced = audit_view.words(mine.after, "zh", action="replace", entity="cadres")
+    assert "修改: （工号 " in replaced and "职务: " in replaced and "层级: " in replaced
+    assert " → 心理健康、就业指导）" in replaced                  # a list field changed: its items, no brackets
 
 
 def test_the_export_says_the_same_words(logged):
