@@ -80,7 +80,13 @@ _COUNTED = ("diagnosis", "checked_reasons", "rows")    # long texts (both langua
 _ID_COLUMN = {"cadres": "cadre_id", "classes": "class_id"}   # what a bulk replace's changed rows are keyed by
 _HASHES = ("sha256", "updated_before_sha256")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_ROLLOVER_REASON = re.compile(r"^(\d{4}-\d{4})学年换届：毕业班级退出$")     # services.rollover's end_pairs reason
+# Sentences the services write with a name or year inside: (pattern, zh, en)
+_REASON_SENTENCES = (
+    (re.compile(r"^(\d{4}-\d{4})学年换届：毕业班级退出$"),                      # services.rollover (end_pairs)
+     "{0}学年换届：毕业班级退出", "year roll-over to {0}: graduated classes leave"),
+    (re.compile(r"^only the owner \((.*)\) or an admin may change or delete this$"),   # access.require_owner
+     "只有创建人（{0}）或管理员可以修改或删除", "only the owner ({0}) or an admin may change or delete this"),
+)
 LIST_ITEMS = 10
 
 
@@ -168,10 +174,10 @@ def _scalar(key: str | None, value, say: _Say, *, plain: bool = False) -> str:
     if not plain and key in _FREE_ENUMS:
         if text in _FREE_ENUMS[key]:
             return _FREE_ENUMS[key][text].label(say.lang)
-        m = _ROLLOVER_REASON.match(text)
-        if m:
-            return (f"{m[1]}学年换届：毕业班级退出" if say.zh
-                    else f"year roll-over to {m[1]}: graduated classes leave")
+        for pattern, zh, en in _REASON_SENTENCES:
+            m = pattern.match(text)
+            if m:
+                return (zh if say.zh else en).format(say.as_data(m[1]))
         if say.action in _CODED_REASONS:
             say.missing(f"{key}={text!r}")
             return text

@@ -18,7 +18,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.demo_facts import DEMO
-from tests.fixtures_app import demo_user
+from tests.fixtures_app import demo_user, open_session
 
 ROOT = Path(__file__).resolve().parent.parent
 CODE_ID = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b|\b(?:rows|sha256|format|reason|via|status|role|inactive|"
@@ -63,7 +63,7 @@ def make_every_entry() -> None:
     from services import auth as sa
     from services.access import AccessDenied
     from services.db import session_scope
-    from store import audit, evidence, frames, rounds
+    from store import audit, evidence, frames
     from store import auth as store_auth
     from store import data as sd
     from store import ledger as store_ledger
@@ -141,10 +141,10 @@ def make_every_entry() -> None:
     # --- sign-in and sessions: login, session start, logout, expiry, sessions ended, SSO, security events
     started = sa.start_session("planner", "yixian-planner", "pytest")
     sa.logout(started.token)
-    tok = store_token("tester")
+    tok = open_session("tester")
     with session_scope() as s:
         store_sessions.resume(s, tok, now=datetime.now(UTC) + timedelta(days=2))   # expired (absolute)
-    store_token("tester")
+    open_session("tester")
     users.reset_password(admin, "tester")                              # ends the tester's sessions
     sa.sso_session("no-such-campus-id", "cas", "pytest")
     sa.security_event("login_throttled", "10.0.0.1", "too many failures", "pytest")
@@ -167,11 +167,12 @@ def make_every_entry() -> None:
             audit_view.entries(demo_user(role), audit_view.AuditFilter())
     with pytest.raises(AccessDenied):
         access.require(None, "admin", action="audit.view")
+    with pytest.raises(AccessDenied):                                  # a reason that names the owner
+        access.require_owner(planner, "另一位规划人员", action="edit_scenario", target="1")
     rollover.apply(admin, rollover.preview(admin, _next_calendar()))
     audit_view.export_xlsx(admin, audit_view.AuditFilter(actor="admin", since=date(2020, 1, 1)))
     with session_scope() as s:     # an oversized payload is kept as its size and hash
         audit.record(s, "admin", "save_result", "round", rid, after={"report": "x" * 300_000})
-        rounds.list_rounds(s)
 
 
 def sd_ids(kind: str) -> list[str]:
@@ -180,11 +181,6 @@ def sd_ids(kind: str) -> list[str]:
     with session_scope() as s:
         df = sd.load_kind(s, kind)
     return list(df["cadre_id" if kind == "cadres" else "class_id"])
-
-
-def store_token(username: str) -> str:
-    from tests.fixtures_app import open_session
-    return open_session(username)
 
 
 @pytest.fixture
