@@ -396,7 +396,7 @@ AUDIT_FIELDS: Vocab = {
     "closed": Term("结束的分配", "Pairs ended"), "n_assignments": Term("分配数", "Assignments"),
     "replaced_by": Term("由轮次替代", "Replaced by round"), "result": Term("结果", "Result"),
     "round_id": Term("轮次", "Round"), "end_before": Term("原结束日期", "End before"),
-    "end_after": Term("新结束日期", "End after"), "source": Term("来源", "Source"), "pairs": Term("配对数", "Pairs"),
+    "end_after": Term("新结束日期", "End after"), "source": Term("来源", "Source"), "pairs": Term("配对", "Pairs"),
     "objective_mode": Term("目标", "Objective"), "objective": Term("目标", "Objective"),
     "objective_value": Term("目标值", "Objective value"), "objective_exact": Term("目标值（精确）", "Objective value (exact)"), "bound": Term("上界", "Bound"),
     "seconds": Term("用时（秒）", "Seconds"), "scale": Term("计分倍数", "Scale"),
@@ -426,6 +426,8 @@ AUDIT_FIELDS: Vocab = {
     "moves_allowed": Term("允许调整数", "Moves allowed"), "cadres_left": Term("离开的干部", "Cadres left"),
     "classes_gone": Term("不再存在的班级", "Classes gone"), "now_forbidden": Term("现已回避的配对", "Now forbidden"),
     "new_classes": Term("新增班级", "New classes"),
+    "anchor": Term("参照的分配", "Anchored to"), "of": Term("参照轮次", "Round"),       # a revision's anchor (main)
+    "weight": Term("保留权重", "Weight kept"),
     # bulk replaces and the ledger
     "rows": Term("行数", "Rows"), "sha256": Term("校验值", "Checksum"), "summary": Term("汇总", "Summary"),
     "added": Term("新增", "Added"), "removed": Term("删除", "Removed"), "changed": Term("修改", "Changed"),

@@ -198,6 +198,8 @@ def _list(key: str | None, value: list, say: _Say, mode: str = "fields") -> str:
         if key == "holidays" and isinstance(v, list) and len(v) == 2:
             a, b = (_scalar("date", x, say) for x in v)
             parts.append(a if a == b else f"{a}{'至' if say.zh else ' to '}{b}")
+        elif key == "pairs" and isinstance(v, list) and len(v) == 2:          # [cadre_id, class_id]
+            parts.append(f"{say.as_data(v[0])}→{say.as_data(v[1])}")
         else:
             parts.append(_value(key, v, say, mode, nested=True))
     return _items(parts, len(value), say)

@@ -298,6 +298,19 @@ def test_an_update_reads_as_what_it_changed(logged):
     assert row["修改后"] == "用户名: tester；显示名称: 测试账号二；角色: 规划人员"
 
 
+def test_a_revision_anchor_reads_in_words():
+    """A revision's parameters and result name the round it keeps close to (its "anchor")."""
+    from services import audit_view
+
+    after = {"parameters": {"anchor": {"of": 3, "pairs": [["19860133", "2026110202"]]}},
+             "result": {"status": "optimal", "anchor": {"pairs": 120, "kept": 118, "changed": 2, "weight": 0.5}}}
+    for lang, said in (("zh", "参数: （参照的分配: （参照轮次: 3，配对: 19860133→2026110202））"),
+                       ("en", "Parameters: (Anchored to: (Round: 3, Pairs: 19860133→2026110202))")):
+        unknown: list[str] = []
+        text = audit_view.words(after, lang, action="create", entity="round", unknown=unknown)
+        assert not unknown and text.startswith(said), text
+
+
 def test_a_key_or_code_without_words_is_reported():
     from services import audit_view
 
