@@ -363,3 +363,207 @@ def protocol_rank(position) -> int:
                 break
             return rank
     return len(_PROTOCOL)
+
+
+# --- the audit log in words (issues 17/18): every key an entry's before/after carries, and the
+# codes among its values. Data columns (cadre_id, class_id, …) take their labels from
+# importer.schema (services.audit_view merges them); these are the keys that are not columns.
+AUDIT_ACTIONS.update({
+    "reset_password": Term("重置密码", "reset the password"), "set_password": Term("修改密码", "changed the password"),
+    "save": Term("保存", "saved"), "confirmed": Term("确认台账", "confirmed an entry"),
+    "returned": Term("退回台账", "returned an entry"), "withdrawn": Term("撤回台账", "withdrew an entry"),
+    "pending": Term("待确认", "marked pending"), "login_throttled": Term("登录尝试过多被限制", "login throttled"),
+    "sso_failed": Term("统一认证失败", "single sign-on failed"),
+})
+AUDIT_ENTITIES.update({"settings": Term("系统设置", "settings")})
+
+AUDIT_FIELDS: Vocab = {
+    # accounts, sign-in and sessions
+    "username": Term("用户名", "Username"), "display_name": Term("显示名称", "Display name"),
+    "role": Term("角色", "Role"), "college": Term("学院", "College"), "active": Term("启用", "Active"),
+    "sso_id": Term("统一认证账号", "Campus ID"), "must_change_password": Term("须修改密码", "Must change password"),
+    "via": Term("方式", "Via"), "client": Term("客户端", "Client"), "expires_at": Term("到期时间", "Expires at"),
+    "sessions": Term("会话数", "Sessions"), "locked_until": Term("锁定至", "Locked until"),
+    "failures": Term("连续失败次数", "Failures in a row"), "lockouts": Term("锁定次数", "Lockouts"),
+    "failed_logins": Term("登录失败次数", "Failed logins"), "reason": Term("原因", "Reason"),
+    "action": Term("操作", "Action"),
+    # rounds and their results
+    "name": Term("名称", "Name"), "kind": Term("类型", "Kind"), "status": Term("状态", "Status"),
+    "parent_id": Term("上一轮次", "Parent round"), "effective_date": Term("生效日期", "Effective date"),
+    "published_by": Term("发布人", "Published by"), "published_at": Term("发布时间", "Published at"),
+    "archived_by": Term("归档人", "Archived by"), "archived_at": Term("归档时间", "Archived at"),
+    "parameters": Term("参数", "Parameters"), "inputs": Term("输入数据", "Inputs"),
+    "closed": Term("结束的分配", "Pairs ended"), "n_assignments": Term("分配数", "Assignments"),
+    "replaced_by": Term("由轮次替代", "Replaced by round"), "result": Term("结果", "Result"),
+    "round_id": Term("轮次", "Round"), "end_before": Term("原结束日期", "End before"),
+    "end_after": Term("新结束日期", "End after"), "source": Term("来源", "Source"), "pairs": Term("配对", "Pairs"),
+    "objective_mode": Term("目标", "Objective"), "objective": Term("目标", "Objective"),
+    "objective_value": Term("目标值", "Objective value"), "objective_exact": Term("目标值（精确）", "Objective value (exact)"), "bound": Term("上界", "Bound"),
+    "seconds": Term("用时（秒）", "Seconds"), "scale": Term("计分倍数", "Scale"),
+    "pairs_total": Term("候选配对", "Candidate pairs"), "pairs_pruned": Term("剪除的配对", "Pairs pruned"),
+    "lp_integral": Term("线性松弛即整数解", "LP relaxation integral"), "lp_rounds": Term("线性松弛轮数", "LP rounds"),
+    "total_fit": Term("总匹配度", "Total fit"), "coverage": Term("覆盖", "Coverage"),
+    "classes": Term("班级数", "Classes"), "classes_covered": Term("已覆盖班级", "Classes covered"),
+    "students": Term("学生数", "Students"), "students_covered": Term("已覆盖学生", "Students covered"),
+    "priority_classes": Term("重点班级", "Priority classes"), "priority_covered": Term("已覆盖重点班级", "Priority covered"),
+    "by_college": Term("按学院", "By college"), "by_tag": Term("按标签", "By tag"),
+    "diagnosis": Term("诊断", "Diagnosis"), "checked_reasons": Term("核对过的原因", "Checked reasons"),
+    "from_scenario": Term("来自情景", "From scenario"), "weights": Term("权重", "Weights"),
+    "fit_model": Term("匹配模型", "Fit model"), "topup": Term("补充轮设置", "Top-up settings"),
+    "rollover": Term("学年换届", "Year roll-over"), "scenario_mapping": Term("情景对应", "Scenario mapping"),
+    "workers": Term("并行线程数", "Workers"), "by_rank": Term("按意向顺序", "By rank"),
+    "affinity": Term("专长与班级标签", "Expertise and class tags"),
+    "unit_affinity": Term("单位与班级标签", "Unit and class tags"), "aliases": Term("同义词", "Aliases"),
+    "preference": Term("意向", "Preference"), "preferences": Term("意向满足", "Wishes met"),
+    "cadres_with_preferences": Term("有意向的干部", "Cadres with wishes"),
+    "first_choice_pct": Term("第一意向满足（%）", "First wish met (%)"),
+    "top3_pct": Term("前三意向满足（%）", "Top-3 wish met (%)"), "none_pct": Term("意向均未满足（%）", "No wish met (%)"),
+    "worst_rank": Term("最差满足顺序", "Worst rank met"),
+    "some_without_wish_met": Term("有干部意向未满足", "Some cadres without a wish met"),
+    "changes": Term("调整", "Changes"), "previous_pairs": Term("上轮配对", "Previous pairs"),
+    "kept": Term("保留", "Kept"), "ended": Term("结束", "Ended"),
+    "published_pairs": Term("现行配对", "Published pairs"), "pairs_needed": Term("需新配对", "Pairs needed"),
+    "moves_allowed": Term("允许调整数", "Moves allowed"), "cadres_left": Term("离开的干部", "Cadres left"),
+    "classes_gone": Term("不再存在的班级", "Classes gone"), "now_forbidden": Term("现已回避的配对", "Now forbidden"),
+    "new_classes": Term("新增班级", "New classes"),
+    "anchor": Term("参照的分配", "Anchored to"), "of": Term("参照轮次", "Round"),       # a revision's anchor (main)
+    "weight": Term("保留权重", "Weight kept"),
+    # bulk replaces and the ledger
+    "rows": Term("行数", "Rows"), "sha256": Term("校验值", "Checksum"), "summary": Term("汇总", "Summary"),
+    "added": Term("新增", "Added"), "removed": Term("删除", "Removed"), "changed": Term("修改", "Changed"),
+    "unchanged": Term("未变", "Unchanged"), "inserted": Term("新增", "Inserted"), "updated": Term("更新", "Updated"),
+    "updated_before_sha256": Term("更新前校验值", "Checksum before the update"),
+    "omitted": Term("未记录内容", "Not recorded"), "bytes": Term("字节数", "Bytes"),
+    "start": Term("开始日期", "Start"), "weeks": Term("周数", "Weeks"), "holidays": Term("假期", "Holidays"),
+    # scenarios, wishes, reviews, attachments
+    "op": Term("调整类型", "Edit"), "activity_id": Term("活动编号", "Activity ID"), "count": Term("数量", "Count"), "cadre_ids": Term("工号", "Cadre IDs"),
+    "class_ids": Term("班级编号", "Class IDs"), "owner": Term("创建人", "Owner"), "base": Term("基础", "Based on"), "edits": Term("调整", "Edits"),
+    "id": Term("编号", "No."), "deadline": Term("截止时间", "Deadline"), "max_wishes": Term("最多意向数", "Max wishes"),
+    "opened_by": Term("发起人", "Opened by"), "opened_at": Term("发起时间", "Opened at"),
+    "wishes": Term("意向", "Wishes"), "conflicts": Term("回避", "Conflicts"), "rank": Term("顺序", "Rank"),
+    "value": Term("内容", "Value"), "by": Term("审核人", "By"), "filename": Term("文件名", "File name"),
+    "mime": Term("文件类型", "File type"), "size": Term("大小（字节）", "Size (bytes)"),
+    "created_by": Term("创建人", "Created by"), "created_at": Term("创建时间", "Created at"),
+    # requirements, settings, fit model, downloads, roll-over, the viewer's export
+    "note": Term("说明", "Note"), "effective": Term("生效日期", "Effective"), "rules": Term("规则", "Rules"),
+    "levels": Term("按层级", "By level"), "at_least": Term("至少", "At least"),
+    "good": Term("“好”的达标率", "Rate for good"), "fairly_good": Term("“较好”的达标率", "Rate for fairly good"),
+    "average": Term("“一般”的达标率", "Rate for average"),
+    "count_confirmed_only": Term("只计已确认的台账", "Count confirmed entries only"),
+    "publicity.period_days": Term("公示期（天）", "Publicity period (days)"),
+    "publicity.channel": Term("反映渠道", "Feedback channel"), "publicity.office": Term("发布单位", "Issuing office"),
+    "version": Term("版本", "Version"), "config": Term("配置", "Configuration"), "preview": Term("预览", "Preview"),
+    "pairs_changed": Term("变化的配对", "Pairs changed"), "cadres_changed": Term("涉及干部", "Cadres changed"),
+    "classes_changed": Term("涉及班级", "Classes changed"), "format": Term("格式", "Format"),
+    "draft": Term("草稿", "Draft"), "year": Term("学年", "School year"), "terms": Term("学期", "Terms"),
+    "retired": Term("毕业离开的班级", "Classes retired"), "advanced": Term("升入下一年级的班级数", "Classes advanced"),
+    "pairs_ended": Term("结束的配对", "Pairs ended"), "freshmen": Term("新生班级", "Freshman classes"),
+    "preferences_dropped": Term("删除的意向数", "Preferences dropped"),
+    "constraints_dropped": Term("删除的约束数", "Rules dropped"), "pairs_closed": Term("结束的分配数", "Pairs closed"),
+    "filter": Term("筛选", "Filter"), "actor": Term("操作人", "Who"), "entity": Term("对象", "Object"),
+    "since": Term("起", "From"), "until": Term("止", "Until"), "limit": Term("条数上限", "Limit"),
+}
+
+AUDIT_VIAS: Vocab = {
+    "password": Term("密码", "password"), "cas": Term("统一身份认证（CAS）", "campus sign-on (CAS)"),
+    "oidc": Term("统一身份认证（OIDC）", "campus sign-on (OIDC)"),
+}
+AUDIT_REASONS: Vocab = {             # codes and fixed sentences the sign-in, session and access checks write
+    "unknown": Term("账号不存在", "no such account"), "no account": Term("无对应账号", "no matching account"),
+    "inactive": Term("账号已停用", "account inactive"), "locked": Term("账号已锁定", "account locked"),
+    "password": Term("密码错误", "wrong password"), "idle": Term("长时间未操作", "idle too long"),
+    "absolute": Term("超过会话最长时间", "session too old"),
+    "too many failures": Term("失败次数过多", "too many failures"),
+    "state missing or wrong": Term("登录状态缺失或不符", "state missing or wrong"),
+    "please log in first": Term("未登录", "not logged in"),
+    "your role may not do this": Term("角色无权执行此操作", "the role may not do this"),
+    "this college account has no college set": Term("院系账号未设置学院", "the college account has no college"),
+    "your role may not view college data": Term("角色无权查看学院数据", "the role may not view college data"),
+    "you may only see your own college": Term("只能查看本学院", "only the own college"),
+    "you may only see or change your own ledger": Term("只能查看或修改本人台账", "only the own ledger"),
+    "only an admin may manage accounts": Term("只有管理员可以管理账号", "only an admin may manage accounts"),
+    "you cannot deactivate your own account": Term("不能停用自己的账号", "one's own account cannot be deactivated"),
+}
+# A download's file format, (zh, en). Plain pairs, not a Vocab: a file extension such as "xlsx" is a
+# word users read in labels ("xlsx / csv"), not a code id the language test should flag.
+AUDIT_FORMATS: dict[str, tuple[str, str]] = {
+    "xlsx": ("Excel 表格", "Excel workbook"), "pdf": ("PDF 文件", "PDF file"), "image": ("图片", "image"),
+}
+AUDIT_OMITTED: Vocab = {
+    "too large for the audit log": Term("内容过大，只记录大小与校验值", "too large: only its size and checksum kept"),
+}
+SCENARIO_BASES: Vocab = {
+    "published": Term("现行分配", "the assignment in force"), "round": Term("分配轮次", "a round"),
+    "scenario": Term("情景", "a scenario"),
+}
+
+SCENARIO_EDIT_OPS: Vocab = {         # services.scenario_edits.EDITS
+    "add_hypothetical": Term("新增假设干部", "add hypothetical cadres"), "remove_cadres": Term("移除干部", "remove cadres"),
+    "set_capacity": Term("修改带班数", "set capacity"), "add_classes": Term("新增班级", "add classes"),
+    "remove_classes": Term("移除班级", "remove classes"), "set_constraints": Term("替换约束规则", "replace the rules"),
+}
+
+# The service permissions a refusal names (access.require(..., action=…)): what was attempted.
+AUDIT_PERMISSIONS: Vocab = {
+    "acknowledge": Term("确认知晓分配", "acknowledge an assignment"),
+    "acknowledge.overview": Term("查看确认情况", "view acknowledgements"),
+    "acknowledge.read": Term("查看本人分配确认", "view one's acknowledgement"),
+    "adjust_round": Term("手动调整轮次", "adjust a round"), "audit.view": Term("查看审计日志", "view the audit log"),
+    "change_password": Term("修改密码", "change a password"), "college_scope": Term("查看学院数据", "view college data"),
+    "coverage.open": Term("查看覆盖与履职", "open coverage"), "coverage.scorecard": Term("查看履职评分", "view the scorecard"),
+    "create_round": Term("新建轮次", "create a round"), "create_scenario": Term("新建情景", "create a scenario"),
+    "data.audit": Term("查看数据变更记录", "view data changes"), "data.counts": Term("查看数据条数", "view data counts"),
+    "data.import": Term("导入数据", "import data"), "data.load": Term("读取数据", "read data"),
+    "data.parse": Term("检查上传文件", "check an upload"), "data.refs": Term("检查数据引用", "check data references"),
+    "data.template": Term("下载模板", "download a template"), "delete_scenario": Term("删除情景", "delete a scenario"),
+    "diff_round": Term("比较轮次", "compare rounds"), "discard_round": Term("作废轮次", "discard a round"),
+    "edit_scenario": Term("修改情景", "edit a scenario"), "evidence.attach": Term("上传附件", "attach a file"),
+    "evidence.list": Term("查看附件", "list attachments"), "evidence.open": Term("打开附件", "open an attachment"),
+    "evidence.remove": Term("删除附件", "remove an attachment"), "explain_round": Term("查看分配解释", "explain a round"),
+    "export_review": Term("导出审核表", "export the review table"),
+    "fit_model.bulk": Term("批量修改匹配模型", "edit the fit model in bulk"),
+    "fit_model.grid": Term("查看匹配分表", "view the fit grid"),
+    "fit_model.history": Term("查看匹配模型历史", "view the fit model history"),
+    "fit_model.preview": Term("预览匹配模型", "preview the fit model"),
+    "fit_model.read": Term("查看匹配模型", "view the fit model"), "fit_model.save": Term("保存匹配模型", "save the fit model"),
+    "home": Term("打开首页", "open the home page"), "home.my_class": Term("查看我的班级", "view one's class"),
+    "ledger.check": Term("检查台账记录", "check a ledger entry"), "ledger.open": Term("打开工作台账", "open the ledger"),
+    "ledger.progress": Term("查看履职进度", "view progress"), "ledger.read": Term("查看台账", "read a ledger"),
+    "ledger.record": Term("填报台账", "record an entry"), "ledger.resubmit": Term("重新提交台账", "resubmit an entry"),
+    "ledger.withdraw": Term("撤回台账", "withdraw an entry"), "list_rounds": Term("查看轮次列表", "list rounds"),
+    "list_scenarios": Term("查看情景列表", "list scenarios"), "manage_accounts": Term("管理账号", "manage accounts"),
+    "promote_scenario": Term("情景转为轮次", "promote a scenario"), "publish_round": Term("发布轮次", "publish a round"),
+    "read_round": Term("查看轮次", "read a round"), "read_scenario": Term("查看情景", "read a scenario"),
+    "report.annual": Term("生成年度报告", "make the annual report"),
+    "reproduce_round": Term("复现轮次", "reproduce a round"),
+    "requirements.add": Term("新增工作要求版本", "add a requirements version"),
+    "requirements.history": Term("查看工作要求历史", "view the requirements history"),
+    "requirements.settings": Term("修改等次设置", "change the grading settings"),
+    "requirements.view": Term("查看工作要求", "view the requirements"),
+    "review.entries": Term("审核台账", "review ledger entries"), "revise_round": Term("修订轮次", "revise a round"),
+    "rollover.apply": Term("执行学年换届", "apply the year roll-over"),
+    "rollover.preview": Term("预览学年换届", "preview the year roll-over"),
+    "round_audit_trail": Term("查看轮次记录", "view a round's trail"), "round_inputs": Term("查看轮次输入", "view round inputs"),
+    "scenario_curve": Term("计算公平曲线", "compute the fairness curve"),
+    "settings.read": Term("查看系统设置", "read settings"), "settings.write": Term("修改系统设置", "change settings"),
+    "solve_round": Term("求解轮次", "solve a round"), "solve_scenario": Term("求解情景", "solve a scenario"),
+    "upload_assignment": Term("上传分配结果", "upload an assignment"),
+    "wishes.answer": Term("填报意向", "answer the wish collection"), "wishes.answers": Term("查看意向答复", "view answers"),
+    "wishes.as_inputs": Term("意向转为输入", "use wishes as inputs"), "wishes.choices": Term("查看意向选项", "view wish choices"),
+    "wishes.current": Term("查看当前意向征集", "view the current collection"),
+    "wishes.deadline": Term("修改意向截止时间", "change the wish deadline"),
+    "wishes.open": Term("开启意向征集", "open a wish collection"), "wishes.read": Term("查看意向", "read wishes"),
+}
+
+
+def audit_permission(name, lang: str = "zh") -> str | None:
+    """Words for a refused permission (`download.<kind>` through DOWNLOADS / DATA_KINDS); None if unknown."""
+    if not isinstance(name, str):
+        return None
+    if name in AUDIT_PERMISSIONS:
+        return AUDIT_PERMISSIONS[name].label(lang)
+    head, _, kind = name.partition(".")
+    if head == "download" and (kind in DOWNLOADS or kind in DATA_KINDS):
+        what = (DOWNLOADS.get(kind) or DATA_KINDS[kind]).label(lang)
+        return f"下载{what}" if lang == "zh" else f"download the {what}"
+    return None

@@ -44,7 +44,7 @@ def render_audit(user) -> None:
         st.caption(tr(f"显示最新的 {len(table)} 条（至多 {f.limit} 条）。",
                       f"Showing the newest {len(table)} entries (at most {f.limit})."))
         st.dataframe(table, hide_index=True, width="stretch")
-        if st.button(tr("准备导出（xlsx）", "Prepare export (xlsx)"), key="audit_prepare"):
+        if st.button(tr("准备导出（Excel 表格）", "Prepare export (Excel)"), key="audit_prepare"):
             st.download_button(tr("下载审计日志", "Download the audit log"),
                                audit_view.export_xlsx(user, f, lang()),
                                file_name=f"audit-log-{date.today():%Y-%m-%d}.xlsx",
