@@ -202,8 +202,9 @@ def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> 
     parts = []
     for k, c in enumerate(uc.tolist()):
         rows = rest[inv.ravel() == k]
-        d = P.vg[c // base] - P0.vg[c % base]
-        js = np.flatnonzero(exceeds(bplus[rows].max() - d))
+        with np.errstate(invalid="ignore"):             # inf − inf: a class the cadre may not take
+            d = P.vg[c // base] - P0.vg[c % base]
+            js = np.flatnonzero(exceeds(bplus[rows].max() - d))
         if len(js):
             parts.append((rows[:, None] * m + js[None, :]).ravel())
     model_keys = lp.I * m + lp.J
