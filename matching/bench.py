@@ -196,7 +196,7 @@ def _timed(fn, repeat: int):
 
 def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
     print(f"{'size':4} {'cadres×classes':>16} {'rules s':>8} {'status':>8} {'LSA s':>7} {'ratio':>6} {'goal':>5}"
-          f" {'plain s':>8} {'plain = LSA':>11}", flush=True)
+          f" {'plain s':>8} {'plain = LSA':>11} {'objective':>10}", flush=True)
     goals = {"M": 15.0, "L": 6.0}
     for s in sizes:
         n, m = SIZES[s]
@@ -212,8 +212,8 @@ def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
         same = int(W[r, c].sum()) == pres.core.obj
         goal = goals.get(s)
         print(f"{s:4} {f'{n}×{m}':>16} {med:8.3f} {'proven' if proven else res.status:>8} {lsa:7.3f} "
-              f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}",
-              flush=True)
+              f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}"
+              f" {res.report['objective_exact'] or '-':>10}", flush=True)
 
 
 def scores_case(repeat: int, seed: int, cfg) -> None:
