@@ -91,6 +91,12 @@ class _PoolLP:
         else:
             self.in_pool.update(keys.tolist())
 
+    def set_bounds(self, col: int, lo: float, hi: float) -> None:
+        """New bounds of one column (explanations force a pair): the basis stays dual feasible, so the
+        next solve uses the dual simplex."""
+        self.model.h.changeColBounds(col, lo, hi)
+        self.added = self.model.num_cols()
+
     def solve(self):
         """Run; returns (static λ, link μ) sign-corrected, or None when the LP is infeasible."""
         few = self.added <= PRIMAL_MAX_ADDED_SHARE * self.model.num_cols()

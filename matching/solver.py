@@ -107,14 +107,14 @@ def move(core: Core, i: int, j: int, time_limit: float) -> Core:
     if not lp.in_model(np.array([i]), np.array([j]))[0]:
         lp.add(np.array([i]), np.array([j]))
     col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
-    lp.model.h.changeColBounds(col, 1.0, 1.0)
+    lp.set_bounds(col, 1.0, 1.0)
     try:
         out = column_generation(S, None, lp=lp, bounded=True)
         if out is None or out.artificial > INT_TOL:
             return Core("infeasible", [])
         return prove(S, out, {})
     finally:
-        lp.model.h.changeColBounds(col, 0.0, 1.0)
+        lp.set_bounds(col, 0.0, 1.0)
         lp.S = S0
 
 
