@@ -218,3 +218,30 @@ def test_final_mip_paths_reach_the_same_optimum(seed, monkeypatch):
         assert core.status == "optimal" and core.bound == core.obj
         objs.append(core.obj)
     assert len(set(objs)) == 1, objs
+
+
+@pytest.mark.parametrize("own_unit", ["forbid", "prefer"])
+def test_pair_space_without_a_weights_copy_matches_pair_by_pair(own_unit):
+    """The pair space keeps the problem's weights and prices out excluded pairs (own college, forbids,
+    capacity 0): its count, weights and pricing agree with checking every pair on its own."""
+    from matching.bench import explicit_scores, generate
+    from matching.solver import Opts
+    from matching.state import _prices, _rc, _Solve
+    for inp in (generate(80, 300, 2), explicit_scores(40, 120)):
+        prob = Problem(inp, CFG.replace(own_unit=own_unit))
+        S = _Solve(prob, Opts())
+        keys = np.arange(prob.n * prob.m, dtype=np.int64)
+        I, J = keys // prob.m, keys % prob.m
+        allowed = np.isfinite(prob.W[I, J]) & (prob.cap[I] > 0)
+        if own_unit == "forbid":
+            allowed &= prob.unit_col[I] != prob.col[J]
+        for r in prob.rules:
+            if r.family == "forbid":
+                allowed &= ~((I == r.i) & ((J == r.j) if r.j >= 0 else (prob.col[J] == r.c)))
+        assert S.total_pairs == int(allowed.sum())
+        assert (np.isfinite(S.space.weight(I, J)) == allowed).all()
+        lam = np.random.default_rng(0).normal(size=S.rows.count)
+        P = _prices(S, lam, np.zeros(0, np.int64), np.zeros(0))
+        rc = np.concatenate([R.copy() for _, R in S.space._blocks(P, False)])
+        assert (np.isfinite(rc) == allowed).all()
+        np.testing.assert_allclose(rc[allowed], _rc(S, P, keys[allowed]), rtol=0, atol=1e-9)
