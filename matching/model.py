@@ -313,12 +313,13 @@ class Problem:
             self.pref_lists = per                          # cadre -> [(rank, kind, value, classes)]
             rowv = np.zeros(m)
             rowr = np.zeros(m, dtype=np.int16)
+            val_of = {key: int(v * D) for key, v in pref_val.items()}     # exact: D clears every denominator
             for i, lst in per.items():
                 rowv[:] = 0
                 rowr[:] = 0
                 self.has_pref_cadre[i] = True
                 for r, k, v, js in lst:
-                    val = int(pref_val[(min(r, len(cfg.by_rank) + 1), k)] * D)
+                    val = val_of[(min(r, len(cfg.by_rank) + 1), k)]
                     cur_v, cur_r = rowv[js], rowr[js]
                     better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
                     rowv[js[better]] = val
