@@ -164,9 +164,11 @@ def _lsa_weights(prob: Problem) -> np.ndarray:
     return W[np.repeat(np.arange(prob.n), prob.cap)]
 
 
-def lsa_seconds(prob: Problem) -> float:
-    """Plain problem (capacity 1 per slot, no side rules) with scipy, on the same objective weights."""
-    t = time.perf_counter()
+def lsa_seconds(prob: Problem, cpu: bool = False) -> float:
+    """Plain problem (capacity 1 per slot, no side rules) with scipy, on the same objective weights
+    (wall seconds, or process CPU seconds with `cpu`)."""
+    clock = time.process_time if cpu else time.perf_counter
+    t = clock()
     if prob.dense:
         linear_sum_assignment(_lsa_weights(prob), maximize=True)
     else:
@@ -175,7 +177,7 @@ def lsa_seconds(prob: Problem) -> float:
         # sparse plain problem: scipy's sparse LSA (shift so all listed weights are positive)
         w = prob.w - prob.w.min() + 1.0
         min_weight_full_bipartite_matching(csr_matrix((-w, (prob.I, prob.J)), shape=(prob.n, prob.m)))
-    return time.perf_counter() - t
+    return clock() - t
 
 
 def _load() -> str:
@@ -185,24 +187,31 @@ def _load() -> str:
         return "load average unknown"
 
 
-def _timed(fn, repeat: int):
+def _timed(fn, repeat: int, cpu: list | None = None):
+    """Median wall seconds of `repeat` runs and the last result; `cpu` receives each run's process CPU
+    seconds (all threads: steadier than wall time on a loaded machine)."""
     times, out = [], None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         out = fn()
         times.append(time.perf_counter() - t)
+        if cpu is not None:
+            cpu.append(time.process_time() - c)
     return statistics.median(times), out
 
 
 def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
     print(f"{'size':4} {'cadres×classes':>16} {'rules s':>8} {'status':>8} {'LSA s':>7} {'ratio':>6} {'goal':>5}"
-          f" {'plain s':>8} {'plain = LSA':>11}", flush=True)
+          f" {'plain s':>8} {'plain = LSA':>11} {'objective':>10} {'CPU rules/LSA s':>17} {'ratio':>6}", flush=True)
     goals = {"M": 15.0, "L": 6.0}
     for s in sizes:
         n, m = SIZES[s]
         inp = generate(n, m, seed)
-        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat)
+        cpu: list = []
+        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat, cpu)
         lsa = statistics.median(lsa_seconds(res.problem) for _ in range(repeat))
+        c_rules = statistics.median(cpu)
+        c_lsa = statistics.median(lsa_seconds(res.problem, cpu=True) for _ in range(repeat))
         proven = res.status == "optimal" and res.report["bound"] == res.report["objective"]
         plain = generate(n, m, seed, rules=False)
         pcfg = cfg.replace(priority="off")
@@ -212,8 +221,9 @@ def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
         same = int(W[r, c].sum()) == pres.core.obj
         goal = goals.get(s)
         print(f"{s:4} {f'{n}×{m}':>16} {med:8.3f} {'proven' if proven else res.status:>8} {lsa:7.3f} "
-              f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}",
-              flush=True)
+              f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}"
+              f" {res.report['objective_exact'] or '-':>10} {f'{c_rules:.3f}/{c_lsa:.3f}':>17}"
+              f" {c_rules / max(c_lsa, 1e-9):6.1f}", flush=True)
 
 
 def scores_case(repeat: int, seed: int, cfg) -> None:

@@ -59,6 +59,7 @@ class _PoolLP:
         self.ycol = nx + np.arange(ny)
         self.artcol = nx + ny + np.arange(nr)
         self.link_keys, self.link_y = keys[pos], yk
+        self.added = nx                  # columns appended since the last solve
 
     def _cost(self, I, J):
         return np.zeros(len(I)) if self.phase1 else self.S.space.weight(I, J)
@@ -82,6 +83,7 @@ class _PoolLP:
             self.model.add_rows(np.full(len(pos), -INF), np.zeros(len(pos)), A)
             self.link_keys = np.concatenate([self.link_keys, keys[pos]])
             self.link_y = np.concatenate([self.link_y, yk])
+        self.added += len(I)
         self.xcol = np.concatenate([self.xcol, base + np.arange(len(I))])
         self.I, self.J = np.concatenate([self.I, I]), np.concatenate([self.J, J])
         if S.space.dense:
@@ -89,14 +91,30 @@ class _PoolLP:
         else:
             self.in_pool.update(keys.tolist())
 
+    def set_bounds(self, col: int, lo: float, hi: float) -> None:
+        """New bounds of one column (explanations force a pair): the basis stays dual feasible, so the
+        next solve uses the dual simplex."""
+        self.model.h.changeColBounds(col, lo, hi)
+        self.added = self.model.num_cols()
+
     def solve(self):
         """Run; returns (static λ, link μ) sign-corrected, or None when the LP is infeasible."""
+        few = self.added <= PRIMAL_MAX_ADDED_SHARE * self.model.num_cols()
+        self.model.h.setOptionValue("simplex_strategy", SIMPLEX_PRIMAL if few else SIMPLEX_DUAL)
+        self.added = 0
         if self.model.run() == "infeasible":
             return None
         d = self.model.row_duals()
         rows = self.S.rows
         lam = np.where(rows.is_eq, d[:rows.count], np.maximum(d[:rows.count], 0.0))
         return lam, np.maximum(d[rows.count:], 0.0)
+
+
+# The previous basis stays primal feasible when columns are appended: the primal simplex then needs a
+# few pivots per attractive column, while the dual simplex first repairs dual feasibility and pays
+# thousands of iterations even for a handful of columns. For large batches the dual simplex is faster.
+PRIMAL_MAX_ADDED_SHARE = 0.02
+SIMPLEX_DUAL, SIMPLEX_PRIMAL = 1, 4      # HiGHS `simplex_strategy` values
 
 
 @dataclasses.dataclass
@@ -202,8 +220,9 @@ def _bounded_pass(S: _Solve, lp: _PoolLP, P: Prices, collect, tol, keep_gap) -> 
     parts = []
     for k, c in enumerate(uc.tolist()):
         rows = rest[inv.ravel() == k]
-        d = P.vg[c // base] - P0.vg[c % base]
-        js = np.flatnonzero(exceeds(bplus[rows].max() - d))
+        with np.errstate(invalid="ignore"):             # inf − inf: a class the cadre may not take
+            d = P.vg[c // base] - P0.vg[c % base]
+            js = np.flatnonzero(exceeds(bplus[rows].max() - d))
         if len(js):
             parts.append((rows[:, None] * m + js[None, :]).ravel())
     model_keys = lp.I * m + lp.J

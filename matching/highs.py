@@ -4,7 +4,7 @@ Every LP and MIP of the engine goes through `Model`: the model is passed column-
 columns and rows can be appended (the simplex restarts from the previous basis), and a callback on
 HiGHS's simplex, IPM and MIP interrupt points stops the run within a few milliseconds of `cancel`
 being set — HiGHS polls these points many times a second, so a cancelled MIP stops well within a
-second (tests/test_matching_speed.py::test_cancel_stops_the_final_mip_within_a_second).
+second (tests/test_matching_solver.py::test_cancel_stops_a_running_mip_within_a_second).
 """
 from __future__ import annotations
 

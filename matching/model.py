@@ -70,6 +70,21 @@ def _s(v) -> str:
     return str(v).strip()
 
 
+def _texts(col) -> list[str]:
+    """A column as stripped text ("" for missing), like `_s` on each cell but vectorised."""
+    col = pd.Series(col) if not isinstance(col, pd.Series) else col
+    if pd.api.types.is_string_dtype(col.dtype) and not pd.api.types.is_object_dtype(col.dtype):
+        return col.fillna("").str.strip().tolist()
+    return [_s(x) for x in col.tolist()]
+
+
+def _first_of_each(labels: np.ndarray, k: int) -> np.ndarray:
+    """Index of the first element with each label 0..k-1."""
+    first = np.full(k, -1, dtype=np.int64)
+    first[labels[::-1]] = np.arange(len(labels) - 1, -1, -1)
+    return first
+
+
 def _ids(col: pd.Series) -> list[str]:
     """Id column as stripped text ("" for empty)."""
     if not pd.api.types.is_string_dtype(col):
@@ -87,14 +102,16 @@ class Problem:
     """Integer model of one round. W: objective weights (dense n×m float64 holding exact integers,
     -inf = not allowed) or sparse (I, J, w). Parts are kept to explain each pair."""
 
+    all_finite = False                    # dense W with a weight for every pair (the fit model)
+
     def __init__(self, inp: MatchingInput, cfg: MatchConfig):
         self.cfg = cfg
         probs: list[tuple[str, str]] = []
         cad = inp.cadres.sort_values("cadre_id", kind="stable").reset_index(drop=True)
         cls = inp.classes.sort_values("class_id", kind="stable").reset_index(drop=True)
         self.cadres, self.classes = cad, cls
-        self.cadre_ids = [_s(x) for x in cad["cadre_id"]]
-        self.class_ids = [_s(x) for x in cls["class_id"]]
+        self.cadre_ids = _texts(cad["cadre_id"])
+        self.class_ids = _texts(cls["class_id"])
         for what, ids in (("干部工号 cadre_id", self.cadre_ids), ("班级编号 class_id", self.class_ids)):
             seen = set()
             for x in ids:
@@ -104,21 +121,22 @@ class Problem:
         self.n, self.m = n, m = len(cad), len(cls)
         self.ci = {x: k for k, x in enumerate(self.cadre_ids)}
         self.cj = {x: k for k, x in enumerate(self.class_ids)}
-        self.names = [_s(x) for x in cad["name"]]
-        self.class_names = [_s(x) for x in cls["name"]]
+        self.names = _texts(cad["name"])
+        self.class_names = _texts(cls["name"])
         self.cap = np.array([int(x) for x in cad["capacity"]], dtype=np.int64) if "capacity" in cad \
             else np.ones(n, dtype=np.int64)
         if (self.cap < 0).any():
             probs.append(("带班数不能为负", "capacity must not be negative"))
-        self.level = [_s(x) for x in cad["level"]]
-        self.unit = [_s(x) for x in cad["unit"]]
-        self.college_names = sorted({_s(x) for x in cls["college"]})
+        self.level = _texts(cad["level"])
+        self.unit = _texts(cad["unit"])
+        college = _texts(cls["college"])
+        self.college_names = sorted(set(college))
         self.colx = {c: k for k, c in enumerate(self.college_names)}
         self.C = len(self.college_names)
-        self.col = np.array([self.colx[_s(x)] for x in cls["college"]], dtype=np.int64)
+        self.col = np.array([self.colx[x] for x in college], dtype=np.int64)
         self.size = np.array([int(x) for x in cls["size"]], dtype=np.int64)
         self.grade = [str(int(x)) for x in cls["grade"]]
-        self.major = [_s(x) for x in cls["major"]] if "major" in cls else [""] * m
+        self.major = _texts(cls["major"]) if "major" in cls else [""] * m
         self.class_tags = [_tags(x) for x in cls["tags"]] if "tags" in cls else [()] * m
         self.priority = np.array([bool(x) for x in cls["priority"]], dtype=bool) if "priority" in cls \
             else np.zeros(m, dtype=bool)
@@ -238,14 +256,23 @@ class Problem:
         self.T = T
         sides = [x for x in (self.EX, self.UN) if x is not None]
         self.EA = sides[0] + sides[1] if len(sides) == 2 else (sides[0] if sides else None)
-        fit = self.EA @ T if self.EA is not None else np.zeros((n, m))
-        cd = [_s(x) for x in (self.cadres["discipline"] if "discipline" in self.cadres else [""] * n)]
-        kd = [_s(x) for x in (self.classes["discipline"] if "discipline" in self.classes else [""] * m)]
+        cd = _texts(self.cadres["discipline"]) if "discipline" in self.cadres else [""] * n
+        kd = _texts(self.classes["discipline"]) if "discipline" in self.classes else [""] * m
         dv = {d: k + 1 for k, d in enumerate(sorted({x for x in cd + kd if x}))}
         self.disc_a = np.array([dv.get(x, 0) for x in cd], dtype=np.int64)
         self.disc_b = np.array([dv.get(x, -1) for x in kd], dtype=np.int64)
+        # The parts that depend on the class only through its tags, discipline and college are equal for
+        # classes of one "type": computed per type (n × types) and spread to the classes in one gather.
+        own_prefer = cfg.own_unit == "prefer" and self.wi["own_unit"]
+        ckey = np.column_stack([T.T.astype(np.int64), self.disc_b, self.col if own_prefer else np.zeros(m, np.int64)])
+        ukey, ctype = np.unique(ckey, axis=0, return_inverse=True) if m else (ckey, np.zeros(0, np.int64))
+        F = self.EA @ T[:, _first_of_each(np.asarray(ctype).ravel(), len(ukey))] if self.EA is not None \
+            else np.zeros((n, len(ukey)))
         if self.wi["discipline"]:
-            np.add(fit, self.wi["discipline"], out=fit, where=self.disc_a[:, None] == self.disc_b[None, :])
+            F += self.wi["discipline"] * (self.disc_a[:, None] == ukey[None, :, -2])
+        if own_prefer:
+            F += self.wi["own_unit"] * (self.unit_col[:, None] == ukey[None, :, -1])
+        fit = np.take(F, np.asarray(ctype).ravel(), axis=1)
         # preferences: best wish per pair (value, rank); rank kept dense (small ints) for `fair`
         self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
         self.pref_rows: dict[int, tuple] = {}               # cadre -> (class indices, values)
@@ -291,12 +318,13 @@ class Problem:
             self.pref_lists = per                          # cadre -> [(rank, kind, value, classes)]
             rowv = np.zeros(m)
             rowr = np.zeros(m, dtype=np.int16)
+            val_of = {key: int(v * D) for key, v in pref_val.items()}     # exact: D clears every denominator
             for i, lst in per.items():
                 rowv[:] = 0
                 rowr[:] = 0
                 self.has_pref_cadre[i] = True
                 for r, k, v, js in lst:
-                    val = int(pref_val[(min(r, len(cfg.by_rank) + 1), k)] * D)
+                    val = val_of[(min(r, len(cfg.by_rank) + 1), k)]
                     cur_v, cur_r = rowv[js], rowr[js]
                     better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
                     rowv[js[better]] = val
@@ -307,21 +335,19 @@ class Problem:
                 self.pref_r[i, nz] = rowr[nz]
                 self.pref_rows[i] = (nz, rowv[nz].copy())
                 fit[i, nz] += rowv[nz]
-        for i, j in set(self.prev_pairs):
-            fit[i, j] += self.wi["continuity"]
-        if cfg.own_unit == "prefer" and self.wi["own_unit"]:
-            np.add(fit, self.wi["own_unit"], out=fit, where=self.unit_col[:, None] == self.col[None, :])
+        if len(self.prev_keys):
+            fit.reshape(-1)[self.prev_keys] += self.wi["continuity"]      # keys are unique
         self.fit = fit
         if cfg.priority == "weighted" or cfg.objective == "min_change":
             W = fit.copy()
             if cfg.priority == "weighted":
                 W[:, self.priority] += self.wi["priority_bonus"]
-            if cfg.objective == "min_change":
-                for i, j in set(self.prev_pairs):
-                    W[i, j] += self.wi["change_penalty"]
+            if cfg.objective == "min_change" and len(self.prev_keys):
+                W.reshape(-1)[self.prev_keys] += self.wi["change_penalty"]
         else:
             W = fit                       # shared, never modified (solves work on their own copy)
         self.dense = True
+        self.all_finite = True            # every pair has a weight (space.PairSpace.count)
         self.W = W
         self.maxabs = max(abs(float(W.max())), abs(float(W.min()))) if W.size else 0.0
         self._check_range(self.maxabs, probs)

@@ -78,12 +78,17 @@ class Rows:
         k = np.arange(len(I))
         rows, cols, vals = [I, prob.n + J], [k, k], [np.ones(len(I)), np.ones(len(I))]
         cj = prob.col[J]
-        cap1 = prob.cap[I] == 1
+        if self.counts:
+            # a count row touches only the pairs of its college: visit those (pairs sorted by college)
+            by_col = np.argsort(cj, kind="stable")
+            start = np.searchsorted(cj[by_col], np.arange(prob.C + 1))
+            cap1 = prob.cap == 1
         for row, c, mask, coef in self.counts:
-            s = cap1 & mask[I] & (cj == c)
-            rows.append(np.full(s.sum(), row))
-            cols.append(k[s])
-            vals.append(np.full(s.sum(), coef))
+            ks = by_col[start[c]:start[c + 1]]
+            ks = ks[cap1[I[ks]] & mask[I[ks]]]
+            rows.append(np.full(len(ks), row))
+            cols.append(ks)
+            vals.append(np.full(len(ks), coef))
         yk = self.y_index[I, cj]
         s = yk >= 0
         rows.append(self.cover_row[yk[s]])
@@ -103,6 +108,12 @@ class Rows:
                              shape=(self.count, len(I)))
 
     def y_matrix(self) -> sp.csc_matrix:
+        """Static-row entries of the y columns (the same for every model of this solve: built once)."""
+        if getattr(self, "_y_matrix", None) is None:
+            self._y_matrix = self._build_y_matrix()
+        return self._y_matrix
+
+    def _build_y_matrix(self) -> sp.csc_matrix:
         k = np.arange(self.ny)
         rows, cols, vals = [self.cover_row], [k], [np.ones(self.ny)]
         for row, c, mask, coef in self.counts:

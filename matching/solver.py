@@ -15,12 +15,15 @@ mip.reduced_cost_fixing, and mip.mip for every MIP):
                        UB = λ·b + Σ_pairs max(0, rc_ij) + Σ_y max(0, rc_y)   (locks: rc, not max)
                        [2]; objective values are integers, so none exceeds T = ⌊UB + slack⌋.
 4. reduced-cost fixing a pair with rc_ij < −g lowers that bound by more than g: it cannot be in any
-                       assignment worth ≥ UB − g [3]. If the LP optimum is integral and worth T:
-                       done. Else "price and branch": a MIP over the LP's support, then over the
-                       pool pairs an assignment worth T may use; reaching T proves optimality.
-5. final MIP           otherwise, with the best value Z found, g = UB + slack − Z and a MIP over every
-                       pair with rc ≥ −g: its optimum is optimal over all pairs. Without any Z, g grows
-                       ×4 until the MIP is feasible (or every pair is in it) — the only loop.
+                       assignment worth ≥ UB − g; one with rc_ij > g must be in every such assignment
+                       [3]. If the LP optimum is integral and worth T: done. Else "price and branch":
+                       a MIP over the LP's support, then over the pool pairs an assignment worth T
+                       may use; reaching T proves optimality.
+5. final MIPs          otherwise, with the best value Z found, a bisection on the value V between Z and
+                       T: MIP(V) keeps the pairs with rc ≥ −g and fixes those with rc > g (g = UB +
+                       slack − V); worth ≥ V is optimal, below V (or none) proves T ≤ V − 1. Without
+                       any Z, g grows ×4 until a MIP has a solution (or holds every pair, nothing
+                       fixed) — the only loop (mip.reduced_cost_fixing).
 
 Tie rule: objective values are integers (model.py scales every weight exactly), so an assignment worth
 T = ⌊UB + slack⌋ is optimal; among optimal assignments the one returned is HiGHS's answer with a fixed
@@ -107,14 +110,14 @@ def move(core: Core, i: int, j: int, time_limit: float) -> Core:
     if not lp.in_model(np.array([i]), np.array([j]))[0]:
         lp.add(np.array([i]), np.array([j]))
     col = int(lp.xcol[np.flatnonzero(lp.I * S.m + lp.J == key)[0]])
-    lp.model.h.changeColBounds(col, 1.0, 1.0)
+    lp.set_bounds(col, 1.0, 1.0)
     try:
         out = column_generation(S, None, lp=lp, bounded=True)
         if out is None or out.artificial > INT_TOL:
             return Core("infeasible", [])
         return prove(S, out, {})
     finally:
-        lp.model.h.changeColBounds(col, 0.0, 1.0)
+        lp.set_bounds(col, 0.0, 1.0)
         lp.S = S0
 
 

@@ -50,22 +50,31 @@ class PairSpace:
         cap0 = prob.cap == 0
         self.maxabs = prob.maxabs
         if prob.dense:
+            # The weights stay shared with the problem (no n×m copy). Pairs removed by whole colleges
+            # (own unit, forbid of a college) and cadres with capacity 0 are `ex_col[i, c] = +inf`:
+            # pricing adds it to what cadre i pays for every class of college c (state._prices), so
+            # those reduced costs are −inf without any extra pass; single-pair forbids are the sparse
+            # keys `ex_keys`. Only the fair objective's probes (rank_max, min_fit) mask a copy.
             W = prob.W
-            masks = cap0.any() or own or forbids or opts.rank_max is not None or opts.min_fit is not None
-            if masks:
+            if opts.rank_max is not None or opts.min_fit is not None:
                 W = W.copy()
-                W[cap0, :] = NEG
-                if own:
-                    for i in np.flatnonzero(prob.unit_col >= 0).tolist():
-                        W[i, prob.col == prob.unit_col[i]] = NEG
-                for r in forbids:
-                    W[r.i, r.j if r.j >= 0 else prob.col == r.c] = NEG
                 if opts.rank_max is not None and prob.pref_r is not None:
                     ok = (prob.pref_r >= 1) & (prob.pref_r <= opts.rank_max)
                     W[prob.has_pref_cadre[:, None] & ~ok] = NEG
                 if opts.min_fit is not None:
                     W[prob.fit < opts.min_fit] = NEG
+            ex = np.zeros((self.n, prob.C))
+            ex[cap0, :] = np.inf
+            if own:
+                has = np.flatnonzero(prob.unit_col >= 0)
+                ex[has, prob.unit_col[has]] = np.inf
+            for r in forbids:
+                if r.j < 0:
+                    ex[r.i, r.c] = np.inf
+            self.ex_col = ex
+            self.ex_keys = np.unique(np.array([r.i * prob.m + r.j for r in forbids if r.j >= 0], dtype=np.int64))
             self.W, self.dense = W, True
+            self._copied = W is not prob.W
         else:
             I, J = prob.I, prob.J
             keep = ~cap0[I]
@@ -82,14 +91,32 @@ class PairSpace:
             self.I, self.J, self.w = I[keep], J[keep], prob.w[keep]
             self.keys = self.I * prob.m + self.J
             self.dense = False
+            self.ex_col, self.ex_keys = None, np.zeros(0, np.int64)   # already left out of I, J
 
     def count(self) -> int:
-        return int(np.isfinite(self.W).sum()) if self.dense else len(self.w)
+        if not self.dense:
+            return len(self.w)
+        prob = self.prob
+        if not self._copied and getattr(prob, "all_finite", False):
+            per_college = np.bincount(prob.col, minlength=prob.C).astype(np.float64)
+            finite = np.broadcast_to(per_college, (self.n, prob.C))
+        else:
+            finite = _finite_by_college(self.W, prob.col, prob.C)
+        total = int(finite[self.ex_col == 0].sum())
+        if len(self.ex_keys):
+            I, J = self.ex_keys // self.m, self.ex_keys % self.m
+            total -= int((np.isfinite(self.W[I, J]) & (self.ex_col[I, prob.col[J]] == 0)).sum())
+        return total
 
     def weight(self, I, J) -> np.ndarray:
         """Weights of pairs (−inf where not allowed)."""
         if self.dense:
-            return self.W[I, J]
+            w = self.W[I, J] - self.ex_col[I, self.prob.col[J]]
+            if len(self.ex_keys) and len(w):
+                q = I * self.m + J
+                k = np.minimum(np.searchsorted(self.ex_keys, q), len(self.ex_keys) - 1)
+                w[self.ex_keys[k] == q] = NEG
+            return w
         if not len(self.keys):
             return np.full(len(I), NEG)
         q = I * self.m + J
@@ -112,14 +139,21 @@ class PairSpace:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
         parts_i, parts_j = [], []
         step = max(1, BLOCK_ENTRIES // m)
+        exu, exg = np.unique(self.ex_col, axis=0, return_inverse=True)
+        exv, exg = exu[:, prob.col], np.asarray(exg).ravel()
+        buf = np.empty((min(step, n), m))
         for a in range(0, n, step):
-            B = self.W[a:a + step]
+            B = buf[:min(step, n - a)]
+            np.take(exv, exg[a:a + step], axis=0, out=B)
+            np.subtract(self.W[a:a + step], B, out=B)
+            if len(self.ex_keys):
+                B.reshape(-1)[self._flat_positions(self.ex_keys, np.arange(a, a + len(B)))] = NEG
             idx = np.argpartition(-B, k - 1, axis=1)[:, :k] if k < m else np.tile(np.arange(m), (len(B), 1))
             rows = np.repeat(np.arange(a, a + len(B)), k)
             parts_i.append(rows)
             parts_j.append(idx.ravel())
         I, J = np.concatenate(parts_i), np.concatenate(parts_j)
-        ok = np.isfinite(self.W[I, J])
+        ok = np.isfinite(self.weight(I, J))
         return I[ok], J[ok]
 
     # ------------------------------------------------------------------ pricing
@@ -214,3 +248,14 @@ class PairSpace:
         if self.dense:
             return rowids[flat // self.m], flat % self.m
         return self.I[flat], self.J[flat]
+
+
+def _finite_by_college(W, col, C) -> np.ndarray:
+    """n × C: how many allowed (finite) weights each cadre has in each college."""
+    onehot = np.zeros((W.shape[1], C))
+    onehot[np.arange(W.shape[1]), col] = 1.0
+    out = np.zeros((W.shape[0], C))
+    step = max(1, BLOCK_ENTRIES // max(W.shape[1], 1))
+    for a in range(0, W.shape[0], step):
+        out[a:a + step] = np.isfinite(W[a:a + step]) @ onehot
+    return out

@@ -141,11 +141,14 @@ def _prices(S: _Solve, lam, link_keys, link_mu) -> Prices:
     prob, rows = S.prob, S.rows
     n, m = prob.n, prob.m
     G = rows.college_price(lam)
+    if S.space.dense:
+        G = G + S.space.ex_col              # +inf: the college's classes are not allowed for the cadre
     Gu, group = np.unique(G, axis=0, return_inverse=True) if n else (np.zeros((0, prob.C)), np.zeros(0, int))
     vg = lam[n:n + m][None, :] + Gu[:, prob.col]
     ck, cv = rows.sparse_corrections(lam, m, prob.prev_keys)
-    keys = np.concatenate([ck, link_keys]).astype(np.int64)
-    vals = np.concatenate([cv, -link_mu])
+    ex = S.space.ex_keys                    # single forbidden pairs: reduced cost −inf
+    keys = np.concatenate([ck, link_keys, ex]).astype(np.int64)
+    vals = np.concatenate([cv, -link_mu, np.full(len(ex), -np.inf)])
     uk, inv = np.unique(keys, return_inverse=True)
     return Prices(lam[:n], np.asarray(group).ravel(), vg, rows.budget_price(lam), uk,
                   np.bincount(inv, weights=vals, minlength=len(uk)))

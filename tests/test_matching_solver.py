@@ -165,3 +165,83 @@ def test_bounded_pricing_equals_a_full_pass(monkeypatch):
         finally:
             lp.model.h.changeColBounds(col, 0.0, 1.0)
     assert checked >= 6
+
+
+# Instances of the bench's generator whose LP bound is above the optimum (150×800, seeds 5 and 9): the
+# final MIP of reduced-cost fixing runs, with pairs fixed to 1 by their reduced cost.
+GAP_SEEDS = (5, 9)
+
+
+def _gap_problem(seed):
+    from matching.bench import generate
+    return Problem(generate(150, 800, seed), CFG)
+
+
+@pytest.mark.parametrize("seed", GAP_SEEDS)
+def test_pairs_fixed_by_reduced_cost_are_in_every_optimal_answer(seed):
+    """The claim behind fixing to 1: an answer worth Z keeps every pair with rc > UB + slack − Z and
+    uses none with rc < −(UB + slack − Z) (locks aside: the bound counts their rc whatever its sign).
+    Checked on every allowed pair against the optimal answer."""
+    from matching.solver import Opts, solve_core
+    from matching.state import _prices, _rc
+    core = solve_core(_gap_problem(seed), Opts())
+    S, d = core.solve, core.duals
+    assert core.status == "optimal" and d.bound > core.obj     # the instance has a gap: the MIP ran
+    P = _prices(S, d.lam, d.link_keys, d.link_mu)
+    keys = np.arange(S.prob.n * S.m, dtype=np.int64)
+    keys = keys[np.isfinite(S.space.weight(keys // S.m, keys % S.m)) & ~np.isin(keys, S.lock_keys)]
+    rc = _rc(S, P, keys)
+    g = d.bound + S.slack - core.obj
+    chosen = np.isin(keys, [i * S.m + j for i, j in core.pairs])
+    assert (rc > g).any()                                        # the fixing has something to fix
+    assert chosen[rc > g].all()
+    assert not (chosen & (rc < -g)).any()
+
+
+@pytest.mark.parametrize("seed", GAP_SEEDS)
+def test_final_mip_paths_reach_the_same_optimum(seed, monkeypatch):
+    """Halfway MIP first (always / never) and no fixing to 1 at all: one optimum, proven each time."""
+    import matching.mip as mip_mod
+    from matching.solver import Opts, solve_core
+    prob = _gap_problem(seed)
+    plain_fixed = mip_mod._fixed_mip
+
+    def no_fixing(S, keys, rc, g, best):
+        return mip_mod.mip(S, keys[rc >= -(g + S.slack)], best)
+
+    objs = []
+    for share, fixed in ((mip_mod.HALF_MIP_SHARE, plain_fixed), (1.0, plain_fixed), (0.0, plain_fixed),
+                         (0.0, no_fixing)):
+        monkeypatch.setattr(mip_mod, "HALF_MIP_SHARE", share)
+        monkeypatch.setattr(mip_mod, "_fixed_mip", fixed)
+        core = solve_core(prob, Opts())
+        assert core.status == "optimal" and core.bound == core.obj
+        objs.append(core.obj)
+    assert len(set(objs)) == 1, objs
+
+
+@pytest.mark.parametrize("own_unit", ["forbid", "prefer"])
+def test_pair_space_without_a_weights_copy_matches_pair_by_pair(own_unit):
+    """The pair space keeps the problem's weights and prices out excluded pairs (own college, forbids,
+    capacity 0): its count, weights and pricing agree with checking every pair on its own."""
+    from matching.bench import explicit_scores, generate
+    from matching.solver import Opts
+    from matching.state import _prices, _rc, _Solve
+    for inp in (generate(80, 300, 2), explicit_scores(40, 120)):
+        prob = Problem(inp, CFG.replace(own_unit=own_unit))
+        S = _Solve(prob, Opts())
+        keys = np.arange(prob.n * prob.m, dtype=np.int64)
+        I, J = keys // prob.m, keys % prob.m
+        allowed = np.isfinite(prob.W[I, J]) & (prob.cap[I] > 0)
+        if own_unit == "forbid":
+            allowed &= prob.unit_col[I] != prob.col[J]
+        for r in prob.rules:
+            if r.family == "forbid":
+                allowed &= ~((I == r.i) & ((J == r.j) if r.j >= 0 else (prob.col[J] == r.c)))
+        assert S.total_pairs == int(allowed.sum())
+        assert (np.isfinite(S.space.weight(I, J)) == allowed).all()
+        lam = np.random.default_rng(0).normal(size=S.rows.count)
+        P = _prices(S, lam, np.zeros(0, np.int64), np.zeros(0))
+        rc = np.concatenate([R.copy() for _, R in S.space._blocks(P, False)])
+        assert (np.isfinite(rc) == allowed).all()
+        np.testing.assert_allclose(rc[allowed], _rc(S, P, keys[allowed]), rtol=0, atol=1e-9)
