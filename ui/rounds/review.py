@@ -5,7 +5,8 @@ import streamlit as st
 
 from common import vocabulary
 from services import round_review
-from ui.downloads import table_download
+from services.round_names import round_file_label
+from ui.downloads import file_name, table_download
 from ui.i18n import lang, tr
 from ui.labels import label
 from ui.rounds.explain import render_explanation
@@ -46,7 +47,7 @@ def _download(view: RoundView, shown) -> None:
     headers = {k: v if isinstance(v, str) else v.get("label") or k for k, v in _columns().items()}
     table = display_frame(shown)[[c for c in shown.columns if c in headers]].rename(columns=headers)
     table_download(view.user, table, kind="review_table", key=Keys.REVIEW_DOWNLOAD, about=view.rid,
-                   file_name=f"分配审核表_{view.rid}.xlsx", sheet=tr("审核", "Review"))
+                   file_name=file_name("分配审核表", "review-table", round_file_label(view.info, lang())), sheet=tr("审核", "Review"))
 
 
 def _table(full, view: RoundView) -> None:
