@@ -55,7 +55,7 @@ def revised(demo_db) -> int:
     admin = demo_user("admin")
     rid = solved_round()
     v2 = lifecycle.revise(admin, rid, result=solving.stored_result(solving.cached_result(rid)))
-    assert v2 not in (2,) and lifecycle.round_label(lifecycle.get_round(admin, v2)) == "#2 v2"
+    assert v2 != 2 and lifecycle.round_label(lifecycle.get_round(admin, v2)) == "#2 v2"
     return v2
 
 
