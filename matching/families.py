@@ -241,7 +241,7 @@ def _parse_level_cap(row, prob, bad):
     zh, en = _reason(row)
     return Rule({"kind": "constraint", "rule_index": row.index}, "level_cap",
                 f"层级上限：{row.college}至多{row.hi}名{LEVEL_ZH[row.level]}{zh}",
-                f"level cap: {row.college} at most {row.hi} {row.level}-level cadres{en}",
+                f"level cap: {row.college} at most {row.hi} × {vocabulary.label(vocabulary.LEVELS, row.level, 'en')}{en}",
                 c=c, level=row.level, hi=row.hi)
 
 

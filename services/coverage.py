@@ -63,7 +63,7 @@ class View:
     status: pd.DataFrame            # status rows of the cadres, rule and term in view
     coverage_college: pd.DataFrame  # college, bucket, bucket_order, classes
     coverage: pd.DataFrame          # class_coverage() rows for the classes in view
-    heat_college: pd.DataFrame      # college, period, rate, met, counted
+    heat_college: pd.DataFrame      # college, period, rate, met, counted, state (pending: period not over)
     heat_rule: str
     heat_cadre: pd.DataFrame        # cadre, rule, rate, met, counted
     heat_cadre_total: int

@@ -229,9 +229,12 @@ def heat_by_college(status: pd.DataFrame, comp: Computed, f: Filters, cadre_ids:
     rows = rows.merge(cc, on="cadre_id", how="inner")
     rows = rows.loc[rows["status"] != "exempt"]
     g = rows.assign(_met=rows["status"] == "met").groupby(["college", "period"], sort=False).agg(
-        start=("period_start", "first"), met=("_met", "sum"), counted=("_met", "size")).reset_index()
+        start=("period_start", "first"), end=("period_end", "first"), met=("_met", "sum"),
+        counted=("_met", "size")).reset_index()
     g["rate"] = g["met"] / g["counted"]
-    return g.sort_values(["start", "college"]).reset_index(drop=True), rule
+    # a period not over on the as-of day is under way (the engine's "pending"), whatever its rate so far
+    g["state"] = np.where(pd.to_datetime(g["end"]) >= pd.Timestamp(comp.as_of), "pending", "assessed")
+    return g.drop(columns="end").sort_values(["start", "college"]).reset_index(drop=True), rule
 
 
 def heat_by_cadre(status: pd.DataFrame, comp: Computed, limit: int) -> tuple[pd.DataFrame, int]:

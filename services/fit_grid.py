@@ -18,9 +18,9 @@ MAX_CELLS = 40_000
 BULK_KINDS = ("lock", "forbid")
 
 
-def grid(user: UserInfo, colleges=(), tags=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def grid(user: UserInfo, colleges=(), tags=(), lang: str = "zh") -> tuple[pd.DataFrame, pd.DataFrame]:
     """(fit, reason): cadre rows × class columns under the fit model in force, classes filtered by
-    college and tag (any of the given). Refuses more than MAX_CELLS cells: filter first."""
+    college and tag (any of the given), reasons in `lang`. Refuses more than MAX_CELLS cells: filter first."""
     access.require(user, *EDIT, action="fit_model.grid")
     with session_scope() as s:
         cfg = config_from_dict(_stored(s))
@@ -42,12 +42,16 @@ def grid(user: UserInfo, colleges=(), tags=()) -> tuple[pd.DataFrame, pd.DataFra
     rows = [f"{prob.names[i]}（{prob.cadre_ids[i]}）" for i in range(prob.n)]
     cols = [f"{prob.class_names[j]}（{prob.class_ids[j]}）" for j in js]
     fit = pd.DataFrame(prob.fit[:, js] / prob.scale, index=rows, columns=cols)
-    why = pd.DataFrame([[_cell(prob, i, j) for j in js] for i in range(prob.n)], index=rows, columns=cols)
+    why = pd.DataFrame([[_cell(prob, i, j, lang) for j in js] for i in range(prob.n)], index=rows, columns=cols)
     return fit, why
 
 
-def _cell(prob, i: int, j: int) -> str:
-    return "；".join(it.text("zh") for it in reasons.items(prob, i, j)) or "无加分项"
+NO_BONUS = {"zh": "无加分项", "en": "no bonus"}
+
+
+def _cell(prob, i: int, j: int, lang: str = "zh") -> str:
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(it.text(lang) for it in reasons.items(prob, i, j)) or NO_BONUS[lang]
 
 
 def bulk_rules(user: UserInfo, kind: str, cadre_ids, class_ids, reason: str = "") -> pd.DataFrame:

@@ -22,3 +22,9 @@ def round_label(info, later: int = 0) -> str:
     """#N vK: the round's number for its life and the revision's version — how every message names a
     round (never by an internal id); `later`: the label of the revision that many steps after it."""
     return f"#{round_number(info.id, info.parameters)} v{version_number(info.parameters) + later}"
+
+
+def round_file_label(info, lang: str = "zh") -> str:
+    """#N vK as a file name's part: 第2轮v3 / round2-v3 (a download names the round, never its id)."""
+    n, k = round_number(info.id, info.parameters), version_number(info.parameters)
+    return f"第{n}轮v{k}" if lang == "zh" else f"round{n}-v{k}"

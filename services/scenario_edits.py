@@ -36,8 +36,8 @@ def _canon(kind: str, df: pd.DataFrame) -> pd.DataFrame:
     return store_frames.canonical(kind, df)
 
 
-def _level_zh(code) -> str:
-    return vocabulary.label(vocabulary.LEVELS, code) if code else ""
+def _level(code, lang: str = "zh") -> str:
+    return vocabulary.label(vocabulary.LEVELS, code, lang) if code else ""
 
 
 def empty_frames() -> dict[str, pd.DataFrame]:
@@ -221,15 +221,17 @@ def describe_edit(edit: dict[str, Any]) -> tuple[str, str]:
     op = edit.get("op")
     if op == "add_hypothetical":
         lv = edit.get("level", "")
-        ex = "、".join(edit.get("expertise") or []) or "无"
-        return (f"新增 {edit.get('count')} 名假设{_level_zh(lv)}（专长：{ex}；带班数 {edit.get('capacity', 1)}）",
-                f"add {edit.get('count')} hypothetical {lv} cadre(s) (expertise: {ex}; capacity {edit.get('capacity', 1)})")
+        ex = edit.get("expertise") or []
+        n, cap = edit.get("count"), edit.get("capacity", 1)
+        zh = f"新增 {n} 名假设{_level(lv)}（专长：{'、'.join(ex) or '无'}；带班数 {cap}）"
+        en = f"add {n} hypothetical cadre(s) of level {_level(lv, 'en')} (expertise: {', '.join(ex) or 'none'}; capacity {cap})"
+        return zh, en
     if op == "remove_cadres":
         ids = _ids(edit, "cadre_ids")
         return f"移除 {len(ids)} 名干部：{'、'.join(ids[:8])}", f"remove {len(ids)} cadre(s): {', '.join(ids[:8])}"
     if op == "set_capacity":
-        who = _level_zh(edit.get("level")) or "、".join(_ids(edit, "cadre_ids")[:8])
-        who_en = edit.get("level") or ", ".join(_ids(edit, "cadre_ids")[:8])
+        who = _level(edit.get("level")) or "、".join(_ids(edit, "cadre_ids")[:8])
+        who_en = _level(edit.get("level"), "en") or ", ".join(_ids(edit, "cadre_ids")[:8])
         return f"{who} 带班数设为 {edit.get('capacity')}", f"capacity of {who_en} set to {edit.get('capacity')}"
     if op == "add_classes":
         n = len(edit.get("rows") or [])

@@ -93,3 +93,29 @@ def test_import_of_classes_warns_about_an_unknown_tag(demo_db, as_role):
     assert not app.exception
     assert any(s.value.startswith("已导入") for s in app.success)
     assert any("不在匹配表中" in w.value and "航模队" in w.value for w in app.warning)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_grid_reasons_speak_the_page_language(demo_db, as_role, lang):
+    """The cadre × class view's reasons (hover) follow the language: no 专长/对应标签/无加分项 in English."""
+    from tests.test_i18n_pages import Checker, _data_strings, _usernames, _walk
+    from ui.i18n import LANG_KEY
+
+    app = AppTest.from_file(PAGE, default_timeout=90)
+    as_role(app, "admin")
+    app.session_state[LANG_KEY] = lang
+    app.session_state[Keys.GRID_COLLEGES] = ["心理学院"]
+    app.run()
+    assert not app.exception
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+    charts = [c for c in app.get("arrow_vega_lite_chart") + app.get("vega_lite_chart")]
+    reasons = [r for c in charts for ds in c.proto.datasets
+               for r in convert_arrow_bytes_to_pandas_df(ds.data.data).get("reason", [])]
+    assert reasons, "the grid shows reasons"
+    if lang == "en":
+        assert any("; " in r for r in reasons) and not any("；" in r or "无加分项" in r for r in reasons)
+        chk = Checker("en", _data_strings(str(demo_db)), _usernames(str(demo_db)))
+        _walk(app, chk)
+        assert not chk.found, chk.found[:10]
+    else:
+        assert any("；" in r for r in reasons) and any("专长" in r for r in reasons)

@@ -266,3 +266,15 @@ def test_edge_cases_and_bad_input():
     msg = e.value.message("en")
     assert "duplicate cadre_id: A" in msg and "'Q'" in msg and "min 3 is greater than max 1" in msg
     assert "约束第1条" in e.value.message("zh")
+
+
+def test_level_cap_label_names_the_level_in_each_language():
+    """The rule's English label says 'School leader' (the vocabulary's word), never the code `school`."""
+    from types import SimpleNamespace
+
+    from matching.families import Row, parse
+
+    row = Row(0, "level_cap", "", "", "甲院", "school", None, 1, "")
+    rule = parse(row, SimpleNamespace(colx={"甲院": 0}), lambda zh, en: pytest.fail(en))
+    assert "校领导" in rule.label_zh
+    assert "School leader" in rule.label_en and "school-level" not in rule.label_en

@@ -20,6 +20,8 @@ FONT_STACK = f"'{FONT}', 'Noto Sans SC', 'Source Han Sans SC', 'Microsoft YaHei'
 FONT_DIRS = ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto")
 # Diverging scale for rates: red (0) → amber → green (1); colour-blind safe enough with the labels.
 RATE_SCALE = alt.Scale(domain=[0, 0.5, 1], range=["#c62828", "#fdd835", "#2e7d32"])
+# A period not over yet (its cadres still have time): outside the red–green scale, so never read as missed.
+IN_PROGRESS_COLOR = "#90caf9"
 
 _fonts_lock = threading.Lock()
 _fonts_registered = False
@@ -114,21 +116,34 @@ def coverage_by_college(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin
 def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str, title: str,
             col_sort: list[str] | None = None, row_sort: list[str] | None = None,
             lang: str = "zh") -> alt.TopLevelMixin:
-    """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted.
-    Titles come translated from the caller; a missing cell (white) means nothing to assess there."""
+    """Rate heatmap (0..1), e.g. college × week or cadre × rule. df: row, col, rate, met, counted and
+    optionally state ("pending": the period is not over, drawn in its own colour with its own legend
+    entry, never on the red–green scale). Titles come translated from the caller; a missing cell
+    (white) means nothing to assess there."""
     n_rows = max(df[row].nunique(), 1)
     # Streamlit sizes charts with autosize "fit" (axes inside the height): add room for the rotated labels
     longest = max((len(str(v)) for v in df[col].unique()), default=4)
     rate = _t(lang, "达标率", "Rate met")
-    chart = alt.Chart(df).mark_rect().encode(
+    pending = V.label(V.COMPLIANCE_STATUSES, "pending", lang)
+    state = df["state"] if "state" in df else pd.Series("", index=df.index)
+    df = df.assign(state=state.map(lambda s: pending if s == "pending" else ""))
+    base = alt.Chart(df).encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
-        color=alt.Color("rate:Q", title=rate, scale=RATE_SCALE, legend=alt.Legend(format=".0%")),
         tooltip=[alt.Tooltip(f"{row}:N", title=row_title), alt.Tooltip(f"{col}:N", title=col_title),
                  alt.Tooltip("rate:Q", title=rate, format=".0%"), alt.Tooltip("met:Q", title=_t(lang, "达标", "Met")),
-                 alt.Tooltip("counted:Q", title=_t(lang, "应考核", "Assessed"))],
-    ).properties(height=min(max(20 * n_rows, 40), 1000) + 60 + 11 * min(longest, 16))
-    return style(chart, title)
+                 alt.Tooltip("counted:Q", title=_t(lang, "应考核", "Assessed"))])
+    rated = base.mark_rect().encode(
+        color=alt.Color("rate:Q", title=rate, scale=RATE_SCALE, legend=alt.Legend(format=".0%")))
+    if not (df["state"] == pending).any():
+        chart = rated
+    else:
+        going = base.mark_rect().encode(
+            color=alt.Color("state:N", title=_t(lang, "周期未结束", "Period not over"),
+                            scale=alt.Scale(domain=[pending], range=[IN_PROGRESS_COLOR])),
+        ).transform_filter(alt.datum.state == pending)
+        chart = alt.layer(rated.transform_filter(alt.datum.state != pending), going).resolve_scale(color="independent")
+    return style(chart.properties(height=min(max(20 * n_rows, 40), 1000) + 60 + 11 * min(longest, 16)), title)
 
 
 def weekly_trend(df: pd.DataFrame, target: float, rule_name: str, lang: str = "zh") -> alt.TopLevelMixin:

@@ -1,6 +1,7 @@
 """Download buttons whose click is an audit entry (services.downloads): who, when, what."""
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -14,6 +15,14 @@ if TYPE_CHECKING:
     from store.auth import UserInfo
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')     # what file systems refuse (and blanks): one '-'
+
+
+def file_name(zh: str, en: str, *parts: Any, ext: str = "xlsx") -> str:
+    """A download's name in the page's language: the words, then each part (a date, a round's
+    number and version, a cadre's staff number) joined by '_'; characters a file system refuses → '-'."""
+    stem = "_".join(UNSAFE.sub("-", str(p)).strip("-") for p in (tr(zh, en), *parts) if p not in (None, ""))
+    return f"{stem}.{ext}"
 
 
 def _record(user: UserInfo, kind: str, rows: int, about: str, fmt: str, note: dict | None) -> None:

@@ -10,7 +10,7 @@ from common import vocabulary
 from common.errors import YixianError
 from services import evidence, review
 from ui.confirm.state import Keys
-from ui.downloads import table_download
+from ui.downloads import file_name, table_download
 from ui.feedback import flash, show_flash
 from ui.i18n import lang, tr
 from ui.ledger.evidence import render_files
@@ -58,7 +58,7 @@ def _table(user: UserInfo, rows: pd.DataFrame, type_label: dict, status_label: d
     show_table(shown, Keys.TABLE, hide_index=True, width="stretch", height=300)
     if len(shown):
         table_download(user, shown, kind="confirm_table", key=Keys.DOWNLOAD, about=user.college or "",
-                       file_name="台账确认表.xlsx", sheet=tr("台账确认", "Ledger review"))
+                       file_name=file_name("台账确认表", "ledger-review"), sheet=tr("台账确认", "Ledger review"))
 
 
 def render_review(user: UserInfo, inputs: Inputs) -> None:

@@ -10,7 +10,7 @@ from services import coverage
 from services.compliance_view import Computed
 from services.coverage import View
 from ui.coverage.state import Keys
-from ui.downloads import table_download
+from ui.downloads import file_name, table_download
 from ui.feedback import md_escape
 from ui.i18n import lang, tr
 from ui.tables import display_frame, show_table
@@ -49,7 +49,7 @@ def render_cadre_table(v: View, user: UserInfo | None = None) -> None:
                    tr("达标率", "Rate"), format="percent", min_value=0, max_value=1)})
     if user is not None and len(table):
         table_download(user, table, kind="coverage_cadres", key=Keys.DL_CADRES, about=v.filters.as_of,
-                       file_name=f"干部履职明细_{v.filters.as_of}.xlsx", sheet=tr("干部明细", "Cadres"))
+                       file_name=file_name("干部履职明细", "cadre-coverage", v.filters.as_of), sheet=tr("干部明细", "Cadres"))
 
 
 def _venues(codes) -> str:
@@ -80,7 +80,7 @@ def render_drilldown(user: UserInfo, comp: Computed, v: View) -> None:
     show_table(shown, Keys.ACTIVITIES, hide_index=True, width="stretch", height=240)
     if len(shown):
         table_download(user, shown, kind="cadre_activities", key=Keys.DL_ACTIVITIES, about=pick,
-                       file_name=f"台账活动_{pick}.xlsx", sheet=tr("台账活动", "Activities"))
+                       file_name=file_name("台账活动", "ledger-activities", pick), sheet=tr("台账活动", "Activities"))
 
 
 def render_cadres(user: UserInfo, comp: Computed, v: View) -> None:

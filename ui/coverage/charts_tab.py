@@ -62,9 +62,11 @@ def _heatmaps(v: View, rule_names: dict[str, str], note: str) -> None:
                            f"Rate met by cadre and rule (lowest {len(rows)} of the {v.heat_cadre_total} with a result)"),
                         row_sort=rows, lang=lang()),
                     tr("干部规则热力图", "heatmap_cadre_rule"), Keys.CHART_HEAT_CADRE, note)
-    st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）。",
+    st.caption(tr("热力图中的空白格表示该组合没有需要考核的周期（例如请假、公差免予考核，或尚未开始的周期）；"
+                  "浅蓝色格是截至日期时尚未结束的周期（进行中）：尚未完成的干部仍有时间，不计为未达标。",
                   "A blank cell in a heatmap means there was nothing to assess there (exempt for leave or a trip, "
-                  "or a period not yet started)."))
+                  "or a period not yet started); a light blue cell is a period not over on the as-of date (in "
+                  "progress): cadres who have not done it yet still have time and are not counted as missed."))
 
 
 def render_charts(v: View, inputs: cv.Inputs) -> None:

@@ -10,7 +10,7 @@ from services import annual_report, coverage, view_exports
 from services.compliance_view import Inputs
 from services.coverage import View
 from ui.coverage.state import Keys
-from ui.downloads import audited_download
+from ui.downloads import audited_download, file_name
 from ui.i18n import lang, tr
 from ui.tables import show_table
 
@@ -32,7 +32,7 @@ def render_reminders(user: UserInfo, inputs: Inputs, v: View) -> None:
         "reason_zh": "提醒事项", "reason_en": "Reminder"}), Keys.REMINDERS, hide_index=True, width="stretch")
     audited_download(tr("下载本周提醒名单（xlsx）", "Download reminder list (xlsx)"),
                      lambda: view_exports.reminders_xlsx(rem, as_of), user=user, kind="reminders", rows=len(rem),
-                     about=as_of, file_name=f"本周提醒名单_{as_of}.xlsx", mime=XLSX, icon=":material/download:",
+                     about=as_of, file_name=file_name("本周提醒名单", "reminders", as_of), mime=XLSX, icon=":material/download:",
                      key=Keys.DL_REMINDERS)
     render_annual_report(user, inputs, v)
 
@@ -56,16 +56,16 @@ def render_annual_report(user: UserInfo, inputs: Inputs, v: View) -> None:
     year = st.selectbox(tr("年度（学年或自然年度）", "Year (academic or calendar)"), list(labels),
                         format_func=lambda y: _year_label(labels[y]), key=Keys.REPORT_YEAR)
     d1, d2 = st.columns(2)
-    name = f"年度履职报告_{labels[year]}"
+    words = (f"年度履职报告_{labels[year]}", f"annual-report_{year}")
     audited_download(tr("下载 xlsx", "Download xlsx"),
                      lambda: coverage.annual_report(user, inputs, as_of, ids, year=year), user=user,
                      kind="annual_report", rows=len(ids), about=labels[year], container=d1,
-                     file_name=f"{name}.xlsx", mime=XLSX, icon=":material/download:",
+                     file_name=file_name(*words), mime=XLSX, icon=":material/download:",
                      key=Keys.DL_REPORT, disabled=not ids)
     audited_download(tr("下载 PDF", "Download PDF"),
                      lambda: coverage.annual_report(user, inputs, as_of, ids, year=year, fmt="pdf"), user=user,
                      kind="annual_report", rows=len(ids), about=labels[year], fmt="pdf", container=d2,
-                     file_name=f"{name}.pdf", mime="application/pdf", icon=":material/picture_as_pdf:",
+                     file_name=file_name(*words, ext="pdf"), mime="application/pdf", icon=":material/picture_as_pdf:",
                      key=Keys.DL_REPORT_PDF, disabled=not ids)
     st.caption(tr("每位干部一页履职纪实：各项工作要求的达标/未达标/免予考核周期数、九进场所、活动与覆盖学生人次、"
                   "未达标周期和等次建议，供民主生活会、干部考核、干部任用参考。学院用户只得到本学院的干部。",

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 import importer
+from common import vocabulary
 from common.errors import YixianError
 from services import kind_display, uploads
 from ui.data.import_tab import kind_label
 from ui.data.state import Keys
-from ui.downloads import table_download
+from ui.downloads import file_name, table_download
 from ui.feedback import md_escape, show_error
 from ui.i18n import lang, tr
 from ui.tables import display_frame
@@ -20,13 +21,18 @@ if TYPE_CHECKING:
     from store.auth import UserInfo
 
 
+def _words(kind: str, lang: str) -> str:
+    return vocabulary.label(vocabulary.DATA_KINDS, kind, lang)
+
+
 def render_templates(user: UserInfo) -> None:
     st.caption(tr("模板使用中文表头，附一行示例，并在“说明”工作表中解释每一列。",
                   "Templates use Chinese headers with one example row; a notes sheet explains each column."))
     cols = st.columns(3)
     for i, kind in enumerate(uploads.IMPORTABLE_KINDS):
         data, filename, mime = uploads.template(user, kind)
-        cols[i % 3].download_button(kind_label(kind), data=data, file_name=filename, mime=mime,
+        name = file_name(f"{_words(kind, 'zh')}模板", f"{_words(kind, 'en')} template", ext=filename.rsplit(".", 1)[-1])
+        cols[i % 3].download_button(kind_label(kind), data=data, file_name=name, mime=mime,
                                     icon=":material/download:", key=f"{Keys.TEMPLATE_PREFIX}{kind}", width="stretch")
 
 
@@ -41,7 +47,7 @@ def render_browse(user: UserInfo) -> None:
     shown = kind_display.display(display_frame(frame), kind, lang())
     st.dataframe(shown, hide_index=True, width="stretch")
     if len(shown):
-        table_download(user, shown, kind=kind, key=Keys.BROWSE_DOWNLOAD, file_name=f"{kind_label(kind)}.xlsx",
+        table_download(user, shown, kind=kind, key=Keys.BROWSE_DOWNLOAD, file_name=file_name(_words(kind, "zh"), _words(kind, "en")),
                        sheet=kind_label(kind))
     if kind in uploads.ONE_ROW_KINDS and user.role == "admin":
         render_one_row(user, kind, uploads.load_for_browse(user, kind))

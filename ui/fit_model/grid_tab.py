@@ -12,7 +12,7 @@ from services import fit_grid, fit_model
 from ui.charts import style
 from ui.feedback import flash, md_escape
 from ui.fit_model.state import Keys
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 if TYPE_CHECKING:
     from store.auth import UserInfo
@@ -43,7 +43,7 @@ def render_grid(user: UserInfo) -> None:
     if not pick_c and not pick_t:
         st.caption(tr("请先按学院或标签筛选班级。", "Filter the classes by college or tag first."))
         return
-    fit, why = fit_grid.grid(user, pick_c, pick_t)
+    fit, why = fit_grid.grid(user, pick_c, pick_t, lang())
     if fit.empty:
         st.caption(tr("没有符合条件的班级。", "No class matches."))
         return

@@ -11,7 +11,7 @@ from common import vocabulary
 from common.errors import YixianError
 from services import evidence, ledger
 from services.review import with_status
-from ui.downloads import table_download
+from ui.downloads import file_name, table_download
 from ui.feedback import flash, md_escape, show_flash
 from ui.i18n import lang, tr
 from ui.ledger.evidence import render_files, render_upload
@@ -98,7 +98,7 @@ def render_entries(user: UserInfo, led: pd.DataFrame, reviews: pd.DataFrame) -> 
         return
     cadre = str(led["cadre_id"].iloc[0]) if "cadre_id" in led else ""
     table_download(user, shown, kind="ledger_table", key=Keys.DOWNLOAD, about=cadre,
-                   file_name=f"工作台账_{cadre}.xlsx", sheet=tr("工作台账", "Ledger"))
+                   file_name=file_name("工作台账", "ledger", cadre), sheet=tr("工作台账", "Ledger"))
     returned = led.loc[led["review_status"] == "returned", "activity_id"].tolist()
     if returned:
         st.warning(tr(f"有 {len(returned)} 条记录被学院退回，请打开修改后重新提交（已排在下方列表最前）。",

@@ -1,6 +1,8 @@
 """The list of rounds, the picker, and the summary of the round picked (metrics, solve, discard)."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -66,22 +68,31 @@ def render_round_picker(rounds: list) -> int | None:
     return rid
 
 
+def _short(text: str) -> str:
+    """A KPI's value in a word: the label up to its first bracket or comma (the rest goes in a caption)."""
+    return re.split(r"[（(，,]", text, maxsplit=1)[0].strip() or text
+
+
 def _metrics(view: RoundView) -> None:
+    """Two rows of three: a column of a six-wide row cannot hold "Published" at 1280 px."""
     info, result = view.info, view.result
-    m = st.columns(6)
+    outcome = label(vocabulary.ROUND_RESULTS, view.status) if view.status else tr("未求解", "Not solved")
+    m = st.columns(3)
     m[0].metric(tr("状态", "Status"), label(vocabulary.ROUND_STATUSES, info.status))
-    m[1].metric(tr("求解结果", "Result"), label(vocabulary.ROUND_RESULTS, view.status) if view.status
-                else tr("未求解", "not solved"))
+    m[1].metric(tr("求解结果", "Result"), _short(outcome))
     m[2].metric(tr("配对数", "Pairs"), len(info.assignment))
+    if _short(outcome) != outcome:
+        st.caption(tr(f"求解结果：{outcome}", f"Result: {outcome}"))
     if not view.solved:
         return
     cov, prefs, ch = result.get("coverage") or {}, result.get("preferences") or {}, result.get("changes") or {}
+    m = st.columns(3)
     if cov:
-        m[3].metric(tr("重点关注班级覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
+        m[0].metric(tr("重点关注班级覆盖", "Priority covered"), f"{cov.get('priority_covered', 0)}/{cov.get('priority_classes', 0)}")
     if prefs:
-        m[4].metric(tr("第一意向满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
+        m[1].metric(tr("第一意向满足", "First choice met"), f"{prefs.get('first_choice_pct', 0):.0f}%")
     if ch.get("previous_pairs"):
-        m[5].metric(tr("保留/调整", "Kept/changed"), f"{ch.get('kept', 0)}/{ch.get('changed', 0)}")
+        m[2].metric(tr("保留/调整", "Kept/changed"), f"{ch.get('kept', 0)}/{ch.get('changed', 0)}")
 
 
 def _discard(view: RoundView) -> None:

@@ -7,9 +7,10 @@ from datetime import date, timedelta
 import streamlit as st
 
 from services import exports, round_lifecycle, round_review, settings
-from ui.downloads import audited_download
+from services.round_names import round_file_label
+from ui.downloads import audited_download, file_name
 from ui.feedback import flash, md_escape, show_error
-from ui.i18n import tr
+from ui.i18n import lang, tr
 from ui.page_state import goto
 from ui.rounds.state import Keys, RoundView
 
@@ -113,20 +114,22 @@ def _exports(view: RoundView) -> None:
     if draft:
         st.caption(tr("本轮尚未发布：名单仅供审核，文件标题注明“草稿”“征求意见稿”。",
                       "Not published: the lists are drafts for review and say so in their titles."))
-    inp, eff, stem = info.inputs, info.effective_date, f"{info.name}".replace("/", "-")
-    files = [("export_official", tr("领导干部担任班主任名单（xlsx）", "Official list (xlsx)"), "领导干部担任班主任名单",
+    inp, eff, label = info.inputs, info.effective_date, round_file_label(info, lang())
+    files = [("export_official", tr("领导干部担任班主任名单（xlsx）", "Official list (xlsx)"),
+              ("领导干部担任班主任名单", "official-list"),
               lambda: exports.official_list_xlsx(info.assignment, inp["cadres"], inp["classes"], info.name, eff,
                                                 draft=draft)),
-             ("export_publicity", tr("公示名单（xlsx）", "Publicity list (xlsx)"), "公示名单",
+             ("export_publicity", tr("公示名单（xlsx）", "Publicity list (xlsx)"), ("公示名单", "publicity-list"),
               lambda: exports.publicity_list_xlsx(info.assignment, inp["cadres"], inp["classes"], info.name, eff,
                                                  draft=draft, notice=_notice(view))),
-             ("export_assignment", tr("分配结果数据文件（可再导入）", "Assignment data file (re-importable)"), "分配结果",
+             ("export_assignment", tr("分配结果数据文件（可再导入）", "Assignment data file (re-importable)"),
+              ("分配结果", "assignment"),
               lambda: round_review.assignment_file(info))]
     kinds = {"export_official": "official_list", "export_publicity": "publicity_list",
              "export_assignment": "assignment_file"}
     for col, (key, text, suffix, data) in zip(st.columns(3), files):
         audited_download(text, data(), user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
-                         note={"draft": draft}, container=col, file_name=f"{stem}_{suffix}.xlsx", key=key,
+                         note={"draft": draft}, container=col, file_name=file_name(f"{info.name}_{suffix[0]}", suffix[1], label), key=key,
                          mime=XLSX, icon=":material/download:", width="stretch")
 
 

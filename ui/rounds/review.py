@@ -5,7 +5,8 @@ import streamlit as st
 
 from common import vocabulary
 from services import round_review
-from ui.downloads import table_download
+from services.round_names import round_file_label
+from ui.downloads import file_name, table_download
 from ui.i18n import lang, tr
 from ui.labels import label
 from ui.rounds.explain import render_explanation
@@ -30,13 +31,13 @@ def _columns() -> dict:
 
 
 def _filtered(full):
-    f1, f2, f3, f4, f5 = st.columns([3, 3, 1.2, 1.2, 2])
+    f1, f2, f3, f4, f5 = st.columns([2.6, 2.6, 1.4, 1.4, 2])   # the checkboxes' labels fit at 1280 px
     query = f1.text_input(tr("搜索（姓名、工号、单位、班级、学院）", "Search (name, id, unit, class, college)"),
                           key=Keys.REVIEW_SEARCH)
     cols = f2.multiselect(tr("学院", "College"), sorted(full["college"].unique()), key=Keys.REVIEW_COLLEGES,
                           placeholder=tr("全部学院", "All colleges"))
-    only_changed = f3.checkbox(tr("仅调整的", "Changed only"), key=Keys.REVIEW_CHANGED)
-    only_locked = f4.checkbox(tr("仅锁定的", "Locked only"), key=Keys.REVIEW_LOCKED)
+    only_changed = f3.checkbox(tr("仅调整的", "Changed"), key=Keys.REVIEW_CHANGED)
+    only_locked = f4.checkbox(tr("仅锁定的", "Locked"), key=Keys.REVIEW_LOCKED)
     rank = f5.selectbox(tr("意向", "Preference"), list(RANKS), key=Keys.REVIEW_RANK, format_func=lambda v: tr(*RANKS[v]))
     return round_review.filter_table(full, query, cols, only_changed, only_locked, rank)
 
@@ -46,7 +47,7 @@ def _download(view: RoundView, shown) -> None:
     headers = {k: v if isinstance(v, str) else v.get("label") or k for k, v in _columns().items()}
     table = display_frame(shown)[[c for c in shown.columns if c in headers]].rename(columns=headers)
     table_download(view.user, table, kind="review_table", key=Keys.REVIEW_DOWNLOAD, about=view.rid,
-                   file_name=f"分配审核表_{view.rid}.xlsx", sheet=tr("审核", "Review"))
+                   file_name=file_name("分配审核表", "review-table", round_file_label(view.info, lang())), sheet=tr("审核", "Review"))
 
 
 def _table(full, view: RoundView) -> None:

@@ -7,6 +7,8 @@ import hashlib
 import streamlit as st
 
 from services import round_upload
+from services.round_names import round_file_label
+from ui.downloads import file_name
 from ui.feedback import flash, show_error
 from ui.i18n import lang, tr
 from ui.page_state import goto
@@ -21,7 +23,7 @@ def _download(view: RoundView) -> None:
                           "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
                        data=round_upload.review_xlsx(view.user, view.rid, lang()), mime=XLSX,
                        key=Keys.ROUNDTRIP_DOWNLOAD, icon=":material/download:",
-                       file_name=f"{view.info.name.replace('/', '-')}_{tr('审核表', 'review')}.xlsx")
+                       file_name=file_name(f"{view.info.name}_审核表", "review", round_file_label(view.info, lang())))
 
 
 def _checked(view: RoundView, upload) -> round_upload.UploadCheck:

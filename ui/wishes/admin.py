@@ -8,7 +8,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import acknowledge, wishes
-from ui.downloads import XLSX, audited_download
+from ui.downloads import XLSX, audited_download, file_name
 from ui.feedback import flash, md_escape, show_error, show_flash
 from ui.i18n import lang, tr
 from ui.tables import display_frame, show_table
@@ -49,7 +49,7 @@ def render_status(user: UserInfo, col: wishes.Collection) -> None:
     m2.metric(tr("未填报", "Not yet"), int((~status["answered"]).sum()), border=True)
     audited_download(tr("下载催办名单（xlsx）", "Reminder list (xlsx)"), wishes.reminder_xlsx(user, col.id),
                      user=user, kind="wish_reminders", rows=int((~status["answered"]).sum()), about=col.id,
-                     file_name="意向征集催办名单.xlsx", mime=XLSX, icon=":material/notifications:",
+                     file_name=file_name("意向征集催办名单", "wish-reminders"), mime=XLSX, icon=":material/notifications:",
                      key=Keys.DL_REMINDERS)
     if col.is_open() and st.button(tr("立即截止", "Close now"), key=Keys.CLOSE):
         wishes.set_deadline(user, col.id, datetime.now(UTC))
