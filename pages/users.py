@@ -12,7 +12,7 @@ user = guard("admin")
 
 from common.errors import YixianError
 from services import users as users_service
-from ui.downloads import XLSX, audited_download
+from ui.downloads import XLSX, audited_download, file_name
 from ui.feedback import show_error
 
 ROLE_CODES = tuple(ROLES)
@@ -131,7 +131,7 @@ def _credentials():
     if made:
         audited_download(tr("下载初始密码（Excel）", "Download one-time passwords (Excel)"),
                          users_service.credentials_xlsx(made), user=user, kind="initial_passwords", rows=len(made),
-                         file_name="yixian-initial-passwords.xlsx", mime=XLSX, key="creds_download",
+                         file_name=file_name("初始密码", "initial-passwords"), mime=XLSX, key="creds_download",
                          icon=":material/download:")
     if st.button(tr("清除显示", "Forget them"), key="creds_clear"):
         st.session_state.pop(CREDS_KEY, None)

@@ -86,3 +86,19 @@ def test_every_download_has_an_english_name_in_english_mode(demo_db, as_role, na
     names.clear()
     _page(page, role, as_role, "zh")
     assert all(n for n in names)
+
+
+def test_the_audit_log_export_is_named_in_the_page_language(demo_db, as_role, names, monkeypatch):
+    import ui.audit
+    import ui.i18n
+
+    for lang, word in (("zh", "审计日志_"), ("en", "audit-log_")):
+        names.clear()
+        # AppTest formats the filter boxes' options outside the script too: the language must agree there
+        monkeypatch.setattr(ui.i18n, "lang", lambda lang=lang: lang)
+        monkeypatch.setattr(ui.audit, "lang", lambda lang=lang: lang)
+        at = _page("audit.py", "admin", as_role, lang)
+        at.button(key="audit_prepare").click().run()
+        assert not at.exception, at.exception
+        assert names and all(n.startswith(word) and n.endswith(".xlsx") for n in names), names
+        assert all(bool(CJK.search(n)) == (lang == "zh") for n in names), names

@@ -7,6 +7,7 @@ import streamlit as st
 
 from common import vocabulary
 from services import audit_view
+from ui.downloads import file_name
 from ui.feedback import user_errors
 from ui.i18n import lang, tr
 
@@ -47,6 +48,6 @@ def render_audit(user) -> None:
         if st.button(tr("准备导出（Excel 表格）", "Prepare export (Excel)"), key="audit_prepare"):
             st.download_button(tr("下载审计日志", "Download the audit log"),
                                audit_view.export_xlsx(user, f, lang()),
-                               file_name=f"audit-log-{date.today():%Y-%m-%d}.xlsx",
+                               file_name=file_name("审计日志", "audit-log", f"{date.today():%Y-%m-%d}"),
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                                key="audit_download")
