@@ -349,21 +349,39 @@ def _curve_params(params: dict[str, Any]) -> dict[str, Any]:
                            "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
 
 
+def fairness_bounds(fr: dict[str, pd.DataFrame]) -> list[int | None]:
+    """The fairness curve's rank bounds: every wish rank present, then None (unbounded)."""
+    return [*sorted({int(r) for r in fr["preferences"]["rank"]}), None]
+
+
+def _publish(on_point, pts: list[TradePoint]) -> None:
+    """Hands the points solved so far to `on_point` (a copy: the caller may keep it while the curve grows)."""
+    if on_point is not None:
+        on_point(list(pts))
+
+
+def _step(k: int, total: int, label: str) -> str:
+    """A point's progress message: "3/6 · 意向≤3 / rank ≤ 3" (the count reads the same in both languages)."""
+    return f"{k + 1}/{total} · {label}"
+
+
 def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None,
-                   bounds: list[int | None] | None = None) -> tuple[list[TradePoint], bool]:
+                   bounds: list[int | None] | None = None, on_point=None) -> tuple[list[TradePoint], bool]:
     """Total fit against the worst-off cadre's rank bound; returns (points, cancelled).
-    `bounds` defaults to every wish rank present, then None (unbounded)."""
+    `bounds` defaults to fairness_bounds(fr). `on_point(points so far)` is called after every point
+    (streaming: the page shows each point as soon as it is solved); cancelling keeps the points done."""
     base = _curve_params(params)
     if bounds is None:
-        bounds = [*sorted({int(r) for r in fr["preferences"]["rank"]}), None]
+        bounds = fairness_bounds(fr)
     pts: list[TradePoint] = []
     try:
         for k, r in enumerate(bounds):
             _check(cancel)
             p = base | {"worst_rank_max": r}
-            label = f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
+            label = _step(k, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
             pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
                                                                label), cancel))
+            _publish(on_point, pts)
     except SweepCancelled:
         return pts, True
     if progress:
@@ -372,8 +390,9 @@ def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress
 
 
 def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: int = 10, progress=None,
-                 cancel=None) -> tuple[list[TradePoint], bool]:
-    """Total fit against the number of pairs changed from the published assignment."""
+                 cancel=None, on_point=None) -> tuple[list[TradePoint], bool]:
+    """Total fit against the number of pairs changed from the published assignment; `on_point` as
+    in fairness_curve (after the two solves for its ends, every point as soon as it is solved)."""
     if fr.get("previous") is None or fr["previous"].empty:
         raise ScenarioError("没有已发布的分配可比较变动", "there is no published assignment to count changes from")
     base = _curve_params(params)
@@ -387,13 +406,15 @@ def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: in
         free = _trade_point("changes", None, fr, base, _sub(progress, 0.1, 0.2, "不限 / unbounded"), cancel)
         if fewest.changes is None or free.changes is None:
             free.bound = None
+            _publish(on_point, [free])
             return [free], False
         ks = sorted({round(x) for x in np.linspace(fewest.changes, free.changes, max(points, 1))})
         for k, kk in enumerate(ks):
             _check(cancel)
             pts.append(_trade_point("changes", kk, fr, base | {"change_budget": kk},
                                     _sub(progress, 0.2 + 0.8 * k / len(ks), 0.2 + 0.8 * (k + 1) / len(ks),
-                                         f"k = {kk}"), cancel))
+                                         _step(k, len(ks), f"k = {kk}")), cancel))
+            _publish(on_point, pts)
     except SweepCancelled:
         return pts, True
     if progress:
@@ -425,16 +446,27 @@ def start_sweep(user: UserInfo, scenario_id: int, order: str, sizes: list[int], 
 
 def start_curve(user: UserInfo, scenario_id: int, curve: str, points: int = 10) -> BackgroundJob:
     """A trade-off curve ("fairness" | "changes") in the background: outcome {"kind": "curve", "curve",
-    "scenario_id", "points", "cancelled"}."""
+    "scenario_id", "points", "cancelled", "planned"}. Streamed: after every point the job publishes
+    the same dict with the points so far (and "cancelled" False), so the page draws each point as soon as
+    it is solved; "planned" is the number of points the curve will have (None until it is known)."""
     access.require(user, *sc.USERS, action="scenario_curve")
     if curve not in ("fairness", "changes"):
         raise ScenarioError(f"曲线 {curve!r} 无效", f"curve {curve!r} must be fairness or changes")
     opened = sc.get(user, scenario_id)
+    planned = len(fairness_bounds(opened.frames)) if curve == "fairness" else None
+
+    def outcome(pts: list[TradePoint], cancelled: bool) -> dict[str, Any]:
+        return {"kind": "curve", "curve": curve, "scenario_id": scenario_id, "points": pts, "cancelled": cancelled,
+                "planned": planned}
 
     def work(progress, cancel):
+        def on_point(pts):
+            job.publish(outcome(pts, False))
         if curve == "fairness":
-            pts, cancelled = fairness_curve(opened.frames, opened.params, progress, cancel)
+            pts, cancelled = fairness_curve(opened.frames, opened.params, progress, cancel, on_point=on_point)
         else:
-            pts, cancelled = change_curve(opened.frames, opened.params, int(points), progress, cancel)
-        return {"kind": "curve", "curve": curve, "scenario_id": scenario_id, "points": pts, "cancelled": cancelled}
-    return BackgroundJob(f"权衡曲线（情景 #{scenario_id}）", f"Trade-off curve (scenario #{scenario_id})", work).start()
+            pts, cancelled = change_curve(opened.frames, opened.params, int(points), progress, cancel,
+                                          on_point=on_point)
+        return outcome(pts, cancelled)
+    job = BackgroundJob(f"权衡曲线（情景 #{scenario_id}）", f"Trade-off curve (scenario #{scenario_id})", work)
+    return job.start()

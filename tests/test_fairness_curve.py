@@ -3,12 +3,19 @@ streamed point by point (a job shows the points so far before it ends, cancel ke
 to the non-streamed computation."""
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
 from services import scenarios as sc
+from services import sweeps as sw
 from services.scenario_metrics import locked_cadres
 from store import frames as store_frames
+from tests.fixtures_app import demo_user
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "scenarios.py")
 
 
 @pytest.fixture(scope="module")
@@ -69,3 +76,120 @@ def test_fairness_forbids_equal_the_plain_loop(demo_frames):
         assert len(want) > 1000
         pd.testing.assert_frame_equal(got, want)
     assert sc.fairness_forbids(demo_frames, 0).empty
+
+
+# ------------------------------------------------------------------ streaming: the job and the page
+
+class Gate:
+    """Pauses a streaming job right after its `after`-th publish until released (the test's seam:
+    BackgroundJob.publish, which the curve's job calls after every point)."""
+
+    def __init__(self, monkeypatch, after: int):
+        from services.jobs import BackgroundJob
+        self.after, self.count = after, 0
+        self.reached, self.release = threading.Event(), threading.Event()
+        publish = BackgroundJob.publish
+
+        def paused(job, partial):
+            publish(job, partial)
+            self.count += 1
+            if self.count == self.after:
+                self.reached.set()
+                self.release.wait(120)
+        monkeypatch.setattr(BackgroundJob, "publish", paused)
+
+
+def same_points(a, b) -> bool:
+    """Same bounds, statuses, fits, worst ranks, changes and pairs (solve times aside)."""
+    fa, fb = sw.points_frame(a).drop(columns="seconds"), sw.points_frame(b).drop(columns="seconds")
+    if not fa.equals(fb):
+        return False
+    return all((p.result.status not in ("optimal", "feasible")) or
+               pairs(p.result.assignment) == pairs(q.result.assignment) for p, q in zip(a, b, strict=True))
+
+
+def pairs(a: pd.DataFrame) -> set:
+    return set(zip(a["cadre_id"], a["class_id"], strict=True))
+
+
+def test_curve_job_publishes_points_before_it_ends_and_ends_with_the_plain_curve(demo_db, monkeypatch):
+    user = demo_user("planner")
+    sid = sc.create(user, "公平曲线")
+    opened = sc.get(user, sid)
+    planned = len(sw.fairness_bounds(opened.frames))
+    assert planned >= 3
+    gate = Gate(monkeypatch, after=2)
+    job = sw.start_curve(user, sid, "fairness")
+    assert job.partial is None or len(job.partial["points"]) <= 2
+    assert gate.reached.wait(120), "the curve published no second point"
+    # paused between points 2 and 3: the points so far are visible, the job is still running
+    assert not job.done
+    part = job.partial
+    assert part["kind"] == "curve" and part["scenario_id"] == sid and part["planned"] == planned
+    assert len(part["points"]) == 2 and not part["cancelled"]
+    assert f"2/{planned}" in job.message
+    gate.release.set()
+    assert job.wait(120) and job.error is None
+    out = job.outcome
+    assert not out["cancelled"] and len(out["points"]) == planned
+    assert out["points"][:2] == part["points"]
+    plain, cancelled = sw.fairness_curve(opened.frames, opened.params)   # not streamed
+    assert not cancelled and same_points(out["points"], plain)
+
+
+def test_cancelling_a_curve_keeps_the_points_done(demo_db, monkeypatch):
+    user = demo_user("planner")
+    sid = sc.create(user, "公平曲线")
+    opened = sc.get(user, sid)
+    gate = Gate(monkeypatch, after=2)
+    job = sw.start_curve(user, sid, "fairness")
+    assert gate.reached.wait(120)
+    job.cancel()
+    gate.release.set()
+    assert job.wait(120) and job.error is None
+    out = job.outcome
+    assert out["cancelled"] and len(out["points"]) == 2
+    plain, _ = sw.fairness_curve(opened.frames, opened.params, bounds=sw.fairness_bounds(opened.frames)[:2])
+    assert same_points(out["points"], plain)
+
+
+def frames_with(at, column: str) -> list[pd.DataFrame]:
+    return [df.value for df in at.dataframe if column in df.value.columns]
+
+
+def page_text(at) -> str:
+    return " ".join(str(e.value) for kind in ("success", "error", "warning", "info", "markdown", "caption")
+                    for e in getattr(at, kind))
+
+
+def test_page_draws_each_point_while_the_curve_runs_and_cancel_keeps_them(demo_db, as_role, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from ui.scenarios.state import Keys
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    as_role(at, "planner")
+    at.run()
+    at.text_input(key=Keys.NEW_NAME).input("公平曲线")
+    at.button(key=Keys.CREATE).click().run()
+    sid = at.session_state[Keys.PICK]
+    planned = len(sw.fairness_bounds(sc.get(demo_user("planner"), sid).frames))
+    gate = Gate(monkeypatch, after=2)
+    at.button(key=Keys.CURVE_RUN).click().run()
+    assert gate.reached.wait(120)
+    at.run()                    # the job panel polls: the two points so far, progress 2/N, cancel
+    assert not at.exception, at.exception
+    live = frames_with(at, "worst_unmet")
+    assert len(live) == 1 and len(live[0]) == 2
+    assert f"已完成 2/{planned} 个点" in page_text(at)
+    assert any(f"2/{planned}" in p.proto.text for p in at.get("progress"))
+    at.button(key=Keys.CANCEL).click().run()
+    gate.release.set()
+    job = at.session_state[Keys.JOB] if Keys.JOB in at.session_state else None  # noqa: SIM401 - no .get here
+    assert job is None or job.wait(120)
+    at.run()
+    assert not at.exception, at.exception
+    assert f"权衡曲线已取消：保留已完成的 2 个点（共 {planned} 个）" in page_text(at)
+    assert f"计算已取消：只显示已完成的 2/{planned} 个点" in page_text(at)
+    kept = frames_with(at, "worst_unmet")
+    assert len(kept) == 1 and len(kept[0]) == 2
+    assert Keys.CURVE_POINT in [s.key for s in at.selectbox]     # a kept point can still be opened
