@@ -11,6 +11,7 @@ streamed, so the first point shows after its own solve, not after the whole curv
 from __future__ import annotations
 
 import argparse
+import math
 import statistics
 import sys
 import time
@@ -70,18 +71,24 @@ def main() -> None:
         fairness_figures(fr, params, args.repeat)
 
 
-def per_point(pts, seen: list[float]) -> None:
-    """Each point's solve time and when it was on the page (streamed: after its own solve)."""
-    for p, at in zip(pts, seen, strict=False):
+def per_point(pts, seen: dict[int, float]) -> None:
+    """Each point's own time and when it was on the page (streamed: as soon as it is known), in the order
+    the curve computes them; a fairness point proven by the next looser point's answer says so."""
+    for p in sorted(pts, key=lambda p: seen.get(id(p), math.inf)):
         bound = "unbounded" if p.bound is None else p.bound
-        print(f"    bound {bound!s:>9}: {p.seconds:5.2f} s  {p.status:<10} shown at {at:5.2f} s")
+        how = "solved" if not p.shared else f"= answer of bound {'unbounded' if p.shared_from is None else p.shared_from}"
+        print(f"    bound {bound!s:>9}: {p.seconds:5.2f} s  {p.status:<10} shown at {seen.get(id(p), math.nan):5.2f} s"
+              f"  ({how})")
 
 
 def streamed(fn):
-    """Runs fn(on_point) and returns (its result, the times the points were published)."""
-    t0, seen = time.perf_counter(), []
-    out = fn(lambda pts: seen.append(time.perf_counter() - t0))
-    return out, seen
+    """Runs fn(on_point) and returns (its result, {id(point): seconds until it was first published})."""
+    t0, seen = time.perf_counter(), {}
+
+    def on_point(pts):
+        for p in pts:
+            seen.setdefault(id(p), time.perf_counter() - t0)
+    return fn(on_point), seen
 
 
 def sweep_figures(fr, params, n_cad, t_one, repeat) -> None:

@@ -332,6 +332,8 @@ class TradePoint:
     seconds: float
     params: dict = field(default_factory=dict, repr=False)
     result: Any = field(default=None, repr=False, compare=False)
+    shared: bool = False        # fairness: the answer of the next looser bound, proven optimal here too (no solve)
+    shared_from: int | None = None  # ...the bound whose solve found it (None = unbounded)
 
 
 def _trade_point(curve: str, bound, fr, params, progress, cancel) -> TradePoint:
@@ -365,28 +367,77 @@ def _step(k: int, total: int, label: str) -> str:
     return f"{k + 1}/{total} · {label}"
 
 
+def _forbidden(fr: dict[str, pd.DataFrame], bound: int | None) -> set[tuple[str, str]]:
+    """The (cadre, class) pairs that the fairness bound forbids (services.scenarios.fairness_forbids,
+    whole-college rows expanded to their classes); none when unbounded."""
+    if bound is None:
+        return set()
+    f = sc.fairness_forbids(fr, bound)
+    by_college = fr["classes"].groupby("college")["class_id"].agg(list).to_dict()
+    out: set[tuple[str, str]] = set()
+    for cadre, klass, college in zip(f["cadre_id"], f["class_id"], f["college"], strict=True):
+        if klass:
+            out.add((cadre, klass))
+        else:
+            out.update((cadre, k) for k in by_college.get(college, ()))
+    return out
+
+
+def _shared(fr, params: dict[str, Any], bound: int | None, looser: TradePoint | None, forbidden: dict) -> TradePoint | None:
+    """The point at `bound` without a solve, when the next looser point's answer is provably its answer:
+    every pair that the looser bound forbids the tighter one forbids too (so the tighter point's allowed
+    assignments are among the looser one's), and then
+      - the looser point is infeasible  → so is this one;
+      - the looser point is optimal and none of its pairs is forbidden here → that assignment is allowed
+        here and no allowed assignment is better: it is optimal here too.
+    Both are checked on the pairs the bounds actually forbid. Otherwise None (the point is solved)."""
+    if looser is None or looser.status not in ("optimal", "infeasible"):
+        return None         # (a point stopped by the time limit proves nothing)
+    if not forbidden[looser.bound] <= forbidden[bound]:
+        return None
+    if looser.status == "optimal" and any(pair in forbidden[bound] for pair in
+                                          zip(looser.result.assignment["cadre_id"],
+                                              looser.result.assignment["class_id"], strict=True)):
+        return None
+    return TradePoint("fairness", bound, looser.status, looser.total_fit, looser.worst_rank, looser.changes, 0.0,
+                      params, looser.result, shared=True,
+                      shared_from=looser.shared_from if looser.shared else looser.bound)
+
+
 def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None,
                    bounds: list[int | None] | None = None, on_point=None) -> tuple[list[TradePoint], bool]:
-    """Total fit against the worst-off cadre's rank bound; returns (points, cancelled).
-    `bounds` defaults to fairness_bounds(fr). `on_point(points so far)` is called after every point
-    (streaming: the page shows each point as soon as it is solved); cancelling keeps the points done."""
+    """Total fit against the worst-off cadre's rank bound; returns (points in the order of `bounds`,
+    cancelled). `bounds` defaults to fairness_bounds(fr). Points are solved from the loosest bound to
+    the tightest, and a point whose answer the next looser point already proves (_shared) takes it
+    without a solve (marked `shared`). `on_point(points so far, in bound order)` is called after every
+    point (streaming: the page shows each point as soon as it is known); cancelling keeps the points done."""
     base = _curve_params(params)
     if bounds is None:
         bounds = fairness_bounds(fr)
-    pts: list[TradePoint] = []
+    order = sorted(range(len(bounds)), key=lambda k: math.inf if bounds[k] is None else bounds[k], reverse=True)
+    done: dict[int, TradePoint] = {}
+    forbidden: dict[int | None, set] = {}
+    looser: TradePoint | None = None
     try:
-        for k, r in enumerate(bounds):
+        for step, k in enumerate(order):
             _check(cancel)
+            r = bounds[k]
+            t0 = time.perf_counter()
             p = base | {"worst_rank_max": r}
-            label = _step(k, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
-            pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
-                                                               label), cancel))
-            _publish(on_point, pts)
+            forbidden[r] = _forbidden(fr, r)
+            pt = _shared(fr, p, r, looser, forbidden)
+            if pt is None:
+                label = _step(step, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
+                pt = _trade_point("fairness", r, fr, p, _sub(progress, step / len(bounds), (step + 1) / len(bounds),
+                                                              label), cancel)
+            pt.seconds = time.perf_counter() - t0
+            done[k] = looser = pt
+            _publish(on_point, [done[i] for i in sorted(done)])
     except SweepCancelled:
-        return pts, True
+        return [done[i] for i in sorted(done)], True
     if progress:
         progress(1.0, "完成 / done")
-    return pts, False
+    return [done[i] for i in range(len(bounds))], False
 
 
 def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: int = 10, progress=None,
@@ -426,9 +477,10 @@ def points_frame(pts: list[TradePoint]) -> pd.DataFrame:
     rows = [{"idx": i, "curve": p.curve, "bound": p.bound, "status": p.status, "total_fit": p.total_fit,
              "worst_rank": (None if p.worst_rank is None or math.isinf(p.worst_rank) else p.worst_rank),
              "worst_unmet": p.worst_rank is not None and math.isinf(p.worst_rank),
-             "changes": p.changes, "seconds": round(p.seconds, 3)} for i, p in enumerate(pts)]
+             "changes": p.changes, "seconds": round(p.seconds, 3), "shared": p.shared,
+             "shared_from": p.shared_from} for i, p in enumerate(pts)]
     return pd.DataFrame(rows, columns=["idx", "curve", "bound", "status", "total_fit", "worst_rank", "worst_unmet",
-                                       "changes", "seconds"])
+                                       "changes", "seconds", "shared", "shared_from"])
 
 
 # ====================================================================== in the background

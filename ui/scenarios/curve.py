@@ -21,11 +21,17 @@ from ui.scenarios.state import Keys
 
 CURVES = {"fairness": ("总匹配度 ↔ 最差者的意向位次（公平）", "Total fit vs worst-off rank"),
           "changes": ("总匹配度 ↔ 相对已发布的变动对数", "Total fit vs changes from published")}
-EXPLAIN = (("每个点都是一次精确求解。公平：要求每位有意向的干部（锁定者除外）至少满足第 r 意向，r = 1…最大位次，另加不限。"
-           "变动：最多 k 个不在已发布分配中的配对，k 从可能的最少变动到不限时的变动数。点击一个点可把该解保存为情景。"),
-           ("Each point is one exact solve. Fairness: every cadre with wishes (locks excluded) gets a wish "
-           "ranked ≤ r, r = 1…max, plus unbounded. Changes: at most k pairs outside the published assignment, "
-           "from the fewest possible to the unconstrained number. Click a point to open it as a scenario."))
+EXPLAIN = (("每个点都是精确最优解。公平：要求每位有意向的干部（锁定者除外）至少满足第 r 意向，r = 1…最大位次，另加不限；"
+           "从不限起由松到紧计算，若较松一点的最优解已满足更紧的上限（且更紧上限允许的分配都在较松者之内），它就是该点的最优解，"
+           "直接沿用（表中“求得方式”注明），否则求解。"
+           "变动：最多 k 个不在已发布分配中的配对，k 从可能的最少变动到不限时的变动数，每点一次求解。"
+           "每个点一算出就显示。点击一个点可把该解保存为情景。"),
+           ("Every point is an exact optimum. Fairness: every cadre with wishes (locks excluded) gets a wish "
+           "ranked ≤ r, r = 1…max, plus unbounded; computed from unbounded to tightest, a point takes the next "
+           "looser point's optimum when that answer already meets its bound (and every assignment it allows is "
+           "allowed there), else it is solved (“How it was found” says which). Changes: at most k pairs outside "
+           "the published assignment, from the fewest possible to the unconstrained number, one solve each. Each "
+           "point shows as soon as it is known. Click a point to open it as a scenario."))
 
 
 def _bounded(b) -> bool:
@@ -50,7 +56,17 @@ def _frame(out: dict) -> tuple[pd.DataFrame, str]:
     df = sweeps.points_frame(out["points"])
     x_title = _axis(out, df)
     df["status_label"] = df["status"].map(lambda v: label(vocabulary.SOLVER_STATUSES, v))
+    df["source"] = [_source(shared, src) for shared, src in zip(df["shared"], df["shared_from"], strict=True)]
     return df, x_title
+
+
+def _source(shared: bool, src) -> str:
+    """How a point was found: its own solve, or (fairness) the answer of a looser bound, proven optimal here."""
+    if not shared:
+        return tr("本点求解", "own solve")
+    if not _bounded(src):
+        return tr("沿用“不限”的解（已证明在此也最优）", "the unbounded answer (proven optimal here too)")
+    return tr(f"沿用“≤第{int(src)}意向”的解（已证明在此也最优）", f"the answer of “≤ rank {int(src)}” (proven optimal here too)")
 
 
 def _spec(ok: pd.DataFrame, x_title: str) -> alt.Chart:
@@ -79,13 +95,15 @@ def _table(df: pd.DataFrame, key: str = "scn_curve_table") -> None:
                       "Infeasible points: " + ", ".join(bad["x_label"].astype(str))))
     num = st.column_config.NumberColumn
     st.dataframe(df.assign(status=df["status_label"]), hide_index=True, width="stretch", key=key,
-                 column_order=["x_label", "status", "total_fit", "worst_rank", "worst_unmet", "changes", "seconds"],
+                 column_order=["x_label", "status", "total_fit", "worst_rank", "worst_unmet", "changes", "source",
+                               "seconds"],
                  column_config={
                      "x_label": tr("约束", "Bound"), "status": tr("求解状态", "Status"),
                      "total_fit": num(tr("总匹配度", "Total fit"), format="%.1f"),
                      "worst_rank": tr("最差意向位次", "Worst-off rank"),
                      "worst_unmet": tr("有干部意向未满足", "Someone's wishes unmet"),
                      "changes": tr("相对已发布的变动对数", "Changes from published"),
+                     "source": tr("求得方式", "How it was found"),
                      "seconds": num(tr("用时（秒）", "Seconds"), format="%.2f")})
 
 
