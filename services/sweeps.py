@@ -30,9 +30,15 @@ Trade-off curves
     fairness: for each rank bound r (1 … the largest wish rank) the best total fit when every cadre
     with wishes (capacity > 0, not locked) gets one of their wishes of rank ≤ r, plus the
     unconstrained optimum. x = the worst-off cadre's preference rank actually reached.
+    Computed from the loosest bound (unbounded) to the tightest. A point takes the next looser
+    point's answer without a solve when that is provably its optimum too (`_shared`: the tighter
+    bound forbids every pair the looser one forbids, and none of the answer's pairs; or the looser
+    point is infeasible); such a point is marked `shared`. Every other point is one exact solve.
     changes: for budgets k from the fewest possible changes (lexicographic min_change solve) to the
     changes of the unconstrained optimum, the best total fit with at most k pairs outside the
     published assignment in force.
+    Both are streamed: `on_point(points so far)` after every point; start_curve publishes them on the
+    background job (services.jobs), so the page draws each point as soon as it is known.
 """
 from __future__ import annotations
 
@@ -383,7 +389,7 @@ def _forbidden(fr: dict[str, pd.DataFrame], bound: int | None) -> set[tuple[str,
     return out
 
 
-def _shared(fr, params: dict[str, Any], bound: int | None, looser: TradePoint | None, forbidden: dict) -> TradePoint | None:
+def _shared(params: dict[str, Any], bound: int | None, looser: TradePoint | None, forbidden: dict) -> TradePoint | None:
     """The point at `bound` without a solve, when the next looser point's answer is provably its answer:
     every pair that the looser bound forbids the tighter one forbids too (so the tighter point's allowed
     assignments are among the looser one's), and then
@@ -425,9 +431,11 @@ def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress
             t0 = time.perf_counter()
             p = base | {"worst_rank_max": r}
             forbidden[r] = _forbidden(fr, r)
-            pt = _shared(fr, p, r, looser, forbidden)
+            pt = _shared(p, r, looser, forbidden)
+            label = _step(step, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
+            if pt is not None and progress:
+                progress((step + 1) / len(bounds), f"{label} · 沿用较松上限的最优解 / the looser bound's optimum")
             if pt is None:
-                label = _step(step, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
                 pt = _trade_point("fairness", r, fr, p, _sub(progress, step / len(bounds), (step + 1) / len(bounds),
                                                               label), cancel)
             pt.seconds = time.perf_counter() - t0
