@@ -99,14 +99,18 @@ def test_every_fairness_point_equals_its_own_solve(demo_frames):
 
 
 def test_a_looser_bound_that_forbids_other_pairs_is_not_reused(demo_frames):
-    """A cadre whose wishes start at rank 2 is bound at r = 2 and free at r = 1: the r = 1 point allows
-    assignments the r = 2 point does not, so the r = 2 answer proves nothing there and r = 1 is solved."""
+    """A cadre whose wishes start at rank 4 is bound at r = 5 and free at r = 3: the r = 3 point allows
+    assignments the r = 5 point does not, so the r = 5 answer — although it meets every r = 3 rule —
+    proves nothing there, and r = 3 is solved."""
     pref = demo_frames["preferences"].copy()
     who = min(pref["cadre_id"])
-    pref.loc[pref["cadre_id"] == who, "rank"] += 1
+    pref.loc[pref["cadre_id"] == who, "rank"] += 3
     fr = dict(demo_frames) | {"preferences": pref}
-    assert not sw._forbidden(fr, 2) <= sw._forbidden(fr, 1)
-    pts, _ = sw.fairness_curve(fr, sc.default_params(), bounds=[1, 2])
+    assert not sw._forbidden(fr, 5) <= sw._forbidden(fr, 3)
+    pts, _ = sw.fairness_curve(fr, sc.default_params(), bounds=[3, 5])
+    looser = pts[1]
+    assert looser.status == "optimal" and not set(zip(looser.result.assignment["cadre_id"],
+                                                      looser.result.assignment["class_id"])) & sw._forbidden(fr, 3)
     assert not pts[0].shared
     own, status = own_solve(fr, pts[0].params)
     assert status == pts[0].status and (status != "optimal" or own.report["total_fit"] == pts[0].total_fit)
