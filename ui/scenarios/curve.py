@@ -143,8 +143,8 @@ def render_live_curve(partial: dict) -> None:
     if partial.get("kind") != "curve" or not partial["points"]:
         return
     df, x_title = _frame(partial)
-    st.caption(tr(f"已完成 {_done_so_far(partial)} 个点；每求解完一个点即显示，取消时保留已完成的点。",
-                  f"{_done_so_far(partial)} points done; each point shows as soon as it is solved, and "
+    st.caption(tr(f"已完成 {_done_so_far(partial)} 个点；每算出一个点即显示，取消时保留已完成的点。",
+                  f"{_done_so_far(partial)} points done; each point shows as soon as it is known, and "
                   "cancelling keeps the points done."))
     ok = df.loc[df["total_fit"].notna()]
     st.altair_chart(style(_spec(ok, x_title).properties(height=260),
