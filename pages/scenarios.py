@@ -15,7 +15,7 @@ from ui.feedback import show_flash
 from ui.jobs import job_panel
 from ui.page_state import apply_pending
 from ui.scenarios.compare import render_compare
-from ui.scenarios.curve import render_curve
+from ui.scenarios.curve import render_curve, render_live_curve
 from ui.scenarios.edits import render_edits
 from ui.scenarios.listing import render_listing, render_new_scenario, render_picker
 from ui.scenarios.outcome import handle_finished_job
@@ -32,7 +32,7 @@ st.caption(tr("情景是当前数据（或另一情景）的副本加上修改�
 apply_pending(Keys.PENDING)
 handle_finished_job()
 show_flash(Keys.FLASH)
-job_panel(Keys.JOB, Keys.CANCEL)
+job_panel(Keys.JOB, Keys.CANCEL, partial=render_live_curve)  # a curve streams its points
 
 page = ScenarioPage(user, scenarios.list_scenarios(user), scenarios.store_version())
 tab_list, tab_compare, tab_sweep, tab_curve = st.tabs(

@@ -4,6 +4,9 @@ adjustment's re-solve, a scenario's solve, a capacity sweep, a trade-off curve).
 The page keeps the job in its session state and polls it (ui.jobs); nothing here touches Streamlit.
 `work(progress, cancel)` is called in a daemon thread with `progress(fraction, message)` and a
 `threading.Event`; its return value becomes `outcome`, an exception becomes `error`.
+Work that produces its result piece by piece (a trade-off curve, point by point) hands what it has so
+far to `publish(partial)`; the page shows `partial` while the job runs (streaming). `partial` is only
+ever replaced as a whole, never changed in place, so a page reading it sees one consistent snapshot.
 """
 from __future__ import annotations
 
@@ -26,6 +29,7 @@ class BackgroundJob:
         self.started = time.monotonic()
         self.finished: float | None = None
         self.outcome: dict[str, Any] | None = None
+        self.partial: dict[str, Any] | None = None   # what the work has published so far (streaming)
         self.error: Exception | None = None
         self._work = work
         self._thread = threading.Thread(target=self._run, name="yixian-job", daemon=True)
@@ -45,6 +49,10 @@ class BackgroundJob:
             self.error = exc
         finally:
             self.finished = time.monotonic()
+
+    def publish(self, partial: dict[str, Any]) -> None:
+        """Called by the work (in its thread): `partial` is the result so far; the page may draw it."""
+        self.partial = partial
 
     def cancel(self) -> None:
         self.cancel_event.set()

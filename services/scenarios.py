@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from common import vocabulary
@@ -60,31 +61,31 @@ def fairness_forbids(fr: dict[str, pd.DataFrame], rank_max: int) -> pd.DataFrame
     """Forbid rows that keep every cadre with wishes (capacity > 0, not locked) inside their wishes
     of rank ≤ rank_max. Locked cadres are left out: the office fixed their class, so no bound on
     their wishes could hold. Rows are whole-college forbids where no class of the college is
-    wished, else per class (a few thousand rows on a real university)."""
-    cad = fr["cadres"].set_index("cadre_id")
-    cls = fr["classes"]
-    locked = locked_cadres(fr)
-    pref = fr["preferences"]
-    pref = pref.loc[(pref["rank"] <= rank_max) & pref["cadre_id"].isin(cad.index[cad["capacity"] > 0])
-                    & ~pref["cadre_id"].isin(locked)]
-    grade_s = cls["grade"].astype(str)
+    wished, else per class (a few thousand rows on a real university); by cadre id, college, class
+    order. One boolean matrix (cadre × class) built from the wishes, not a pass per cadre and college:
+    the fairness curve builds these rows for every point."""
+    cad, cls, pref = fr["cadres"], fr["classes"], fr["preferences"]
+    pref = pref.loc[(pref["rank"] <= rank_max) & pref["cadre_id"].isin(set(cad.loc[cad["capacity"] > 0, "cadre_id"]))
+                    & ~pref["cadre_id"].isin(locked_cadres(fr))]
+    ids = sorted(set(pref["cadre_id"]))
+    row = {c: k for k, c in enumerate(ids)}
+    cols = {"class": cls["class_id"].to_numpy(object), "college": cls["college"].to_numpy(object),
+            "major": cls["major"].to_numpy(object), "grade": cls["grade"].astype(str).to_numpy(object)}
+    ok = np.zeros((len(ids), len(cls)), dtype=bool)
+    for cid, kind, value in zip(pref["cadre_id"], pref["kind"], pref["value"], strict=True):
+        ok[row[cid]] |= cols[kind] == value
+    class_ids = cls["class_id"].to_numpy(object)
+    colleges = sorted(cls.groupby("college", sort=True).indices.items())
+    why = f"{FAIR_REASON}：意向不低于第{rank_max}位"
     rows = []
-    for cid, g in pref.groupby("cadre_id", sort=True):
-        ok = pd.Series(False, index=cls.index)
-        for kind, value in zip(g["kind"], g["value"], strict=True):
-            col = {"class": cls["class_id"], "college": cls["college"], "major": cls["major"],
-                   "grade": grade_s}[kind]
-            ok |= col == value
-        for college, sub in cls.groupby("college", sort=True):
-            okc = ok.loc[sub.index]
+    for k, cid in enumerate(ids):
+        for college, at in colleges:
+            okc = ok[k, at]
             if not okc.any():
-                rows.append({"type": "forbid", "cadre_id": cid, "class_id": "", "college": college, "level": "",
-                             "min": None, "max": None, "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
+                rows.append({"type": "forbid", "cadre_id": cid, "college": college, "reason": why})
             else:
-                for k in sub.index[~okc.to_numpy()]:
-                    rows.append({"type": "forbid", "cadre_id": cid, "class_id": cls.at[k, "class_id"], "college": "",
-                                 "level": "", "min": None, "max": None,
-                                 "reason": f"{FAIR_REASON}：意向不低于第{rank_max}位"})
+                rows += [{"type": "forbid", "cadre_id": cid, "class_id": c, "reason": why}
+                         for c in class_ids[at[~okc]]]
     return store_frames.from_records("constraints", rows)
 
 

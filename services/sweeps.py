@@ -30,9 +30,15 @@ Trade-off curves
     fairness: for each rank bound r (1 … the largest wish rank) the best total fit when every cadre
     with wishes (capacity > 0, not locked) gets one of their wishes of rank ≤ r, plus the
     unconstrained optimum. x = the worst-off cadre's preference rank actually reached.
+    Computed from the loosest bound (unbounded) to the tightest. A point takes the next looser
+    point's answer without a solve when that is provably its optimum too (`_shared`: the tighter
+    bound forbids every pair the looser one forbids, and none of the answer's pairs; or the looser
+    point is infeasible); such a point is marked `shared`. Every other point is one exact solve.
     changes: for budgets k from the fewest possible changes (lexicographic min_change solve) to the
     changes of the unconstrained optimum, the best total fit with at most k pairs outside the
     published assignment in force.
+    Both are streamed: `on_point(points so far)` after every point; start_curve publishes them on the
+    background job (services.jobs), so the page draws each point as soon as it is known.
 """
 from __future__ import annotations
 
@@ -332,6 +338,8 @@ class TradePoint:
     seconds: float
     params: dict = field(default_factory=dict, repr=False)
     result: Any = field(default=None, repr=False, compare=False)
+    shared: bool = False        # fairness: the answer of the next looser bound, proven optimal here too (no solve)
+    shared_from: int | None = None  # ...the bound whose solve found it (None = unbounded)
 
 
 def _trade_point(curve: str, bound, fr, params, progress, cancel) -> TradePoint:
@@ -349,31 +357,101 @@ def _curve_params(params: dict[str, Any]) -> dict[str, Any]:
                            "time_limit_s": min(float(params.get("time_limit_s") or 60), SWEEP_TIME_LIMIT_S)}
 
 
+def fairness_bounds(fr: dict[str, pd.DataFrame]) -> list[int | None]:
+    """The fairness curve's rank bounds: every wish rank present, then None (unbounded)."""
+    return [*sorted({int(r) for r in fr["preferences"]["rank"]}), None]
+
+
+def _publish(on_point, pts: list[TradePoint]) -> None:
+    """Hands the points solved so far to `on_point` (a copy: the caller may keep it while the curve grows)."""
+    if on_point is not None:
+        on_point(list(pts))
+
+
+def _step(k: int, total: int, label: str) -> str:
+    """A point's progress message: "3/6 · 意向≤3 / rank ≤ 3" (the count reads the same in both languages)."""
+    return f"{k + 1}/{total} · {label}"
+
+
+def _forbidden(fr: dict[str, pd.DataFrame], bound: int | None) -> set[tuple[str, str]]:
+    """The (cadre, class) pairs that the fairness bound forbids (services.scenarios.fairness_forbids,
+    whole-college rows expanded to their classes); none when unbounded."""
+    if bound is None:
+        return set()
+    f = sc.fairness_forbids(fr, bound)
+    by_college = fr["classes"].groupby("college")["class_id"].agg(list).to_dict()
+    out: set[tuple[str, str]] = set()
+    for cadre, klass, college in zip(f["cadre_id"], f["class_id"], f["college"], strict=True):
+        if klass:
+            out.add((cadre, klass))
+        else:
+            out.update((cadre, k) for k in by_college.get(college, ()))
+    return out
+
+
+def _shared(params: dict[str, Any], bound: int | None, looser: TradePoint | None, forbidden: dict) -> TradePoint | None:
+    """The point at `bound` without a solve, when the next looser point's answer is provably its answer:
+    every pair that the looser bound forbids the tighter one forbids too (so the tighter point's allowed
+    assignments are among the looser one's), and then
+      - the looser point is infeasible  → so is this one;
+      - the looser point is optimal and none of its pairs is forbidden here → that assignment is allowed
+        here and no allowed assignment is better: it is optimal here too.
+    Both are checked on the pairs the bounds actually forbid. Otherwise None (the point is solved)."""
+    if looser is None or looser.status not in ("optimal", "infeasible"):
+        return None         # (a point stopped by the time limit proves nothing)
+    if not forbidden[looser.bound] <= forbidden[bound]:
+        return None
+    if looser.status == "optimal" and any(pair in forbidden[bound] for pair in
+                                          zip(looser.result.assignment["cadre_id"],
+                                              looser.result.assignment["class_id"], strict=True)):
+        return None
+    return TradePoint("fairness", bound, looser.status, looser.total_fit, looser.worst_rank, looser.changes, 0.0,
+                      params, looser.result, shared=True,
+                      shared_from=looser.shared_from if looser.shared else looser.bound)
+
+
 def fairness_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], progress=None, cancel=None,
-                   bounds: list[int | None] | None = None) -> tuple[list[TradePoint], bool]:
-    """Total fit against the worst-off cadre's rank bound; returns (points, cancelled).
-    `bounds` defaults to every wish rank present, then None (unbounded)."""
+                   bounds: list[int | None] | None = None, on_point=None) -> tuple[list[TradePoint], bool]:
+    """Total fit against the worst-off cadre's rank bound; returns (points in the order of `bounds`,
+    cancelled). `bounds` defaults to fairness_bounds(fr). Points are solved from the loosest bound to
+    the tightest, and a point whose answer the next looser point already proves (_shared) takes it
+    without a solve (marked `shared`). `on_point(points so far, in bound order)` is called after every
+    point (streaming: the page shows each point as soon as it is known); cancelling keeps the points done."""
     base = _curve_params(params)
     if bounds is None:
-        bounds = [*sorted({int(r) for r in fr["preferences"]["rank"]}), None]
-    pts: list[TradePoint] = []
+        bounds = fairness_bounds(fr)
+    order = sorted(range(len(bounds)), key=lambda k: math.inf if bounds[k] is None else bounds[k], reverse=True)
+    done: dict[int, TradePoint] = {}
+    forbidden: dict[int | None, set] = {}
+    looser: TradePoint | None = None
     try:
-        for k, r in enumerate(bounds):
+        for step, k in enumerate(order):
             _check(cancel)
+            r = bounds[k]
+            t0 = time.perf_counter()
             p = base | {"worst_rank_max": r}
-            label = f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded"
-            pts.append(_trade_point("fairness", r, fr, p, _sub(progress, k / len(bounds), (k + 1) / len(bounds),
-                                                               label), cancel))
+            forbidden[r] = _forbidden(fr, r)
+            pt = _shared(p, r, looser, forbidden)
+            label = _step(step, len(bounds), f"意向≤{r} / rank ≤ {r}" if r is not None else "不限 / unbounded")
+            if pt is not None and progress:
+                progress((step + 1) / len(bounds), f"{label} · 沿用较松上限的最优解 / the looser bound's optimum")
+            if pt is None:
+                pt = _trade_point("fairness", r, fr, p, _sub(progress, step / len(bounds), (step + 1) / len(bounds),
+                                                              label), cancel)
+            pt.seconds = time.perf_counter() - t0
+            done[k] = looser = pt
+            _publish(on_point, [done[i] for i in sorted(done)])
     except SweepCancelled:
-        return pts, True
+        return [done[i] for i in sorted(done)], True
     if progress:
         progress(1.0, "完成 / done")
-    return pts, False
+    return [done[i] for i in range(len(bounds))], False
 
 
 def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: int = 10, progress=None,
-                 cancel=None) -> tuple[list[TradePoint], bool]:
-    """Total fit against the number of pairs changed from the published assignment."""
+                 cancel=None, on_point=None) -> tuple[list[TradePoint], bool]:
+    """Total fit against the number of pairs changed from the published assignment; `on_point` as
+    in fairness_curve (after the two solves for its ends, every point as soon as it is solved)."""
     if fr.get("previous") is None or fr["previous"].empty:
         raise ScenarioError("没有已发布的分配可比较变动", "there is no published assignment to count changes from")
     base = _curve_params(params)
@@ -387,13 +465,15 @@ def change_curve(fr: dict[str, pd.DataFrame], params: dict[str, Any], points: in
         free = _trade_point("changes", None, fr, base, _sub(progress, 0.1, 0.2, "不限 / unbounded"), cancel)
         if fewest.changes is None or free.changes is None:
             free.bound = None
+            _publish(on_point, [free])
             return [free], False
         ks = sorted({round(x) for x in np.linspace(fewest.changes, free.changes, max(points, 1))})
         for k, kk in enumerate(ks):
             _check(cancel)
             pts.append(_trade_point("changes", kk, fr, base | {"change_budget": kk},
                                     _sub(progress, 0.2 + 0.8 * k / len(ks), 0.2 + 0.8 * (k + 1) / len(ks),
-                                         f"k = {kk}"), cancel))
+                                         _step(k, len(ks), f"k = {kk}")), cancel))
+            _publish(on_point, pts)
     except SweepCancelled:
         return pts, True
     if progress:
@@ -405,9 +485,10 @@ def points_frame(pts: list[TradePoint]) -> pd.DataFrame:
     rows = [{"idx": i, "curve": p.curve, "bound": p.bound, "status": p.status, "total_fit": p.total_fit,
              "worst_rank": (None if p.worst_rank is None or math.isinf(p.worst_rank) else p.worst_rank),
              "worst_unmet": p.worst_rank is not None and math.isinf(p.worst_rank),
-             "changes": p.changes, "seconds": round(p.seconds, 3)} for i, p in enumerate(pts)]
+             "changes": p.changes, "seconds": round(p.seconds, 3), "shared": p.shared,
+             "shared_from": p.shared_from} for i, p in enumerate(pts)]
     return pd.DataFrame(rows, columns=["idx", "curve", "bound", "status", "total_fit", "worst_rank", "worst_unmet",
-                                       "changes", "seconds"])
+                                       "changes", "seconds", "shared", "shared_from"])
 
 
 # ====================================================================== in the background
@@ -425,16 +506,27 @@ def start_sweep(user: UserInfo, scenario_id: int, order: str, sizes: list[int], 
 
 def start_curve(user: UserInfo, scenario_id: int, curve: str, points: int = 10) -> BackgroundJob:
     """A trade-off curve ("fairness" | "changes") in the background: outcome {"kind": "curve", "curve",
-    "scenario_id", "points", "cancelled"}."""
+    "scenario_id", "points", "cancelled", "planned"}. Streamed: after every point the job publishes
+    the same dict with the points so far (and "cancelled" False), so the page draws each point as soon as
+    it is solved; "planned" is the number of points the curve will have (None until it is known)."""
     access.require(user, *sc.USERS, action="scenario_curve")
     if curve not in ("fairness", "changes"):
         raise ScenarioError(f"曲线 {curve!r} 无效", f"curve {curve!r} must be fairness or changes")
     opened = sc.get(user, scenario_id)
+    planned = len(fairness_bounds(opened.frames)) if curve == "fairness" else None
+
+    def outcome(pts: list[TradePoint], cancelled: bool) -> dict[str, Any]:
+        return {"kind": "curve", "curve": curve, "scenario_id": scenario_id, "points": pts, "cancelled": cancelled,
+                "planned": planned}
 
     def work(progress, cancel):
+        def on_point(pts):
+            job.publish(outcome(pts, False))
         if curve == "fairness":
-            pts, cancelled = fairness_curve(opened.frames, opened.params, progress, cancel)
+            pts, cancelled = fairness_curve(opened.frames, opened.params, progress, cancel, on_point=on_point)
         else:
-            pts, cancelled = change_curve(opened.frames, opened.params, int(points), progress, cancel)
-        return {"kind": "curve", "curve": curve, "scenario_id": scenario_id, "points": pts, "cancelled": cancelled}
-    return BackgroundJob(f"权衡曲线（情景 #{scenario_id}）", f"Trade-off curve (scenario #{scenario_id})", work).start()
+            pts, cancelled = change_curve(opened.frames, opened.params, int(points), progress, cancel,
+                                          on_point=on_point)
+        return outcome(pts, cancelled)
+    job = BackgroundJob(f"权衡曲线（情景 #{scenario_id}）", f"Trade-off curve (scenario #{scenario_id})", work)
+    return job.start()

@@ -48,8 +48,11 @@ def finished_job(job_key: str, flash_key: str):
 
 
 @st.fragment(run_every=0.5)
-def job_panel(job_key: str, cancel_key: str, cancel_zh: str = "取消", cancel_en: str = "Cancel") -> None:
-    """Polls the job held in session_state[job_key]; a finished job reruns the whole page once."""
+def job_panel(job_key: str, cancel_key: str, cancel_zh: str = "取消", cancel_en: str = "Cancel",
+              partial=None) -> None:
+    """Polls the job held in session_state[job_key]; a finished job reruns the whole page once.
+    `partial(job.partial)` draws what a streaming job has published so far (services.jobs), under the
+    progress bar and the cancel button, every time the panel polls."""
     job = st.session_state.get(job_key)
     if job is None:
         return
@@ -60,3 +63,5 @@ def job_panel(job_key: str, cancel_key: str, cancel_zh: str = "取消", cancel_e
         st.progress(job.fraction, text=f"{md_escape(one_language(job.message, lang()))} · {job.elapsed:.0f} s")
         st.button(tr(cancel_zh, cancel_en), key=cancel_key, icon=":material/cancel:", on_click=job.cancel,
                   disabled=job.cancel_event.is_set())
+        if partial is not None and job.partial is not None:
+            partial(job.partial)

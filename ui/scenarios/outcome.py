@@ -39,6 +39,11 @@ def handle_finished_job() -> None:
                  f"Capacity sweep {'cancelled (points done so far)' if res.cancelled else 'done'}, {res.seconds:.1f} s."))
     elif out.get("kind") == "curve":
         st.session_state[Keys.CURVE_RESULT] = out
-        flash(Keys.FLASH, "warning" if out["cancelled"] else "success",
-              tr(f"权衡曲线{'已取消（显示已完成的点）' if out['cancelled'] else '完成'}：{len(out['points'])} 个点。",
-                 f"Trade-off curve {'cancelled' if out['cancelled'] else 'done'}: {len(out['points'])} points."))
+        n, planned = len(out["points"]), out.get("planned")
+        of_zh, of_en = (f"（共 {planned} 个）", f" of {planned}") if planned else ("", "")
+        if out["cancelled"]:
+            flash(Keys.FLASH, "warning", tr(f"权衡曲线已取消：保留已完成的 {n} 个点{of_zh}。",
+                                            f"Trade-off curve cancelled: the {n}{of_en} points done are kept."))
+        else:
+            flash(Keys.FLASH, "success", tr(f"权衡曲线完成：{n} 个点，{job.elapsed:.1f} 秒。",
+                                            f"Trade-off curve done: {n} points, {job.elapsed:.1f} s."))

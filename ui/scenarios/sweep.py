@@ -27,6 +27,28 @@ def _status(v: str) -> str:
     return label(vocabulary.SOLVER_STATUSES, v)
 
 
+def best_words(p) -> str | None:
+    """Order "best": how far the choice of the n cadres is proven, in words (None for other orders).
+    best_exact: HiGHS proved the choice optimal; best_confirmed: this point's own solve covers as many
+    priority classes as the choice promised (services.sweeps)."""
+    if p is None or p.best_exact is None:
+        return None
+    if not p.best_exact:
+        return tr("未证明最优（求解在证明前停止，如达到时间上限）",
+                  "not proven optimal (the solve stopped before a proof, e.g. at its time limit)")
+    if p.best_confirmed:
+        return tr("精确（已由求解确认）", "exact (confirmed by a solve)")
+    return tr("精确，但求解未确认（见求解状态）", "exact, but not confirmed by the solve (see its status)")
+
+
+def _with_best(res, df: pd.DataFrame) -> pd.DataFrame:
+    """The sweep's table with, for order "best", the exactness of each point's choice in words."""
+    if res.order != "best":
+        return df
+    by_n = {p.n: p for p in res.all_points()}
+    return df.assign(best=[best_words(by_n.get(n)) for n in df["n"]])
+
+
 def _form(user, sc) -> None:
     order = st.selectbox(tr("“n 名干部”指", "“n cadres” means"), list(sweeps.ORDERS), key=Keys.SWEEP_ORDER,
                          format_func=lambda k: tr(*sweeps.ORDERS[k]) if k == "best" else
@@ -54,6 +76,9 @@ def _minimum(res) -> None:
                       f"验证：n = {res.minimum - 1} 时求解结果为“{vtxt}”，覆盖重点关注班级 {vcov}。",
                       f"At least **{res.minimum}** cadres (in the stated order) cover all {res.priority_total} "
                       f"priority classes. Check: n = {res.minimum - 1} solves as “{vtxt}”, covering {vcov}."))
+        words = best_words(next((p for p in res.all_points() if p.n == res.minimum), None))
+        if words:
+            st.caption(tr(f"这 {res.minimum} 名干部的选择：{words}。", f"The choice of these {res.minimum} cadres: {words}."))
     elif st.session_state.get(Keys.SWEEP_MIN, True) and not res.cancelled:
         st.warning(tr("按此顺序，即使用上全部干部也无法在现有规则下覆盖全部重点关注班级。",
                       "Even all cadres in this order cannot cover every priority class under the rules."))
@@ -95,7 +120,8 @@ def _table(df: pd.DataFrame) -> None:
                      "total_fit": num(tr("总匹配度", "Total fit"), format="%.1f"),
                      "seconds": num(tr("用时（秒）", "Seconds"), format="%.2f"),
                      "priority_coverage": num(tr("重点关注班级覆盖率", "Priority coverage"), format="percent"),
-                     "coverage": num(tr("班级覆盖率", "Coverage"), format="percent")})
+                     "coverage": num(tr("班级覆盖率", "Coverage"), format="percent"),
+                     "best": tr("n 名干部的选择", "Choice of the n cadres")})
 
 
 def render_sweep(user, sc) -> None:
@@ -112,4 +138,4 @@ def render_sweep(user, sc) -> None:
         df = res.frame()
         _minimum(res)
         _chart(res, df)
-        _table(df)
+        _table(_with_best(res, df))
