@@ -63,7 +63,7 @@ from services.scenario_metrics import locked_cadres, worst_rank
 from store.auth import UserInfo
 
 _LEVELS_ZH = [vocabulary.label(vocabulary.LEVELS, code) for code in vocabulary.LEVEL_ORDER]
-_LEVELS_EN = list(vocabulary.LEVEL_ORDER)
+_LEVELS_EN = [vocabulary.label(vocabulary.LEVELS, code, "en") for code in vocabulary.LEVEL_ORDER]
 ORDERS = {
     "level": (f"锁定干部优先，再按层级：{'→'.join(_LEVELS_ZH)}，同层按工号",
               f"locked cadres first, then by level: {' → '.join(_LEVELS_EN)}, then by staff number"),
@@ -71,9 +71,9 @@ ORDERS = {
                    f"locked cadres first, then by level: {' → '.join(reversed(_LEVELS_EN))}, then by staff number"),
     "id": ("锁定干部优先，再按工号", "locked cadres first, then by staff number"),
     "best": (("最优的 n 名（精确：在全部规则下——带班数、回避、本单位回避、锁定、学院名额、层级上限、调整上限——"
-              "能覆盖最多重点关注班级的 n 名干部；matching.best_n）"),
+              "能覆盖最多重点关注班级的 n 名干部）"),
              ("the best n (exact: the n cadres that can cover the most priority classes under every rule — "
-              "capacities, forbids, own unit, locks, college quotas, level caps, change budget; matching.best_n)")),
+              "capacities, forbids, own unit, locks, college quotas, level caps, change budget)")),
 }
 SWEEP_TIME_LIMIT_S = 20.0   # per point; a point stopped by it is marked "feasible" (not proven optimal)
 
