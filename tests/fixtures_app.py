@@ -86,3 +86,16 @@ def college_user(college: str):
         return get_user(s, username) or create_user(s, username, "yixian-college", "college",
                                                     f"{college}（测试）", "test", college=college,
                                                     check_rules=False)
+
+
+@pytest.fixture(scope="module")
+def demo_frames():
+    """The demo's scenario inputs (cadres, classes, wishes, rules, previous pairs) read from data/demo."""
+    import importer
+    from services import scenario_edits as edits
+    from store.bootstrap import DEMO_DIR
+    files = {k: DEMO_DIR / f for k, f in {"cadres": "cadres.xlsx", "classes": "classes.xlsx",
+                                           "preferences": "preferences.csv", "constraints": "constraints.xlsx",
+                                           "previous": "previous.csv"}.items()}
+    b = importer.read_bundle(files)
+    return {k: b[k] for k in edits.INPUT_KINDS}

@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from services import scenarios as sc
 from services import sweeps as sw
@@ -16,18 +15,6 @@ from store import frames as store_frames
 from tests.fixtures_app import demo_user
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "scenarios.py")
-
-
-@pytest.fixture(scope="module")
-def demo_frames():
-    import importer
-    from services import scenario_edits as edits
-    from store.bootstrap import DEMO_DIR
-    files = {k: DEMO_DIR / f for k, f in {"cadres": "cadres.xlsx", "classes": "classes.xlsx",
-                                           "preferences": "preferences.csv", "constraints": "constraints.xlsx",
-                                           "previous": "previous.csv"}.items()}
-    b = importer.read_bundle(files)
-    return {k: b[k] for k in edits.INPUT_KINDS}
 
 
 def reference_forbids(fr, rank_max: int) -> pd.DataFrame:

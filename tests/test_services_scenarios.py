@@ -20,17 +20,6 @@ from tests.demo_facts import DEMO
 from tests.fixtures_app import demo_user
 
 
-@pytest.fixture(scope="module")
-def demo_frames():
-    import importer
-    from store.bootstrap import DEMO_DIR
-    files = {k: DEMO_DIR / f for k, f in {"cadres": "cadres.xlsx", "classes": "classes.xlsx",
-                                           "preferences": "preferences.csv", "constraints": "constraints.xlsx",
-                                           "previous": "previous.csv"}.items()}
-    b = importer.read_bundle(files)
-    return {k: b[k] for k in edits.INPUT_KINDS}
-
-
 def pairs(a: pd.DataFrame) -> set:
     return set(zip(a["cadre_id"], a["class_id"], strict=True))
 

@@ -64,3 +64,20 @@ def login(page, base_url: str, username: str, password: str | None = None) -> No
     page.get_by_label("密码").fill(password or DEMO_PASSWORDS[username])
     page.get_by_role("button", name="登录").click()
     page.get_by_role("button", name="退出登录").wait_for()
+
+
+def settled(page) -> None:
+    """The rerun finished: Streamlit's running indicator is gone (twice: a rerun may start late)."""
+    for _ in range(2):
+        page.wait_for_timeout(300)
+        page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
+
+
+def use_language(page, lang: str) -> None:
+    """Switch a logged-in page to English with the sidebar toggle (Chinese is the default)."""
+    settled(page)
+    if lang == "en":
+        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
+        page.get_by_role("button", name="Log out").wait_for()
+        settled(page)
+

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import SHOTS, login
+from tests.e2e.conftest import SHOTS, login, settled, use_language
 
 pytestmark = pytest.mark.e2e
 
@@ -15,33 +15,23 @@ CUT = """els => els.flatMap(el => [el, ...el.querySelectorAll('*')]
     .map(e => `${el.innerText} (${e.scrollWidth} px in ${e.clientWidth} px)`))"""
 
 
-def _settled(page) -> None:
-    for _ in range(2):
-        page.wait_for_timeout(300)
-        page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
-
-
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_rounds_metrics_fit_at_1280(app_server, page, lang):
     base, _ = app_server
     page.set_default_timeout(60_000)
     page.set_viewport_size({"width": 1280, "height": 1000})
     login(page, base, "admin")
-    _settled(page)
-    if lang == "en":
-        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
-        page.get_by_role("button", name="Log out").wait_for()
-        _settled(page)
+    use_language(page, lang)
     page.get_by_test_id("stSidebarNav").get_by_text("Rounds" if lang == "en" else "分配轮次", exact=True).click()
     page.get_by_role("heading", name="Assignment rounds" if lang == "en" else "分配轮次").wait_for()
-    _settled(page)
+    settled(page)
     page.get_by_test_id("stMetric").first.wait_for()
     page.wait_for_timeout(1000)
     page.screenshot(path=str(SHOTS / f"rounds-metrics{'-en' if lang == 'en' else ''}.png"))
     assert page.get_by_test_id("stMetric").count() >= 3
     cut = _cut(page)
     page.get_by_test_id("stRadio").get_by_text("Diff" if lang == "en" else "对比", exact=True).click()
-    _settled(page)
+    settled(page)
     page.get_by_test_id("stMetric").nth(4).wait_for()
     cut += _cut(page)
     assert not cut, f"cut off at 1280 px: {sorted(set(cut))}"

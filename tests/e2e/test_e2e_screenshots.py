@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import SHOTS, login
+from tests.e2e.conftest import SHOTS, login, settled, use_language
 from ui.nav import PAGES, url_path
 
 pytestmark = pytest.mark.e2e
@@ -15,13 +15,6 @@ pytestmark = pytest.mark.e2e
 MAIN = ["pages/home.py", "pages/data.py", "pages/rounds.py", "pages/coverage.py", "pages/scenarios.py",
         "pages/ledger.py", "pages/requirements.py"]
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _settled(page) -> None:
-    """The rerun finished: Streamlit's running indicator is gone (twice: a rerun may start late)."""
-    for _ in range(2):
-        page.wait_for_timeout(300)
-        page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=60_000)
 
 
 def _shot(page, name: str, height: int = 1800) -> None:
@@ -38,18 +31,14 @@ def test_main_pages_in_each_language(app_server, page, lang):
     base, _ = app_server
     page.set_default_timeout(60_000)
     login(page, base, "admin")
-    _settled(page)
-    if lang == "en":
-        page.get_by_test_id("stSidebar").get_by_text("English", exact=True).click()
-        page.get_by_role("button", name="Log out").wait_for()
-        _settled(page)
+    use_language(page, lang)
     nav = page.get_by_test_id("stSidebarNav")
     for path in MAIN:
         p = next(q for q in PAGES if q.path == path)
         nav.get_by_text(p.title_en if lang == "en" else p.title_zh, exact=True).click()
         heading = page.locator("h1").first
         heading.wait_for()
-        _settled(page)
+        settled(page)
         assert page.get_by_test_id("stException").count() == 0, path
         title = heading.inner_text()
         assert (not CJK.search(title)) if lang == "en" else CJK.search(title), (path, title)
