@@ -339,3 +339,24 @@ def test_logins_and_account_writes_keep_the_loaded_inputs(cv, inputs, monkeypatc
     after = cv.load_inputs()
     assert after.version == cv.store_version() and aid in set(after.ledger["activity_id"])
     _same_ledger(after.ledger, cv.load_inputs(incremental=False).ledger)
+
+
+def test_coverage_chart_specs_are_valid_vega_lite():
+    """charts.spec skips Altair's validation for speed: every coverage chart's spec is still valid."""
+    import pandas as pd
+
+    from ui import charts
+
+    heat = pd.DataFrame({"college": ["A", "B"], "period": ["W1", "W1"], "rate": [0.5, 1.0], "met": [1, 2],
+                         "counted": [2, 2]})
+    trend = pd.DataFrame({"period": ["W1", "W2"], "n": [0, 1], "mean_done": [0.5, 1.5], "rate": [0.5, 1.0]})
+    venues = pd.DataFrame({"venue": ["宿舍", "食堂"], "cadres": [1, 2], "share": [0.5, 1.0]})
+    prefs = pd.DataFrame({"label": ["第1意向", "未对应意向"], "order": [0, 4], "pairs": [3, 1], "share": [0.75, 0.25]})
+    cov = pd.DataFrame({"college": ["A", "A"], "bucket": ["已覆盖", "未覆盖"], "bucket_order": [1, 3], "classes": [3, 1]})
+    for lang in ("zh", "en"):
+        for chart in (charts.heatmap(heat, "college", "period", "学院", "周期", "t", lang=lang),
+                      charts.weekly_trend(trend, 1.0, "面对面", lang), charts.venue_coverage(venues, 2, lang),
+                      charts.preference_satisfaction(prefs, lang), charts.coverage_by_college(cov, lang)):
+            d = charts.spec(chart)
+            charts.validate_spec(d)
+            assert d == {k: v for k, v in chart.to_dict().items()} | {"config": d["config"]}

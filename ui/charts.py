@@ -26,29 +26,38 @@ _fonts_registered = False
 
 
 def style(chart: alt.TopLevelMixin, title: str | None = None) -> alt.TopLevelMixin:
-    """Apply the Yixian look: CJK font everywhere (title, axes, legends, marks), quiet grid."""
+    """Apply the Yixian look: CJK font everywhere (title, axes, legends, marks), quiet grid. One
+    `configure` call (each call copies the whole chart, data included)."""
     if title is not None:
         chart = chart.properties(title=title)
-    return (chart.configure(font=FONT_STACK)
-            .configure_title(font=FONT_STACK, fontSize=15, anchor="start")
-            .configure_axis(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12, titleFontSize=12,
-                            gridOpacity=0.4)
-            .configure_legend(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12)
-            .configure_header(labelFont=FONT_STACK, titleFont=FONT_STACK)
-            .configure_text(font=FONT_STACK)
-            .configure_view(strokeWidth=0))
+    return chart.configure(
+        font=FONT_STACK, title={"font": FONT_STACK, "fontSize": 15, "anchor": "start"},
+        axis={"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12, "titleFontSize": 12,
+              "gridOpacity": 0.4},
+        legend={"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12},
+        header={"labelFont": FONT_STACK, "titleFont": FONT_STACK}, text={"font": FONT_STACK},
+        view={"strokeWidth": 0})
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec (validated by Altair), data inline, without Altair's default theme
-    (its fallback view size), as Streamlit's own conversion leaves it: built once and then drawn with
-    st.vega_lite_chart on every rerun, the page skips Altair's build and validation (~30 ms a chart)."""
-    d = chart.to_dict()
+    """The chart's Vega-Lite spec, data inline, without Altair's default theme (its fallback view
+    size), as Streamlit's own conversion leaves it: built once and then drawn with st.vega_lite_chart
+    on every rerun, the page skips Altair's build. Not validated here (Altair's JSON-schema pass is
+    most of the cost of a spec); the builders' specs are validated by the tests (`validate_spec`)."""
+    d = chart.to_dict(validate=False)
     view = d.get("config", {}).get("view", {})
     for k, v in (alt.theme.get() or dict)().get("config", {}).get("view", {}).items():
         if view.get(k) == v:
             view.pop(k)
     return d
+
+
+def validate_spec(d: dict) -> None:
+    """Raise when `d` is not a valid Vega-Lite spec (Altair's own schema check)."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    validate_jsonschema(d, load_schema())
 
 
 def register_fonts() -> None:
