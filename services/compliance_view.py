@@ -198,6 +198,7 @@ def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
         return None
     with _memo_lock:
         memo = dict(previous.memo)          # coverage and tenure depend on classes and assignment: still valid
+    memo.pop(("engine_ledger",), None)      # ... the engine's copy of the ledger is not
     return replace(previous, version=version, seen="", ledger=ledger.reset_index(drop=True), memo=memo)
 
 
@@ -372,11 +373,38 @@ def adviser_states(comp: Computed) -> pd.DataFrame:
     return comp.cached(("adviser_state",), lambda: adviser_state(comp.ev).set_index("cadre_id"))
 
 
+# What the compliance engine reads of the ledger (compliance.engine.Evaluation; `confirmed` when present)
+ENGINE_LEDGER_COLUMNS = ("cadre_id", "date", "type", "venue", "class_id", "confirmed")
+
+
+def engine_ledger(inputs: Inputs) -> pd.DataFrame:
+    """The ledger as every evaluation of these inputs reads it, built once: only the columns the
+    engine reads, its text columns categorical (the engine factorises each column per evaluation:
+    on categories that is a pass over integer codes, not a hash of ~10⁵ strings), and without
+    `activity_id` when the ids are unique (as the store keeps them: the engine reads it only to
+    count a re-imported id once). Same rows and values, so the same evaluation."""
+    def run():
+        led = inputs.ledger
+        cols = {}
+        if "activity_id" in led and not led["activity_id"].is_unique:
+            cols["activity_id"] = led["activity_id"]
+        for c in ENGINE_LEDGER_COLUMNS:
+            if c not in led:
+                continue
+            if c in ("date", "confirmed") or led[c].dtype != object:
+                cols[c] = led[c]
+            else:
+                codes, uniques = pd.factorize(led[c])
+                cols[c] = pd.Categorical.from_codes(codes, categories=uniques)
+        return pd.DataFrame(cols, index=led.index)
+    return inputs_memo(inputs, ("engine_ledger",), run)
+
+
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
-    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of,
-                    cadres=roster(inputs))
+    ev = Evaluation(inputs.calendar, inputs.assignment, engine_ledger(inputs), inputs.exemptions, inputs.criteria,
+                    as_of=as_of, cadres=roster(inputs))
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment

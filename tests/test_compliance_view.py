@@ -360,3 +360,28 @@ def test_coverage_chart_specs_are_valid_vega_lite():
             d = charts.spec(chart)
             charts.validate_spec(d)
             assert d == {k: v for k, v in chart.to_dict().items()} | {"config": d["config"]}
+
+
+def test_compute_evaluates_exactly_the_stored_ledger(cv, ledger, inputs):
+    """compute() hands the engine its own slim, categorical copy of the ledger: the status and
+    forecast are those of the ledger as stored, also after a ledger write patched the inputs."""
+    from compliance.forecast import forecast
+
+    def direct(inp, day):
+        return Evaluation(inp.calendar, inp.assignment, inp.ledger, inp.exemptions, inp.criteria, as_of=day,
+                          cadres=cv.roster(inp))
+
+    comp = cv.compute(inputs, AS_OF)
+    ev = direct(inputs, AS_OF)
+    pd.testing.assert_frame_equal(comp.ev.status, ev.status)
+    pd.testing.assert_frame_equal(comp.fc, forecast(ev))
+    pd.testing.assert_frame_equal(cv.nine_venues_coverage(comp.ev), cv.nine_venues_coverage(ev))
+    cadre = str(inputs.assignment["cadre_id"].iloc[0])
+    chk = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF - timedelta(days=1), "type": "face_to_face",
+                                        "venue": "食堂", "summary": "new"})
+    ledger.record_activity(ADMIN, chk)
+    patched = cv.load_inputs(cv.store_version())
+    assert len(patched.ledger) == len(inputs.ledger) + 1
+    comp2 = cv.compute(patched, AS_OF)
+    pd.testing.assert_frame_equal(comp2.ev.status, direct(patched, AS_OF).status)
+    assert not comp2.ev.status.equals(comp.ev.status)
