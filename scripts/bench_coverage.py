@@ -93,7 +93,10 @@ def build_store(n_cadres: int, n_acts: int, seed: int = 0) -> dict:
 
 
 def chart_specs(v) -> int:
-    """Build every chart of the page (as the page does) and serialise it; returns the total spec size."""
+    """Build every chart of the page and its spec (as ui/coverage/charts_tab.py does: charts.spec, drawn
+    with st.vega_lite_chart); returns the total spec size (JSON characters)."""
+    import json
+
     from services import compliance_view as cv
     from ui import charts
 
@@ -101,18 +104,13 @@ def chart_specs(v) -> int:
            charts.venue_coverage(v.venues, v.venue_cadres)]
     if not v.heat_college.empty:
         out.append(charts.heatmap(v.heat_college, "college", "period", "学院", "周期", "t",
-                                  col_sort=list(dict.fromkeys(v.heat_college["period"]))))
+                                  col_sort=list(dict.fromkeys(v.heat_college.sort_values("start")["period"]))))
     if not v.heat_cadre.empty:
         out.append(charts.heatmap(v.heat_cadre, "cadre", "rule", "干部", "规则", "t",
                                   row_sort=list(dict.fromkeys(v.heat_cadre["cadre"]))))
     if not v.trend.empty:
         out.append(charts.weekly_trend(v.trend, v.trend_target, cv.F2F))
-    try:  # what st.altair_chart does: data goes out as Arrow tables, the spec is validated by Altair
-        from streamlit.elements.vega_charts import _convert_altair_to_vega_lite_spec as convert
-    except ImportError:  # pragma: no cover - a Streamlit without the private helper
-        def convert(c):
-            return c.to_dict()
-    return sum(len(str(convert(c))) for c in out)
+    return sum(len(json.dumps(charts.spec(c), ensure_ascii=False, default=str)) for c in out)
 
 
 def _users(college: str):
@@ -272,6 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"reusing {db}")
     leader = _users("")[0]
     inputs, comp, prev = cold(leader)
+    from services import coverage
+
+    spec_chars = chart_specs(coverage.view(leader, comp, coverage.Filters(AS_OF), prev))
+    print(f"chart specs of the unfiltered view: {spec_chars:,} characters of JSON")
     print(f"university: {len(inputs.cadres)} cadres, {len(inputs.classes)} classes, "
           f"{len(inputs.ledger):,} activities, {len(comp.ev.status):,} status rows; as of {AS_OF}")
     parts = min((breakdown(leader) for _ in range(args.repeat)), key=lambda p: sum(c for _, c in p.values()))

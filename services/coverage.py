@@ -62,7 +62,6 @@ class View:
     cadres: pd.DataFrame            # one row per cadre in view
     status: pd.DataFrame            # status rows of the cadres, rule and term in view
     coverage_college: pd.DataFrame  # college, bucket, bucket_order, classes
-    coverage: pd.DataFrame          # class_coverage() rows for the classes in view
     heat_college: pd.DataFrame      # college, period, rate, met, counted
     heat_rule: str
     heat_cadre: pd.DataFrame        # cadre, rule, rate, met, counted
@@ -75,6 +74,13 @@ class View:
     reminders: pd.DataFrame         # cadre_id, name, college, rule, period, ...
     colleges: list[str] = field(default_factory=list)
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # what pages draw from this view (charts)
+    comp: Computed | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """class_coverage() rows for the classes in view (every dimension; computed on first use, the
+        page draws none of them: the KPIs count theirs directly)."""
+        return coverage_rows(self.comp, self.filters.college)
 
 
 def viewer_college(user: UserInfo) -> str | None:
@@ -111,8 +117,7 @@ def _view(comp: Computed, f: Filters, prev: Computed | None, heat_limit: int) ->
     _, ot = on_track_rate(comp, f, cadre_ids)
     heat_college, heat_rule = heat_by_college(status, comp, f, cadre_ids)
     heat_cadre, heat_total = heat_by_cadre(status, comp, heat_limit)
-    trend = f2f_weeks(comp, f, cadre_ids)
-    trend["n"] = range(len(trend))
+    trend = f2f_weeks(comp, f, cadre_ids).assign(n=lambda t: range(len(t)))
     target = float(inputs.rules[F2F].at_least) if F2F in inputs.rules.ids else 1.0
     venues, n_venue = venue_reach(comp, cadre_ids, f.college)
     colleges = sorted(inputs.classes["college"].unique()) if f.college is None else [f.college]
@@ -120,10 +125,10 @@ def _view(comp: Computed, f: Filters, prev: Computed | None, heat_limit: int) ->
         filters=f, cadre_ids=cadre_ids, kpis=kpis(comp, prev, f, cadre_ids),
         cadres=cadre_table(comp, status, ot, cadre_ids, f),
         status=status, coverage_college=coverage_by_college(inputs, comp, f.college),
-        coverage=coverage_rows(comp, f.college),
         heat_college=heat_college, heat_rule=heat_rule, heat_cadre=heat_cadre, heat_cadre_total=heat_total,
         trend=trend, trend_target=target, venues=venues, venue_cadres=n_venue,
-        preferences=preference_counts(comp, f), reminders=_reminder_rows(comp, f, cadre_ids), colleges=colleges)
+        preferences=preference_counts(comp, f), reminders=_reminder_rows(comp, f, cadre_ids), colleges=colleges,
+        comp=comp)
 
 
 # ============================================================== drill-down and report

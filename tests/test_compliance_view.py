@@ -385,3 +385,25 @@ def test_compute_evaluates_exactly_the_stored_ledger(cv, ledger, inputs):
     comp2 = cv.compute(patched, AS_OF)
     pd.testing.assert_frame_equal(comp2.ev.status, direct(patched, AS_OF).status)
     assert not comp2.ev.status.equals(comp.ev.status)
+
+
+def test_dashboard_counts_equal_the_rollups(cv, cov, inputs):
+    """The dashboard counts its KPIs' coverage and the cadres' standing itself (vectorised): the same
+    figures as compliance.rollups' class_coverage and on_track, for every college and two dates."""
+    from compliance.rollups import on_track
+    from services import coverage_parts as parts
+
+    for day in (AS_OF, AS_OF - timedelta(days=40)):
+        comp = cv.compute(inputs, day)
+        for college in (None, *_colleges(inputs)):
+            c = parts._coverage_kpis(inputs, comp, college)
+            rows = parts.coverage_rows(comp, college)
+            overall = rows.loc[rows["dimension"] == "overall"].iloc[0]
+            prio = rows.loc[(rows["dimension"] == "priority") & (rows["value"] == "True")]
+            assert c["classes"] == pytest.approx(overall["rate"])
+            assert c["students"] == pytest.approx(overall["students_rate"])
+            assert (c["prio_cov"], c["prio_all"]) == (int(prio["covered"].sum()), int(prio["classes"].sum()))
+            f = cov.Filters(day, college=college)
+            fc = parts.filter_rows(comp, "fc", f, parts.cadres_in_view(comp, f))
+            want = on_track(fc).set_index("cadre_id").drop(columns="period")
+            pd.testing.assert_frame_equal(parts.standing(fc), want, check_dtype=False)

@@ -129,6 +129,7 @@ def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str
     # Streamlit sizes charts with autosize "fit" (axes inside the height): add room for the rotated labels
     longest = max((len(str(v)) for v in df[col].unique()), default=4)
     rate = _t(lang, "达标率", "Rate met")
+    df = df[[row, col, "rate", "met", "counted"]]      # only what is drawn goes to the browser
     chart = alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
@@ -144,6 +145,7 @@ def weekly_trend(df: pd.DataFrame, target: float, rule_name: str, lang: str = "z
     """Mean activities per in-scope cadre each teaching week, against the rule's threshold (dashed).
     df: period, n (order), mean_done, rate."""
     week, mean = _t(lang, "教学周", "Teaching week"), _t(lang, "人均次数", "Mean per cadre")
+    df = df[["period", "mean_done", "rate"]]      # only what is drawn goes to the browser
     x = alt.X("period:N", title=week, sort=list(df["period"]), axis=alt.Axis(labelAngle=-45))
     line = alt.Chart(df).mark_line(point=True, color="#1565c0").encode(
         x=x, y=alt.Y("mean_done:Q", title=mean),
@@ -178,7 +180,7 @@ def venue_coverage(df: pd.DataFrame, n_cadres: int, lang: str = "zh") -> alt.Top
 
 def preference_satisfaction(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Pairs of the assignment in force by the preference they satisfy. df: label, order, pairs, share."""
-    df = df.assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
+    df = df[["label", "pairs", "share"]].assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
     pairs = _t(lang, "配对数", "Pairs")
     bars = alt.Chart(df).mark_bar(color="#00838f").encode(
         x=alt.X("label:N", title=_t(lang, "满足的意向", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
