@@ -407,3 +407,25 @@ def test_dashboard_counts_equal_the_rollups(cv, cov, inputs):
             fc = parts.filter_rows(comp, "fc", f, parts.cadres_in_view(comp, f))
             want = on_track(fc).set_index("cadre_id").drop(columns="period")
             pd.testing.assert_frame_equal(parts.standing(fc), want, check_dtype=False)
+
+
+def test_view_builds_each_tab_on_first_use_with_the_same_frames(cv, cov, inputs):
+    """The KPIs and the overview are built with the view; the other tabs' frames on first use (the
+    page draws only the open tab), equal to what the parts compute for the same filters."""
+    from services import coverage_parts as parts
+
+    comp = cv.compute(inputs, AS_OF)
+    f = cov.Filters(AS_OF, term=AUTUMN)
+    v = cov.view(LEADER, comp, f, cv.compute(inputs, cv.previous_as_of(inputs, AS_OF)))
+    lazy = ("status", "cadres", "_heat_college", "_heat_cadre", "trend", "_venues", "reminders")
+    assert not any(k in vars(v) for k in lazy)
+    ids = parts.cadres_in_view(comp, f)
+    status = parts.filter_rows(comp, "status", f, ids)
+    _, ot = parts.on_track_rate(comp, f, ids)
+    pd.testing.assert_frame_equal(v.cadres, parts.cadre_table(comp, status, ot, ids, f))
+    pd.testing.assert_frame_equal(v.heat_college, parts.heat_by_college(status, comp, f, ids)[0])
+    assert v.heat_cadre_total == parts.heat_by_cadre(status, comp, 30)[1] > 0
+    pd.testing.assert_frame_equal(v.venues, parts.venue_reach(comp, ids, None)[0])
+    assert list(v.trend["n"]) == list(range(len(v.trend))) and len(v.trend) > 0
+    assert len(v.reminders) > 0 and set(v.reminders["cadre_id"]) <= set(ids)
+    assert all(k in vars(v) for k in lazy)
