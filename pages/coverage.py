@@ -82,4 +82,5 @@ def _dashboard(f: coverage.Filters) -> None:
         with remind:
             render_reminders(user, inp, v)
 
+
 dashboard(filters)

@@ -328,16 +328,24 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
     a = inputs.assignment
     if a.empty:
         return _unassigned_college(inputs).reset_index(drop=True)
-    college = a["class_id"].map(class_college(inputs)).fillna(a["college"]).astype(object)
-    start = a["start"].fillna(pd.Timestamp.min)
-    end = a["end"].fillna(pd.Timestamp.max)
+
+    def rows():
+        """Per assignment row (independent of the day): cadre code, cadre id, college, start, end (days)."""
+        college = a["class_id"].map(class_college(inputs)).fillna(a["college"]).astype(object)
+        codes, _ = pd.factorize(a["cadre_id"])
+        days = [a[c].to_numpy(dtype="datetime64[D]").astype(np.int64) for c in ("start", "end")]
+        nat = np.datetime64("NaT", "D").astype(np.int64)
+        start, end = (np.where(d == nat, fill, d) for d, fill in zip(days, (np.iinfo(np.int64).min,
+                                                                            np.iinfo(np.int64).max)))
+        return codes, a["cadre_id"].to_numpy(dtype=object), college.to_numpy(dtype=object), start, end
+    codes, cadre_ids, college, start, end = inputs_memo(inputs, ("assignment_rows",), rows)
+    d = np.datetime64(day.date(), "D").astype(np.int64)
     # 0 = in force; else distance in days to the row's span
-    dist = np.where((start <= day) & (end >= day), 0,
-                    np.where(end < day, (day - a["end"]).dt.days.fillna(0), (a["start"] - day).dt.days.fillna(0)))
-    df = pd.DataFrame({"cadre_id": a["cadre_id"].to_numpy(dtype=object), "college": college.to_numpy(dtype=object),
-                       "dist": dist})
-    best = df.groupby("cadre_id")["dist"].transform("min")
-    out = df.loc[df["dist"] == best, ["cadre_id", "college"]].drop_duplicates()
+    dist = np.where((start <= d) & (end >= d), 0, np.where(end < d, d - end, start - d))
+    best = np.full(codes.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, codes, dist)
+    keep = dist == best[codes]
+    out = pd.DataFrame({"cadre_id": cadre_ids[keep], "college": college[keep]}).drop_duplicates()
     return pd.concat([out, _unassigned_college(inputs)], ignore_index=True)
 
 
@@ -345,9 +353,13 @@ def roster(inputs: Inputs) -> pd.DataFrame | None:
     """Every cadre on the roster (name, level for per-level 工作要求), as the annual report counts
     them: the assignment's cadres in its order, then the roster's others in roster order. A roster
     cadre with no class is 未带班 (missed for "advise a class" unless exempt); one with no duty at
-    all is 免予考核 (compliance.engine)."""
+    all is 免予考核 (compliance.engine). Memoised on the inputs: treat as read-only."""
     if inputs.cadres is None or inputs.cadres.empty:
         return None
+    return inputs_memo(inputs, ("roster",), lambda: _roster(inputs))
+
+
+def _roster(inputs: Inputs) -> pd.DataFrame:
     ros = inputs.cadres.drop_duplicates("cadre_id").set_index("cadre_id")
     ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
     first = [c for c in ids if c in ros.index]

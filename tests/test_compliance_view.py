@@ -429,3 +429,29 @@ def test_view_builds_each_tab_on_first_use_with_the_same_frames(cv, cov, inputs)
     assert list(v.trend["n"]) == list(range(len(v.trend))) and len(v.trend) > 0
     assert len(v.reminders) > 0 and set(v.reminders["cadre_id"]) <= set(ids)
     assert all(k in vars(v) for k in lazy)
+
+
+def _cadre_college_before(cv, inputs, day):
+    """compliance_view._cadre_college as it was written first (pandas), the oracle of the numpy one."""
+    import numpy as np
+
+    a = inputs.assignment
+    college = a["class_id"].map(cv.class_college(inputs)).fillna(a["college"]).astype(object)
+    start, end = a["start"].fillna(pd.Timestamp.min), a["end"].fillna(pd.Timestamp.max)
+    dist = np.where((start <= day) & (end >= day), 0,
+                    np.where(end < day, (day - a["end"]).dt.days.fillna(0), (a["start"] - day).dt.days.fillna(0)))
+    df = pd.DataFrame({"cadre_id": a["cadre_id"].to_numpy(dtype=object), "college": college.to_numpy(dtype=object),
+                       "dist": dist})
+    best = df.groupby("cadre_id")["dist"].transform("min")
+    out = df.loc[df["dist"] == best, ["cadre_id", "college"]].drop_duplicates()
+    return pd.concat([out, cv._unassigned_college(inputs)], ignore_index=True)
+
+
+def test_cadre_college_on_every_day_equals_the_first_version(cv, inputs):
+    """The college a cadre answers to, on every day of the demo year and outside it (movers included)."""
+    lo, hi = cv.calendar_range(inputs)
+    days = pd.date_range(pd.Timestamp(lo) - pd.Timedelta(days=20), pd.Timestamp(hi) + pd.Timedelta(days=20), freq="6D")
+    assert inputs.assignment["end"].notna().any()            # rows that ended: the nearest-in-time branch runs
+    for day in days:
+        pd.testing.assert_frame_equal(cv._cadre_college(inputs, day), _cadre_college_before(cv, inputs, day))
+    assert cv.roster(inputs) is cv.roster(inputs)
