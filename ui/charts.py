@@ -129,7 +129,7 @@ def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str
     # Streamlit sizes charts with autosize "fit" (axes inside the height): add room for the rotated labels
     longest = max((len(str(v)) for v in df[col].unique()), default=4)
     rate = _t(lang, "达标率", "Rate met")
-    df = df[[row, col, "rate", "met", "counted"]]      # only what is drawn goes to the browser
+    df = df.drop(columns=[c for c in ("start", "cadre_id") if c in df])   # not drawn: not sent to the browser
     chart = alt.Chart(df).mark_rect().encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
