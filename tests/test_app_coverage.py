@@ -117,8 +117,9 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
         assert values
         seen_colleges = {r["college"] for r in values if "college" in r}
         assert seen_colleges == {own}
-        seen_cadres = {r["cadre_id"] for r in values if "cadre_id" in r}
-        assert not (seen_cadres & other_cadres)
+        # the cadre heatmap names each row "name（id）" (its data carries no separate id column)
+        seen_cadres = {r["cadre"].rsplit("（", 1)[-1].rstrip("）") for r in values if "cadre" in r}
+        assert seen_cadres and not (seen_cadres & other_cadres)
         strings = {v for r in values for v in r.values() if isinstance(v, str)}
         assert not (strings & others)          # no other college's name anywhere in the charts
 
