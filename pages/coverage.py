@@ -16,10 +16,11 @@ from common.errors import YixianError
 from services import compliance_view as cv
 from services import coverage
 from ui.coverage.cadres_tab import render_cadres
-from ui.coverage.charts_tab import render_charts
+from ui.coverage.charts_tab import render_compliance_charts, render_overview
 from ui.coverage.filters import render_filters
 from ui.coverage.kpis import render_kpis
 from ui.coverage.reminders_tab import render_reminders
+from ui.coverage.state import Keys, Tabs
 from ui.feedback import show_error, user_errors
 
 REFRESH_SECONDS = float(os.environ.get("YIXIAN_REFRESH_SECONDS", "10"))
@@ -66,14 +67,20 @@ def _dashboard(f: coverage.Filters) -> None:
     prev_day = cv.previous_as_of(inp, f.as_of)
     v = coverage.view(user, comp, f, computed(inp.version, prev_day, inp) if prev_day else None)
     render_kpis(v, version)
-    tab_charts, tab_cadres, tab_remind = st.tabs([tr("图表", "Charts"), tr("干部明细", "Cadres"),
-                                                  tr("提醒与报表", "Reminders and reports")])
-    with tab_charts:
-        render_charts(v, inp)
-    with tab_cadres:
-        render_cadres(user, comp, v)
-    with tab_remind:
-        render_reminders(user, inp, v)
+    # only the open tab runs (on_change="rerun"): the first paint is the KPIs and two light charts
+    overview, compliance, cadres, remind = st.tabs([tr(*t) for t in Tabs.ALL], key=Keys.TAB, on_change="rerun")
+    if overview.open:
+        with overview:
+            render_overview(v, inp)
+    if compliance.open:
+        with compliance:
+            render_compliance_charts(v, inp)
+    if cadres.open:
+        with cadres:
+            render_cadres(user, comp, v)
+    if remind.open:
+        with remind:
+            render_reminders(user, inp, v)
 
 
 dashboard(filters)

@@ -198,6 +198,7 @@ def _patch_ledger(previous: Inputs, version: str) -> Inputs | None:
         return None
     with _memo_lock:
         memo = dict(previous.memo)          # coverage and tenure depend on classes and assignment: still valid
+    memo.pop(("engine_ledger",), None)      # ... the engine's copy of the ledger is not
     return replace(previous, version=version, seen="", ledger=ledger.reset_index(drop=True), memo=memo)
 
 
@@ -327,16 +328,24 @@ def _cadre_college(inputs: Inputs, day: pd.Timestamp) -> pd.DataFrame:
     a = inputs.assignment
     if a.empty:
         return _unassigned_college(inputs).reset_index(drop=True)
-    college = a["class_id"].map(class_college(inputs)).fillna(a["college"]).astype(object)
-    start = a["start"].fillna(pd.Timestamp.min)
-    end = a["end"].fillna(pd.Timestamp.max)
+
+    def rows():
+        """Per assignment row (independent of the day): cadre code, cadre id, college, start, end (days)."""
+        college = a["class_id"].map(class_college(inputs)).fillna(a["college"]).astype(object)
+        codes, _ = pd.factorize(a["cadre_id"])
+        days = [a[c].to_numpy(dtype="datetime64[D]").astype(np.int64) for c in ("start", "end")]
+        nat = np.datetime64("NaT", "D").astype(np.int64)
+        start, end = (np.where(d == nat, fill, d) for d, fill in zip(days, (np.iinfo(np.int64).min,
+                                                                            np.iinfo(np.int64).max)))
+        return codes, a["cadre_id"].to_numpy(dtype=object), college.to_numpy(dtype=object), start, end
+    codes, cadre_ids, college, start, end = inputs_memo(inputs, ("assignment_rows",), rows)
+    d = np.datetime64(day.date(), "D").astype(np.int64)
     # 0 = in force; else distance in days to the row's span
-    dist = np.where((start <= day) & (end >= day), 0,
-                    np.where(end < day, (day - a["end"]).dt.days.fillna(0), (a["start"] - day).dt.days.fillna(0)))
-    df = pd.DataFrame({"cadre_id": a["cadre_id"].to_numpy(dtype=object), "college": college.to_numpy(dtype=object),
-                       "dist": dist})
-    best = df.groupby("cadre_id")["dist"].transform("min")
-    out = df.loc[df["dist"] == best, ["cadre_id", "college"]].drop_duplicates()
+    dist = np.where((start <= d) & (end >= d), 0, np.where(end < d, d - end, start - d))
+    best = np.full(codes.max() + 1, np.iinfo(np.int64).max)
+    np.minimum.at(best, codes, dist)
+    keep = dist == best[codes]
+    out = pd.DataFrame({"cadre_id": cadre_ids[keep], "college": college[keep]}).drop_duplicates()
     return pd.concat([out, _unassigned_college(inputs)], ignore_index=True)
 
 
@@ -344,9 +353,13 @@ def roster(inputs: Inputs) -> pd.DataFrame | None:
     """Every cadre on the roster (name, level for per-level 工作要求), as the annual report counts
     them: the assignment's cadres in its order, then the roster's others in roster order. A roster
     cadre with no class is 未带班 (missed for "advise a class" unless exempt); one with no duty at
-    all is 免予考核 (compliance.engine)."""
+    all is 免予考核 (compliance.engine). Memoised on the inputs: treat as read-only."""
     if inputs.cadres is None or inputs.cadres.empty:
         return None
+    return inputs_memo(inputs, ("roster",), lambda: _roster(inputs))
+
+
+def _roster(inputs: Inputs) -> pd.DataFrame:
     ros = inputs.cadres.drop_duplicates("cadre_id").set_index("cadre_id")
     ids = pd.unique(inputs.assignment["cadre_id"].astype(str)) if len(inputs.assignment) else []
     first = [c for c in ids if c in ros.index]
@@ -372,11 +385,38 @@ def adviser_states(comp: Computed) -> pd.DataFrame:
     return comp.cached(("adviser_state",), lambda: adviser_state(comp.ev).set_index("cadre_id"))
 
 
+# What the compliance engine reads of the ledger (compliance.engine.Evaluation; `confirmed` when present)
+ENGINE_LEDGER_COLUMNS = ("cadre_id", "date", "type", "venue", "class_id", "confirmed")
+
+
+def engine_ledger(inputs: Inputs) -> pd.DataFrame:
+    """The ledger as every evaluation of these inputs reads it, built once: only the columns the
+    engine reads, its text columns categorical (the engine factorises each column per evaluation:
+    on categories that is a pass over integer codes, not a hash of ~10⁵ strings), and without
+    `activity_id` when the ids are unique (as the store keeps them: the engine reads it only to
+    count a re-imported id once). Same rows and values, so the same evaluation."""
+    def run():
+        led = inputs.ledger
+        cols = {}
+        if "activity_id" in led and not led["activity_id"].is_unique:
+            cols["activity_id"] = led["activity_id"]
+        for c in ENGINE_LEDGER_COLUMNS:
+            if c not in led:
+                continue
+            if c in ("date", "confirmed") or led[c].dtype != object:
+                cols[c] = led[c]
+            else:
+                codes, uniques = pd.factorize(led[c])
+                cols[c] = pd.Categorical.from_codes(codes, categories=uniques)
+        return pd.DataFrame(cols, index=led.index)
+    return inputs_memo(inputs, ("engine_ledger",), run)
+
+
 def compute(inputs: Inputs, as_of: date) -> Computed:
     if inputs.calendar is None:
         raise NoCalendar("校历为空：请先在“数据管理”中导入校历", "the calendar is empty: import one on the Data page")
-    ev = Evaluation(inputs.calendar, inputs.assignment, inputs.ledger, inputs.exemptions, inputs.criteria, as_of=as_of,
-                    cadres=roster(inputs))
+    ev = Evaluation(inputs.calendar, inputs.assignment, engine_ledger(inputs), inputs.exemptions, inputs.criteria,
+                    as_of=as_of, cadres=roster(inputs))
     fc = forecast(ev)
     day = pd.Timestamp(as_of)
     active = inputs.assignment.loc[_active_rows(inputs.assignment, day)] if len(inputs.assignment) else inputs.assignment

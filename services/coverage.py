@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 
@@ -56,25 +57,85 @@ __all__ = ["ROLES", "Filters", "Kpi", "View", "annual_report", "scorecard", "vie
 
 @dataclass
 class View:
+    """What the page draws for one set of filters. The KPIs and the overview are built at once; each
+    other tab's frames on first use (the page draws only the open tab), then kept with the view."""
     filters: Filters
     cadre_ids: list[str]
     kpis: list[Kpi]
-    cadres: pd.DataFrame            # one row per cadre in view
-    status: pd.DataFrame            # status rows of the cadres, rule and term in view
     coverage_college: pd.DataFrame  # college, bucket, bucket_order, classes
-    coverage: pd.DataFrame          # class_coverage() rows for the classes in view
-    heat_college: pd.DataFrame      # college, period, rate, met, counted, state (pending: period not over)
-    heat_rule: str
-    heat_cadre: pd.DataFrame        # cadre, rule, rate, met, counted
-    heat_cadre_total: int
-    trend: pd.DataFrame             # period, n, mean_done, rate
     trend_target: float
-    venues: pd.DataFrame            # venue, cadres, share
-    venue_cadres: int
     preferences: pd.DataFrame       # label, order, pairs, share
-    reminders: pd.DataFrame         # cadre_id, name, college, rule, period, ...
     colleges: list[str] = field(default_factory=list)
     memo: dict = field(default_factory=dict, repr=False, compare=False)   # what pages draw from this view (charts)
+    comp: Computed | None = field(default=None, repr=False, compare=False)
+    heat_limit: int = 30
+
+    @cached_property
+    def status(self) -> pd.DataFrame:
+        """Status rows of the cadres, rule and term in view."""
+        return filter_rows(self.comp, "status", self.filters, self.cadre_ids)
+
+    @cached_property
+    def cadres(self) -> pd.DataFrame:
+        """One row per cadre in view."""
+        _, ot = on_track_rate(self.comp, self.filters, self.cadre_ids)
+        return cadre_table(self.comp, self.status, ot, self.cadre_ids, self.filters)
+
+    @cached_property
+    def _heat_college(self) -> tuple[pd.DataFrame, str]:
+        return heat_by_college(self.status, self.comp, self.filters, self.cadre_ids)
+
+    @property
+    def heat_college(self) -> pd.DataFrame:
+        """college, period, start, rate, met, counted, state (pending: the period is not over)."""
+        return self._heat_college[0]
+
+    @property
+    def heat_rule(self) -> str:
+        return self._heat_college[1]
+
+    @cached_property
+    def _heat_cadre(self) -> tuple[pd.DataFrame, int]:
+        return heat_by_cadre(self.status, self.comp, self.heat_limit)
+
+    @property
+    def heat_cadre(self) -> pd.DataFrame:
+        """cadre, cadre_id, rule, rate, met, counted: the `heat_limit` cadres with the lowest rate."""
+        return self._heat_cadre[0]
+
+    @property
+    def heat_cadre_total(self) -> int:
+        """Cadres in view with at least one period met or missed."""
+        return self._heat_cadre[1]
+
+    @cached_property
+    def trend(self) -> pd.DataFrame:
+        """period, start, counted, met, mean_done, rate, n (order)."""
+        return f2f_weeks(self.comp, self.filters, self.cadre_ids).assign(n=lambda t: range(len(t)))
+
+    @cached_property
+    def _venues(self) -> tuple[pd.DataFrame, int]:
+        return venue_reach(self.comp, self.cadre_ids, self.filters.college)
+
+    @property
+    def venues(self) -> pd.DataFrame:
+        """venue, cadres, share."""
+        return self._venues[0]
+
+    @property
+    def venue_cadres(self) -> int:
+        return self._venues[1]
+
+    @cached_property
+    def reminders(self) -> pd.DataFrame:
+        """cadre_id, name, college, rule, period, ... (who must act this week)."""
+        return _reminder_rows(self.comp, self.filters, self.cadre_ids)
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        """class_coverage() rows for the classes in view (every dimension; computed on first use, the
+        page draws none of them: the KPIs count theirs directly)."""
+        return coverage_rows(self.comp, self.filters.college)
 
 
 def viewer_college(user: UserInfo) -> str | None:
@@ -107,23 +168,11 @@ def _reminder_rows(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataF
 def _view(comp: Computed, f: Filters, prev: Computed | None, heat_limit: int) -> View:
     inputs = comp.inputs
     cadre_ids = cadres_in_view(comp, f)
-    status = filter_rows(comp, "status", f, cadre_ids)
-    _, ot = on_track_rate(comp, f, cadre_ids)
-    heat_college, heat_rule = heat_by_college(status, comp, f, cadre_ids)
-    heat_cadre, heat_total = heat_by_cadre(status, comp, heat_limit)
-    trend = f2f_weeks(comp, f, cadre_ids)
-    trend["n"] = range(len(trend))
     target = float(inputs.rules[F2F].at_least) if F2F in inputs.rules.ids else 1.0
-    venues, n_venue = venue_reach(comp, cadre_ids, f.college)
     colleges = sorted(inputs.classes["college"].unique()) if f.college is None else [f.college]
-    return View(
-        filters=f, cadre_ids=cadre_ids, kpis=kpis(comp, prev, f, cadre_ids),
-        cadres=cadre_table(comp, status, ot, cadre_ids, f),
-        status=status, coverage_college=coverage_by_college(inputs, comp, f.college),
-        coverage=coverage_rows(comp, f.college),
-        heat_college=heat_college, heat_rule=heat_rule, heat_cadre=heat_cadre, heat_cadre_total=heat_total,
-        trend=trend, trend_target=target, venues=venues, venue_cadres=n_venue,
-        preferences=preference_counts(comp, f), reminders=_reminder_rows(comp, f, cadre_ids), colleges=colleges)
+    return View(filters=f, cadre_ids=cadre_ids, kpis=kpis(comp, prev, f, cadre_ids),
+                coverage_college=coverage_by_college(inputs, comp, f.college), trend_target=target,
+                preferences=preference_counts(comp, f), colleges=colleges, comp=comp, heat_limit=heat_limit)
 
 
 # ============================================================== drill-down and report

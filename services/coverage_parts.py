@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from common import vocabulary
-from compliance.rollups import class_coverage, on_track
+from compliance.rollups import class_coverage
 from compliance.rules import VENUES
 from services.compliance_view import (
     F2F,
@@ -108,17 +108,45 @@ def coverage_rows(comp: Computed, college: str | None) -> pd.DataFrame:
 
 
 def _coverage_kpis(inputs: Inputs, comp: Computed, college: str | None) -> dict[str, float | None]:
-    cov = coverage_rows(comp, college)
-    if cov.empty:
-        return {"classes": None, "students": None, "prio_cov": None, "prio_all": 0}
-    overall = cov.loc[cov["dimension"] == "overall"].iloc[0]
-    prio = cov.loc[(cov["dimension"] == "priority") & (cov["value"] == "True")]
-    return {"classes": float(overall["rate"]), "students": float(overall["students_rate"]),
-            "prio_cov": int(prio["covered"].sum()) if len(prio) else 0,
-            "prio_all": int(prio["classes"].sum()) if len(prio) else 0}
+    """The KPIs' class coverage on the as-of date: the `overall` and `priority` rows of coverage_rows
+    (class_coverage), counted directly (the other dimensions are not shown). Memoised like them."""
+    def run():
+        classes = _classes_in_view(inputs, college)
+        if not len(classes):
+            return {"classes": None, "students": None, "prio_cov": None, "prio_all": 0}
+        advised = set(comp.active["class_id"].fillna("").astype(str).str.strip())
+        covered = classes["class_id"].fillna("").astype(str).str.strip().isin(advised).to_numpy()
+        size = pd.to_numeric(classes["size"], errors="coerce").fillna(0).astype(np.int64).to_numpy()
+        students = int(size.sum())
+        prio = (classes["priority"].astype(str) == "True").to_numpy() if "priority" in classes else covered & False
+        return {"classes": float(covered.sum() / len(covered)),
+                "students": float(size[covered].sum() / students) if students > 0 else float("nan"),
+                "prio_cov": int((covered & prio).sum()), "prio_all": int(prio.sum())}
+    return inputs_memo(comp.inputs, ("coverage_kpis", college, frozenset(comp.active["class_id"])), run)
 
 
 STATES = ("on_track", "off_track", "unassigned", "exempt")
+
+
+def standing(fc: pd.DataFrame) -> pd.DataFrame:
+    """compliance.rollups.on_track without its `period` text, counted with bincount (the dashboard
+    needs it for every filter change, twice): per cadre with a row in `fc`, in order of first row,
+    missed, pending, unreachable, act_this_week, assessed, on_track, state; indexed by cadre_id."""
+    codes, ids = pd.factorize(fc["cadre_id"])
+    n = len(ids)
+    status = fc["status"].to_numpy()
+    pending = status == "pending"
+
+    def count(mask) -> np.ndarray:
+        return np.bincount(codes, weights=mask, minlength=n).astype(np.int64)
+    out = pd.DataFrame({"missed": count(status == "missed"), "pending": count(pending),
+                        "unreachable": count(pending & ~fc["reachable"].to_numpy(dtype=bool)),
+                        "act_this_week": count(fc["must_act_this_week"].to_numpy(dtype=bool)),
+                        "assessed": count(status != "exempt") > 0},
+                       index=pd.Index(np.asarray(ids, dtype=object), name="cadre_id"))
+    out["on_track"] = out["assessed"] & (out["missed"] == 0) & (out["unreachable"] == 0)
+    out["state"] = np.where(~out["assessed"], "exempt", np.where(out["on_track"], "on_track", "off_track"))
+    return out
 
 
 def cadre_states(comp: Computed, fc: pd.DataFrame, cadre_ids: list[str]) -> pd.DataFrame:
@@ -126,7 +154,7 @@ def cadre_states(comp: Computed, fc: pd.DataFrame, cadre_ids: list[str]) -> pd.D
     cadre owes nothing in the periods in view (or has none), else `unassigned` (未带班) when the cadre
     owes a class and has none in force on the as-of date, else on_track / off_track (rollups.on_track).
     Columns: cadre_id, missed, pending, unreachable, act_this_week, on_track, state."""
-    ot = on_track(fc).set_index("cadre_id") if len(fc) else pd.DataFrame(
+    ot = standing(fc) if len(fc) else pd.DataFrame(
         columns=["missed", "pending", "unreachable", "act_this_week", "on_track", "state"])
     ids = pd.Index(cadre_ids, dtype=object, name="cadre_id")
     out = pd.DataFrame(index=ids)
@@ -151,16 +179,22 @@ def on_track_rate(comp: Computed, f: Filters, cadre_ids: list[str]) -> tuple[flo
 
 
 def f2f_weeks(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
-    """Face-to-face rows by teaching week: period, start, counted, met, mean_done, rate."""
+    """Face-to-face rows by teaching week: period, start, counted, met, mean_done, rate. Memoised on the
+    filters that choose the rows (the cadres in view follow from college and level; the trend and the
+    KPI ask for the same weeks when no term is chosen): treat as read-only."""
     if F2F not in comp.inputs.rules.ids:
         return pd.DataFrame(columns=["period", "start", "counted", "met", "mean_done", "rate"])
-    rows = filter_rows(comp, "status", replace(f, rule=F2F), cadre_ids)
-    rows = rows.loc[rows["status"] != "exempt"]
-    g = rows.assign(_met=rows["status"] == "met").groupby("period", sort=False).agg(
-        start=("period_start", "first"), counted=("_met", "size"), met=("_met", "sum"), mean_done=("done", "mean"))
-    g = g.reset_index().sort_values("start")
-    g["rate"] = g["met"] / g["counted"]
-    return g.reset_index(drop=True)
+
+    def run():
+        rows = filter_rows(comp, "status", replace(f, rule=F2F), cadre_ids)
+        rows = rows.loc[rows["status"] != "exempt"]
+        g = rows.assign(_met=rows["status"] == "met").groupby("period", sort=False).agg(
+            start=("period_start", "first"), counted=("_met", "size"), met=("_met", "sum"),
+            mean_done=("done", "mean"))
+        g = g.reset_index().sort_values("start")
+        g["rate"] = g["met"] / g["counted"]
+        return g.reset_index(drop=True)
+    return comp.cached(("f2f_weeks", f.term, f.college, f.level, tuple(cadre_ids)), run)
 
 
 def kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str]) -> list[Kpi]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -51,12 +52,28 @@ def _load_canonical(session: Session) -> pd.DataFrame:
         if t == "str":
             data[c] = pd.Series(["" if v is None else v for v in vals], dtype=object)
         elif t == "Int64":
-            data[c] = pd.Series(pd.array(list(vals), dtype="Int64"))
-        elif t == "date":   # SQLite hands back ISO text, PostgreSQL date objects: both parse here
-            data[c] = pd.Series(pd.to_datetime(pd.Series(vals, dtype=object)), dtype="datetime64[ns]")
+            data[c] = pd.Series(_int64(vals))
+        elif t == "date":
+            data[c] = pd.Series(_dates(vals), dtype="datetime64[ns]")
         else:  # pragma: no cover - the ledger has no other column types
             raise AssertionError(t)
     return pd.DataFrame(data, index=pd.RangeIndex(len(rows)))
+
+
+def _int64(vals: tuple) -> pd.arrays.IntegerArray:
+    """Nullable integers (None = missing) without a Python pass per value."""
+    a = np.array(vals, dtype=np.float64)     # None -> nan; the columns are small counts, exact as floats
+    missing = np.isnan(a)
+    return pd.arrays.IntegerArray(np.where(missing, 0, a).astype(np.int64), missing)
+
+
+def _dates(vals: tuple) -> np.ndarray:
+    """SQLite hands back ISO text, PostgreSQL date objects: numpy parses both (None -> NaT); text numpy
+    does not read (not zero-padded) goes through pandas."""
+    try:
+        return np.array(vals, dtype="datetime64[D]").astype("datetime64[ns]")
+    except (ValueError, TypeError):
+        return pd.to_datetime(pd.Series(vals, dtype=object)).to_numpy(dtype="datetime64[ns]")
 
 
 class AuditChange(NamedTuple):

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.demo_facts import AUTUMN, DEMO, autumn_day, mover_with_a_report
 from tests.fixtures_app import college_user, open_session
-from ui.coverage.state import ALL, Keys
+from ui.coverage.state import ALL, Keys, Tabs
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "coverage.py")
 AS_OF = autumn_day(11, 3)         # Thursday of the autumn's teaching week 11
@@ -34,6 +34,14 @@ def _chart_values(at) -> list[dict]:
     return rows
 
 
+def _tab(at: AppTest, tab: tuple[str, str], lang: str = "zh") -> AppTest:
+    """Open one of the dashboard's tabs (only the open one is drawn)."""
+    at.session_state[Keys.TAB] = tab[0] if lang == "zh" else tab[1]
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _open(as_role, role: str, as_of: date | None = AS_OF) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=90)
     as_role(at, role)
@@ -54,8 +62,12 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     deltas = [m.delta for m in at.metric]
     assert deltas[4], deltas                          # face to face changed since the week before
     assert not any(d and d.lstrip("+-").startswith(("0.0 ", "0 ")) for d in deltas), deltas
-    assert len(at.get("vega_lite_chart")) >= 6
-    cadres = _table(at, Keys.CADRE_TABLE)
+    assert len(at.get("vega_lite_chart")) == 2                       # the overview: the first paint
+    # charts are in Chinese
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    assert "学院" in json.dumps(spec, ensure_ascii=False)
+    assert len(_tab(at, Tabs.CHARTS).get("vega_lite_chart")) == 4     # two heatmaps, the trend, the venues
+    cadres = _table(_tab(at, Tabs.CADRES), Keys.CADRE_TABLE)
     from services import compliance_view as cv
     inputs = cv.load_inputs()
     # every cadre of the roster counts: those without a class too (未带班, or 免予考核 when on leave)
@@ -72,9 +84,6 @@ def test_leader_sees_kpis_charts_and_every_college(demo_db, as_role):
     want = inputs.ledger.loc[(inputs.ledger["cadre_id"] == first) & (inputs.ledger["date"] >= str(DEMO.start))
                              & (inputs.ledger["date"] <= str(DEMO.autumn_end))]
     assert len(acts) == len(want)
-    # charts are in Chinese
-    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert "学院" in json.dumps(spec, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("role", ["college"])
@@ -95,20 +104,22 @@ def test_college_user_sees_only_their_college(demo_db, as_role, role):
     other_cadres = set(inputs.assignment["cadre_id"]) - own_cadres
 
     def check():
+        _tab(at, Tabs.CADRES)
         cadres = _table(at, Keys.CADRE_TABLE)
         assert len(cadres) > 0
         assert set(cadres["学院"]) == {own}
         assert set(cadres["工号"]) <= own_cadres
-        rem = _table(at, Keys.REMINDERS)
-        assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
         assert set(at.selectbox(key=Keys.CADRE).options) <= {f"{n}（{c}）" for c, n in
                                                               zip(cadres["工号"], cadres["姓名"])}
-        values = _chart_values(at)
+        rem = _table(_tab(at, Tabs.REMINDERS), Keys.REMINDERS)
+        assert set(rem["学院"]) <= {own} and set(rem["工号"]) <= own_cadres
+        values = _chart_values(_tab(at, Tabs.OVERVIEW)) + _chart_values(_tab(at, Tabs.CHARTS))
         assert values
         seen_colleges = {r["college"] for r in values if "college" in r}
         assert seen_colleges == {own}
-        seen_cadres = {r["cadre_id"] for r in values if "cadre_id" in r}
-        assert not (seen_cadres & other_cadres)
+        # the cadre heatmap names each row "name（id）" (its data carries no separate id column)
+        seen_cadres = {r["cadre"].rsplit("（", 1)[-1].rstrip("）") for r in values if "cadre" in r}
+        assert seen_cadres and not (seen_cadres & other_cadres)
         strings = {v for r in values for v in r.values() if isinstance(v, str)}
         assert not (strings & others)          # no other college's name anywhere in the charts
 
@@ -131,11 +142,11 @@ def test_english_labels(demo_db, as_role):
     assert [m.label for m in at.metric] == ["Classes covered", "Students covered", "Priority classes covered",
                                            "Cadres on track", "Face-to-face this week",
                                            "Cadres without a class"]
-    assert "Staff no." in _table(at, Keys.CADRE_TABLE).columns
+    assert "Staff no." in _table(_tab(at, Tabs.CADRES, "en"), Keys.CADRE_TABLE).columns
 
 
 def test_admin_filters_college_and_level(demo_db, as_role):
-    at = _open(as_role, "admin")
+    at = _tab(_open(as_role, "admin"), Tabs.CADRES)
     all_rows = len(_table(at, Keys.CADRE_TABLE))
     college = at.selectbox(key=Keys.COLLEGE).options[2]
     at.selectbox(key=Keys.COLLEGE).set_value(college).run()
@@ -176,7 +187,7 @@ def test_default_as_of_is_clamped_and_downloads_exist(demo_db, as_role):
     at = _open(as_role, "leader", as_of=None)
     today = date.today()                                              # today clamped into the demo calendar
     assert at.date_input(key=Keys.AS_OF).value == min(max(today, DEMO.start), DEMO.end)
-    keys = {b.key for b in at.get("download_button")}
+    keys = {b.key for tab in Tabs.ALL for b in _tab(at, tab).get("download_button")}
     # the reminder list, the annual report, and one PNG export per chart
     charts = (Keys.CHART_BY_COLLEGE, Keys.CHART_HEAT_COLLEGE, Keys.CHART_HEAT_CADRE, Keys.CHART_TREND,
               Keys.CHART_VENUES, Keys.CHART_PREFS)
@@ -200,6 +211,7 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
     at.date_input(key=Keys.AS_OF).set_value(DEMO.end).run()
     own = at.session_state["user"].college
     at.selectbox(key=Keys.TERM).set_value(ALL).run()
+    _tab(at, Tabs.CADRES)
     mover = moved.cadre_id
     options = at.selectbox(key=Keys.CADRE).options
     assert any(o.endswith(f"（{mover}）") for o in options)
@@ -223,7 +235,7 @@ def test_college_drilldown_into_a_cadre_who_moved_in_shows_only_this_colleges_ac
 
 
 def test_annual_report_year_choice_and_both_downloads(demo_db, as_role):
-    at = _open(as_role, "leader", as_of=DEMO.end)
+    at = _tab(_open(as_role, "leader", as_of=DEMO.end), Tabs.REMINDERS)
     year = at.selectbox(key=Keys.REPORT_YEAR)
     assert year.options[0] == f"{DEMO.label}学年" and f"{DEMO.y + 1}年度" in year.options
     year.set_value(str(DEMO.y + 1)).run()
@@ -252,6 +264,23 @@ def test_cadre_counts_agree_and_say_what_they_count(demo_db, as_role):
     assert 0 < assessed < n                             # the case of the issue: two different numbers
     caption = next(c.value for c in at.caption if "视图内" in c.value)
     assert f"视图内 {n} 位干部" in caption and f"其中 {assessed} 位" in caption, caption
-    titles = [json.loads(ch.proto.spec).get("title") for ch in at.get("vega_lite_chart")]
+    titles = [json.loads(ch.proto.spec).get("title") for ch in _tab(at, Tabs.CHARTS).get("vega_lite_chart")]
     heat = next(str(t) for t in titles if "干部×规则" in str(t))
     assert f"已有考核结果的 {assessed} 位" in heat and str(n) not in re.findall(r"\d+", heat), heat
+
+
+def test_first_paint_draws_only_the_overview(demo_db, as_role):
+    """Coverage's first render (issue 17): the KPIs and the overview's two light charts; the heatmaps,
+    the trend, the cadre table and the reminders are drawn when their tab is opened, and the tab
+    stays open across a filter change."""
+    at = _open(as_role, "leader")
+    assert len(at.metric) == 6 and len(at.get("vega_lite_chart")) == 2
+    assert not at.dataframe
+    assert {b.key for b in at.get("download_button")} == {Keys.png(Keys.CHART_BY_COLLEGE), Keys.png(Keys.CHART_PREFS)}
+    with pytest.raises(KeyError):
+        at.container(key=f"{Keys.CADRE_TABLE}_box")
+    _tab(at, Tabs.CADRES)
+    assert len(_table(at, Keys.CADRE_TABLE)) > 0 and not at.get("vega_lite_chart")
+    at.selectbox(key=Keys.LEVEL).set_value("school").run()
+    assert not at.exception, at.exception
+    assert set(_table(at, Keys.CADRE_TABLE)["层级"]) == {"校领导"}

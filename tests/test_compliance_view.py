@@ -339,3 +339,119 @@ def test_logins_and_account_writes_keep_the_loaded_inputs(cv, inputs, monkeypatc
     after = cv.load_inputs()
     assert after.version == cv.store_version() and aid in set(after.ledger["activity_id"])
     _same_ledger(after.ledger, cv.load_inputs(incremental=False).ledger)
+
+
+def test_coverage_chart_specs_are_valid_vega_lite():
+    """charts.spec skips Altair's validation for speed: every coverage chart's spec is still valid."""
+    import pandas as pd
+
+    from ui import charts
+
+    heat = pd.DataFrame({"college": ["A", "B"], "period": ["W1", "W1"], "rate": [0.5, 1.0], "met": [1, 2],
+                         "counted": [2, 2]})
+    trend = pd.DataFrame({"period": ["W1", "W2"], "n": [0, 1], "mean_done": [0.5, 1.5], "rate": [0.5, 1.0]})
+    venues = pd.DataFrame({"venue": ["宿舍", "食堂"], "cadres": [1, 2], "share": [0.5, 1.0]})
+    prefs = pd.DataFrame({"label": ["第1意向", "未对应意向"], "order": [0, 4], "pairs": [3, 1], "share": [0.75, 0.25]})
+    cov = pd.DataFrame({"college": ["A", "A"], "bucket": ["已覆盖", "未覆盖"], "bucket_order": [1, 3], "classes": [3, 1]})
+    for lang in ("zh", "en"):
+        for chart in (charts.heatmap(heat, "college", "period", "学院", "周期", "t", lang=lang),
+                      charts.weekly_trend(trend, 1.0, "面对面", lang), charts.venue_coverage(venues, 2, lang),
+                      charts.preference_satisfaction(prefs, lang), charts.coverage_by_college(cov, lang)):
+            d = charts.spec(chart)
+            charts.validate_spec(d)
+            assert d == {k: v for k, v in chart.to_dict().items()} | {"config": d["config"]}
+
+
+def test_compute_evaluates_exactly_the_stored_ledger(cv, ledger, inputs):
+    """compute() hands the engine its own slim, categorical copy of the ledger: the status and
+    forecast are those of the ledger as stored, also after a ledger write patched the inputs."""
+    from compliance.forecast import forecast
+
+    def direct(inp, day):
+        return Evaluation(inp.calendar, inp.assignment, inp.ledger, inp.exemptions, inp.criteria, as_of=day,
+                          cadres=cv.roster(inp))
+
+    comp = cv.compute(inputs, AS_OF)
+    ev = direct(inputs, AS_OF)
+    pd.testing.assert_frame_equal(comp.ev.status, ev.status)
+    pd.testing.assert_frame_equal(comp.fc, forecast(ev))
+    pd.testing.assert_frame_equal(cv.nine_venues_coverage(comp.ev), cv.nine_venues_coverage(ev))
+    cadre = str(inputs.assignment["cadre_id"].iloc[0])
+    chk = ledger.check_activity(ADMIN, {"cadre_id": cadre, "date": AS_OF - timedelta(days=1), "type": "face_to_face",
+                                        "venue": "食堂", "summary": "new"})
+    ledger.record_activity(ADMIN, chk)
+    patched = cv.load_inputs(cv.store_version())
+    assert len(patched.ledger) == len(inputs.ledger) + 1
+    comp2 = cv.compute(patched, AS_OF)
+    pd.testing.assert_frame_equal(comp2.ev.status, direct(patched, AS_OF).status)
+    assert not comp2.ev.status.equals(comp.ev.status)
+
+
+def test_dashboard_counts_equal_the_rollups(cv, cov, inputs):
+    """The dashboard counts its KPIs' coverage and the cadres' standing itself (vectorised): the same
+    figures as compliance.rollups' class_coverage and on_track, for every college and two dates."""
+    from compliance.rollups import on_track
+    from services import coverage_parts as parts
+
+    for day in (AS_OF, AS_OF - timedelta(days=40)):
+        comp = cv.compute(inputs, day)
+        for college in (None, *_colleges(inputs)):
+            c = parts._coverage_kpis(inputs, comp, college)
+            rows = parts.coverage_rows(comp, college)
+            overall = rows.loc[rows["dimension"] == "overall"].iloc[0]
+            prio = rows.loc[(rows["dimension"] == "priority") & (rows["value"] == "True")]
+            assert c["classes"] == pytest.approx(overall["rate"])
+            assert c["students"] == pytest.approx(overall["students_rate"])
+            assert (c["prio_cov"], c["prio_all"]) == (int(prio["covered"].sum()), int(prio["classes"].sum()))
+            f = cov.Filters(day, college=college)
+            fc = parts.filter_rows(comp, "fc", f, parts.cadres_in_view(comp, f))
+            want = on_track(fc).set_index("cadre_id").drop(columns="period")
+            pd.testing.assert_frame_equal(parts.standing(fc), want, check_dtype=False)
+
+
+def test_view_builds_each_tab_on_first_use_with_the_same_frames(cv, cov, inputs):
+    """The KPIs and the overview are built with the view; the other tabs' frames on first use (the
+    page draws only the open tab), equal to what the parts compute for the same filters."""
+    from services import coverage_parts as parts
+
+    comp = cv.compute(inputs, AS_OF)
+    f = cov.Filters(AS_OF, term=AUTUMN)
+    v = cov.view(LEADER, comp, f, cv.compute(inputs, cv.previous_as_of(inputs, AS_OF)))
+    lazy = ("status", "cadres", "_heat_college", "_heat_cadre", "trend", "_venues", "reminders")
+    assert not any(k in vars(v) for k in lazy)
+    ids = parts.cadres_in_view(comp, f)
+    status = parts.filter_rows(comp, "status", f, ids)
+    _, ot = parts.on_track_rate(comp, f, ids)
+    pd.testing.assert_frame_equal(v.cadres, parts.cadre_table(comp, status, ot, ids, f))
+    pd.testing.assert_frame_equal(v.heat_college, parts.heat_by_college(status, comp, f, ids)[0])
+    assert v.heat_cadre_total == parts.heat_by_cadre(status, comp, 30)[1] > 0
+    pd.testing.assert_frame_equal(v.venues, parts.venue_reach(comp, ids, None)[0])
+    assert list(v.trend["n"]) == list(range(len(v.trend))) and len(v.trend) > 0
+    assert len(v.reminders) > 0 and set(v.reminders["cadre_id"]) <= set(ids)
+    assert all(k in vars(v) for k in lazy)
+
+
+def _cadre_college_before(cv, inputs, day):
+    """compliance_view._cadre_college as it was written first (pandas), the oracle of the numpy one."""
+    import numpy as np
+
+    a = inputs.assignment
+    college = a["class_id"].map(cv.class_college(inputs)).fillna(a["college"]).astype(object)
+    start, end = a["start"].fillna(pd.Timestamp.min), a["end"].fillna(pd.Timestamp.max)
+    dist = np.where((start <= day) & (end >= day), 0,
+                    np.where(end < day, (day - a["end"]).dt.days.fillna(0), (a["start"] - day).dt.days.fillna(0)))
+    df = pd.DataFrame({"cadre_id": a["cadre_id"].to_numpy(dtype=object), "college": college.to_numpy(dtype=object),
+                       "dist": dist})
+    best = df.groupby("cadre_id")["dist"].transform("min")
+    out = df.loc[df["dist"] == best, ["cadre_id", "college"]].drop_duplicates()
+    return pd.concat([out, cv._unassigned_college(inputs)], ignore_index=True)
+
+
+def test_cadre_college_on_every_day_equals_the_first_version(cv, inputs):
+    """The college a cadre answers to, on every day of the demo year and outside it (movers included)."""
+    lo, hi = cv.calendar_range(inputs)
+    days = pd.date_range(pd.Timestamp(lo) - pd.Timedelta(days=20), pd.Timestamp(hi) + pd.Timedelta(days=20), freq="6D")
+    assert inputs.assignment["end"].notna().any()            # rows that ended: the nearest-in-time branch runs
+    for day in days:
+        pd.testing.assert_frame_equal(cv._cadre_college(inputs, day), _cadre_college_before(cv, inputs, day))
+    assert cv.roster(inputs) is cv.roster(inputs)

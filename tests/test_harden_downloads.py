@@ -19,6 +19,7 @@ from common import vocabulary
 from tests.fixtures_app import demo_user
 from ui.confirm.state import Keys as ConfirmKeys
 from ui.coverage.state import Keys as CoverageKeys
+from ui.coverage.state import Tabs as CoverageTabs
 from ui.i18n import LANG_KEY
 from ui.ledger.state import Keys as LedgerKeys
 from ui.rounds.state import Keys as RoundKeys
@@ -88,13 +89,14 @@ def test_the_review_table_is_our_own_audited_xlsx(demo_db, as_role):
                                                                                           str(rid), n)
 
 
-@pytest.mark.parametrize(("key", "kind", "fmt"), [(CoverageKeys.DL_REMINDERS, "reminders", "xlsx"),
-                                                  (CoverageKeys.DL_REPORT, "annual_report", "xlsx"),
-                                                  (CoverageKeys.DL_REPORT_PDF, "annual_report", "pdf"),
-                                                  (CoverageKeys.DL_CADRES, "coverage_cadres", "xlsx"),
-                                                  (CoverageKeys.DL_ACTIVITIES, "cadre_activities", "xlsx")])
-def test_coverage_downloads_are_logged(demo_db, as_role, key, kind, fmt):
-    at = _page("coverage.py", "college", as_role)
+@pytest.mark.parametrize(("key", "kind", "fmt", "tab"),
+                         [(CoverageKeys.DL_REMINDERS, "reminders", "xlsx", CoverageTabs.REMINDERS),
+                          (CoverageKeys.DL_REPORT, "annual_report", "xlsx", CoverageTabs.REMINDERS),
+                          (CoverageKeys.DL_REPORT_PDF, "annual_report", "pdf", CoverageTabs.REMINDERS),
+                          (CoverageKeys.DL_CADRES, "coverage_cadres", "xlsx", CoverageTabs.CADRES),
+                          (CoverageKeys.DL_ACTIVITIES, "cadre_activities", "xlsx", CoverageTabs.CADRES)])
+def test_coverage_downloads_are_logged(demo_db, as_role, key, kind, fmt, tab):
+    at = _page("coverage.py", "college", as_role, {CoverageKeys.TAB: tab[0]})
     _click(at, key)
     [entry] = _downloads(demo_db)
     assert (entry["actor"], entry["entity"], entry["after"]["format"]) == ("college", kind, fmt)

@@ -25,6 +25,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.lazy_tabs import tab_states
 from ui.i18n import LANG_KEY
 from ui.nav import PAGES
 
@@ -286,10 +287,11 @@ def test_payload_names_render_as_text(tainted_db, as_role, page, role):
 
         state[Keys.PICK] = _scenario_with_payloads()
     for lang in ("zh", "en"):
-        at = _run(page, role, lang, as_role, state)
-        assert not at.exception, at.exception
         sweep = Sweep()
-        sweep.walk(at)
+        for tab in tab_states(page, lang):          # a page drawing only its open tab: every tab
+            at = _run(page, role, lang, as_role, state | tab)
+            assert not at.exception, at.exception
+            sweep.walk(at)
         _assert_clean(sweep, f"{page} as {role} ({lang})")
         if page not in NO_NAMES:
             assert sweep.seen, f"{page} as {role}: no payload on screen (the sweep is blind)"
@@ -343,6 +345,7 @@ def test_the_sweep_catches_a_page_that_forgets_to_escape(tainted_db, as_role, mo
     import sys
 
     from ui.coverage.state import Keys as CoverageKeys
+    from ui.coverage.state import Tabs
     from ui.rounds.state import Keys
 
     rid = _solved_round_with_payloads() if page == "pages/rounds.py" else None
@@ -351,7 +354,8 @@ def test_the_sweep_catches_a_page_that_forgets_to_escape(tainted_db, as_role, mo
         if name.startswith("ui.") and hasattr(mod, "md_escape"):
             monkeypatch.setattr(mod, "md_escape", lambda t: "" if t is None else str(t))
     cadre = _assigned_cadre(tainted_db, "evil.example", rid)
-    state = {Keys.PICK: rid, Keys.EXPLAIN_CADRE: cadre} if rid else {CoverageKeys.CADRE: cadre}
+    state = ({Keys.PICK: rid, Keys.EXPLAIN_CADRE: cadre} if rid
+             else {CoverageKeys.CADRE: cadre, CoverageKeys.TAB: Tabs.CADRES[0]})
     at = _run(page, role, "zh", as_role, state)
     sweep = Sweep()
     sweep.walk(at)

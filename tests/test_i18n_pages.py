@@ -20,6 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from common import vocabulary as V
+from tests.lazy_tabs import tab_states
 from ui.i18n import LANG_KEY
 from ui.nav import PAGES
 
@@ -256,13 +257,16 @@ def _cases():
 
 @pytest.mark.parametrize(("page", "role", "lang"), list(_cases()))
 def test_page_speaks_one_language(demo_db, as_role, page, role, lang):
-    at = AppTest.from_file(str(ROOT / page), default_timeout=90)
-    as_role(at, role)
-    at.session_state[LANG_KEY] = lang
-    at.run()
-    assert not at.exception, at.exception
     chk = Checker(lang, _data_strings(str(demo_db)), _usernames(str(demo_db)))
-    _walk(at, chk)
+    for tab in tab_states(page, lang):          # a page drawing only its open tab: every tab
+        at = AppTest.from_file(str(ROOT / page), default_timeout=90)
+        as_role(at, role)
+        at.session_state[LANG_KEY] = lang
+        for k, v in tab.items():
+            at.session_state[k] = v
+        at.run()
+        assert not at.exception, at.exception
+        _walk(at, chk)
     assert chk.seen > 2, "the walk saw no text: the checker is blind"
     found = list(dict.fromkeys(chk.found))
     assert not found, f"{len(found)} problems:\n" + "\n".join(found[:60])

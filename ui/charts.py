@@ -28,29 +28,38 @@ _fonts_registered = False
 
 
 def style(chart: alt.TopLevelMixin, title: str | None = None) -> alt.TopLevelMixin:
-    """Apply the Yixian look: CJK font everywhere (title, axes, legends, marks), quiet grid."""
+    """Apply the Yixian look: CJK font everywhere (title, axes, legends, marks), quiet grid. One
+    `configure` call (each call copies the whole chart, data included)."""
     if title is not None:
         chart = chart.properties(title=title)
-    return (chart.configure(font=FONT_STACK)
-            .configure_title(font=FONT_STACK, fontSize=15, anchor="start")
-            .configure_axis(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12, titleFontSize=12,
-                            gridOpacity=0.4)
-            .configure_legend(labelFont=FONT_STACK, titleFont=FONT_STACK, labelFontSize=12)
-            .configure_header(labelFont=FONT_STACK, titleFont=FONT_STACK)
-            .configure_text(font=FONT_STACK)
-            .configure_view(strokeWidth=0))
+    return chart.configure(
+        font=FONT_STACK, title={"font": FONT_STACK, "fontSize": 15, "anchor": "start"},
+        axis={"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12, "titleFontSize": 12,
+              "gridOpacity": 0.4},
+        legend={"labelFont": FONT_STACK, "titleFont": FONT_STACK, "labelFontSize": 12},
+        header={"labelFont": FONT_STACK, "titleFont": FONT_STACK}, text={"font": FONT_STACK},
+        view={"strokeWidth": 0})
 
 
 def spec(chart: alt.TopLevelMixin) -> dict:
-    """The chart's Vega-Lite spec (validated by Altair), data inline, without Altair's default theme
-    (its fallback view size), as Streamlit's own conversion leaves it: built once and then drawn with
-    st.vega_lite_chart on every rerun, the page skips Altair's build and validation (~30 ms a chart)."""
-    d = chart.to_dict()
+    """The chart's Vega-Lite spec, data inline, without Altair's default theme (its fallback view
+    size), as Streamlit's own conversion leaves it: built once and then drawn with st.vega_lite_chart
+    on every rerun, the page skips Altair's build. Not validated here (Altair's JSON-schema pass is
+    most of the cost of a spec); the builders' specs are validated by the tests (`validate_spec`)."""
+    d = chart.to_dict(validate=False)
     view = d.get("config", {}).get("view", {})
     for k, v in (alt.theme.get() or dict)().get("config", {}).get("view", {}).items():
         if view.get(k) == v:
             view.pop(k)
     return d
+
+
+def validate_spec(d: dict) -> None:
+    """Raise when `d` is not a valid Vega-Lite spec (Altair's own schema check)."""
+    from altair.utils.schemapi import validate_jsonschema
+    from altair.vegalite.v6.schema import load_schema
+
+    validate_jsonschema(d, load_schema())
 
 
 def register_fonts() -> None:
@@ -127,6 +136,7 @@ def heatmap(df: pd.DataFrame, row: str, col: str, row_title: str, col_title: str
     pending = V.label(V.COMPLIANCE_STATUSES, "pending", lang)
     state = df["state"] if "state" in df else pd.Series("", index=df.index)
     df = df.assign(state=state.map(lambda s: pending if s == "pending" else ""))
+    df = df.drop(columns=[c for c in ("start", "cadre_id") if c in df])   # not drawn: not sent to the browser
     base = alt.Chart(df).encode(
         x=alt.X(f"{col}:N", title=col_title, sort=col_sort, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y(f"{row}:N", title=row_title, sort=row_sort),
@@ -150,6 +160,7 @@ def weekly_trend(df: pd.DataFrame, target: float, rule_name: str, lang: str = "z
     """Mean activities per in-scope cadre each teaching week, against the rule's threshold (dashed).
     df: period, n (order), mean_done, rate."""
     week, mean = _t(lang, "教学周", "Teaching week"), _t(lang, "人均次数", "Mean per cadre")
+    df = df[["period", "mean_done", "rate"]]      # only what is drawn goes to the browser
     x = alt.X("period:N", title=week, sort=list(df["period"]), axis=alt.Axis(labelAngle=-45))
     line = alt.Chart(df).mark_line(point=True, color="#1565c0").encode(
         x=x, y=alt.Y("mean_done:Q", title=mean),
@@ -184,7 +195,7 @@ def venue_coverage(df: pd.DataFrame, n_cadres: int, lang: str = "zh") -> alt.Top
 
 def preference_satisfaction(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin:
     """Pairs of the assignment in force by the preference they satisfy. df: label, order, pairs, share."""
-    df = df.assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
+    df = df[["label", "pairs", "share"]].assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
     pairs = _t(lang, "配对数", "Pairs")
     bars = alt.Chart(df).mark_bar(color="#00838f").encode(
         x=alt.X("label:N", title=_t(lang, "满足的意向", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),

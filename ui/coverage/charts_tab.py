@@ -1,4 +1,5 @@
-"""The Charts tab: coverage by college, preferences, two heatmaps, the weekly trend and the venues."""
+"""The chart tabs: the overview (coverage by college, wishes met) and the compliance charts (two heatmaps,
+the weekly trend, the venues)."""
 from __future__ import annotations
 
 import copy
@@ -69,9 +70,9 @@ def _heatmaps(v: View, rule_names: dict[str, str], note: str) -> None:
                   "progress): cadres who have not done it yet still have time and are not counted as missed."))
 
 
-def render_charts(v: View, inputs: cv.Inputs) -> None:
-    rule_names = cv.rule_names(inputs, lang())
-    note = stamp(v, rule_names)
+def render_overview(v: View, inputs: cv.Inputs) -> None:
+    """The first tab: the two light charts (classes covered by college, wishes met)."""
+    note = stamp(v, cv.rule_names(inputs, lang()))
     left, right = st.columns(2)
     with left:
         chart_block(v, lambda: charts.coverage_by_college(v.coverage_college, lang()),
@@ -79,6 +80,12 @@ def render_charts(v: View, inputs: cv.Inputs) -> None:
     with right:
         chart_block(v, lambda: charts.preference_satisfaction(v.preferences, lang()),
                     tr("意向满足情况", "wishes_met"), Keys.CHART_PREFS, note)
+
+
+def render_compliance_charts(v: View, inputs: cv.Inputs) -> None:
+    """The compliance charts (drawn when their tab is opened): two heatmaps, the weekly trend, the venues."""
+    rule_names = cv.rule_names(inputs, lang())
+    note = stamp(v, rule_names)
     _heatmaps(v, rule_names, note)
     left, right = st.columns(2)
     with left:

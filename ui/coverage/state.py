@@ -4,6 +4,7 @@ from __future__ import annotations
 
 class Keys:
     FILTERS = "cov_filters"
+    TAB = "cov_tab"                      # the open tab (its label, in the page's language; see Tabs)
     AS_OF = "cov_as_of"
     TERM = "cov_term"
     COLLEGE = "cov_college"              # the free college filter (unscoped roles)
@@ -32,6 +33,16 @@ class Keys:
     @staticmethod
     def png(chart: str) -> str:
         return f"{chart}_png"
+
+
+class Tabs:
+    """The dashboard's tabs, (zh, en) labels in order. Only the open one is drawn (st.tabs with
+    on_change="rerun"): the first paint is the KPIs and the overview's two light charts."""
+    OVERVIEW = ("概览", "Overview")
+    CHARTS = ("履职图表", "Compliance charts")
+    CADRES = ("干部明细", "Cadres")
+    REMINDERS = ("提醒与报表", "Reminders and reports")
+    ALL = (OVERVIEW, CHARTS, CADRES, REMINDERS)
 
 
 ALL = "__all__"                          # the "every term / college / level / rule" option
