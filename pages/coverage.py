@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from ui.auth import guard
-from ui.i18n import tr
+from ui.i18n import lang, tr
 
 user = guard("admin", "leader", "college")
 
@@ -68,7 +68,7 @@ def _dashboard(f: coverage.Filters) -> None:
     v = coverage.view(user, comp, f, computed(inp.version, prev_day, inp) if prev_day else None)
     render_kpis(v, version)
     # only the open tab runs (on_change="rerun"): the first paint is the KPIs and two light charts
-    overview, compliance, cadres, remind = st.tabs([tr(*t) for t in Tabs.ALL], key=Keys.TAB, on_change="rerun")
+    overview, compliance, cadres, remind = st.tabs(Tabs.labels(lang()), key=Keys.TAB, on_change="rerun")
     if overview.open:
         with overview:
             render_overview(v, inp)

@@ -284,3 +284,16 @@ def test_first_paint_draws_only_the_overview(demo_db, as_role):
     at.selectbox(key=Keys.LEVEL).set_value("school").run()
     assert not at.exception, at.exception
     assert set(_table(at, Keys.CADRE_TABLE)["层级"]) == {"校领导"}
+
+
+def test_the_open_tab_stays_open_when_the_language_changes(demo_db, as_role):
+    """The tab is kept by its label: switching to English must not send the user back to the overview."""
+    from ui.i18n import LANG_KEY
+
+    at = _tab(_open(as_role, "admin"), Tabs.CADRES)
+    assert _table(at, Keys.CADRE_TABLE) is not None
+    at.session_state[LANG_KEY] = "en"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state[Keys.TAB] == Tabs.CADRES[1]
+    assert "Staff no." in _table(at, Keys.CADRE_TABLE).columns

@@ -1,6 +1,8 @@
 """Session keys of the Coverage page (tests import these instead of spelling the strings)."""
 from __future__ import annotations
 
+import streamlit as st
+
 
 class Keys:
     FILTERS = "cov_filters"
@@ -43,6 +45,16 @@ class Tabs:
     CADRES = ("干部明细", "Cadres")
     REMINDERS = ("提醒与报表", "Reminders and reports")
     ALL = (OVERVIEW, CHARTS, CADRES, REMINDERS)
+
+    @classmethod
+    def labels(cls, lang: str) -> list[str]:
+        """The tab labels in `lang`; the open tab (kept by its label) follows a language switch."""
+        at = 0 if lang == "zh" else 1
+        open_ = st.session_state.get(Keys.TAB)
+        for pair in cls.ALL:
+            if open_ in pair and open_ != pair[at]:
+                st.session_state[Keys.TAB] = pair[at]
+        return [pair[at] for pair in cls.ALL]
 
 
 ALL = "__all__"                          # the "every term / college / level / rule" option
