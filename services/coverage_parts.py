@@ -183,13 +183,13 @@ def f2f_weeks(comp: Computed, f: Filters, cadre_ids: list[str]) -> pd.DataFrame:
     filters that choose the rows (the cadres in view follow from college and level; the trend and the
     KPI ask for the same weeks when no term is chosen): treat as read-only."""
     if F2F not in comp.inputs.rules.ids:
-        return pd.DataFrame(columns=["period", "start", "counted", "met", "mean_done", "rate"])
+        return pd.DataFrame(columns=["period", "start", "end", "counted", "met", "mean_done", "rate"])
 
     def run():
         rows = filter_rows(comp, "status", replace(f, rule=F2F), cadre_ids)
         rows = rows.loc[rows["status"] != "exempt"]
         g = rows.assign(_met=rows["status"] == "met").groupby("period", sort=False).agg(
-            start=("period_start", "first"), counted=("_met", "size"), met=("_met", "sum"),
+            start=("period_start", "first"), end=("period_end", "first"), counted=("_met", "size"), met=("_met", "sum"),
             mean_done=("done", "mean"))
         g = g.reset_index().sort_values("start")
         g["rate"] = g["met"] / g["counted"]
@@ -227,9 +227,20 @@ def kpis(comp: Computed, prev: Computed | None, f: Filters, cadre_ids: list[str]
                    "与一周前相比",
                    f"share on track of the {n['assessed']} cadres assessed (unassigned ones count as not on track; "
                    f"{n['exempt']} exempt not counted), change since one week earlier"))
-    d, dt = _delta_pp(f2f_now, f2f_before)
+    # a week still under way is not compared with a finished one (a Monday would always show a fall)
+    going = bool(len(weeks)) and pd.Timestamp(weeks["end"].iloc[-1]) > pd.Timestamp(comp.as_of)
+    if going:
+        d, dt = None, None
+        last = "—" if f2f_before is None else _pct(f2f_before)
+        help_zh = (f"教学周 {week_label} 进行中（截至 {comp.as_of:%Y-%m-%d} 已完成的比例）；"
+                   f"上一教学周为 {last}，本周结束后再比较")
+        help_en = (f"teaching week {week_label} is under way (share done by {comp.as_of:%Y-%m-%d}); "
+                   f"the week before: {last}; compared once this week is over")
+    else:
+        d, dt = _delta_pp(f2f_now, f2f_before)
+        help_zh, help_en = f"教学周 {week_label}，与上一教学周相比", f"teaching week {week_label}, against the week before"
     out.append(Kpi("f2f", "本周面对面达标率", "Face-to-face this week", f2f_now, _pct(f2f_now), d, dt,
-                   f"教学周 {week_label}，与上一教学周相比", f"teaching week {week_label}, against the week before"))
+                   help_zh, help_en))
     out.append(Kpi("unassigned", "未带班干部", "Cadres without a class", n["unassigned"], f"{n['unassigned']}",
                    help_zh=f"截至 {comp.as_of:%Y-%m-%d} 没有在任班级、又未免予考核的干部，计为“确定1个班级”未达标",
                    help_en=f"cadres with no class in force on {comp.as_of:%Y-%m-%d} and not exempt: "

@@ -146,6 +146,22 @@ def test_kpis_match_a_direct_count(cv, cov, inputs):
     assert 0 <= k["on_track"].value <= 1
 
 
+def test_a_week_under_way_is_not_compared_with_a_finished_one(cv, cov, inputs):
+    """On a Monday the face-to-face KPI showed a fall of tens of points against the whole previous week:
+    a week still under way has no delta and says so; on its Sunday it is compared."""
+    from tests.demo_facts import autumn_day
+
+    def f2f(day):
+        comp = cv.compute(inputs, day)
+        v = cov.view(LEADER, comp, cov.Filters(day), cv.compute(inputs, cv.previous_as_of(inputs, day)))
+        return next(k for k in v.kpis if k.key == "f2f")
+    monday, sunday = autumn_day(6, 0), autumn_day(6, 6)
+    k = f2f(monday)
+    assert k.delta is None and "进行中" in k.help_zh and "under way" in k.help_en
+    k = f2f(sunday)
+    assert k.delta is not None and "进行中" not in k.help_zh
+
+
 def test_level_filter_and_rule_filter(cv, cov, inputs):
     comp = cv.compute(inputs, AS_OF)
     v = cov.view(LEADER, comp, cov.Filters(AS_OF, level="school", rule="lecture_visit"))

@@ -108,13 +108,13 @@ def coverage_by_college(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelMixin
     order = [t.label(lang) for t in V.COVERAGE_STATES.values()]
     colors = ["#1b5e20", "#66bb6a", "#b71c1c", "#ef9a9a"]
     df = df.assign(bucket=df["bucket"].map(lambda b: V.relabel(V.COVERAGE_STATES, b, lang)))
-    height = max(160, 26 * df["college"].nunique()) + 90   # axis and legend sit inside the height
+    height = max(160, 26 * df["college"].nunique()) + 110   # axis and the two-row legend sit inside the height
     n_classes = _t(lang, "班级数", "Classes")
     base = alt.Chart(df).mark_bar().encode(
         y=alt.Y("college:N", title=None, sort="-x"),
         x=alt.X("classes:Q", title=n_classes, stack="zero"),
         color=alt.Color("bucket:N", title=_t(lang, "覆盖情况", "Coverage"), scale=alt.Scale(domain=order, range=colors),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=alt.Legend(orient="bottom", columns=2)),   # four long labels: two rows fit a half-width chart
         order=alt.Order("bucket_order:Q"),
         tooltip=[alt.Tooltip("college:N", title=_t(lang, "学院", "College")),
                  alt.Tooltip("bucket:N", title=_t(lang, "类别", "Group")), alt.Tooltip("classes:Q", title=n_classes)],
@@ -198,7 +198,7 @@ def preference_satisfaction(df: pd.DataFrame, lang: str = "zh") -> alt.TopLevelM
     df = df[["label", "pairs", "share"]].assign(label=df["label"].map(lambda b: V.relabel(V.WISH_BUCKETS, b, lang)))
     pairs = _t(lang, "配对数", "Pairs")
     bars = alt.Chart(df).mark_bar(color="#00838f").encode(
-        x=alt.X("label:N", title=_t(lang, "满足的意向", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0)),
+        x=alt.X("label:N", title=_t(lang, "满足的意向", "Wish met"), sort=list(df["label"]), axis=alt.Axis(labelAngle=0 if lang == "zh" else -30)),   # English labels are long
         y=alt.Y("pairs:Q", title=pairs),
         tooltip=[alt.Tooltip("label:N", title=_t(lang, "意向", "Wish")), alt.Tooltip("pairs:Q", title=pairs),
                  alt.Tooltip("share:Q", title=_t(lang, "占比", "Share"), format=".0%")])
