@@ -133,8 +133,11 @@ def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None)
         sel = rc >= -(g + S.slack)
         largest = max(largest, int(sel.sum()))
         r = _fixed_mip(S, keys, rc, g, best)
-        if r is not None and not r.proven:                 # out of time: the best found, unproven
-            return (r if best is None or r.value > best.value else best), largest
+        if r is not None and not r.proven:
+            # out of time: the best found, unproven — also when it came from an earlier MIP that was
+            # optimal over its own, fewer pairs
+            found = r if best is None or r.value > best.value else best
+            return dataclasses.replace(found, proven=False), largest
         if r is not None and (best is None or r.value > best.value):
             best = r
         if r is not None and r.value >= V:
