@@ -82,23 +82,23 @@ def _start_vector(S: _Solve, keys, start: Incumbent) -> np.ndarray:
 
 
 def price_and_branch(S: _Solve, lp: LPResult) -> Incumbent | None:
-    """Cheap MIPs first [1, §4]: over the LP's support (pairs with x > 0), then over the model pairs an
-    assignment worth T = ⌊UB + slack⌋ may use (rc ≥ −(UB + slack − T)). Reaching T proves optimality;
-    else the best found is the incumbent of the final MIP. (Measured on M, seeds 0/10/16/19: without
-    the second MIP three of four solves were faster, seed 19 four times slower — its incumbent matters.)"""
+    """Cheap MIPs first [1, §4]: over the LP's support (pairs with x > 0); only when that has no
+    solution, over the model pairs an assignment worth T = ⌊UB + slack⌋ may use (rc ≥ −(UB + slack − T)).
+    Reaching T proves optimality; else the best found is the incumbent of the final MIP.
+    Measured with the cap-link rows (rows.py) on M seeds 0/1/2/10/16/19/5/9, CPU of the whole
+    `solve_core` (min of 3): with the pool MIP after every support MIP 0.326/0.125/0.123/0.237/0.105/
+    0.286/0.127/0.140 s, only after a support MIP without solution 0.236/0.120/0.125/0.175/0.102/0.229/
+    0.123/0.141 s — the pool MIP never improved the support MIP's incumbent there. (Before those rows,
+    seed 19 needed it: matching/README.md.)"""
     pool = lp.duals.pool
     UB = lp.duals.bound
     T = math.floor(UB + S.slack)
-    best = None
     if lp.x is not None:
         best = mip(S, pool[lp.x > INT_TOL])
-        if best is not None and best.value >= T:
+        if best is not None:
             return best
     rc = _rc(S, lp.prices, pool)
-    r = mip(S, pool[rc >= -(UB + S.slack - T) - S.slack], best)
-    if r is not None and (best is None or r.value > best.value):
-        best = r
-    return best
+    return mip(S, pool[rc >= -(UB + S.slack - T) - S.slack])
 
 
 def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None):
