@@ -101,6 +101,29 @@ def price_and_branch(S: _Solve, lp: LPResult) -> Incumbent | None:
     return mip(S, pool[rc >= -(UB + S.slack - T) - S.slack])
 
 
+def improve(S: _Solve, lp: LPResult, best: Incumbent | None) -> Incumbent | None:
+    """LP-guided improvement of the incumbent before the final MIPs (RINS [5], solver.py): the pairs where the
+    incumbent and the LP optimum agree (x = 1 in both) are fixed to 1, and a MIP over the pool pairs an
+    assignment better than the incumbent may use (rc ≥ −(UB + slack − Z − 1), the incumbent's pairs
+    added) starts from the incumbent. A heuristic: it proves nothing (its answer is an assignment under
+    every rule like any MIP answer, and worth T it is optimal by the bound). The final MIPs run from a
+    better start: HiGHS spends most of a large final MIP finding the better answer (L seed 1: 14 s over
+    81,526 pairs from 99187 to 99189, 1.5 s to prove 99189 when that was the start)."""
+    if best is None or lp.x is None:
+        return best
+    T = math.floor(lp.duals.bound + S.slack)
+    if best.value >= T:
+        return best
+    pool = lp.duals.pool
+    agree = np.intersect1d(pool[lp.x > 1 - INT_TOL], best.keys)
+    g = lp.duals.bound + S.slack - (best.value + 1)
+    rc = _rc(S, lp.prices, pool)
+    r = mip(S, np.union1d(pool[rc >= -(g + S.slack)], best.keys), best, agree)
+    if r is None or r.value <= best.value:
+        return best
+    return dataclasses.replace(r, proven=r.value >= T)
+
+
 def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None):
     """Final MIPs: a bisection on the objective value between the incumbent Z and T = ⌊UB + slack⌋.
 

@@ -36,6 +36,8 @@ seed, on models built in id order — the same input gives the same answer.
 [3] Crowder, Johnson & Padberg, "Solving large-scale zero-one linear programming problems",
     Operations Research 31 (1983) 803–834 (reduced-cost fixing).
 [4] Wolsey, Integer Programming (Wiley 1998), §9.6 (separation; aggregated vs disaggregated links).
+[5] Danna, Rothberg & Le Pape, "Exploring relaxation induced neighborhoods to improve MIP solutions",
+    Math. Prog. 102 (2005) 71–90 (RINS).
 """
 from __future__ import annotations
 
@@ -48,7 +50,7 @@ import numpy as np
 
 from .colgen import LPResult, column_generation, lp_over_all_pairs
 from .highs import Cancelled
-from .mip import Incumbent, price_and_branch, reduced_cost_fixing  # noqa: F401  (Incumbent: re-export)
+from .mip import Incumbent, improve, price_and_branch, reduced_cost_fixing  # noqa: F401  (Incumbent: re-export)
 from .model import Problem
 from .state import INT_TOL, Core, Duals, Opts, _check, _prices, _rc, _Solve, initial_pool
 from .verify import verify
@@ -84,7 +86,7 @@ def prove(S: _Solve, lp: LPResult, ph: dict) -> Core:
         Z = S.exact_value(lp.I[sel], lp.J[sel])
         if Z >= T:
             return _core(S, "optimal", pool[sel], Z, lp, S.total_pairs - len(pool), True, ph)
-    best = price_and_branch(S, lp)
+    best = improve(S, lp, price_and_branch(S, lp))
     kept = len(np.unique(pool))
     if best is None or best.value < T:
         best, kept = reduced_cost_fixing(S, lp.prices, UB, best)
