@@ -91,6 +91,14 @@ class _PoolLP:
         else:
             self.in_pool.update(keys.tolist())
 
+    def activate_cap_links(self, ks) -> None:
+        """Switch cap-link rows on (rows.py): a right-hand side change keeps the basis dual feasible,
+        so the next solve uses the dual simplex."""
+        rows = self.S.rows.activate_cap_links(ks)
+        self.model.h.changeRowsBounds(len(rows), rows.astype(np.int32), np.full(len(rows), -INF),
+                                      np.zeros(len(rows)))
+        self.added = self.model.num_cols()
+
     def set_bounds(self, col: int, lo: float, hi: float) -> None:
         """New bounds of one column (explanations force a pair): the basis stays dual feasible, so the
         next solve uses the dual simplex."""
@@ -175,6 +183,12 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
         new = _best_per_cadre(core, priced.new_rc, m, ADD_PER_CADRE, tol)
         if not len(new) or it == MAX_LP_ROUNDS or time.perf_counter() > S.deadline:
             v = lp.model.values()
+            if not phase1 and it < MAX_LP_ROUNDS and time.perf_counter() <= S.deadline:
+                cut = S.rows.violated_cap_links(lp.I, lp.J, v[lp.xcol], v[lp.ycol])
+                if len(cut):                      # separation: tighten, then price again
+                    lp.activate_cap_links(cut)
+                    solved = False
+                    continue
             ub = _bound(S, lam, lp.link_y, mu, priced.bound_part)
             d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * m + lp.J)
             return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it, lp)

@@ -82,23 +82,46 @@ def _start_vector(S: _Solve, keys, start: Incumbent) -> np.ndarray:
 
 
 def price_and_branch(S: _Solve, lp: LPResult) -> Incumbent | None:
-    """Cheap MIPs first [1, §4]: over the LP's support (pairs with x > 0), then over the model pairs an
-    assignment worth T = ⌊UB + slack⌋ may use (rc ≥ −(UB + slack − T)). Reaching T proves optimality;
-    else the best found is the incumbent of the final MIP. (Measured on M, seeds 0/10/16/19: without
-    the second MIP three of four solves were faster, seed 19 four times slower — its incumbent matters.)"""
+    """Cheap MIPs first [1, §4]: over the LP's support (pairs with x > 0); only when that has no
+    solution, over the model pairs an assignment worth T = ⌊UB + slack⌋ may use (rc ≥ −(UB + slack − T)).
+    Reaching T proves optimality; else the best found is the incumbent of the final MIP.
+    Measured with the cap-link rows (rows.py) on M seeds 0/1/2/10/16/19/5/9, CPU of the whole
+    `solve_core` (min of 3): with the pool MIP after every support MIP 0.326/0.125/0.123/0.237/0.105/
+    0.286/0.127/0.140 s, only after a support MIP without solution 0.236/0.120/0.125/0.175/0.102/0.229/
+    0.123/0.141 s — the pool MIP never improved the support MIP's incumbent there. (Before those rows,
+    seed 19 needed it: matching/README.md.)"""
     pool = lp.duals.pool
     UB = lp.duals.bound
     T = math.floor(UB + S.slack)
-    best = None
     if lp.x is not None:
         best = mip(S, pool[lp.x > INT_TOL])
-        if best is not None and best.value >= T:
+        if best is not None:
             return best
     rc = _rc(S, lp.prices, pool)
-    r = mip(S, pool[rc >= -(UB + S.slack - T) - S.slack], best)
-    if r is not None and (best is None or r.value > best.value):
-        best = r
-    return best
+    return mip(S, pool[rc >= -(UB + S.slack - T) - S.slack])
+
+
+def improve(S: _Solve, lp: LPResult, best: Incumbent | None) -> Incumbent | None:
+    """LP-guided improvement of the incumbent before the final MIPs (RINS [5], solver.py): the pairs where the
+    incumbent and the LP optimum agree (x = 1 in both) are fixed to 1, and a MIP over the pool pairs an
+    assignment better than the incumbent may use (rc ≥ −(UB + slack − Z − 1), the incumbent's pairs
+    added) starts from the incumbent. A heuristic: it proves nothing (its answer is an assignment under
+    every rule like any MIP answer, and worth T it is optimal by the bound). The final MIPs run from a
+    better start: HiGHS spends most of a large final MIP finding the better answer (L seed 1: 14 s over
+    81,526 pairs from 99187 to 99189, 1.5 s to prove 99189 when that was the start)."""
+    if best is None or lp.x is None:
+        return best
+    T = math.floor(lp.duals.bound + S.slack)
+    if best.value >= T:
+        return best
+    pool = lp.duals.pool
+    agree = np.intersect1d(pool[lp.x > 1 - INT_TOL], best.keys)
+    g = lp.duals.bound + S.slack - (best.value + 1)
+    rc = _rc(S, lp.prices, pool)
+    r = mip(S, np.union1d(pool[rc >= -(g + S.slack)], best.keys), best, agree)
+    if r is None or r.value <= best.value:
+        return best
+    return dataclasses.replace(r, proven=r.value >= T)
 
 
 def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None):
@@ -133,8 +156,11 @@ def reduced_cost_fixing(S: _Solve, P: Prices, UB: float, best: Incumbent | None)
         sel = rc >= -(g + S.slack)
         largest = max(largest, int(sel.sum()))
         r = _fixed_mip(S, keys, rc, g, best)
-        if r is not None and not r.proven:                 # out of time: the best found, unproven
-            return (r if best is None or r.value > best.value else best), largest
+        if r is not None and not r.proven:
+            # out of time: the best found, unproven — also when it came from an earlier MIP that was
+            # optimal over its own, fewer pairs
+            found = r if best is None or r.value > best.value else best
+            return dataclasses.replace(found, proven=False), largest
         if r is not None and (best is None or r.value > best.value):
             best = r
         if r is not None and r.value >= V:

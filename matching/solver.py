@@ -9,16 +9,18 @@ mip.reduced_cost_fixing, and mip.mip for every MIP):
 2. column_generation   HiGHS LP over the pool; every allowed pair is priced (space.PairSpace.price)
                        and the ADD_PER_CADRE best pairs per cadre with reduced cost > PRICE_TOL join;
                        rounds between dense passes price only the core the last pass kept; it ends
-                       with a dense pass that adds nothing [1]. Artificial columns keep each LP
-                       feasible; if any stays positive, phase 1 over all pairs decides feasibility.
+                       with a dense pass that adds nothing [1]; cap-link rows (rows.py) the LP
+                       optimum violates are then switched on and pricing goes on (separation [4]).
+                       Artificial columns keep each LP feasible; if any stays positive, phase 1 over
+                       all pairs decides feasibility.
 3. bound               for the final multipliers λ (sign-correct), every assignment is worth at most
                        UB = λ·b + Σ_pairs max(0, rc_ij) + Σ_y max(0, rc_y)   (locks: rc, not max)
                        [2]; objective values are integers, so none exceeds T = ⌊UB + slack⌋.
 4. reduced-cost fixing a pair with rc_ij < −g lowers that bound by more than g: it cannot be in any
                        assignment worth ≥ UB − g; one with rc_ij > g must be in every such assignment
                        [3]. If the LP optimum is integral and worth T: done. Else "price and branch":
-                       a MIP over the LP's support, then over the pool pairs an assignment worth T
-                       may use; reaching T proves optimality.
+                       a MIP over the LP's support; only if it has no solution, over the pool pairs
+                       an assignment worth T may use; reaching T proves optimality.
 5. final MIPs          otherwise, with the best value Z found, a bisection on the value V between Z and
                        T: MIP(V) keeps the pairs with rc ≥ −g and fixes those with rc > g (g = UB +
                        slack − V); worth ≥ V is optimal, below V (or none) proves T ≤ V − 1. Without
@@ -33,6 +35,9 @@ seed, on models built in id order — the same input gives the same answer.
 [2] Geoffrion, "Lagrangean relaxation for integer programming", Math. Prog. Study 2 (1974) 82–114.
 [3] Crowder, Johnson & Padberg, "Solving large-scale zero-one linear programming problems",
     Operations Research 31 (1983) 803–834 (reduced-cost fixing).
+[4] Wolsey, Integer Programming (Wiley 1998), §9.6 (separation; aggregated vs disaggregated links).
+[5] Danna, Rothberg & Le Pape, "Exploring relaxation induced neighborhoods to improve MIP solutions",
+    Math. Prog. 102 (2005) 71–90 (RINS).
 """
 from __future__ import annotations
 
@@ -45,7 +50,7 @@ import numpy as np
 
 from .colgen import LPResult, column_generation, lp_over_all_pairs
 from .highs import Cancelled
-from .mip import Incumbent, price_and_branch, reduced_cost_fixing  # noqa: F401  (Incumbent: re-export)
+from .mip import Incumbent, improve, price_and_branch, reduced_cost_fixing  # noqa: F401  (Incumbent: re-export)
 from .model import Problem
 from .state import INT_TOL, Core, Duals, Opts, _check, _prices, _rc, _Solve, initial_pool
 from .verify import verify
@@ -81,7 +86,7 @@ def prove(S: _Solve, lp: LPResult, ph: dict) -> Core:
         Z = S.exact_value(lp.I[sel], lp.J[sel])
         if Z >= T:
             return _core(S, "optimal", pool[sel], Z, lp, S.total_pairs - len(pool), True, ph)
-    best = price_and_branch(S, lp)
+    best = improve(S, lp, price_and_branch(S, lp))
     kept = len(np.unique(pool))
     if best is None or best.value < T:
         best, kept = reduced_cost_fixing(S, lp.prices, UB, best)
