@@ -10,11 +10,9 @@ from services import annual_report, coverage, view_exports
 from services.compliance_view import Inputs
 from services.coverage import View
 from ui.coverage.state import Keys
-from ui.downloads import audited_download, file_name
+from ui.downloads import XLSX, audited_download, file_name
 from ui.i18n import lang, tr
 from ui.tables import show_table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 if TYPE_CHECKING:
     from store.auth import UserInfo

@@ -8,13 +8,11 @@ import streamlit as st
 
 from services import exports, round_lifecycle, round_review, settings
 from services.round_names import round_file_label
-from ui.downloads import audited_download, file_name
+from ui.downloads import XLSX, audited_download, file_name
 from ui.feedback import flash, md_escape, show_error
 from ui.i18n import lang, tr
 from ui.page_state import goto
 from ui.rounds.state import Keys, RoundView
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _publish(view: RoundView, eff: date, seen: int | None, warnings_ok: bool) -> None:
@@ -128,7 +126,7 @@ def _exports(view: RoundView) -> None:
     kinds = {"export_official": "official_list", "export_publicity": "publicity_list",
              "export_assignment": "assignment_file"}
     for col, (key, text, suffix, data) in zip(st.columns(3), files):
-        audited_download(text, data(), user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
+        audited_download(text, data, user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
                          note={"draft": draft}, container=col, file_name=file_name(f"{info.name}_{suffix[0]}", suffix[1], label), key=key,
                          mime=XLSX, icon=":material/download:", width="stretch")
 

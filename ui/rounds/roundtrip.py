@@ -8,22 +8,23 @@ import streamlit as st
 
 from services import round_upload
 from services.round_names import round_file_label
-from ui.downloads import file_name
+from ui.downloads import XLSX, audited_download, file_name
 from ui.feedback import flash, show_error
 from ui.i18n import lang, tr
 from ui.page_state import goto
 from ui.rounds.state import Keys, RoundView
 from ui.tables import problems_frame
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _download(view: RoundView) -> None:
-    st.download_button(tr("下载审核表（xlsx，含得分分项、理由、满足意向、第一意向未满足的原因）",
-                          "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
-                       data=round_upload.review_xlsx(view.user, view.rid, lang()), mime=XLSX,
-                       key=Keys.ROUNDTRIP_DOWNLOAD, icon=":material/download:",
-                       file_name=file_name(f"{view.info.name}_审核表", "review", round_file_label(view.info, lang())))
+    # built when clicked (not on every rerun), and the click is an audit entry like every personal-data download
+    lang_ = lang()
+    audited_download(tr("下载审核表（xlsx，含得分分项、理由、满足意向、第一意向未满足的原因）",
+                        "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
+                     lambda: round_upload.review_xlsx(view.user, view.rid, lang_), user=view.user,
+                     kind="review_table", rows=len(view.info.assignment), about=view.rid,
+                     mime=XLSX, key=Keys.ROUNDTRIP_DOWNLOAD, icon=":material/download:",
+                     file_name=file_name(f"{view.info.name}_审核表", "review", round_file_label(view.info, lang_)))
 
 
 def _checked(view: RoundView, upload) -> round_upload.UploadCheck:
