@@ -81,3 +81,14 @@ def use_language(page, lang: str) -> None:
         page.get_by_role("button", name="Log out").wait_for()
         settled(page)
 
+
+def confirm_publish(page) -> None:
+    """On the Rounds page's 发布与导出 section: tick the confirmations (the warnings' only when one applies
+    to the date) and press 发布."""
+    page.get_by_text("我确认发布").wait_for()
+    warnings_ok = page.get_by_text("我已了解以上提醒")
+    if warnings_ok.count():
+        warnings_ok.click()
+    page.get_by_text("我确认发布").click()
+    page.get_by_role("button", name="发布", exact=True).click()
+

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from tests.e2e.conftest import ROOT, login
+from tests.e2e.conftest import ROOT, confirm_publish, login
 
 pytestmark = pytest.mark.e2e
 from tests.e2e.conftest import SHOTS
@@ -123,12 +123,7 @@ def test_round_end_to_end(app_server, page, tmp_path):
 
     # publish with confirmation and an effective date
     _section(page, "发布与导出")
-    page.get_by_text("我确认发布").wait_for()
-    warnings_ok = page.get_by_text("我已了解以上提醒")   # shown only when a warning applies to the date
-    if warnings_ok.count():
-        warnings_ok.click()
-    page.get_by_text("我确认发布").click()
-    page.get_by_role("button", name="发布", exact=True).click()
+    confirm_publish(page)
     page.get_by_text("已发布 #2 v2").wait_for()          # named by number and version, never an internal id
     _shoot(page, "rounds-publish.png", 1200)
     status = _store(env, f"""

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import text
 
-from tests.e2e.conftest import login
+from tests.e2e.conftest import confirm_publish, login
 
 pytestmark = pytest.mark.e2e
 
@@ -149,11 +149,6 @@ def test_create_compare_sweep_and_promote(app_server, page, monkeypatch):
     page.get_by_test_id("stSelectbox").filter(has_text="查看轮次").click()
     page.get_by_role("option", name=re.compile(f"^#{rid} ")).click()
     page.get_by_test_id("stRadio").get_by_text("发布与导出", exact=True).click()
-    page.get_by_text("我确认发布").wait_for()
-    warnings_ok = page.get_by_text("我已了解以上提醒")   # shown only when a warning applies to the date
-    if warnings_ok.count():
-        warnings_ok.click()
-    page.get_by_text("我确认发布").click()
-    page.get_by_role("button", name="发布", exact=True).click()
+    confirm_publish(page)
     _wait_done(page, f"已发布 #{rid}")
     assert [r for r in _rows("assignment_rounds") if r[0] == rid and "published" in r]
