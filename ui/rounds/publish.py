@@ -126,7 +126,7 @@ def _exports(view: RoundView) -> None:
     kinds = {"export_official": "official_list", "export_publicity": "publicity_list",
              "export_assignment": "assignment_file"}
     for col, (key, text, suffix, data) in zip(st.columns(3), files):
-        audited_download(text, data, user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
+        audited_download(text, data(), user=view.user, kind=kinds[key], rows=len(info.assignment), about=view.rid,
                          note={"draft": draft}, container=col, file_name=file_name(f"{info.name}_{suffix[0]}", suffix[1], label), key=key,
                          mime=XLSX, icon=":material/download:", width="stretch")
 

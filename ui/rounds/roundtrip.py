@@ -17,11 +17,13 @@ from ui.tables import problems_frame
 
 
 def _download(view: RoundView) -> None:
-    # built when clicked (not on every rerun), and the click is an audit entry like every personal-data download
+    # the click is an audit entry like every personal-data download. The file is built with the page (not
+    # deferred): a deferred file gets a new address on each rerun, and a click during the rerun that a
+    # download's audit callback starts then fetched nothing (seen in the e2e walk's second download)
     lang_ = lang()
     audited_download(tr("下载审核表（xlsx，含得分分项、理由、满足意向、第一意向未满足的原因）",
                         "Download the review table (xlsx, with score parts, reasons, wish met, why not first)"),
-                     lambda: round_upload.review_xlsx(view.user, view.rid, lang_), user=view.user,
+                     round_upload.review_xlsx(view.user, view.rid, lang_), user=view.user,
                      kind="review_table", rows=len(view.info.assignment), about=view.rid,
                      mime=XLSX, key=Keys.ROUNDTRIP_DOWNLOAD, icon=":material/download:",
                      file_name=file_name(f"{view.info.name}_审核表", "review", round_file_label(view.info, lang_)))

@@ -47,7 +47,7 @@ def render_status(user: UserInfo, col: wishes.Collection) -> None:
     m1, m2 = st.columns(2)
     m1.metric(tr("已填报", "Answered"), f"{int(status['answered'].sum())} / {len(status)}", border=True)
     m2.metric(tr("未填报", "Not yet"), int((~status["answered"]).sum()), border=True)
-    audited_download(tr("下载催办名单（xlsx）", "Reminder list (xlsx)"), lambda: wishes.reminder_xlsx(user, col.id),
+    audited_download(tr("下载催办名单（xlsx）", "Reminder list (xlsx)"), wishes.reminder_xlsx(user, col.id),
                      user=user, kind="wish_reminders", rows=int((~status["answered"]).sum()), about=col.id,
                      file_name=file_name("意向征集催办名单", "wish-reminders"), mime=XLSX, icon=":material/notifications:",
                      key=Keys.DL_REMINDERS)
