@@ -78,6 +78,19 @@ def _texts(col) -> list[str]:
     return [_s(x) for x in col.tolist()]
 
 
+def _groups(labels) -> dict[str, np.ndarray]:
+    """Label -> the (ascending, read-only) indices carrying it."""
+    codes, uniques = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    out = {}
+    for k, u in enumerate(uniques):
+        a = order[bounds[k]:bounds[k + 1]].astype(np.int64)
+        a.flags.writeable = False
+        out[u] = a
+    return out
+
+
 def _first_of_each(labels: np.ndarray, k: int) -> np.ndarray:
     """Index of the first element with each label 0..k-1."""
     first = np.full(k, -1, dtype=np.int64)
@@ -280,16 +293,11 @@ class Problem:
         self.pref_lists: dict[int, list] = {}
         self.has_pref_cadre = np.zeros(n, dtype=bool)
         if prefs is not None and len(prefs):
-            by_college: dict = {}
-            by_major: dict = {}
-            by_grade: dict = {}
-            for j in range(m):
-                by_college.setdefault(self.college_names[self.col[j]], []).append(j)
-                by_major.setdefault(self.major[j], []).append(j)
-                by_grade.setdefault(self.grade[j], []).append(j)
-            rows = sorted(((_s(a), int(r), _s(k), _s(v)) for a, r, k, v in
-                           zip(prefs["cadre_id"], prefs["rank"], prefs["kind"], prefs["value"])),
-                          key=lambda x: (x[0], x[1]))
+            by_college = _groups([self.college_names[c] for c in self.col.tolist()])
+            by_major = _groups(self.major)
+            by_grade = _groups(self.grade)
+            rows = sorted(zip(_texts(prefs["cadre_id"]), [int(r) for r in prefs["rank"]], _texts(prefs["kind"]),
+                              _texts(prefs["value"])), key=lambda x: (x[0], x[1]))
             per: dict[int, list] = {}
             for a, r, k, v in rows:
                 where = (f"意向（工号{a}，第{r}意向）", f"preference (cadre {a}, rank {r})")
@@ -304,17 +312,17 @@ class Problem:
                                   f"{where[1]}: kind {k!r} is not class/major/college/grade"))
                     continue
                 if k == "class":
-                    js = [self.cj[v]] if v in self.cj else None
+                    js = np.array([self.cj[v]], dtype=np.int64) if v in self.cj else None
                 elif k == "college":
                     js = by_college.get(v)
                 elif k == "major":
                     js = by_major.get(v) if v else None
                 else:
                     js = by_grade.get(v.split(".")[0])
-                if not js:
+                if js is None or not len(js):
                     probs.append((f"{where[0]}：意向 {v!r} 不存在", f"{where[1]}: value {v!r} does not exist"))
                     continue
-                per.setdefault(self.ci[a], []).append((r, k, v, np.array(js, dtype=np.int64)))
+                per.setdefault(self.ci[a], []).append((r, k, v, js))
             self.pref_lists = per                          # cadre -> [(rank, kind, value, classes)]
             rowv = np.zeros(m)
             rowr = np.zeros(m, dtype=np.int16)
