@@ -161,12 +161,18 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
     tol = PRICE_TOL * (1.0 + S.space.maxabs)
     core = getattr(lp, "core", np.zeros(0, np.int64))      # a warm LP keeps its last core
     solved = False
+    before_cut = None                  # the last dense pass, when cap-link rows were switched on after it
     for it in range(1, MAX_LP_ROUNDS + 1):
         _check(S.opts, min(0.6, 0.05 + 0.05 * it), f"线性松弛第{it}轮 / LP round {it}")
         if not solved:
             duals = lp.solve()
             if duals is None:
                 return None
+            if before_cut is not None:
+                kept = _same_bound_after_cut(S, lp, before_cut, it)
+                if kept is not None:
+                    return kept
+                before_cut = None
             lam, mu = duals
             P = _prices(S, lam, lp.link_keys, mu)
             solved = True
@@ -186,6 +192,7 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
             if not phase1 and it < MAX_LP_ROUNDS and time.perf_counter() <= S.deadline:
                 cut = S.rows.violated_cap_links(lp.I, lp.J, v[lp.xcol], v[lp.ycol])
                 if len(cut):                      # separation: tighten, then price again
+                    before_cut = (lam, mu, P, priced.bound_part, lp.model.objective())
                     lp.activate_cap_links(cut)
                     solved = False
                     continue
@@ -197,6 +204,28 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
     raise AssertionError("unreachable")
 
 
+def _same_bound_after_cut(S: _Solve, lp: _PoolLP, before, it: int) -> LPResult | None:
+    """The LP re-solved after switching cap-link rows on: when it is worth as much as before (within
+    OBJ_TOL), the multipliers of the dense pass before the cut still give a valid bound (the new rows
+    have multiplier 0 there, and a valid row only shrinks the feasible set), and no pass under the new
+    multipliers can give a lower one (any bound is at least the LP optimum, which did not move) — so that
+    pass's bound is returned with the new LP optimum, without pricing again. Cap-link rows the new
+    optimum violates are switched on too (None: price as usual)."""
+    lam, mu, P, bound_part, obj = before
+    if lp.model.objective() < obj - OBJ_TOL * (1.0 + abs(obj)):
+        return None
+    v = lp.model.values()
+    if len(S.rows.violated_cap_links(lp.I, lp.J, v[lp.xcol], v[lp.ycol])):
+        return None
+    m = S.m
+    ub = _bound(S, lam, lp.link_y, mu, bound_part)
+    d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * m + lp.J)
+    return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it, lp)
+
+
+# An LP re-solved after a cut whose optimum is lower by at most this (relative) is "worth as much":
+# only the bound's tightness depends on it (by at most this amount), never its validity.
+OBJ_TOL = 1e-9
 BOUNDED_MAX_SHARE = 0.4   # a bounded pass that must price more than this share of all pairs does a full one
 
 

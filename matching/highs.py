@@ -150,6 +150,9 @@ class Model:
             return "time_limit"
         raise SolverFailed(f"HiGHS: {self.h.modelStatusToString(st)}")
 
+    def objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
     def values(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value, dtype=float)
 

@@ -81,3 +81,39 @@ def test_cap_link_rows_tighten_the_lp_bound(monkeypatch):
     opt = solve_core(prob, Opts()).obj
     assert opt <= with_cuts + 1e-6
     assert with_cuts < without - 0.5
+
+
+def test_bound_kept_after_a_cut_that_leaves_the_lp_worth_as_much(monkeypatch):
+    """After cap-link rows are switched on, an LP worth as much as before keeps the last pass's bound
+    (no new pricing pass): on bench instances where cuts happen the bound and the answer
+    equal those of pricing again, and a cut that lowers the LP is priced again (the shortcut declines)."""
+    from matching import colgen
+    from matching.bench import generate
+    from matching.config import load_config
+    from matching.solver import solve_core
+    from matching.state import initial_pool
+
+    calls = []
+    real = colgen._same_bound_after_cut
+
+    def spy(*a):
+        out = real(*a)
+        calls.append(out is not None)
+        return out
+
+    seen = set()
+    for seed in (5, 6, 7):
+        prob = Problem(generate(200, 1200, seed), load_config(None))
+        monkeypatch.setattr(colgen, "_same_bound_after_cut", spy)
+        S = _Solve(prob, Opts())
+        kept = colgen.lp_over_all_pairs(S, initial_pool(S))
+        core = solve_core(prob, Opts())
+        monkeypatch.setattr(colgen, "_same_bound_after_cut", lambda *a: None)
+        S = _Solve(prob, Opts())
+        priced = colgen.lp_over_all_pairs(S, initial_pool(S))
+        again = solve_core(prob, Opts())
+        assert abs(kept.duals.bound - priced.duals.bound) < 1e-6 * (1 + abs(priced.duals.bound))
+        assert (core.status, core.obj) == (again.status, again.obj)
+        seen.update(calls)
+        calls.clear()
+    assert seen == {True, False}          # both ways were taken on these instances
