@@ -295,3 +295,31 @@ def test_priority_classes_best_cadres_join_the_initial_pool(own_unit):
         got = [i for i in range(prob.n) if i * prob.m + int(j) in pool and np.isfinite(w[i])]
         assert len(got) >= min(PRIORITY_EXTRA, len(ok))
     assert not any(np.isinf(S.space.weight(np.array([q // prob.m]), np.array([q % prob.m])))[0] for q in pool)
+
+
+def test_pricing_in_threads_equals_one_thread_bit_for_bit(monkeypatch):
+    """A dense pricing pass split over two threads returns exactly what one thread returns: the bound's
+    sums (block order kept), the collected pairs, the row bounds and the kept pairs."""
+    import matching.space as space_mod
+    from matching.bench import generate
+    from matching.solver import Opts
+    from matching.state import _prices, _Solve, initial_pool
+    monkeypatch.setattr(space_mod, "BLOCK_ENTRIES", 20_000)
+    outs = []
+    for workers in (1, 2):
+        prob = Problem(generate(200, 1200, 3), CFG.replace(workers=workers))
+        S = _Solve(prob, Opts())
+        assert len(S.space._chunks()) >= 2 * space_mod.PARALLEL_MIN_BLOCKS
+        lam = np.random.default_rng(1).normal(size=S.rows.count)
+        P = _prices(S, lam, np.zeros(0, np.int64), np.zeros(0))
+        pool = initial_pool(S)
+        in_pool = np.zeros((prob.n, prob.m), dtype=bool)
+        in_pool[pool // prob.m, pool % prob.m] = True
+        rows = np.arange(3, prob.n, 2)
+        outs.append([S.space.price(P, S.lock_keys, collect=5, in_model=lambda i, j, p=in_pool: p[i, j], tol=-0.5,
+                                   keep_gap=0.3, rows=r) for r in (None, rows)])
+    for one, two in zip(*outs):
+        assert one.bound_part == two.bound_part
+        for f in ("new_I", "new_J", "new_rc", "kept_I", "kept_J", "row_bound"):
+            np.testing.assert_array_equal(getattr(one, f), getattr(two, f))
+    assert len(outs[0][0].new_I) and len(outs[0][0].kept_I) and len(outs[0][1].new_I)
