@@ -1,6 +1,7 @@
 """Benchmark: seeded instances with the demo structure, every rule family active.
 
     python -m matching.bench [--sizes S,M,L,X] [--repeat 3] [--seed 0]
+    python -m matching.bench --sizes M,L --seeds 0,2,3 --repeat 3     (fastest of 3 per seed)
 
 Prints median seconds, proven status and the ratio to scipy's linear_sum_assignment (plain problem,
 same scores, same run). X = sparse scores file 15 000 cadres × 60 000 classes, 50 candidates each.
@@ -187,9 +188,9 @@ def _load() -> str:
         return "load average unknown"
 
 
-def _timed(fn, repeat: int, cpu: list | None = None):
+def _timed(fn, repeat: int, cpu: list | None = None, runs: list | None = None):
     """Median wall seconds of `repeat` runs and the last result; `cpu` receives each run's process CPU
-    seconds (all threads: steadier than wall time on a loaded machine)."""
+    seconds (all threads: steadier than wall time on a loaded machine), `runs` each run's wall seconds."""
     times, out = [], None
     for _ in range(repeat):
         t, c = time.perf_counter(), time.process_time()
@@ -197,18 +198,22 @@ def _timed(fn, repeat: int, cpu: list | None = None):
         times.append(time.perf_counter() - t)
         if cpu is not None:
             cpu.append(time.process_time() - c)
+    if runs is not None:
+        runs.extend(times)
     return statistics.median(times), out
 
 
 def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
     print(f"{'size':4} {'cadres×classes':>16} {'rules s':>8} {'status':>8} {'LSA s':>7} {'ratio':>6} {'goal':>5}"
-          f" {'plain s':>8} {'plain = LSA':>11} {'objective':>10} {'CPU rules/LSA s':>17} {'ratio':>6}", flush=True)
+          f" {'plain s':>8} {'plain = LSA':>11} {'objective':>10} {'CPU rules/LSA s':>17} {'ratio':>6}  wall s of each run",
+          flush=True)
     goals = {"M": 15.0, "L": 6.0}
     for s in sizes:
         n, m = SIZES[s]
         inp = generate(n, m, seed)
         cpu: list = []
-        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat, cpu)
+        runs: list = []
+        med, res = _timed(lambda inp=inp: solve(inp, cfg), repeat, cpu, runs)
         lsa = statistics.median(lsa_seconds(res.problem) for _ in range(repeat))
         c_rules = statistics.median(cpu)
         c_lsa = statistics.median(lsa_seconds(res.problem, cpu=True) for _ in range(repeat))
@@ -223,7 +228,26 @@ def rules_table(sizes, repeat: int, seed: int, cfg) -> None:
         print(f"{s:4} {f'{n}×{m}':>16} {med:8.3f} {'proven' if proven else res.status:>8} {lsa:7.3f} "
               f"{med / lsa:6.1f} {(f'≤{goal:g}' if goal else ''):>5} {pmed:8.3f} {'yes' if same else 'NO':>11}"
               f" {res.report['objective_exact'] or '-':>10} {f'{c_rules:.3f}/{c_lsa:.3f}':>17}"
-              f" {c_rules / max(c_lsa, 1e-9):6.1f}", flush=True)
+              f" {c_rules / max(c_lsa, 1e-9):6.1f}  runs {' '.join(f'{x:.3f}' for x in runs)}", flush=True)
+
+
+def seeds_table(sizes, seeds, repeat: int, cfg) -> None:
+    """Per size and seed: the fastest of `repeat` solves (wall and process CPU seconds), status and
+    objective — for comparing versions of the engine on several instances in one window."""
+    for s in sizes:
+        n, m = SIZES[s]
+        cells = []
+        for seed in seeds:
+            inp = generate(n, m, seed)
+            wall, cpu, res = [], [], None
+            for _ in range(repeat):
+                t, c = time.perf_counter(), time.process_time()
+                res = solve(inp, cfg)
+                wall.append(time.perf_counter() - t)
+                cpu.append(time.process_time() - c)
+                res = None if _ < repeat - 1 else res
+            cells.append(f"{seed}: {min(wall):.3f}/{min(cpu):.3f} s {res.status} {res.report['objective_exact']}")
+        print(f"{s} {n}×{m} min of {repeat} (wall/CPU): " + "; ".join(cells), flush=True)
 
 
 def scores_case(repeat: int, seed: int, cfg) -> None:
@@ -280,10 +304,16 @@ def main(argv=None):
     ap.add_argument("--objective", default="total")
     ap.add_argument("--explain", default="S,L", help="sizes for the explanation timing ('' = none)")
     ap.add_argument("--no-scores", action="store_true", help="skip the 123×600 scores-file case")
+    ap.add_argument("--seeds", default="", help="e.g. 0,2,3: only the fastest of --repeat solves per seed")
     a = ap.parse_args(argv)
     cfg = load_config(None).replace(objective=a.objective)
     print(f"matching.bench — {_load()} (cpus: {__import__('os').cpu_count()})", flush=True)
-    rules_table([s.strip().upper() for s in a.sizes.split(",") if s.strip()], a.repeat, a.seed, cfg)
+    sizes = [s.strip().upper() for s in a.sizes.split(",") if s.strip()]
+    if a.seeds:
+        seeds_table(sizes, [int(x) for x in a.seeds.split(",")], a.repeat, cfg)
+        print(f"done — {_load()}", flush=True)
+        return
+    rules_table(sizes, a.repeat, a.seed, cfg)
     if not a.no_scores:
         scores_case(a.repeat, a.seed, cfg)
     ex = [s.strip().upper() for s in a.explain.split(",") if s.strip()]
