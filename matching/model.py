@@ -91,6 +91,38 @@ def _groups(labels) -> dict[str, np.ndarray]:
     return out
 
 
+def _tag_column(col, m: int):
+    """Tags of each class as tuples, parsed once per distinct cell: (per class, distinct tag sets,
+    index of each class's set)."""
+    if col is None:
+        return [()] * m, [()], np.zeros(m, dtype=np.int64)
+    vals = col.tolist()
+    try:
+        codes, uniq = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
+    except TypeError:                                   # unhashable cells (lists): one by one
+        codes, uniq = np.arange(len(vals)), vals
+    sets = [_tags(x) for x in uniq]
+    return [sets[c] for c in codes.tolist()], sets, np.asarray(codes, dtype=np.int64)
+
+
+def _unique_rows(a: np.ndarray):
+    """np.unique(a, axis=0, return_inverse=True) for small non-negative-or-(-1) integer rows, by packing
+    each row into one integer when the bits allow (same groups; the order of the groups may differ,
+    which nothing relies on)."""
+    if not len(a):
+        return a, np.zeros(0, np.int64)
+    lo = a.min(axis=0)
+    span = a.max(axis=0) - lo + 1
+    bits = np.ceil(np.log2(np.maximum(span, 1) + 1)).astype(np.int64)
+    if int(bits.sum()) > 62:
+        u, inv = np.unique(a, axis=0, return_inverse=True)
+        return u, np.asarray(inv).ravel()
+    shift = np.concatenate([[0], np.cumsum(bits)[:-1]])
+    packed = ((a - lo) << shift).sum(axis=1)
+    _, first, inv = np.unique(packed, return_index=True, return_inverse=True)
+    return a[first], np.asarray(inv).ravel()
+
+
 def _first_of_each(labels: np.ndarray, k: int) -> np.ndarray:
     """Index of the first element with each label 0..k-1."""
     first = np.full(k, -1, dtype=np.int64)
@@ -150,7 +182,7 @@ class Problem:
         self.size = np.array([int(x) for x in cls["size"]], dtype=np.int64)
         self.grade = [str(int(x)) for x in cls["grade"]]
         self.major = _texts(cls["major"]) if "major" in cls else [""] * m
-        self.class_tags = [_tags(x) for x in cls["tags"]] if "tags" in cls else [()] * m
+        self.class_tags, self._tag_sets, self._tag_code = _tag_column(cls.get("tags"), m)
         self.priority = np.array([bool(x) for x in cls["priority"]], dtype=bool) if "priority" in cls \
             else np.zeros(m, dtype=bool)
         self.unit_col = np.array([self.colx.get(u, -1) for u in self.unit], dtype=np.int64)
@@ -258,11 +290,12 @@ class Problem:
         canon = self.canon
         cl_tags = sorted({t for _, t in aff} | {t for _, t in uaff})
         cl_ix = {t: k for k, t in enumerate(cl_tags)}
-        T = np.zeros((len(cl_tags), m))
-        for j, tags in enumerate(self.class_tags):
+        Tu = np.zeros((len(cl_tags), len(self._tag_sets)))      # per distinct tag set, then per class
+        for u, tags in enumerate(self._tag_sets):
             for t in tags:
                 if canon(t) in cl_ix:
-                    T[cl_ix[canon(t)], j] = 1
+                    Tu[cl_ix[canon(t)], u] = 1
+        T = Tu[:, self._tag_code]
         expertise = self.cadres["expertise"] if "expertise" in self.cadres else [()] * n
         self.EX = self._side(aff, [[canon(t) for t in _tags(x)] for x in expertise], cl_ix, D)
         self.UN = self._side(uaff, [[canon(u)] if u else [] for u in self.unit], cl_ix, D)
@@ -278,7 +311,7 @@ class Problem:
         # classes of one "type": computed per type (n × types) and spread to the classes in one gather.
         own_prefer = cfg.own_unit == "prefer" and self.wi["own_unit"]
         ckey = np.column_stack([T.T.astype(np.int64), self.disc_b, self.col if own_prefer else np.zeros(m, np.int64)])
-        ukey, ctype = np.unique(ckey, axis=0, return_inverse=True) if m else (ckey, np.zeros(0, np.int64))
+        ukey, ctype = _unique_rows(ckey)
         F = self.EA @ T[:, _first_of_each(np.asarray(ctype).ravel(), len(ukey))] if self.EA is not None \
             else np.zeros((n, len(ukey)))
         if self.wi["discipline"]:
@@ -288,7 +321,7 @@ class Problem:
         fit = np.take(F, np.asarray(ctype).ravel(), axis=1)
         # preferences: best wish per pair (value, rank); rank kept dense (small ints) for `fair`
         self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
-        self.pref_rows: dict[int, tuple] = {}               # cadre -> (class indices, values)
+        self._pref_val: dict[tuple, int] = {}               # (rank, kind) -> scaled value of such a wish
         self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array, rank)
         self.pref_lists: dict[int, list] = {}
         self.has_pref_cadre = np.zeros(n, dtype=bool)
@@ -324,25 +357,26 @@ class Problem:
                     continue
                 per.setdefault(self.ci[a], []).append((r, k, v, js))
             self.pref_lists = per                          # cadre -> [(rank, kind, value, classes)]
-            rowv = np.zeros(m)
-            rowr = np.zeros(m, dtype=np.int16)
             val_of = {key: int(v * D) for key, v in pref_val.items()}     # exact: D clears every denominator
+            self._pref_val = {key: val_of[(min(key[0], len(cfg.by_rank) + 1), key[1])]
+                              for lst in per.values() for key in ((r, k) for r, k, _, _ in lst)}
+            groups: dict[tuple, list] = {}
             for i, lst in per.items():
-                rowv[:] = 0
-                rowr[:] = 0
                 self.has_pref_cadre[i] = True
                 for r, k, v, js in lst:
-                    val = val_of[(min(r, len(cfg.by_rank) + 1), k)]
-                    cur_v, cur_r = rowv[js], rowr[js]
-                    better = (cur_r == 0) | (val > cur_v) | ((val == cur_v) & (r < cur_r))
-                    rowv[js[better]] = val
-                    rowr[js[better]] = r
+                    groups.setdefault((-self._pref_val[(r, k)], r), []).append(i * m + js)
                     if i not in self.pref_first or r < self.pref_first[i][3]:
                         self.pref_first[i] = (k, v, js, r)
-                nz = np.flatnonzero(rowr)
-                self.pref_r[i, nz] = rowr[nz]
-                self.pref_rows[i] = (nz, rowv[nz].copy())
-                fit[i, nz] += rowv[nz]
+            # Each pair takes its best wish: the largest value, then the smallest rank. The wishes go in
+            # that order, grouped by (value, rank); a pair a better wish already gave a rank keeps it.
+            # Keys repeated in a group (two alike wishes of one cadre) are set and added once: numpy's
+            # a[idx] += v adds once per distinct index.
+            pr, ft = self.pref_r.reshape(-1), fit.reshape(-1)
+            for (neg_val, r), keys in sorted(groups.items()):
+                K = np.concatenate(keys)
+                K = K[pr[K] == 0]
+                pr[K] = r
+                ft[K] += -neg_val
         if len(self.prev_keys):
             fit.reshape(-1)[self.prev_keys] += self.wi["continuity"]      # keys are unique
         self.fit = fit
@@ -482,17 +516,23 @@ class Problem:
         pe = round(float(self.EX[i] @ self.T[:, j])) if self.EX is not None else 0
         pu = round(float(self.UN[i] @ self.T[:, j])) if self.UN is not None else 0
         pd_ = self.wi["discipline"] if self.disc_a[i] == self.disc_b[j] else 0
-        pp = 0
-        if i in self.pref_rows:
-            js, vals = self.pref_rows[i]
-            k = np.searchsorted(js, j)
-            if k < len(js) and js[k] == j:
-                pp = int(vals[k])
+        pp = self._pref_value(i, j)
         pc = self.wi["continuity"] if j in self.prev_by_cadre.get(i, ()) else 0
         po = self.wi["own_unit"] if self.cfg.own_unit == "prefer" and self.unit_col[i] == self.col[j] else 0
         return {"part_expertise": Fraction(pe, D), "part_unit": Fraction(pu, D), "part_discipline": Fraction(pd_, D),
                 "part_preference": Fraction(pp, D), "part_continuity": Fraction(pc, D),
                 "part_own_unit": Fraction(po, D)}
+
+    def _pref_value(self, i: int, j: int) -> int:
+        """Scaled value of cadre i's best wish that class j meets (largest value, then smallest rank;
+        the rule `_fit` applies to every pair), 0 when none does."""
+        best = None
+        for r, k, _, js in self.pref_lists.get(i, ()):
+            x = np.searchsorted(js, j)
+            if x < len(js) and js[x] == j:
+                key = (self._pref_val[(r, k)], -r)
+                best = key if best is None or key > best else best
+        return best[0] if best else 0
 
     def score_of(self, i: int, j: int) -> Fraction:
         if self.dense:

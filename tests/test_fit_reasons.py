@@ -198,3 +198,33 @@ def test_fewest_moves_chain_is_minimal_against_brute_force(seed):
         best = key if best is None or key < best else best
     assert w["total_cost"] == float(Fraction(res.core.obj) / p.scale - Fraction(-best[0]) / p.scale)
     assert w["chain_fewest"] and len(w["chain"]) == best[1]
+
+
+def test_preference_part_is_the_best_wish_met_and_parts_sum_to_the_score():
+    """Every pair's preference part is the value of the best wish the class meets (largest value, then
+    smallest rank), checked wish by wish against the preferences table, and the parts sum to the score
+    exactly — on a bench instance whose wishes overlap (class, major, college, grade)."""
+    from matching.bench import generate
+    from matching.model import Problem
+    inp = generate(60, 400, 4)
+    p = Problem(inp, CFG)
+    cfg = CFG
+    w = cfg.weights["preference"]
+    prefs_by = {}
+    for a, r, k, v in zip(inp.preferences.cadre_id, inp.preferences["rank"], inp.preferences.kind,
+                          inp.preferences.value):
+        prefs_by.setdefault(p.ci[a], []).append((int(r), k, str(v)))
+    meets = {"class": lambda j, v: p.class_ids[j] == v, "major": lambda j, v: p.major[j] == v,
+             "college": lambda j, v: p.college_names[p.col[j]] == v, "grade": lambda j, v: p.grade[j] == v}
+    checked = 0
+    for i, wishes in prefs_by.items():
+        for j in range(p.m):
+            vals = [(w * cfg.by_rank[min(r, len(cfg.by_rank)) - 1] * cfg.kind_factor[k], -r)
+                    for r, k, v in wishes if meets[k](j, v)]
+            want = max(vals)[0] if vals else 0
+            parts = p.parts(i, j)
+            assert parts["part_preference"] == Fraction(want).limit_denominator(10 ** 9), (i, j)
+            assert sum(parts.values(), Fraction(0)) == p.score_of(i, j)
+            assert (p.pref_r[i, j] == -max(vals)[1]) if vals else p.pref_r[i, j] == 0
+            checked += bool(vals)
+    assert checked > 500
