@@ -323,3 +323,14 @@ def test_pricing_in_threads_equals_one_thread_bit_for_bit(monkeypatch):
         for f in ("new_I", "new_J", "new_rc", "kept_I", "kept_J", "row_bound"):
             np.testing.assert_array_equal(getattr(one, f), getattr(two, f))
     assert len(outs[0][0].new_I) and len(outs[0][0].kept_I) and len(outs[0][1].new_I)
+
+
+def test_distinct_rows_of_college_prices():
+    """Cadres with the same college prices share one row of prices (inf included), first seen first."""
+    from matching.state import _distinct_rows
+    G = np.array([[1.0, np.inf], [0.5, 2.0], [1.0, np.inf], [0.5, 2.0], [3.0, 0.0]])
+    Gu, group = _distinct_rows(G)
+    assert group.tolist() == [0, 1, 0, 1, 2]
+    np.testing.assert_array_equal(Gu[group], G)
+    Gu, group = _distinct_rows(np.zeros((0, 3)))
+    assert Gu.shape == (0, 3) and group.shape == (0,)
