@@ -7,6 +7,7 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
+from . import memory
 from .highs import INF
 from .space import Priced, Prices
 from .state import (
@@ -36,7 +37,7 @@ class _PoolLP:
         self.S, self.phase1 = S, phase1
         rows, m = S.rows, S.m
         self.I, self.J = keys // m, keys % m
-        self.in_pool = np.zeros((S.prob.n, m), dtype=bool) if S.space.dense else set(keys.tolist())
+        self.in_pool = memory.zeros((S.prob.n, m), dtype=bool) if S.space.dense else set(keys.tolist())
         if S.space.dense:
             self.in_pool[self.I, self.J] = True
         nx, ny, nr = len(keys), rows.ny, rows.count

@@ -14,7 +14,7 @@ import pandas as pd
 
 from common.errors import YixianError
 
-from . import families
+from . import families, memory
 from .config import MatchConfig
 from .families import LEVEL_ZH, LEVELS, Rule  # noqa: F401  (re-exported: services and diagnosis)
 from .scaling import scale_scores
@@ -318,9 +318,10 @@ class Problem:
             F += self.wi["discipline"] * (self.disc_a[:, None] == ukey[None, :, -2])
         if own_prefer:
             F += self.wi["own_unit"] * (self.unit_col[:, None] == ukey[None, :, -1])
-        fit = np.take(F, np.asarray(ctype).ravel(), axis=1)
+        # mode="clip": every type index is in range, and with out= numpy buffers only under mode="raise"
+        fit = np.take(F, np.asarray(ctype).ravel(), axis=1, out=memory.empty((n, m)), mode="clip")
         # preferences: best wish per pair (value, rank); rank kept dense (small ints) for `fair`
-        self.pref_r = np.zeros((n, m), dtype=np.int16)      # 0 = no wish met
+        self.pref_r = memory.zeros((n, m), dtype=np.int16)  # 0 = no wish met
         self._pref_val: dict[tuple, int] = {}               # (rank, kind) -> scaled value of such a wish
         self.pref_first: dict[int, tuple] = {}              # cadre -> (kind, value, class index array, rank)
         self.pref_lists: dict[int, list] = {}
@@ -381,7 +382,7 @@ class Problem:
             fit.reshape(-1)[self.prev_keys] += self.wi["continuity"]      # keys are unique
         self.fit = fit
         if cfg.priority == "weighted" or cfg.objective == "min_change":
-            W = fit.copy()
+            W = memory.copy(fit)
             if cfg.priority == "weighted":
                 W[:, self.priority] += self.wi["priority_bonus"]
             if cfg.objective == "min_change" and len(self.prev_keys):
@@ -493,7 +494,7 @@ class Problem:
         self.anchor_weight = P
         if self.dense:
             if W is self.fit:
-                W = self.W = W.copy()             # fit stays the pairs' scores
+                W = self.W = memory.copy(W)       # fit stays the pairs' scores
             W[I, J] += P                            # -inf (not allowed) stays -inf
             self.maxabs = float(np.abs(W[fin]).max(initial=0.0))
         else:

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from . import families
+from . import families, memory
 from .model import Problem
 
 NEG = -np.inf
@@ -136,7 +136,7 @@ class PairSpace:
 
     def class_columns(self, js) -> np.ndarray:
         """Dense: the weights of every cadre in the given classes, n × len(js) (−inf where not allowed)."""
-        B = self.W[:, js]
+        B = np.take(self.W, js, axis=1, out=memory.empty((self.n, len(js))), mode="clip")
         B -= self.ex_col[:, self.prob.col[js]]
         if len(self.ex_keys):
             i, j = self.ex_keys // self.m, self.ex_keys % self.m

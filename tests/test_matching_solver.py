@@ -334,3 +334,25 @@ def test_distinct_rows_of_college_prices():
     np.testing.assert_array_equal(Gu[group], G)
     Gu, group = _distinct_rows(np.zeros((0, 3)))
     assert Gu.shape == (0, 3) and group.shape == (0,)
+
+
+def test_large_arrays_on_ordinary_pages_behave_like_numpy_arrays():
+    """matching.memory: zeros/empty/copy give writable arrays of the shape and dtype asked (large ones
+    backed by a memory map of their own), equal to numpy's."""
+    import mmap as mmap_mod
+
+    from matching import memory
+    for shape, dtype in (((3, 4), np.float64), ((1200, 1000), np.float64), ((2000, 4100), np.int16),
+                         ((3000, 3000), bool)):
+        a = memory.zeros(shape, dtype)
+        assert a.shape == shape and a.dtype == dtype and a.flags.writeable and not a.any()
+        b, mapped = a, False
+        while b is not None and not mapped:
+            mapped = isinstance(b, memoryview) and isinstance(b.obj, mmap_mod.mmap)
+            b = getattr(b, "base", None)
+        assert mapped == (a.nbytes >= memory.LARGE)
+        a[-1, -1] = 1
+        b = memory.copy(a)
+        np.testing.assert_array_equal(a, b)
+        b[0, 0] = 1
+        assert a[0, 0] == 0

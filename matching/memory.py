@@ -1,0 +1,38 @@
+"""Large arrays in memory maps of their own, on ordinary pages.
+
+numpy asks Linux for transparent huge pages on every large array (madvise). On a machine whose free
+memory is fragmented, the first touch of such an array then waits for the kernel to compact memory:
+measured here, `Problem` at L (2000 × 12000 weights, 192 MB) took 0.10–0.12 s on most solves and
+0.59–0.61 s, 0.45–0.50 s of it kernel time, whenever the process grew (the first solves of a process;
+the bench's median of 3 was 1.6 s against 1.0 s for the later solves). On ordinary 4 KB pages the
+same solve costs a steady 1.05–1.1 s. The engine's n × m arrays (weights, wish ranks, the LP's pool
+mask) therefore live in an anonymous memory map, which Linux backs with ordinary pages (no madvise);
+smaller arrays are left to numpy.
+"""
+from __future__ import annotations
+
+import mmap
+
+import numpy as np
+
+LARGE = 8 << 20          # bytes: arrays from this size up get a memory map of their own
+
+
+def zeros(shape, dtype=np.float64) -> np.ndarray:
+    """np.zeros(shape, dtype), on ordinary pages when large (a fresh anonymous map reads as zeros)."""
+    count = int(np.prod(shape))
+    size = count * np.dtype(dtype).itemsize
+    if size < LARGE:
+        return np.zeros(shape, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=count).reshape(shape)
+
+
+def empty(shape, dtype=np.float64) -> np.ndarray:
+    """Like np.empty (its content is zeros when large)."""
+    return zeros(shape, dtype)
+
+
+def copy(a: np.ndarray) -> np.ndarray:
+    out = empty(a.shape, a.dtype)
+    np.copyto(out, a)
+    return out
