@@ -6,6 +6,7 @@ entries so that no n×m temporary is ever built beside the weights themselves.
 from __future__ import annotations
 
 import dataclasses
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -55,6 +56,8 @@ class PairSpace:
 
     def __init__(self, prob: Problem, opts, active: list):
         self.prob, self.n, self.m = prob, prob.n, prob.m
+        self._buffers: list[np.ndarray] = []      # block buffers of the dense passes (_in_threads)
+        self._pass_lock = threading.Lock()
         excluded = [r for r in active if families.family(r.family).excludes]
         own = any(r.family == "own_unit" for r in excluded)
         forbids = [r for r in excluded if r.family == "forbid"]
@@ -162,8 +165,7 @@ class PairSpace:
         exu, exg = np.unique(self.ex_col, axis=0, return_inverse=True)
         exv, exg = exu[:, prob.col], np.asarray(exg).ravel()
 
-        def run(chunks):
-            buf = np.empty((len(chunks[0]), m))
+        def run(buf, chunks):
             out = []
             for rows in chunks:
                 a, B = rows[0], buf[:len(rows)]
@@ -245,20 +247,29 @@ class PairSpace:
             return [fn(rowids, R) for rowids, R in self._blocks(P, phase1, rows)]
         whole = rows is None
 
-        def run(part):
-            buf = np.empty((len(part[0]), self.m))
+        def run(buf, part):
             return [fn(rowids, R) for rowids, R in self._fill(P, phase1, part, buf, whole)]
         return self._in_threads(self._chunks(rows), run)
 
     def _in_threads(self, chunks: list, run) -> list:
-        """run(list of chunks) -> list of results; the chunks split into contiguous runs over
-        `cfg.workers` threads (one thread when there are few), results in chunk order."""
+        """run(buffer, list of chunks) -> list of results; the chunks split into contiguous runs over
+        `cfg.workers` threads (one thread when there are few), results in chunk order. Each run gets a
+        block buffer kept by the pair space from pass to pass (a fresh one cost page faults every
+        pass: 12,000–14,000 per M solve); the passes of one pair space take turns."""
+        if not chunks:
+            return []
         workers = min(max(1, int(self.prob.cfg.workers)), len(chunks) // PARALLEL_MIN_BLOCKS)
-        if workers <= 1:
-            return run(chunks) if chunks else []
-        runs = [chunks[k * len(chunks) // workers:(k + 1) * len(chunks) // workers] for k in range(workers)]
-        with ThreadPoolExecutor(workers) as ex:
-            return [r for rs in ex.map(run, runs) for r in rs]
+        rows = max(len(c) for c in chunks)
+        with self._pass_lock:
+            bufs = self._buffers
+            bufs[:] = [b for b in bufs if b.shape[0] >= rows]
+            while len(bufs) < max(workers, 1):
+                bufs.append(np.empty((rows, self.m)))
+            if workers <= 1:
+                return run(bufs[0], chunks)
+            runs = [chunks[k * len(chunks) // workers:(k + 1) * len(chunks) // workers] for k in range(workers)]
+            with ThreadPoolExecutor(workers) as ex:
+                return [r for rs in ex.map(run, bufs[:workers], runs) for r in rs]
 
     def _blocks(self, P: Prices, phase1: bool, rows=None):
         """Yield (cadre of each row, rc as a flat row-major block); sparse: one block of all pairs."""

@@ -342,8 +342,9 @@ def test_large_arrays_on_ordinary_pages_behave_like_numpy_arrays():
     import mmap as mmap_mod
 
     from matching import memory
+    seen = set()
     for shape, dtype in (((3, 4), np.float64), ((1200, 1000), np.float64), ((2000, 4100), np.int16),
-                         ((3000, 3000), bool)):
+                         ((3000, 3000), bool), ((3000, 3000), np.float64)):
         a = memory.zeros(shape, dtype)
         assert a.shape == shape and a.dtype == dtype and a.flags.writeable and not a.any()
         b, mapped = a, False
@@ -351,8 +352,10 @@ def test_large_arrays_on_ordinary_pages_behave_like_numpy_arrays():
             mapped = isinstance(b, memoryview) and isinstance(b.obj, mmap_mod.mmap)
             b = getattr(b, "base", None)
         assert mapped == (a.nbytes >= memory.LARGE)
+        seen.add(mapped)
         a[-1, -1] = 1
         b = memory.copy(a)
         np.testing.assert_array_equal(a, b)
         b[0, 0] = 1
         assert a[0, 0] == 0
+    assert seen == {True, False}
