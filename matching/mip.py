@@ -22,8 +22,12 @@ class Incumbent:
 
 
 # HiGHS presolve, measured (matching/README.md): 20× faster on small MIPs (L support MIP: 0.04 s against
-# 0.7 s) but half as fast on the large final MIP (M: 1.0 s against 0.5 s). Used below this many pairs.
-MIP_PRESOLVE_MAX_PAIRS = 5000
+# 0.7 s) but slower on the larger final MIPs. With feasibility jump off (highs.py), M seed 0's final MIP
+# (4,314 pairs) took 0.080 s with presolve and 0.055 s without; the whole M solve (fastest of 3, seeds
+# 0/1/2/10/19/5/9/16) 0.240/0.117/0.109/0.140/0.189/0.108/0.119/0.114 s with the limit at 5,000 pairs,
+# 0.196/0.120/0.114/0.145/0.182/0.111/0.119/0.114 s at 2,000 (1,000 and 3,000 alike; 0 slowed the small
+# MIPs); L seeds 0/1/2 unchanged. Used below this many pairs.
+MIP_PRESOLVE_MAX_PAIRS = 2000
 
 
 def mip(S: _Solve, keys, start: Incumbent | None = None, ones=None) -> Incumbent | None:
