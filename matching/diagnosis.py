@@ -62,7 +62,37 @@ def prechecks(prob: Problem) -> list[Conflict]:
         if fam.prechecks is not None:
             rules = [r for r in prob.rules if r.family == name]
             out += [Conflict(_refs(refs), zh, en) for refs, zh, en in fam.prechecks(ctx, rules)]
+    out += _budget_check(prob, ctx, total_cap)
     return out
+
+
+def _budget_check(prob: Problem, ctx: Context, total_cap: int) -> list[Conflict]:
+    """Every assignment gives out Σ cap_i classes and keeps at most as many previous pairs as are still
+    allowed (per cadre at most cap_i, per class one): the rest are changes. A change budget below that
+    cannot hold — said at once instead of after a deletion filter of exact solves (L: 33–57 s)."""
+    budget = [r for r in prob.rules if r.family == "change_budget"]
+    if not budget or prob.cfg.change_budget is None or not prob.prev_pairs:
+        return []
+    prev = sorted(set(prob.prev_pairs))
+    I = np.array([i for i, _ in prev], dtype=np.int64)
+    J = np.array([j for _, j in prev], dtype=np.int64)
+    ok = ctx.allowed[I, J]
+    kept = min(int(np.minimum(np.bincount(I[ok], minlength=prob.n), prob.cap).sum()),
+               int((np.bincount(J[ok], minlength=prob.m) > 0).sum()))
+    need = total_cap - kept
+    if need <= prob.cfg.change_budget:
+        return []
+    refs = [budget[0], CAPACITY]
+    gone = [(i, j) for (i, j), a in zip(prev, ok.tolist()) if not a]
+    refs += [f for i, j in gone for f in ctx.forbids_of.get(i, []) if f.j == j or (f.j < 0 and f.c == prob.col[j])]
+    if ctx.own_rule and any(prob.unit_col[i] == prob.col[j] for i, j in gone):
+        refs += ctx.own_rule
+    return [Conflict(_refs(refs),
+                     f"与上轮相比最多调整{prob.cfg.change_budget}对，但干部带班数合计{total_cap}个班，上轮的配对最多"
+                     f"只能保留{kept}对（其余已不可分配或超出带班数），至少要调整{need}对",
+                     f"at most {prob.cfg.change_budget} pairs may change from the previous round, but the cadres' "
+                     f"capacities add up to {total_cap} classes and at most {kept} previous pairs can be kept (the "
+                     f"others are no longer allowed or exceed a capacity): at least {need} pairs must change")]
 
 
 def _context(prob: Problem) -> Context:

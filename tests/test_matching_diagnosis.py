@@ -149,3 +149,33 @@ def test_cli_exit_codes(tmp_path):
     assert "体育学院至少3名干部" in p.stderr
     r = json.loads(rep3.read_text(encoding="utf-8"))
     assert r["status"] == "infeasible" and r["diagnosis"][0]["rules"][0] == {"kind": "constraint", "rule_index": 0}
+
+
+def test_change_budget_below_what_previous_pairs_allow_is_named_at_once():
+    """Σ cap_i classes are given out and at most the previous pairs still allowed are kept: a budget
+    below the rest is infeasible, named with the forbid and own-unit rules that removed previous pairs,
+    without the deletion filter's re-solves; a budget of exactly that many is feasible."""
+    from test_matching_support import previous
+
+    import matching.diagnosis as diag
+    cad = cadres([("A", "head", 1, "甲院"), ("B", "head", 1), ("C", "deputy", 2), ("D", "deputy", 1)])
+    cls = classes([("X", "甲院"), ("Y", "乙院"), ("Z", "乙院"), ("U", "丙院"), ("V", "丙院"), ("W", "丙院")])
+    prev = previous([("A", "X"), ("B", "Y"), ("C", "Z"), ("D", "U")])
+    cons = constraints([{"type": "forbid", "cadre_id": "B", "class_id": "Y", "reason": "回避"}])
+    cfg = CFG.replace(own_unit="forbid")
+    # 5 classes given out; (A, X) is own college and (B, Y) forbidden: at most 2 kept, at least 3 changes
+    calls = []
+    real = diag.deletion_filter
+    diag.deletion_filter = lambda *a, **k: calls.append(1) or real(*a, **k)
+    try:
+        res = solve(MatchingInput(cad, cls, None, cons, None, prev), cfg.replace(change_budget=2))
+    finally:
+        diag.deletion_filter = real
+    assert res.status == "infeasible" and not calls
+    rs = refs(res)
+    assert {"kind": "round", "name": "change_budget"} in rs and {"kind": "round", "name": "capacity"} in rs
+    assert {"kind": "constraint", "rule_index": 0} in rs and {"kind": "round", "name": "own_unit"} in rs
+    c = res.diagnosis[0]
+    assert "至少要调整3对" in c.message_zh and "at least 3 pairs must change" in c.message_en
+    ok = solve(MatchingInput(cad, cls, None, cons, None, prev), cfg.replace(change_budget=3))
+    assert ok.status == "optimal"
