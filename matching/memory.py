@@ -13,6 +13,7 @@ Smaller arrays are left to numpy: huge pages make them faster to read (M, 400 ×
 from __future__ import annotations
 
 import mmap
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
@@ -36,4 +37,24 @@ def empty(shape, dtype=np.float64) -> np.ndarray:
 def copy(a: np.ndarray) -> np.ndarray:
     out = empty(a.shape, a.dtype)
     np.copyto(out, a)
+    return out
+
+
+def take_columns(F: np.ndarray, idx: np.ndarray, workers: int = 1) -> np.ndarray:
+    """F[:, idx] into a new array (`empty`), filled in row stripes by `workers` threads when large: the
+    first touch of ordinary pages is kernel work that two cores share (192 MB at L: 0.105–0.116 s in one
+    thread, 0.057–0.079 s in two)."""
+    n = F.shape[0]
+    out = empty((n, len(idx)), F.dtype)
+    k = max(1, min(int(workers), n)) if out.nbytes >= LARGE else 1
+
+    def fill(part):
+        a, b = part
+        np.take(F[a:b], idx, axis=1, out=out[a:b], mode="clip")   # clip: no buffering (indices are valid)
+    parts = [(t * n // k, (t + 1) * n // k) for t in range(k)]
+    if k == 1:
+        fill(parts[0])
+    else:
+        with ThreadPoolExecutor(k) as ex:
+            list(ex.map(fill, parts))
     return out

@@ -318,8 +318,7 @@ class Problem:
             F += self.wi["discipline"] * (self.disc_a[:, None] == ukey[None, :, -2])
         if own_prefer:
             F += self.wi["own_unit"] * (self.unit_col[:, None] == ukey[None, :, -1])
-        # mode="clip": every type index is in range, and with out= numpy buffers only under mode="raise"
-        fit = np.take(F, np.asarray(ctype).ravel(), axis=1, out=memory.empty((n, m)), mode="clip")
+        fit = memory.take_columns(F, np.asarray(ctype).ravel(), cfg.workers)
         # preferences: best wish per pair (value, rank); rank kept dense (small ints) for `fair`
         self.pref_r = memory.zeros((n, m), dtype=np.int16)  # 0 = no wish met
         self._pref_val: dict[tuple, int] = {}               # (rank, kind) -> scaled value of such a wish

@@ -359,3 +359,7 @@ def test_large_arrays_on_ordinary_pages_behave_like_numpy_arrays():
         b[0, 0] = 1
         assert a[0, 0] == 0
     assert seen == {True, False}
+    rng = np.random.default_rng(0)
+    for n, k, m in ((5, 3, 7), (700, 40, 3100)):                       # small, and large (17 MB) in 2 threads
+        F, idx = rng.normal(size=(n, k)), rng.integers(0, k, m)
+        np.testing.assert_array_equal(memory.take_columns(F, idx, workers=2), F[:, idx])
