@@ -31,7 +31,8 @@ from .state import (
 class _PoolLP:
     """The LP over the pool, kept warm in one HiGHS model: new pairs are appended as columns with
     their link rows, and the simplex restarts from the previous basis.
-    Column order: first pool pairs, y, one artificial per static row, then appended pairs."""
+    Column order: first pool pairs, y, one artificial per static row that x = 0 breaks, then appended
+    pairs."""
 
     def __init__(self, S: _Solve, keys, phase1: bool, allow_artificial: bool):
         self.S, self.phase1 = S, phase1
@@ -40,9 +41,15 @@ class _PoolLP:
         self.in_pool = memory.zeros((S.prob.n, m), dtype=bool) if S.space.dense else set(keys.tolist())
         if S.space.dense:
             self.in_pool[self.I, self.J] = True
-        nx, ny, nr = len(keys), rows.ny, rows.count
+        # An artificial column only where x = 0, y = 0 breaks the row (equalities, lower bounds above 0,
+        # upper bounds below 0): every other row holds at 0, so the LP is feasible with these alone.
+        # (At least one column stays: HiGHS refuses a model without columns.)
+        need = np.flatnonzero(rows.is_eq | (rows.lo > 0) | (rows.hi < 0))
+        if not len(need) and not len(keys) and not rows.ny:
+            need = np.arange(min(rows.count, 1))
+        nx, ny, nr = len(keys), rows.ny, len(need)
         X = rows.x_matrix(self.I, self.J, np.isin(keys, S.prob.prev_keys))
-        art = sp.diags(np.where(rows.is_eq, 1.0, -1.0), format="csc")
+        art = sp.csc_matrix((np.where(rows.is_eq[need], 1.0, -1.0), (need, np.arange(nr))), shape=(rows.count, nr))
         pos, yk = rows.links(self.I, self.J)
         L = sp.csc_matrix((np.concatenate([np.ones(len(pos)), -np.ones(len(pos))]),
                            (np.tile(np.arange(len(pos)), 2), np.concatenate([pos, nx + yk]))),

@@ -34,8 +34,10 @@ def _check(prob, S, inc: Incumbent):
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_improved_incumbent_meets_every_rule_and_is_no_worse(case):
+def test_improved_incumbent_meets_every_rule_and_is_no_worse(case, monkeypatch):
+    import matching.mip as mip_mod
     from matching.solver import solve_core
+    monkeypatch.setattr(mip_mod, "IMPROVE_MIN_POOL", 0)        # these pools are small: run it anyway
     prob, S, lp = _setup(*case)
     opt = solve_core(prob, Opts()).obj
     starts = [price_and_branch(S, lp)]
@@ -58,11 +60,22 @@ def test_no_incumbent_stays_none():
 
 @pytest.mark.parametrize("case", CASES[:2])
 def test_same_optimum_without_the_heuristic(case, monkeypatch):
+    import matching.mip as mip_mod
     import matching.solver as solver_mod
     from matching.solver import solve_core
+    monkeypatch.setattr(mip_mod, "IMPROVE_MIN_POOL", 0)        # with it = it runs
     prob = Problem(generate(*case), CFG)
     with_it = solve_core(prob, Opts())
     monkeypatch.setattr(solver_mod, "improve", lambda S, lp, best: best)
     without = solve_core(prob, Opts())
     assert with_it.status == without.status == "optimal"
     assert with_it.obj == without.obj and with_it.bound == with_it.obj
+
+
+def test_small_pools_skip_the_heuristic():
+    """Under IMPROVE_MIN_POOL pool pairs the incumbent goes to the final MIPs as it is."""
+    import matching.mip as mip_mod
+    _, S, lp = _setup(400, 3000, 0)
+    start = price_and_branch(S, lp)
+    assert len(lp.duals.pool) < mip_mod.IMPROVE_MIN_POOL and start.value < lp.duals.bound - 1
+    assert improve(S, lp, start) is start
