@@ -72,10 +72,14 @@ def test_same_optimum_without_the_heuristic(case, monkeypatch):
     assert with_it.obj == without.obj and with_it.bound == with_it.obj
 
 
-def test_small_pools_skip_the_heuristic():
-    """Under IMPROVE_MIN_POOL pool pairs the incumbent goes to the final MIPs as it is."""
+def test_small_pools_skip_the_heuristic(monkeypatch):
+    """Under IMPROVE_MIN_POOL pool pairs the incumbent goes to the final MIPs as it is: no MIP is run."""
     import matching.mip as mip_mod
     _, S, lp = _setup(400, 3000, 0)
     start = price_and_branch(S, lp)
     assert len(lp.duals.pool) < mip_mod.IMPROVE_MIN_POOL and start.value < lp.duals.bound - 1
+
+    def no_mip(*a, **k):
+        raise AssertionError("RINS ran a MIP on a small pool")
+    monkeypatch.setattr(mip_mod, "mip", no_mip)
     assert improve(S, lp, start) is start
