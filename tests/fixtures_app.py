@@ -12,6 +12,8 @@ from types import SimpleNamespace
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 @pytest.fixture(scope="session")
 def _demo_template(tmp_path_factory) -> Path:
@@ -70,7 +72,23 @@ def as_role():
     return put
 
 
-__all__ = ["SimpleNamespace", "as_role", "college_user", "demo_db", "demo_user", "open_session"]
+def run_page(as_role, page: str, role: str, lang: str = "zh", state: dict | None = None,
+             timeout: float = 120):
+    """One AppTest run of `page` (a path from the repository root) as the demo user of `role`, in
+    `lang`, with `state` put into the session first (AppTest's widget setters format options in
+    Chinese: in English, what a click would pick goes into the state)."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.i18n import LANG_KEY
+    at = AppTest.from_file(str(ROOT / page), default_timeout=timeout)
+    as_role(at, role)
+    at.session_state[LANG_KEY] = lang
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    return at.run()
+
+
+__all__ = ["SimpleNamespace", "as_role", "college_user", "demo_db", "demo_user", "open_session", "run_page"]
 
 
 def college_user(college: str):

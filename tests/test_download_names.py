@@ -14,9 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from services import round_lifecycle as lifecycle
 from services import round_solve as solving
-from tests.fixtures_app import demo_user
+from tests.fixtures_app import demo_user, run_page
 from tests.test_app_rounds import solved_round
-from ui.i18n import LANG_KEY
 from ui.rounds.state import Keys as RoundKeys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,12 +38,7 @@ def names(monkeypatch) -> list[str]:
 
 def _page(page: str, role: str, as_role, lang: str, **state) -> AppTest:
     st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=120)
-    as_role(at, role)
-    at.session_state[LANG_KEY] = lang
-    for k, v in state.items():
-        at.session_state[k] = v
-    at.run()
+    at = run_page(as_role, f"pages/{page}", role, lang, state)
     assert not at.exception, at.exception
     return at
 

@@ -16,11 +16,10 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from common import vocabulary
-from tests.fixtures_app import demo_user
+from tests.fixtures_app import demo_user, run_page
 from ui.confirm.state import Keys as ConfirmKeys
 from ui.coverage.state import Keys as CoverageKeys
 from ui.coverage.state import Tabs as CoverageTabs
-from ui.i18n import LANG_KEY
 from ui.ledger.state import Keys as LedgerKeys
 from ui.rounds.state import Keys as RoundKeys
 from ui.wishes.state import Keys as WishKeys
@@ -42,12 +41,7 @@ def _downloads(db: Path) -> list[dict]:
 def _page(page: str, role: str, as_role, state: dict | None = None, lang: str = "zh") -> AppTest:
     st.cache_data.clear()
     st.cache_resource.clear()
-    at = AppTest.from_file(str(ROOT / "pages" / page), default_timeout=120)
-    as_role(at, role)
-    at.session_state[LANG_KEY] = lang
-    for k, v in (state or {}).items():
-        at.session_state[k] = v
-    return at.run()
+    return run_page(as_role, f"pages/{page}", role, lang, state)
 
 
 def _published_round(db: Path) -> tuple[int, int]:

@@ -25,8 +25,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.fixtures_app import run_page
 from tests.lazy_tabs import tab_states
-from ui.i18n import LANG_KEY
 from ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,12 +266,7 @@ def _solved_round_with_payloads() -> int:
 
 
 def _run(page: str, role: str, lang: str, as_role, state: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=120)
-    as_role(at, role)
-    at.session_state[LANG_KEY] = lang
-    for k, v in (state or {}).items():
-        at.session_state[k] = v
-    return at.run()
+    return run_page(as_role, page, role, lang, state)
 
 
 def _assert_clean(sweep: Sweep, what: str) -> None:

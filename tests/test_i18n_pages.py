@@ -20,8 +20,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from common import vocabulary as V
+from tests.fixtures_app import run_page
 from tests.lazy_tabs import tab_states
-from ui.i18n import LANG_KEY
 from ui.nav import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -259,12 +259,7 @@ def _cases():
 def test_page_speaks_one_language(demo_db, as_role, page, role, lang):
     chk = Checker(lang, _data_strings(str(demo_db)), _usernames(str(demo_db)))
     for tab in tab_states(page, lang):          # a page drawing only its open tab: every tab
-        at = AppTest.from_file(str(ROOT / page), default_timeout=90)
-        as_role(at, role)
-        at.session_state[LANG_KEY] = lang
-        for k, v in tab.items():
-            at.session_state[k] = v
-        at.run()
+        at = run_page(as_role, page, role, lang, tab, timeout=90)
         assert not at.exception, at.exception
         _walk(at, chk)
     assert chk.seen > 2, "the walk saw no text: the checker is blind"

@@ -8,10 +8,9 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from services import round_lifecycle as lifecycle
-from tests.fixtures_app import demo_user
+from tests.fixtures_app import demo_user, run_page
 from tests.test_app_rounds import solved_round
 from tests.test_i18n_pages import Checker, _data_strings, _usernames, _walk
-from ui.i18n import LANG_KEY
 from ui.rounds.state import SECTIONS, Keys
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _run(as_role, lang: str, **state) -> AppTest:
     """One run (AppTest's setters format options in Chinese: what a click picks goes in the state)."""
-    at = AppTest.from_file(str(ROOT / "pages" / "rounds.py"), default_timeout=90)
-    as_role(at, "admin")
-    at.session_state[LANG_KEY] = lang
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+    return run_page(as_role, "pages/rounds.py", "admin", lang, state, timeout=90)
 
 
 def test_rounds_sections_in_english(demo_db, as_role):
@@ -53,11 +47,7 @@ def test_scenario_edit_log_names_levels_in_the_page_language(demo_db, as_role):
     scenarios.add_edit(user, sid, {"op": "set_capacity", "level": "school", "capacity": 0})
     for lang, want, unwanted in (("en", ("Middle-level deputy", "School leader"), ("中层副职", "校领导")),
                                  ("zh", ("中层副职", "校领导"), ("Middle-level deputy", "School leader"))):
-        at = AppTest.from_file(str(ROOT / "pages" / "scenarios.py"), default_timeout=90)
-        as_role(at, "admin")
-        at.session_state[LANG_KEY] = lang
-        at.session_state[SKeys.PICK] = sid
-        at.run()
+        at = run_page(as_role, "pages/scenarios.py", "admin", lang, {SKeys.PICK: sid}, timeout=90)
         assert not at.exception, at.exception
         log = re.sub(r"\\(.)", r"\1", " ".join(m.value for m in at.markdown))   # md_escape undone
         assert all(w in log for w in want), (lang, log[-400:])

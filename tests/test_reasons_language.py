@@ -20,8 +20,7 @@ from services import round_solve as solving
 from services import round_upload as upload
 from services.solve_params import default_params
 from store import rounds as store_rounds
-from tests.fixtures_app import demo_user
-from ui.i18n import LANG_KEY
+from tests.fixtures_app import demo_user, run_page
 from ui.rounds.state import Keys
 
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py")
@@ -44,13 +43,7 @@ def solved(demo_db) -> int:
 def _page(as_role, rid: int, lang: str, **state) -> AppTest:
     """One run of the page (AppTest's widget setters format options in the test process, in Chinese:
     in English mode, what a click would pick is put into the session state before the run)."""
-    at = AppTest.from_file(PAGE, default_timeout=90)
-    as_role(at, "admin")
-    at.session_state[LANG_KEY] = lang
-    at.session_state[Keys.PICK] = rid
-    for k, v in state.items():
-        at.session_state[k] = v
-    return at.run()
+    return run_page(as_role, "pages/rounds.py", "admin", lang, {Keys.PICK: rid, **state}, timeout=90)
 
 
 def _review(at: AppTest):

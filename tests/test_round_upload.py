@@ -14,7 +14,7 @@ from services import round_solve as solving
 from services import round_upload as upload
 from services.access import AccessDenied
 from services.solve_params import default_params
-from tests.fixtures_app import demo_user
+from tests.fixtures_app import demo_user, run_page
 
 FIRST_DATA_ROW = 3          # title row, header row, then the pairs
 
@@ -173,19 +173,9 @@ def test_planner_may_export_but_not_upload(solved):
 # ------------------------------------------------------------------ the page (AppTest)
 
 def _page(as_role, role, rid, lang="zh"):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
     from ui.rounds.state import Keys
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py"), default_timeout=60)
-    as_role(at, role)
-    at.session_state[Keys.PICK] = rid
-    at.session_state[Keys.SECTION] = "roundtrip"
-    if lang != "zh":
-        from ui.i18n import LANG_KEY
-        at.session_state[LANG_KEY] = lang
-    return at.run()
+    return run_page(as_role, "pages/rounds.py", role, lang, {Keys.PICK: rid, Keys.SECTION: "roundtrip"},
+                    timeout=60)
 
 
 def _frame_with(at, column):
