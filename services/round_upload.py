@@ -75,25 +75,22 @@ def _wish_words(kind: str, value: str, class_names: dict[str, str], lang: str = 
     return f"{vocabulary.label(vocabulary.PREFERENCE_KINDS, kind)}「{what}」"
 
 
+# the sentence's parts: first wish unmet, who holds the class, the explanation's words, the fit cost
+_WHY = {"zh": ("第一意向{}未满足", "：该班级由{}担任", "；{}", "；满足它会使总匹配度降低 {:g}"),
+        "en": ("first wish {} not met", ": the class is held by {}", "; {}",
+               "; meeting it would lower the total fit by {:g}")}
+
+
 def _why_words(wish: str, holder: str | None, wnf: dict, lang: str) -> str:
     """One cadre's unmet first wish in words of `lang` (wnf: the explanation panel's, when computed)."""
-    if lang == "en":
-        text = f"first wish {wish} not met"
-        if holder:
-            text += f": the class is held by {holder}"
-        if wnf.get("summary_en"):
-            return text + f"; {wnf['summary_en']}"
-        if wnf.get("move_cost") is not None:
-            return text + f"; meeting it would lower the total fit by {wnf['move_cost']:g}"
-        return text + (f"; {wnf['reason_en']}" if wnf.get("reason_en") else "")
-    text = f"第一意向{wish}未满足"
-    if holder:
-        text += f"：该班级由{holder}担任"
-    if wnf.get("summary_zh"):
-        return text + f"；{wnf['summary_zh']}"
+    lang = "en" if lang == "en" else "zh"
+    head, held, more, cost = _WHY[lang]
+    text = head.format(wish) + (held.format(holder) if holder else "")
+    if wnf.get(f"summary_{lang}"):
+        return text + more.format(wnf[f"summary_{lang}"])
     if wnf.get("move_cost") is not None:
-        return text + f"；满足它会使总匹配度降低 {wnf['move_cost']:g}"
-    return text + (f"；{wnf['reason_zh']}" if wnf.get("reason_zh") else "")
+        return text + cost.format(wnf["move_cost"])
+    return text + (more.format(wnf[f"reason_{lang}"]) if wnf.get(f"reason_{lang}") else "")
 
 
 def why_not_first(info, lang: str = "zh") -> pd.Series:
