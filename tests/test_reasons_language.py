@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -18,12 +17,11 @@ from services import round_lifecycle as lifecycle
 from services import round_review
 from services import round_solve as solving
 from services import round_upload as upload
-from services.solve_params import default_params
 from store import rounds as store_rounds
 from tests.fixtures_app import demo_user, run_page
+from tests.test_app_rounds import solved_round
 from ui.rounds.state import Keys
 
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "rounds.py")
 # the Chinese sentence frame of a reason (data never holds these in the demo)
 ZH_FRAME = re.compile(r"[「」；（）]|专长|意向|规则|连任|匹配度|学科相同|本单位班级|外部评分")
 EN_WORDS = re.compile(r"\b(expertise|unit|wish|rule|discipline|continues|own college|fit)\b")
@@ -35,9 +33,7 @@ def admin():
 
 @pytest.fixture
 def solved(demo_db) -> int:
-    rid = lifecycle.create_round(admin(), "理由语言", "initial", default_params())
-    assert solving.solve_round(admin(), rid).status == "optimal"
-    return rid
+    return solved_round()
 
 
 def _page(as_role, rid: int, lang: str, **state) -> AppTest:

@@ -13,8 +13,8 @@ from services import round_lifecycle as lifecycle
 from services import round_solve as solving
 from services import round_upload as upload
 from services.access import AccessDenied
-from services.solve_params import default_params
 from tests.fixtures_app import demo_user, run_page
+from tests.test_app_rounds import solved_round
 
 FIRST_DATA_ROW = 3          # title row, header row, then the pairs
 
@@ -25,9 +25,7 @@ def admin():
 
 @pytest.fixture
 def solved(demo_db) -> int:
-    rid = lifecycle.create_round(admin(), "往返测试", "initial", default_params())
-    assert solving.solve_round(admin(), rid).status == "optimal"
-    return rid
+    return solved_round()
 
 
 def _sheet(data: bytes):
