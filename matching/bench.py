@@ -252,11 +252,11 @@ def seeds_table(sizes, seeds, repeat: int, cfg) -> None:
             inp = generate(n, m, seed)
             wall, cpu, res = [], [], None
             for _ in range(repeat):
+                res = None                  # the previous answer is freed before the next solve
                 t, c = time.perf_counter(), time.process_time()
                 res = solve(inp, cfg)
                 wall.append(time.perf_counter() - t)
                 cpu.append(time.process_time() - c)
-                res = None if _ < repeat - 1 else res
             cells.append(f"{seed}: {min(wall):.3f}/{min(cpu):.3f} s {res.status} {res.report['objective_exact']}")
         print(f"{s} {n}×{m} min of {repeat} (wall/CPU): " + "; ".join(cells), flush=True)
 

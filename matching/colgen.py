@@ -204,9 +204,7 @@ def column_generation(S: _Solve, keys, phase1=False, allow_artificial=True, lp=N
                     lp.activate_cap_links(cut)
                     solved = False
                     continue
-            ub = _bound(S, lam, lp.link_y, mu, priced.bound_part)
-            d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * m + lp.J)
-            return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it, lp)
+            return _result(S, lp, v, lam, mu, P, priced.bound_part, it)
         lp.add(new // m, new % m)
         solved = False
     raise AssertionError("unreachable")
@@ -225,9 +223,13 @@ def _same_bound_after_cut(S: _Solve, lp: _PoolLP, before, it: int) -> LPResult |
     v = lp.model.values()
     if len(S.rows.violated_cap_links(lp.I, lp.J, v[lp.xcol], v[lp.ycol])):
         return None
-    m = S.m
+    return _result(S, lp, v, lam, mu, P, bound_part, it)
+
+
+def _result(S: _Solve, lp: _PoolLP, v, lam, mu, P: Prices, bound_part: float, it: int) -> LPResult:
+    """The LP optimum `v` with the bound of the multipliers (λ, μ) whose prices P gave `bound_part`."""
     ub = _bound(S, lam, lp.link_y, mu, bound_part)
-    d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * m + lp.J)
+    d = Duals(lam, lp.link_keys, lp.link_y, mu, ub, lp.I * S.m + lp.J)
     return LPResult(lp.I, lp.J, v[lp.xcol], v[lp.ycol], float(v[lp.artcol].sum()), d, P, it, lp)
 
 

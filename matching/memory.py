@@ -20,18 +20,25 @@ import numpy as np
 LARGE = 16 << 20         # bytes: arrays from this size up get a memory map of their own
 
 
-def zeros(shape, dtype=np.float64) -> np.ndarray:
-    """np.zeros(shape, dtype), on ordinary pages when large (a fresh anonymous map reads as zeros)."""
+def _mapped(shape, dtype) -> np.ndarray | None:
+    """A fresh anonymous map (zeros) for a large array, None for a small one."""
     count = int(np.prod(shape))
     size = count * np.dtype(dtype).itemsize
     if size < LARGE:
-        return np.zeros(shape, dtype=dtype)
+        return None
     return np.frombuffer(mmap.mmap(-1, size), dtype=dtype, count=count).reshape(shape)
 
 
+def zeros(shape, dtype=np.float64) -> np.ndarray:
+    """np.zeros(shape, dtype), on ordinary pages when large (a fresh anonymous map reads as zeros)."""
+    a = _mapped(shape, dtype)
+    return np.zeros(shape, dtype=dtype) if a is None else a
+
+
 def empty(shape, dtype=np.float64) -> np.ndarray:
-    """Like np.empty (its content is zeros when large)."""
-    return zeros(shape, dtype)
+    """np.empty(shape, dtype), on ordinary pages when large."""
+    a = _mapped(shape, dtype)
+    return np.empty(shape, dtype=dtype) if a is None else a
 
 
 def copy(a: np.ndarray) -> np.ndarray:
